@@ -1,0 +1,1 @@
+"""The effikg ontology, SHACL shapes and named SPARQL queries, installed as package data."""
