@@ -1,5 +1,84 @@
+"""The `effikg` command: one sub-command a verb, each a thin layer over one library call.
+
+Library errors a user can act on are re-raised as click errors: one line, no traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
 import click
 
-@click.group()
-def main():
-    """effikg"""
+from pipeline import __version__
+
+DEFAULT_OUT = Path("graphs")
+DEFAULT_GRAPH = DEFAULT_OUT / "effikg.ttl"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="effikg")
+def main() -> None:
+    """effikg: research abstracts on efficient ML and its hardware, as a knowledge graph."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+    show_default=True, help="Folder to write effikg.ttl and the other exports into.",
+)
+@click.option(
+    "--format", "input_format", default=None,
+    help="Force the input format instead of detecting it (see `effikg formats`).",
+)
+@click.option(
+    "--min-confidence", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+    help="Drop extracted claims whose confidence is below this.",
+)
+@click.option(
+    "--progress/--no-progress", default=None,
+    help="Show a progress bar (default: only on an interactive terminal outside CI).",
+)
+def build(
+    inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
+    min_confidence: float, progress: bool | None,
+) -> None:
+    """Build the knowledge graph of INPUT files or folders (default: the bundled corpus)."""
+    from pipeline.build import BuildError, run_build, show_progress_default
+    from pipeline.ingest import FORMATS
+
+    if input_format is not None and input_format not in FORMATS:
+        raise click.BadParameter(
+            f"unknown format {input_format!r}; choose one of: {', '.join(FORMATS)}",
+            param_hint="--format",
+        )
+    try:
+        summary = run_build(
+            inputs, out_dir, format=input_format, min_confidence=min_confidence,
+            progress=show_progress_default() if progress is None else progress,
+        )
+    except BuildError as err:
+        raise click.ClickException(str(err)) from None
+    for line in summary.failed_inputs:
+        click.echo(f"error: {line}", err=True)
+    for skipped in summary.skipped:
+        click.echo(f"skipped: {skipped}", err=True)
+    by_relation = ", ".join(f"{n} {rel}" for rel, n in sorted(summary.claims_by_relation.items()))
+    click.echo(
+        f"Read {summary.papers} abstracts from {len(summary.inputs)} input(s); "
+        f"skipped {len(summary.skipped)} record(s) and {len(summary.failed_inputs)} input(s)."
+    )
+    click.echo(
+        f"{summary.papers_with_methods} papers name a method; "
+        f"{summary.claims} claims ({by_relation or 'none'}); {summary.triples} triples."
+    )
+    click.echo(f"Wrote {len(summary.files)} files to {out_dir}/; open {out_dir / 'index.html'} in a browser.")
+
+
+@main.command()
+def formats() -> None:
+    """List the input formats `--format` accepts."""
+    from pipeline.ingest import FORMATS
+
+    for name in FORMATS:
+        click.echo(name)

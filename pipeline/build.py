@@ -1,0 +1,150 @@
+"""`effikg build`: read -> extract -> assemble -> validate -> export, as one library call.
+
+The build is the only stage that runs the NLP. Everything it writes goes to a scratch
+folder first and is moved into place only once every file is complete, so a failed build
+never leaves half-written output behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from pipeline.ingest import InputError, read_papers
+from pipeline.records import Extraction, Paper, Skipped
+
+
+class BuildError(Exception):
+    """The build could not produce a graph (nothing readable, or an invalid graph)."""
+
+
+@dataclass
+class BuildSummary:
+    """What a build read, skipped and wrote; printed by the CLI."""
+
+    inputs: list[str] = field(default_factory=list)
+    papers: int = 0
+    papers_with_methods: int = 0
+    claims_by_relation: Counter[str] = field(default_factory=Counter)
+    skipped: list[Skipped] = field(default_factory=list)
+    failed_inputs: list[str] = field(default_factory=list)  # file-level errors, one line each
+    triples: int = 0
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def claims(self) -> int:
+        return sum(self.claims_by_relation.values())
+
+
+def bundled_corpus() -> list[Path]:
+    """The seed corpus installed with the package, in file order."""
+    corpus = resources.files("pipeline.corpus")
+    return sorted(
+        Path(str(p)) for p in corpus.iterdir() if p.name.endswith(".txt") and p.is_file()
+    )
+
+
+def read_inputs(
+    inputs: Sequence[Path], summary: BuildSummary, format: str | None = None
+) -> Iterator[Paper]:
+    """Stream Papers from every input; file-level errors and bad records go to summary."""
+    for path in inputs:
+        summary.inputs.append(str(path))
+        try:
+            for record in read_papers(Path(path), format=format):
+                if isinstance(record, Skipped):
+                    summary.skipped.append(record)
+                else:
+                    summary.papers += 1
+                    yield record
+        except InputError as err:
+            summary.failed_inputs.append(str(err))
+
+
+def _count(extractions: Iterable[Extraction], summary: BuildSummary) -> Iterator[Extraction]:
+    for extraction in extractions:
+        if extraction.methods:
+            summary.papers_with_methods += 1
+        summary.claims_by_relation.update(c.relation for c in extraction.claims)
+        yield extraction
+
+
+def _progress(papers: Iterator[Paper], show: bool) -> Iterator[Paper]:
+    if not show:
+        return papers
+    from tqdm import tqdm
+
+    return iter(tqdm(papers, desc="effikg build", unit=" abstracts", file=sys.stderr))
+
+
+def show_progress_default() -> bool:
+    """A bar on an interactive terminal; silence in CI and in pipes."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _export_all(graph, out_dir: Path) -> list[Path]:
+    from pipeline.export.graphml import save_graphml
+    from pipeline.export.html import save_html
+    from pipeline.export.neo4j import save_neo4j
+    from pipeline.export.rdf import save_rdf
+    from pipeline.graph import save_turtle
+
+    turtle = out_dir / "effikg.ttl"
+    save_turtle(graph, turtle)
+    written = [turtle]
+    for save in (save_rdf, save_graphml, save_neo4j, save_html):
+        written.extend(save(graph, out_dir))
+    return written
+
+
+def _move_into_place(scratch: Path, out_dir: Path) -> None:
+    """Replace what the build owns in out_dir with the finished files, entry by entry."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(scratch.iterdir()):
+        target = out_dir / entry.name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        os.replace(entry, target)
+
+
+def run_build(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    *,
+    format: str | None = None,
+    min_confidence: float = 0.0,
+    progress: bool = False,
+    export: Callable[..., list[Path]] = _export_all,
+) -> BuildSummary:
+    """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir."""
+    from pipeline.graph import to_rdf
+    from pipeline.nlp import extract
+    from pipeline.validate import validate
+
+    inputs = list(inputs) or bundled_corpus()
+    out_dir = Path(out_dir)
+    summary = BuildSummary()
+    papers = _progress(read_inputs(inputs, summary, format), progress)
+    graph = to_rdf(_count(extract(papers, min_confidence=min_confidence), summary))
+    if summary.papers == 0:
+        problems = summary.failed_inputs + [str(s) for s in summary.skipped]
+        raise BuildError("no abstract could be read" + (": " + "; ".join(problems) if problems else ""))
+    result = validate(graph)
+    if not result.conforms:
+        raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
+    summary.triples = len(graph)
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".effikg-build-", dir=out_dir.parent) as tmp:
+        scratch = Path(tmp)
+        written = export(graph, scratch)
+        _move_into_place(scratch, out_dir)
+    summary.files = sorted(out_dir / p.relative_to(scratch) for p in written)
+    return summary
