@@ -1,0 +1,67 @@
+"""run_build: streams inputs, writes everything or nothing, and says what it skipped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from pipeline.build import BuildError, bundled_corpus, run_build
+
+EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
+
+ABSTRACT = (
+    "We present QuickKV, a KV cache compression method for LLM serving on NVIDIA H100 GPUs. "
+    "QuickKV reduces KV cache memory by 4.2x and improves throughput by 35% over vLLM."
+)
+
+
+def test_build_bundled_corpus_is_installed_with_the_package() -> None:
+    files = bundled_corpus()
+    assert [f.name[:3] for f in files] == ["000", "001", "002", "003", "004"]
+
+
+@pytest.mark.slow
+def test_build_writes_every_export(built_graph_dir: Path) -> None:
+    names = {p.name for p in built_graph_dir.iterdir()}
+    for expected in ("effikg.ttl", "effikg.nt", "effikg.jsonld", "effikg.owl", "effikg.graphml",
+                     "neo4j", "index.html"):
+        assert expected in names, f"build did not write {expected}: {sorted(names)}"
+
+
+@pytest.mark.slow
+def test_build_failed_export_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"title": "QuickKV", "abstract": ABSTRACT}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "effikg.ttl").write_text("previous build\n", encoding="utf-8")
+
+    def failing_export(graph: rdflib.Graph, scratch: Path) -> list[Path]:
+        (scratch / "effikg.ttl").write_text("half", encoding="utf-8")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        run_build([src], out, export=failing_export)
+    assert (out / "effikg.ttl").read_text(encoding="utf-8") == "previous build\n"
+    assert not list(tmp_path.glob(".effikg-build-*"))
+
+
+@pytest.mark.slow
+def test_build_summary_counts_papers_and_claims(tmp_path: Path) -> None:
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"title": "QuickKV", "abstract": ABSTRACT}) + "\n", encoding="utf-8")
+    summary = run_build([src], tmp_path / "out")
+    assert summary.papers == 1
+    assert summary.papers_with_methods == 1
+    assert summary.claims_by_relation["improves"] >= 1
+    g = rdflib.Graph().parse(tmp_path / "out" / "effikg.ttl", format="turtle")
+    assert (None, EKG.proposes, None) in g
+
+
+def test_build_nothing_readable_raises(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="no abstract could be read"):
+        run_build([tmp_path / "missing.jsonl"], tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,116 @@
+"""The CLI is a thin layer: every command documented, errors as one clean line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
+
+
+def _commands() -> list[tuple[str, click.Command]]:
+    return sorted(main.commands.items())
+
+
+@pytest.mark.parametrize("name,command", _commands())
+def test_cli_every_command_has_help(name: str, command: click.Command) -> None:
+    assert (command.help or "").strip(), f"`effikg {name}` has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert (param.help or "").strip(), f"`effikg {name} {param.opts[0]}` has no help"
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_build_contract_commands_exist() -> None:
+    assert "build" in main.commands
+
+
+@pytest.mark.slow
+def test_cli_build_bundled_corpus(tmp_path: Path) -> None:
+    out = tmp_path / "graphs"
+    result = CliRunner().invoke(main, ["build", "--out", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "Read 86 abstracts" in result.output
+    g = rdflib.Graph().parse(out / "effikg.ttl", format="turtle")
+    papers = set(g.subjects(rdflib.RDF.type, EKG.Paper))
+    assert len(papers) == 86
+    assert "\r" not in result.output  # no progress bar outside a terminal
+
+
+def _write_jsonl(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+GOOD = {
+    "title": "TinyServe: serving on microcontrollers",
+    "abstract": "We propose TinyServe, a runtime that runs transformers on an STM32 "
+    "microcontroller and reduces peak memory by 45% compared to TFLite Micro.",
+}
+
+
+@pytest.mark.slow
+def test_cli_build_reports_bad_records_and_keeps_good_ones(tmp_path: Path) -> None:
+    src = _write_jsonl(
+        tmp_path / "mixed.jsonl",
+        [json.dumps(GOOD), "{not json", json.dumps({"title": "no abstract here"})],
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Read 1 abstracts" in result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("skipped:")]
+    assert len(skipped) == 2
+    assert all("mixed.jsonl:" in line for line in skipped)
+    g = rdflib.Graph().parse(out / "effikg.ttl", format="turtle")
+    assert len(set(g.subjects(rdflib.RDF.type, EKG.Paper))) == 1
+
+
+@pytest.mark.slow
+def test_cli_build_missing_file_beside_good_one(tmp_path: Path) -> None:
+    good = _write_jsonl(tmp_path / "good.jsonl", [json.dumps(GOOD)])
+    missing = tmp_path / "nope.jsonl"
+    result = CliRunner().invoke(main, ["build", str(missing), str(good), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "nope.jsonl" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("empty.jsonl", b""),
+        ("binary.jsonl", bytes(range(256)) * 4),
+        ("latin1.txt", "Abstract: caf\xe9 na\xefve r\xe9sum\xe9 ".encode("latin-1") * 20),
+    ],
+)
+def test_cli_build_nothing_readable_fails_cleanly(tmp_path: Path, name: str, content: bytes) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(bad), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert name in result.output
+    assert not out.exists() or not any(out.iterdir())
+    assert not list(tmp_path.glob(".effikg-build-*"))
+
+
+def test_cli_build_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--format", "docx", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "unknown format" in result.output
+
+
+def test_cli_formats_lists_readers() -> None:
+    result = CliRunner().invoke(main, ["formats"])
+    assert result.exit_code == 0
+    assert "arxiv-jsonl" in result.output.split()
