@@ -82,3 +82,25 @@ def formats() -> None:
 
     for name in FORMATS:
         click.echo(name)
+
+
+@main.command()
+@click.argument("graph", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_GRAPH)
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_OUT / "report.md", show_default=True,
+    help="Markdown file to write; its PNG plots go in the folder of the same name.",
+)
+@click.option(
+    "--top", type=click.IntRange(min=1), default=10, show_default=True,
+    help="Rows in each top-N table.",
+)
+def report(graph: Path, out_path: Path, top: int) -> None:
+    """Write a Markdown report (statistics, top-N tables, plots) of a built GRAPH."""
+    from pipeline.report import ReportError, write_report
+
+    try:
+        written = write_report(graph, out_path, top=top)
+    except ReportError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Wrote {out_path} and {len(written) - 1} plot(s).")
