@@ -1,0 +1,546 @@
+"""Graph assembly: extraction records -> an rdflib Graph under the effikg ontology.
+
+The shape of what `to_rdf` produces is the contract of DEVELOPERS.md ("The built graph"):
+one node per canonical entity with a stable slug IRI, one `rdfs:label` each, a
+`skos:altLabel` for every other surface form, the direct triples, one `ekg:Claim` per
+stated result with its provenance, and one `ekg:Assertion` per direct triple carrying how
+many papers state it. No blank nodes, so the same input always gives the same graph, and
+`save_turtle` writes it byte for byte the same.
+
+Literals: instance text (names, titles, sentences) is a plain `xsd:string` as written,
+because the ontology gives those properties an `xsd:string` range and OWL 2 keeps
+`rdf:langString` apart from it; only the metric concepts, which the ontology defines,
+keep its English labels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import quote
+
+import networkx as nx
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from pipeline.records import CANONICAL_METRICS, RELATIONS, Claim, Entity, Extraction, Paper
+
+EKG = Namespace("https://w3id.org/effikg/ontology#")
+RES = Namespace("https://w3id.org/effikg/resource/")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+
+PREFIXES: dict[str, Namespace] = {
+    "ekg": EKG,
+    "res": RES,
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "owl": Namespace(str(OWL)),
+    "xsd": Namespace(str(XSD)),
+    "skos": Namespace(str(SKOS)),
+    "prov": Namespace(str(PROV)),
+    "dcterms": Namespace(str(DCTERMS)),
+    "bibo": BIBO,
+}
+
+# Node classes that become networkx nodes, most general first.
+NODE_CLASSES: tuple[URIRef, ...] = (EKG.Paper, EKG.Method, EKG.Hardware, EKG.Metric)
+RELATION_PROPERTIES: dict[str, URIRef] = {rel: EKG[rel] for rel in RELATIONS}
+
+_SLUG_MAX = 80
+_PAPER_LABEL_WORDS = 10
+# A surface form that starts like an anaphor ("our method", "the proposed model", "we")
+# and has no capital or digit is a reference, not a name: it must not become an alias.
+_ANAPHOR_START = {"we", "our", "the", "this", "these", "it", "its", "their", "they", "a", "an"}
+
+
+def slugify(text: str) -> str:
+    """A readable, stable IRI slug: "NVIDIA A100 GPU" -> "nvidia-a100-gpu".
+
+    Accents are folded to ASCII and "+" spelled out (SmoothQuant+ must not collide with
+    SmoothQuant); a name with no ASCII letter or digit gets a short hash instead.
+    """
+    folded = unicodedata.normalize("NFKD", text.replace("+", " plus ").replace("&", " and "))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > _SLUG_MAX:
+        slug = slug[:_SLUG_MAX].rsplit("-", 1)[0]
+    if not slug:
+        slug = "h-" + hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:10]
+    return slug
+
+
+def paper_iri(paper_id: str) -> URIRef:
+    """`res:paper/{id}`; old-style arXiv ids (cs/0501001) keep their slash percent-encoded."""
+    return RES["paper/" + quote(paper_id, safe="-._~")]
+
+
+def metric_local_name(label: str) -> str:
+    """The ontology's local name of a canonical metric: "Model size" -> "ModelSize"."""
+    return "".join(word[:1].upper() + word[1:] for word in label.split())
+
+
+_METRIC_BY_SLUG: dict[str, str] = {slugify(m): metric_local_name(m) for m in CANONICAL_METRICS}
+
+
+def iri_for(entity: Entity) -> URIRef:
+    """The node IRI of a canonical entity; metrics are the ontology's own concepts."""
+    if entity.type == "Method":
+        return RES["method/" + entity.key]
+    if entity.type == "Hardware":
+        return RES["hardware/" + entity.key]
+    if entity.type == "Metric":
+        local = _METRIC_BY_SLUG.get(slugify(entity.label)) or _METRIC_BY_SLUG.get(entity.key)
+        if local is None:
+            raise ValueError(
+                f"unknown metric {entity.label!r}: use one of {', '.join(CANONICAL_METRICS)}"
+            )
+        return EKG[local]
+    raise ValueError(f"unknown entity type {entity.type!r} for {entity.label!r}")
+
+
+def claim_iri(paper_id: str, n: int) -> URIRef:
+    return RES[f"claim/{quote(paper_id, safe='-._~')}/{n}"]
+
+
+def assertion_iri(subject: Entity, relation: str, obj: Entity) -> URIRef:
+    """`res:assertion/{method key}/{relation}/{object type}/{object key}`."""
+    # A metric's key is the slug of its canonical label, however the record spelt it.
+    object_key = slugify(metric_label(obj)) if obj.type == "Metric" else obj.key
+    return RES[f"assertion/{subject.key}/{relation}/{obj.type.lower()}/{object_key}"]
+
+
+def metric_label(metric: Entity) -> str:
+    """The canonical label of a metric entity ("model size" -> "Model size")."""
+    local = str(iri_for(metric)).split("#")[-1]
+    return next(m for m in CANONICAL_METRICS if metric_local_name(m) == local)
+
+
+@lru_cache(maxsize=1)
+def read_ontology() -> Graph:
+    """The ontology (ontology/effikg.ttl, installed as pipeline.ontology), parsed once."""
+    graph = Graph()
+    source = resources.files("pipeline.ontology") / "effikg.ttl"
+    graph.parse(data=source.read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=1)
+def hardware_kinds() -> dict[str, tuple[URIRef, ...]]:
+    """Each Hardware sub-class name -> itself and its super-classes up to ekg:Hardware."""
+    onto = read_ontology()
+    kinds: dict[str, tuple[URIRef, ...]] = {}
+    for cls in onto.transitive_subjects(RDFS.subClassOf, EKG.Hardware):
+        if not isinstance(cls, URIRef) or not str(cls).startswith(str(EKG)):
+            continue
+        chain = [c for c in onto.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef)]
+        kinds[str(cls)[len(str(EKG)):]] = tuple(sorted(c for c in chain if str(c).startswith(str(EKG))))
+    return kinds
+
+
+def hardware_types(entity: Entity) -> tuple[URIRef, ...]:
+    """ekg:Hardware plus the entity's kind and the kind's super-classes, materialised."""
+    if entity.kind is None:
+        return (EKG.Hardware,)
+    chain = hardware_kinds().get(entity.kind)
+    if chain is None:
+        known = ", ".join(sorted(k for k in hardware_kinds() if k != "Hardware"))
+        raise ValueError(f"hardware {entity.label!r} has unknown kind {entity.kind!r}; use one of {known}")
+    return chain
+
+
+def _is_reference(text: str) -> bool:
+    words = text.split()
+    return (
+        bool(words)
+        and words[0].lower() in _ANAPHOR_START
+        and not any(ch.isupper() or ch.isdigit() for ch in text)
+    )
+
+
+def _decimal(value: float) -> Literal:
+    # repr gives the shortest round-tripping form, so 2.31 stays 2.31 (not 2.3099999...).
+    return Literal(Decimal(repr(float(value))), datatype=XSD.decimal)
+
+
+def _count(value: int) -> Literal:
+    return Literal(int(value), datatype=XSD.nonNegativeInteger)
+
+
+_DATE_TYPES = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date),
+    (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
+    (re.compile(r"\d{4}"), XSD.gYear),
+)
+
+
+def date_literal(date: str) -> Literal | None:
+    """An ISO date as the narrowest XSD type it fills; None for anything else."""
+    for pattern, datatype in _DATE_TYPES:
+        if pattern.fullmatch(date.strip()):
+            return Literal(date.strip(), datatype=datatype)
+    return None
+
+
+def paper_label(paper: Paper) -> str:
+    """The title, else arXiv:{id}, else the abstract's first words."""
+    if paper.title and paper.title.strip():
+        return " ".join(paper.title.split())
+    if paper.arxiv_id:
+        return f"arXiv:{paper.arxiv_id}"
+    words = paper.abstract.split()
+    head = " ".join(words[:_PAPER_LABEL_WORDS])
+    return head + ("…" if len(words) > _PAPER_LABEL_WORDS else "") if head else f"paper {paper.id}"
+
+
+@dataclass
+class _Node:
+    """What the records say about one entity IRI, gathered across papers."""
+
+    entity_type: str
+    labels: Counter[str]
+    kinds: Counter[str]
+    forms: set[str]
+
+
+def _claim_sort_key(claim: Claim) -> tuple:
+    def key(e: Entity | None) -> tuple[str, str]:
+        return (e.type, e.key) if e is not None else ("", "")
+
+    fig = claim.figure
+    return (
+        claim.start,
+        claim.end,
+        RELATIONS.index(claim.relation),
+        key(claim.subject),
+        key(claim.object),
+        (fig.text, repr(fig.value), fig.unit or "", fig.direction or "", fig.qualifier or "") if fig else (),
+        key(claim.hardware),
+        key(claim.baseline),
+        key(claim.metric),
+        claim.confidence,
+        claim.sentence,
+    )
+
+
+def _pick_extractions(extractions: Iterable[Extraction]) -> list[Extraction]:
+    """One extraction per paper id, sorted by id; duplicates resolved independently of order."""
+    by_id: dict[str, list[Extraction]] = defaultdict(list)
+    for extraction in extractions:
+        by_id[extraction.paper.id].append(extraction)
+    return [
+        min(group, key=lambda e: (e.paper.source, e.paper.position, e.paper.abstract))
+        for _, group in sorted(by_id.items())
+    ]
+
+
+class _Assembler:
+    def __init__(self) -> None:
+        self.triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
+        self.nodes: dict[URIRef, _Node] = {}
+        self.baselines: set[URIRef] = set()
+        self.assertion_papers: dict[URIRef, set[str]] = defaultdict(set)
+        self.assertion_ends: dict[URIRef, tuple[Entity, str, Entity]] = {}
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.triples.add((s, p, o))
+
+    def entity(self, entity: Entity, form: str | None = None) -> URIRef:
+        iri = iri_for(entity)
+        node = self.nodes.get(iri)
+        if node is None:
+            node = self.nodes[iri] = _Node(entity.type, Counter(), Counter(), set())
+        elif node.entity_type != entity.type:
+            raise ValueError(f"{iri} is both a {node.entity_type} and a {entity.type}")
+        node.labels[entity.label] += 1
+        if entity.kind:
+            node.kinds[entity.kind] += 1
+        if form is not None:
+            self.form(iri, entity, form)
+        return iri
+
+    def form(self, iri: URIRef, entity: Entity, form: str) -> None:
+        text = " ".join(form.split())
+        if text and not (entity.type == "Method" and _is_reference(text)):
+            self.nodes[iri].forms.add(text)
+
+    def paper(self, paper: Paper) -> URIRef:
+        iri = paper_iri(paper.id)
+        add = self.add
+        add(iri, RDF.type, EKG.Paper)
+        add(iri, RDFS.label, Literal(paper_label(paper)))
+        add(iri, DCTERMS.identifier, Literal(paper.id))
+        add(iri, DCTERMS.abstract, Literal(paper.abstract))
+        if paper.title and paper.title.strip():
+            add(iri, DCTERMS.title, Literal(" ".join(paper.title.split())))
+        if paper.arxiv_id:
+            add(iri, EKG.arxivId, Literal(paper.arxiv_id))
+            add(iri, RDFS.seeAlso, URIRef("https://arxiv.org/abs/" + quote(paper.arxiv_id, safe="/.-_~")))
+        if paper.doi:
+            add(iri, BIBO.doi, Literal(paper.doi))
+        if paper.venue:
+            add(iri, EKG.venue, Literal(paper.venue))
+        if paper.date and (date := date_literal(paper.date)) is not None:
+            add(iri, DCTERMS.date, date)
+        if paper.n_authors is not None and paper.n_authors >= 0:
+            add(iri, EKG.authorCount, _count(paper.n_authors))
+        if paper.code_url:
+            add(iri, EKG.codeRepository, Literal(paper.code_url, datatype=XSD.anyURI))
+        if paper.source:
+            # The file name only: an absolute path would differ between checkouts and
+            # break byte-identical builds of the same corpus.
+            add(iri, EKG.sourceFile, Literal(Path(paper.source).name))
+        add(iri, EKG.sourcePosition, _count(paper.position))
+        return iri
+
+    def claim(self, claim: Claim, paper: URIRef, n: int) -> None:
+        iri = claim_iri(claim.paper_id, n)
+        subject = self.entity(claim.subject, claim.subject_text)
+        obj = self.entity(claim.object, claim.object_text)
+        rel = RELATION_PROPERTIES[claim.relation]
+        add = self.add
+        add(subject, rel, obj)
+        if claim.relation == "outperforms":
+            self.baselines.add(obj)
+
+        assertion = assertion_iri(claim.subject, claim.relation, claim.object)
+        self.assertion_papers[assertion].add(claim.paper_id)
+        self.assertion_ends[assertion] = (claim.subject, claim.relation, claim.object)
+
+        add(iri, RDF.type, EKG.Claim)
+        add(iri, EKG.relation, Literal(claim.relation))
+        add(iri, EKG.method, subject)
+        role = {"targets": EKG.hardware, "improves": EKG.metric, "outperforms": EKG.baseline}
+        add(iri, role[claim.relation], obj)
+        for context, prop in ((claim.hardware, EKG.hardware), (claim.baseline, EKG.baseline), (claim.metric, EKG.metric)):
+            if context is not None:
+                add(iri, prop, self.entity(context))
+        fig = claim.figure
+        label = f"{claim.subject.label} {claim.relation} {claim.object.label}"
+        if fig is not None:
+            label += f" ({fig.text})"
+            add(iri, EKG.figureText, Literal(fig.text))
+            if fig.value is not None:
+                add(iri, EKG.value, _decimal(fig.value))
+            if fig.unit:
+                add(iri, EKG.unit, Literal(fig.unit))
+            if fig.direction:
+                add(iri, EKG.direction, Literal(fig.direction))
+            if fig.qualifier:
+                add(iri, EKG.qualifier, Literal(fig.qualifier))
+        add(iri, RDFS.label, Literal(label))
+        add(iri, EKG.evidence, Literal(claim.sentence))
+        add(iri, EKG.evidenceStart, _count(claim.start))
+        add(iri, EKG.evidenceEnd, _count(claim.end))
+        add(iri, EKG.confidence, _decimal(claim.confidence))
+        add(iri, PROV.wasDerivedFrom, paper)
+        add(iri, EKG.supports, assertion)
+
+    def extraction(self, extraction: Extraction) -> None:
+        paper = self.paper(extraction.paper)
+        by_key: dict[str, list[Entity]] = defaultdict(list)
+        for method in extraction.methods:
+            self.add(paper, EKG.proposes, self.entity(method))
+            by_key[method.key].append(method)
+        claims = sorted(set(extraction.claims), key=_claim_sort_key)
+        for n, claim in enumerate(claims, start=1):
+            self.claim(claim, paper, n)
+            for e in (claim.subject, claim.object, claim.hardware, claim.baseline, claim.metric):
+                if e is not None:
+                    by_key[e.key].append(e)
+        for key, text in extraction.surface_forms:
+            for entity in set(by_key.get(key, ())):
+                self.form(iri_for(entity), entity, text)
+
+    def finish(self) -> Graph:
+        add = self.add
+        metric_labels = _metric_labels()
+        for iri, node in self.nodes.items():
+            if node.entity_type == "Metric":
+                label = metric_labels[iri]
+                add(iri, RDF.type, EKG.Metric)
+                add(iri, RDF.type, SKOS.Concept)
+                add(iri, RDFS.label, label)
+                add(iri, SKOS.prefLabel, label)
+                add(iri, SKOS.inScheme, EKG.Metrics)
+                label_text = str(label)
+            else:
+                # Most frequent canonical name wins; ties go to the alphabetically first.
+                label_text = min(node.labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                add(iri, RDFS.label, Literal(label_text))
+                if node.entity_type == "Method":
+                    add(iri, RDF.type, EKG.Method)
+                else:
+                    kind = min(node.kinds.items(), key=lambda kv: (-kv[1], kv[0]))[0] if node.kinds else None
+                    for cls in hardware_types(Entity("Hardware", label_text, "", kind)):
+                        add(iri, RDF.type, cls)
+                for other in node.labels:
+                    if other != label_text:
+                        node.forms.add(other)
+            for form in node.forms:
+                if form != label_text:
+                    add(iri, SKOS.altLabel, Literal(form))
+        for iri in self.baselines:
+            add(iri, RDF.type, EKG.Baseline)
+        for assertion, papers in self.assertion_papers.items():
+            subject, relation, obj = self.assertion_ends[assertion]
+            add(assertion, RDF.type, EKG.Assertion)
+            add(assertion, RDFS.label, Literal(f"{self._label(subject)} {relation} {self._label(obj)}"))
+            add(assertion, EKG.assertionSubject, iri_for(subject))
+            add(assertion, EKG.relation, Literal(relation))
+            add(assertion, EKG.assertionObject, iri_for(obj))
+            add(assertion, EKG.supportCount, _count(len(papers)))
+
+        graph = new_graph()
+        # Insertion in sorted order keeps every later iteration (and serialisation) stable.
+        for triple in sorted(self.triples):
+            graph.add(triple)
+        return graph
+
+    def _label(self, entity: Entity) -> str:
+        iri = iri_for(entity)
+        if entity.type == "Metric":
+            return str(_metric_labels()[iri])
+        labels = self.nodes[iri].labels
+        return min(labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+@lru_cache(maxsize=1)
+def _metric_labels() -> dict[URIRef, Literal]:
+    onto = read_ontology()
+    labels: dict[URIRef, Literal] = {}
+    for metric in CANONICAL_METRICS:
+        iri = EKG[metric_local_name(metric)]
+        found = [o for o in onto.objects(iri, RDFS.label) if isinstance(o, Literal)]
+        if len(found) != 1:
+            raise RuntimeError(f"ontology/effikg.ttl: {iri} needs exactly one rdfs:label")
+        labels[iri] = found[0]
+    return labels
+
+
+def new_graph() -> Graph:
+    """An empty graph with the effikg prefixes bound (and no others)."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def to_rdf(extractions: Iterable[Extraction]) -> Graph:
+    """Assemble the knowledge graph (instance data only; the ontology is separate)."""
+    assembler = _Assembler()
+    for extraction in _pick_extractions(extractions):
+        assembler.extraction(extraction)
+    return assembler.finish()
+
+
+def save_turtle(graph: Graph, path: Path | str) -> Path:
+    """Write `graph` as Turtle, byte-identical for the same triples, atomically."""
+    path = Path(path)
+    data = graph.serialize(format="turtle", encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _local(iri: URIRef) -> str:
+    return str(iri).split("#")[-1]
+
+
+def _most_specific(types: set[URIRef]) -> URIRef:
+    """The class among `types` that no other of them specialises (GPU over Hardware)."""
+    kinds = hardware_kinds()
+    candidates = [t for t in types if _local(t) in kinds] if EKG.Hardware in types else []
+    if not candidates:
+        return next(c for c in NODE_CLASSES if c in types)
+    # A class's chain lists it and its ancestors: the deepest one has the longest chain.
+    return max(candidates, key=lambda t: (len(kinds[_local(t)]), str(t)))
+
+
+def _claims_by_assertion(graph: Graph) -> dict[URIRef, list[URIRef]]:
+    claims: dict[URIRef, list[URIRef]] = defaultdict(list)
+    for claim, assertion in graph.subject_objects(EKG.supports):
+        claims[assertion].append(claim)
+    return claims
+
+
+def _value(graph: Graph, s: URIRef, p: URIRef) -> str | None:
+    o = graph.value(s, p)
+    return None if o is None else str(o)
+
+
+def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+    """The graph as a networkx MultiDiGraph: entity and paper nodes, relation edges.
+
+    Nodes are keyed by IRI (str). Edges carry the support of their direct triple and the
+    figures, sentences and papers of the claims behind it; `proposes` edges come from
+    the papers.
+    """
+    g = nx.MultiDiGraph()
+    nodes: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for cls in NODE_CLASSES:
+        for s in graph.subjects(RDF.type, cls):
+            if isinstance(s, URIRef):
+                nodes[s].update(o for o in graph.objects(s, RDF.type) if isinstance(o, URIRef))
+    for iri in sorted(nodes):
+        types = nodes[iri]
+        g.add_node(
+            str(iri),
+            label=_value(graph, iri, RDFS.label) or str(iri),
+            type=_local(_most_specific(types)),
+            aliases=sorted(str(a) for a in graph.objects(iri, SKOS.altLabel)),
+            baseline=EKG.Baseline in types,
+        )
+
+    claims_of = _claims_by_assertion(graph)
+    assertion_of: dict[tuple[URIRef, str, URIRef], URIRef] = {}
+    for assertion in graph.subjects(RDF.type, EKG.Assertion):
+        s = graph.value(assertion, EKG.assertionSubject)
+        rel = _value(graph, assertion, EKG.relation)
+        o = graph.value(assertion, EKG.assertionObject)
+        if s is not None and rel is not None and o is not None:
+            assertion_of[(s, rel, o)] = assertion
+
+    edges: list[tuple[str, str, str, dict]] = []
+    for rel, prop in RELATION_PROPERTIES.items():
+        for s, o in graph.subject_objects(prop):
+            if s not in nodes or o not in nodes:
+                continue
+            assertion = assertion_of.get((s, rel, o))
+            claims = sorted(claims_of.get(assertion, [])) if assertion is not None else []
+            papers = sorted({str(p) for c in claims for p in graph.objects(c, PROV.wasDerivedFrom)})
+            support = graph.value(assertion, EKG.supportCount) if assertion is not None else None
+            confidences = [float(v) for c in claims for v in graph.objects(c, EKG.confidence)]
+            edges.append((str(s), str(o), rel, {
+                "relation": rel,
+                "support": int(support) if support is not None else len(papers),
+                "figures": [t for c in claims if (t := _value(graph, c, EKG.figureText)) is not None],
+                "evidence": [t for c in claims if (t := _value(graph, c, EKG.evidence)) is not None],
+                "papers": papers,
+                "confidence": max(confidences) if confidences else None,
+            }))
+    for paper, method in graph.subject_objects(EKG.proposes):
+        if paper in nodes and method in nodes:
+            edges.append((str(paper), str(method), "proposes", {
+                "relation": "proposes", "support": 1, "figures": [], "evidence": [],
+                "papers": [str(paper)], "confidence": 1.0,
+            }))
+    for u, v, key, attrs in sorted(edges, key=lambda e: (e[0], e[2], e[1])):
+        g.add_edge(u, v, key=key, **attrs)
+    return g
