@@ -210,11 +210,18 @@ def to_predicate_table(graph: rdflib.Graph) -> Table:
 
 
 def _hardware_kind(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
-    kinds = sorted(
-        _label(graph, cls) for cls in graph.objects(node, RDF.type)
+    """The most specific kind(s) of a hardware: MobileDevice, not also EdgeDevice."""
+    from pipeline.graph import hardware_kinds
+
+    chains = hardware_kinds()  # kind name -> itself and its super-classes
+    kinds = {
+        cls for cls in graph.objects(node, RDF.type)
         if str(cls).startswith(str(EKG)) and cls not in _GENERIC_HARDWARE
-    )
-    return ", ".join(kinds)
+    }
+    ancestors = {
+        a for k in kinds for a in chains.get(str(k)[len(str(EKG)):], ()) if a != k
+    }
+    return ", ".join(sorted(str(k)[len(str(EKG)):] for k in kinds - ancestors))
 
 
 def to_hardware_table(graph: rdflib.Graph, top: int | None = 10) -> Table:
