@@ -1,0 +1,163 @@
+"""Read abstracts from every supported input into `Paper` records.
+
+    read_papers(path, format=None) -> Iterator[Paper | Skipped]
+
+`path` is a file or a folder. The format is detected from the content (the extension
+only breaks ties) unless forced with one of `FORMATS`. Records stream: no reader holds
+a whole input in memory. A whole-file problem (missing, empty, binary, not UTF-8, a
+format that cannot be read) raises `InputError` with one line naming the file; a bad
+record (a line that is not JSON, a row without an abstract, a line of invalid UTF-8) is
+yielded as a `Skipped` and reading goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from pipeline.ingest.abstract_text import read_abstract_text
+from pipeline.ingest.arxiv_jsonl import SNAPSHOT_KEYS, read_arxiv_jsonl
+from pipeline.ingest.arxiv_listing import read_arxiv_listing
+from pipeline.ingest.common import SNIFF_BYTES, InputError, check_file, drop_duplicates
+from pipeline.ingest.csv_table import header_delimiter, read_csv
+from pipeline.ingest.jsonl import read_jsonl
+from pipeline.ingest.paper_listing import AUTHORS, SEPARATOR, is_chrome, read_paper_listing
+from pipeline.ingest.plain_text import read_plain_text
+from pipeline.records import Paper, Skipped
+
+__all__ = ["FORMATS", "DESCRIPTIONS", "InputError", "detect_format", "read_papers"]
+
+Reader = Callable[[Path], Iterator[Paper | Skipped]]
+
+READERS: dict[str, Reader] = {
+    "abstract-text": read_abstract_text,
+    "arxiv-listing": read_arxiv_listing,
+    "paper-listing": read_paper_listing,
+    "arxiv-jsonl": read_arxiv_jsonl,
+    "jsonl": read_jsonl,
+    "csv": read_csv,
+    "plain-text": read_plain_text,
+}
+DESCRIPTIONS: dict[str, str] = {
+    "abstract-text": 'text where each abstract starts with "Abstract:" (several may share a line)',
+    "arxiv-listing": "arXiv listing text: arXiv:ID [- doi: DOI] glued to the next abstract",
+    "paper-listing": "a saved paper-listing page: title, abstract, • N authors · date",
+    "arxiv-jsonl": "the arXiv metadata snapshot, JSON Lines",
+    "jsonl": "JSON Lines with title and abstract fields",
+    "csv": "CSV or TSV with a header row naming title and abstract columns",
+    "plain-text": "a text file holding one abstract (optionally a title line first)",
+    "txt-folder": "a folder: every file in it, in name order, each in its own format",
+}
+FORMATS: tuple[str, ...] = tuple(DESCRIPTIONS)
+
+# Files a folder holds that are read; anything else in it is reported and passed over.
+FOLDER_SUFFIXES = frozenset({".txt", ".text", ".jsonl", ".ndjson", ".json", ".csv", ".tsv"})
+_ARXIV_LINE = re.compile(r"^\s*arXiv:\s*(?:\d{4}\.\d{4}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
+_LEADING_MARK = re.compile(r"^\s*(?:Abstract|Title):")
+_TITLE_MAX = 300
+
+
+def detect_format(path: Path | str) -> str:
+    """The name in FORMATS that reads `path`, judged from its content."""
+    path = Path(path)
+    if path.is_dir():
+        return "txt-folder"
+    return _detect(path, check_file(path))
+
+
+def _detect(path: Path, head: bytes) -> str:
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    lines = text.splitlines()
+    if len(head) >= SNIFF_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the sample may end mid-line
+    nonblank = [line for line in lines if line.strip()]
+    first = nonblank[0].strip()
+    suffix = path.suffix.lower()
+
+    if first.startswith("{") or suffix in (".jsonl", ".ndjson"):
+        objects = [obj for obj in map(_json_object, nonblank[:50]) if obj is not None]
+        if objects:
+            keys = set().union(*objects)
+            return "arxiv-jsonl" if keys & SNAPSHOT_KEYS else "jsonl"
+        if suffix in (".jsonl", ".ndjson"):
+            return "jsonl"  # not one good line: each bad one is reported by the reader
+    if suffix == ".json" or first.startswith("[{"):
+        raise InputError(path, "is a JSON document, not JSON Lines (one object a line)")
+    if first.startswith("<") and re.match(r"<(?:!doctype|html|\?xml)", first, re.IGNORECASE):
+        raise InputError(path, "is HTML or XML; save the page as plain text first")
+    delimiter = header_delimiter(first)
+    if suffix in (".csv", ".tsv") or (delimiter and len(first.split(delimiter)) > 1):
+        return "csv"
+    if _LEADING_MARK.match(first):
+        return "abstract-text"
+    if any(_ARXIV_LINE.match(line) for line in nonblank):
+        return "arxiv-listing"
+    if any(is_chrome(line) or AUTHORS.match(line) or SEPARATOR.match(line) for line in nonblank):
+        return "paper-listing"
+    if _alternates_titles_and_abstracts(lines):
+        return "paper-listing"
+    return "plain-text"
+
+
+def _json_object(line: str) -> dict | None:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _alternates_titles_and_abstracts(lines: list[str]) -> bool:
+    """Two or more (title line, longer paragraph) pairs and nothing else: a listing page."""
+    paragraphs = [p.strip() for p in "\n".join(lines).split("\n\n") if p.strip()]
+    if len(paragraphs) < 4 or len(paragraphs) % 2:
+        return False
+    for title, abstract in zip(paragraphs[::2], paragraphs[1::2]):
+        if "\n" in title or len(title) > _TITLE_MAX or title.endswith(".") or len(abstract) <= len(title):
+            return False
+    return True
+
+
+def read_papers(path: Path | str, format: str | None = None) -> Iterator[Paper | Skipped]:
+    """Stream a Paper for each abstract in `path` (a file or a folder), Skipped for bad records.
+
+    Raises InputError for a problem with the whole input. A second record with the id
+    of an earlier one (the same arXiv id, or the same abstract text) is a Skipped.
+    """
+    path = Path(path)
+    if format is not None and format not in FORMATS:
+        raise InputError(path, f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}")
+    if path.is_dir():
+        yield from drop_duplicates(_read_folder(path, format))
+        return
+    if format == "txt-folder":
+        raise InputError(path, "is not a folder (--format txt-folder reads a folder)")
+    yield from drop_duplicates(_read_file(path, format))
+
+
+def _read_file(path: Path, format: str | None) -> Iterator[Paper | Skipped]:
+    head = check_file(path)
+    name = format if format not in (None, "txt-folder") else _detect(path, head)
+    yield from READERS[name](path)
+
+
+def _read_folder(folder: Path, format: str | None) -> Iterator[Paper | Skipped]:
+    """Every file of the folder in name order; a bad file is a Skipped, not the end."""
+    try:
+        entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError as err:
+        raise InputError(folder, f"cannot be listed ({err.strerror or err})") from None
+    inputs = [p for p in entries if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES]
+    if not inputs:
+        raise InputError(folder, "holds no .txt, .jsonl or .csv files")
+    for entry in entries:
+        if entry not in inputs:
+            kind = "a folder (folders are not read recursively)" if entry.is_dir() else "not a supported input file"
+            yield Skipped(str(entry), None, f"{kind}; passed over")
+            continue
+        try:
+            yield from _read_file(entry, format)
+        except InputError as err:
+            yield Skipped(err.path, None, f"{err.problem}; file skipped")

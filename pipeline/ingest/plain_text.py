@@ -1,0 +1,46 @@
+"""Reader for a text file that holds one abstract (the files of a `.txt` folder).
+
+Line breaks inside the abstract are joined. When the file opens with a short one-line
+paragraph that does not end like a sentence, followed by more text, that line is the
+title ("My Title\\n\\nWe propose ...").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.ingest.common import make_paper, normalise_space, read_lines
+from pipeline.records import Paper, Skipped
+
+_TITLE_MAX = 300
+
+
+def read_plain_text(path: Path) -> Iterator[Paper | Skipped]:
+    """The whole file as one abstract (streamed in, then joined: one record a file)."""
+    paragraphs: list[list[str]] = [[]]
+    for item in read_lines(path):
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        line = item[1].strip()
+        if line:
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    paragraphs = [p for p in paragraphs if p]
+    if not paragraphs:
+        yield Skipped(str(path), None, "no text left after the invalid lines; skipped")
+        return
+    title = None
+    first = paragraphs[0]
+    if (
+        len(paragraphs) > 1
+        and len(first) == 1
+        and len(first[0]) <= _TITLE_MAX
+        and not first[0].endswith((".", "!", ":", ";", ","))
+    ):
+        title = normalise_space(first[0])
+        paragraphs = paragraphs[1:]
+    abstract = " ".join(" ".join(p) for p in paragraphs)
+    yield make_paper(abstract, source=path, position=0, title=title)
