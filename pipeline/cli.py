@@ -104,3 +104,18 @@ def report(graph: Path, out_path: Path, top: int) -> None:
     except ReportError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Wrote {out_path} and {len(written) - 1} plot(s).")
+
+
+@main.command()
+@click.argument("graph", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_GRAPH)
+def validate(graph: Path) -> None:
+    """Check a built GRAPH against the SHACL shapes; exit 1 when it does not conform."""
+    from pipeline.validate import GraphReadError, validate_file
+
+    try:
+        result = validate_file(graph)
+    except GraphReadError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(result.text)
+    if not result.conforms:
+        raise SystemExit(1)

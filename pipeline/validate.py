@@ -1,0 +1,138 @@
+"""SHACL validation of a built graph against ontology/shapes.ttl (pySHACL).
+
+The report lists one violation a line (node, property, what is wrong, the offending
+value), sorted, so that a failing build or `effikg validate` says exactly what to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from pipeline.graph import PREFIXES
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+class GraphReadError(Exception):
+    """A graph file that cannot be read or parsed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result: which node broke which constraint, and with what value."""
+
+    focus: str
+    path: str
+    message: str
+    value: str
+    severity: str
+
+    def __str__(self) -> str:
+        where = f"{self.focus} {self.path}" if self.path else self.focus
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {where}: {self.message}{value}"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Whether a graph conforms to the shapes, and a readable report."""
+
+    conforms: bool
+    text: str
+    violations: tuple[Violation, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def read_shapes() -> Graph:
+    """ontology/shapes.ttl as installed (pipeline.ontology), parsed once."""
+    shapes = Graph()
+    source = resources.files("pipeline.ontology") / "shapes.ttl"
+    shapes.parse(data=source.read_text(encoding="utf-8"), format="turtle")
+    return shapes
+
+
+def _short(node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, Literal):
+        text = str(node)
+        text = text if len(text) <= 80 else text[:77] + "..."
+        suffix = f"^^{_short(node.datatype)}" if node.datatype else (f"@{node.language}" if node.language else "")
+        return f'"{text}"{suffix}'
+    if isinstance(node, URIRef):
+        iri = str(node)
+        # Longest namespace first so res: wins over a shorter overlapping prefix.
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
+            if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
+                return f"{prefix}:{iri[len(str(ns)):]}"
+        return f"<{iri}>"
+    return str(node)
+
+
+def _path(results: Graph, path: Node | None) -> str:
+    if path is None:
+        return ""
+    inverse = results.value(path, SH.inversePath) if not isinstance(path, URIRef) else None
+    return f"^{_short(inverse)}" if inverse is not None else _short(path)
+
+
+def _violations(results: Graph) -> list[Violation]:
+    found = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus, value = results.value(result, SH.focusNode), results.value(result, SH.value)
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        severity = results.value(result, SH.resultSeverity)
+        found.append(Violation(
+            focus=_short(focus),
+            path=_path(results, results.value(result, SH.resultPath)),
+            message=messages[0] if messages else _short(results.value(result, SH.sourceConstraintComponent)),
+            # SPARQL constraints report the focus node itself as the value: say it once.
+            value="" if value == focus else _short(value),
+            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+        ))
+    return sorted(set(found), key=lambda v: (v.focus, v.path, v.message, v.value))
+
+
+def validate(graph: Graph) -> ValidationResult:
+    """Check `graph` (instance data, types materialised) against ontology/shapes.ttl."""
+    from pyshacl import validate as shacl_validate
+
+    conforms, results, _ = shacl_validate(
+        graph, shacl_graph=read_shapes(), inference="none", abort_on_first=False,
+        allow_infos=True, allow_warnings=True,
+    )
+    violations = tuple(_violations(results))
+    if conforms:
+        text = f"Conforms: the graph ({len(graph)} triples) satisfies ontology/shapes.ttl."
+    else:
+        lines = [f"Does not conform: {len(violations)} violation(s) of ontology/shapes.ttl"]
+        lines += [f"  {v}" for v in violations]
+        text = "\n".join(lines)
+    return ValidationResult(conforms=bool(conforms), text=text, violations=violations)
+
+
+def read_graph(path: Path | str) -> Graph:
+    """Parse a graph file (format from its extension, Turtle by default) or fail clearly."""
+    from rdflib.util import guess_format
+
+    path = Path(path)
+    if not path.is_file():
+        raise GraphReadError(f"{path}: no such file (build one with `effikg build`)")
+    graph = Graph()
+    try:
+        graph.parse(path, format=guess_format(str(path)) or "turtle")
+    except Exception as err:  # rdflib raises many parser-specific types
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise GraphReadError(f"{path}: not a readable RDF graph: {first}") from err
+    return graph
+
+
+def validate_file(path: Path | str) -> ValidationResult:
+    """Read a graph file and validate it."""
+    return validate(read_graph(path))
