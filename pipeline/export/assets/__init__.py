@@ -1,0 +1,1 @@
+"""Static files of the HTML explorer: its page template, script and stylesheet."""

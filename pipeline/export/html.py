@@ -1,0 +1,472 @@
+"""The interactive HTML explorer: `index.html` for the whole graph, one page a paper.
+
+The nodes and edges are built with pyvis from `pipeline.graph.to_networkx`, but the page
+comes from our own template: pyvis's template loads Bootstrap and tom-select from CDNs even
+with `cdn_resources="in_line"` (pyvis #228/#229), and the explorer must open from disk with
+no network. So the page links only local files written next to it:
+
+    out_dir/index.html                the whole corpus
+    out_dir/papers/{paper}.html       one paper: its node, what it proposes, every edge it supports
+    out_dir/explorer/vis-network.min.js   copied from the installed pyvis package
+    out_dir/explorer/explorer.js, explorer.css
+
+The graph itself is inlined as JSON in each page. Every edge of the MultiDiGraph becomes
+one drawn edge (no collapsing), so the drawn counts equal the networkx counts. Output is
+deterministic: nodes and edges sorted, the layout seeded, no timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import networkx as nx
+import rdflib
+from markupsafe import Markup
+from pyvis.network import Network
+from rdflib import RDF, RDFS, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
+
+# Pages of graphs larger than this show only the top nodes by degree until the reader asks
+# for more: vis-network's layout slows sharply past a few thousand nodes (pyvis #204).
+DEFAULT_TOP_N = 1000
+LAYOUT_SEED = 20231
+ASSETS_DIR = "explorer"
+PAPERS_DIR = "papers"
+VIS_JS = "vis-network.min.js"
+PAPER_LABEL_CHARS = 32
+
+
+@dataclass(frozen=True)
+class NodeClass:
+    """How one class of node is drawn and named in the legend."""
+
+    name: str
+    label: str
+    shape: str
+    color: str
+
+
+# Fixed order: the legend lists classes in this order. Hardware kinds share a family of
+# shapes (triangles, diamonds for chips, hexagon for in-memory) and differ by colour.
+NODE_CLASSES: tuple[NodeClass, ...] = (
+    NodeClass("Paper", "Paper", "square", "#6b6b6b"),
+    NodeClass("Method", "Method", "dot", "#1f77b4"),
+    NodeClass("Baseline", "Baseline (a method only beaten here)", "dot", "#9ecae1"),
+    NodeClass("GPU", "GPU", "triangle", "#2ca02c"),
+    NodeClass("CPU", "CPU", "triangle", "#98df8a"),
+    NodeClass("FPGA", "FPGA", "diamond", "#ff7f0e"),
+    NodeClass("ASIC", "ASIC or accelerator", "diamond", "#d62728"),
+    NodeClass("NPU", "NPU or TPU", "diamond", "#e377c2"),
+    NodeClass("Microcontroller", "Microcontroller", "triangleDown", "#8c564b"),
+    NodeClass("EdgeDevice", "Edge device", "triangleDown", "#bcbd22"),
+    NodeClass("MobileDevice", "Mobile device", "triangleDown", "#17becf"),
+    NodeClass("InMemoryComputing", "In-memory computing", "hexagon", "#9467bd"),
+    NodeClass("Hardware", "Hardware (other)", "triangle", "#a0a0a0"),
+    NodeClass("Metric", "Metric", "star", "#f2b701"),
+)
+CLASS_BY_NAME: dict[str, NodeClass] = {c.name: c for c in NODE_CLASSES}
+
+RELATION_COLORS: dict[str, str] = {
+    "proposes": "#8c8c8c",
+    "targets": "#2ca02c",
+    "improves": "#e6a100",
+    "outperforms": "#d62728",
+}
+
+
+class HtmlExportError(Exception):
+    """The explorer could not be written (a missing asset, an unusable graph)."""
+
+
+@dataclass(frozen=True)
+class PaperInfo:
+    iri: str
+    slug: str  # file name of its page, without .html
+    label: str
+    title: str | None
+    arxiv: str | None
+    url: str | None  # the arXiv abstract page
+    date: str | None
+    venue: str | None
+    code: str | None
+
+
+@dataclass(frozen=True)
+class ClaimInfo:
+    iri: str
+    paper: str | None
+    evidence: str | None
+    figure: str | None
+
+
+# ---- reading what the pages show from the RDF graph -------------------------------------------
+
+
+def _text(graph: rdflib.Graph, s: URIRef, p: URIRef) -> str | None:
+    values = sorted(str(o) for o in graph.objects(s, p))
+    return values[0] if values else None
+
+
+def paper_slug(paper_id: str) -> str:
+    """A safe file name for a paper's page; ids with other characters get a hash suffix."""
+    slug = re.sub(r"[^A-Za-z0-9._-]", "_", paper_id).strip("._") or "paper"
+    if slug != paper_id:
+        slug += "-" + hashlib.sha1(paper_id.encode("utf-8")).hexdigest()[:8]
+    return slug
+
+
+def read_papers(graph: rdflib.Graph) -> dict[str, PaperInfo]:
+    """Every ekg:Paper with what its tooltip and details show, keyed by IRI."""
+    papers: dict[str, PaperInfo] = {}
+    for iri in sorted(s for s in graph.subjects(RDF.type, EKG.Paper) if isinstance(s, URIRef)):
+        paper_id = _text(graph, iri, DCTERMS.identifier) or str(iri).rsplit("/", 1)[-1]
+        arxiv = _text(graph, iri, EKG.arxivId)
+        see_also = sorted(str(o) for o in graph.objects(iri, RDFS.seeAlso) if "arxiv.org/" in str(o))
+        title = _text(graph, iri, DCTERMS.title)
+        papers[str(iri)] = PaperInfo(
+            iri=str(iri),
+            slug=paper_slug(paper_id),
+            label=_text(graph, iri, RDFS.label) or title or paper_id,
+            title=title,
+            arxiv=arxiv,
+            url=see_also[0] if see_also else None,
+            date=_text(graph, iri, DCTERMS.date),
+            venue=_text(graph, iri, EKG.venue),
+            code=_text(graph, iri, EKG.codeRepository),
+        )
+    return papers
+
+
+def read_claims(graph: rdflib.Graph) -> dict[tuple[str, str, str], list[ClaimInfo]]:
+    """The claims behind each direct triple (subject, relation, object), in IRI order."""
+    triple_of: dict[URIRef, tuple[str, str, str]] = {}
+    for assertion in graph.subjects(RDF.type, EKG.Assertion):
+        s = graph.value(assertion, EKG.assertionSubject)
+        rel = graph.value(assertion, EKG.relation)
+        o = graph.value(assertion, EKG.assertionObject)
+        if s is not None and rel is not None and o is not None:
+            triple_of[assertion] = (str(s), str(rel), str(o))
+    claims: dict[tuple[str, str, str], list[ClaimInfo]] = {}
+    for claim in sorted(c for c in graph.subjects(RDF.type, EKG.Claim) if isinstance(c, URIRef)):
+        for assertion in sorted(graph.objects(claim, EKG.supports)):
+            triple = triple_of.get(assertion)
+            if triple is None:
+                continue
+            claims.setdefault(triple, []).append(ClaimInfo(
+                iri=str(claim),
+                paper=_text(graph, claim, PROV.wasDerivedFrom),
+                evidence=_text(graph, claim, EKG.evidence),
+                figure=_text(graph, claim, EKG.figureText),
+            ))
+    return claims
+
+
+# ---- from networkx to the page's data --------------------------------------------------------
+
+
+def node_class(attrs: dict[str, Any], proposed: bool) -> str:
+    """The legend class of a node: its type, or Baseline for a method nobody here proposes."""
+    kind = str(attrs.get("type") or "Hardware")
+    if kind == "Method" and attrs.get("baseline") and not proposed:
+        return "Baseline"
+    return kind if kind in CLASS_BY_NAME else "Hardware"
+
+
+def _short(text: str, limit: int = PAPER_LABEL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _sorted_edges(g: nx.MultiDiGraph) -> list[tuple[str, str, Any, dict[str, Any]]]:
+    return sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
+
+
+def vis_options(n_nodes: int) -> dict[str, Any]:
+    """vis-network options: seeded layout, physics only until the layout settles."""
+    return {
+        "autoResize": True,
+        "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": n_nodes <= 150},
+        "physics": {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60, "centralGravity": 0.01, "springLength": 110,
+                "springConstant": 0.06, "damping": 0.5, "avoidOverlap": 0.2,
+            },
+            "minVelocity": 1.0,
+            "stabilization": {
+                "enabled": True, "iterations": 1000 if n_nodes <= 500 else 400,
+                "updateInterval": 25, "fit": True,
+            },
+        },
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n_nodes > 500},
+        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1},
+        "edges": {
+            "font": {"size": 10, "align": "middle", "face": "sans-serif", "strokeWidth": 3},
+            "smooth": {"enabled": True, "type": "dynamic"},
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+        },
+    }
+
+
+def to_page_data(
+    g: nx.MultiDiGraph,
+    papers: dict[str, PaperInfo],
+    claims: dict[tuple[str, str, str], list[ClaimInfo]],
+    *,
+    top_n: int,
+    paper_href: str,
+    degrees: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """Everything one page draws, built through a pyvis Network, as a JSON-able dict.
+
+    `paper_href` is the relative path from this page to a paper page, with `{slug}`;
+    `degrees` lets a paper page size its nodes as the whole corpus does.
+    """
+    degrees = degrees if degrees is not None else {n: int(d) for n, d in g.degree()}
+    proposed = {v for _, v, d in g.edges(data=True) if d.get("relation") == "proposes"}
+    order = sorted(g.nodes, key=lambda n: (-degrees.get(n, 0), n))
+    rank = {n: i for i, n in enumerate(order)}
+
+    net = Network(directed=True)
+    used_papers: set[str] = set()
+    class_counts: Counter[str] = Counter()
+    for iri in sorted(g.nodes):
+        attrs = g.nodes[iri]
+        cls = node_class(attrs, iri in proposed)
+        style = CLASS_BY_NAME[cls]
+        class_counts[cls] += 1
+        label = str(attrs.get("label") or iri)
+        paper = iri if iri in papers else None
+        if paper:
+            used_papers.add(iri)
+            info = papers[iri]
+            label = f"arXiv:{info.arxiv}" if info.arxiv else _short(info.title or info.label)
+        degree = degrees.get(iri, 0)
+        net.add_node(
+            iri, label=label, shape=style.shape, color=style.color,
+            size=round(10 + 5 * math.sqrt(degree), 2),
+            cls=cls, aliases=[str(a) for a in attrs.get("aliases") or []],
+            degree=degree, rank=rank[iri], baseline=bool(attrs.get("baseline")),
+            paper=paper, iri=iri,
+            # Baselines that are also methods or hardware get a dashed border.
+            shapeProperties={"borderDashes": [4, 3]} if attrs.get("baseline") and cls != "Baseline" else {},
+        )
+
+    relation_counts: Counter[str] = Counter()
+    max_support = 1
+    for i, (u, v, _key, attrs) in enumerate(_sorted_edges(g)):
+        relation = str(attrs.get("relation") or _key)
+        relation_counts[relation] += 1
+        support = int(attrs.get("support") or 1)
+        max_support = max(max_support, support)
+        confidence = attrs.get("confidence")
+        if relation == "proposes":
+            edge_claims = [{"evidence": None, "figure": None, "paper": u}]
+        else:
+            edge_claims = [
+                {"evidence": c.evidence, "figure": c.figure, "paper": c.paper}
+                for c in claims.get((u, relation, v), [])
+            ]
+        for c in edge_claims:
+            if c["paper"] in papers:
+                used_papers.add(c["paper"])
+        net.add_edge(
+            u, v, id=f"e{i}", label=relation, relation=relation,
+            color=RELATION_COLORS.get(relation, "#444444"),
+            width=round(1 + math.log2(support), 2), support=support,
+            confidence=None if confidence is None else round(float(confidence), 4),
+            claims=edge_claims,
+        )
+
+    page_papers = {}
+    for iri in sorted(used_papers):
+        info = papers[iri]
+        page_papers[iri] = {
+            "label": info.label, "title": info.title, "arxiv": info.arxiv, "url": info.url,
+            "date": info.date, "venue": info.venue, "code": info.code,
+            "page": paper_href.format(slug=info.slug),
+        }
+    nodes, edges, _heading, _height, _width, _options = net.get_network_data()
+    return {
+        "classes": [
+            {"name": c.name, "label": c.label, "shape": c.shape, "color": c.color,
+             "count": class_counts[c.name]}
+            for c in NODE_CLASSES if class_counts[c.name]
+        ],
+        "relations": [
+            {"name": r, "color": RELATION_COLORS.get(r, "#444444"), "count": relation_counts[r]}
+            for r in [r for r in RELATION_COLORS if relation_counts[r]]
+            + sorted(r for r in relation_counts if r not in RELATION_COLORS)
+        ],
+        "nodes": nodes,
+        "edges": edges,
+        "papers": page_papers,
+        "maxSupport": max_support,
+        "topN": top_n if 0 < top_n < g.number_of_nodes() else 0,
+        "options": vis_options(g.number_of_nodes() if top_n <= 0 else min(top_n, g.number_of_nodes())),
+    }
+
+
+def paper_subgraph(g: nx.MultiDiGraph, paper: str) -> nx.MultiDiGraph:
+    """The paper's view: its node, what it proposes, and every edge one of its claims states."""
+    sub = nx.MultiDiGraph()
+    if paper in g:
+        sub.add_node(paper, **g.nodes[paper])
+    for u, v, key, attrs in _sorted_edges(g):
+        if u == paper or paper in (attrs.get("papers") or []):
+            for n in (u, v):
+                if n not in sub:
+                    sub.add_node(n, **g.nodes[n])
+            sub.add_edge(u, v, key=key, **attrs)
+    return sub
+
+
+# ---- writing --------------------------------------------------------------------------------
+
+
+def to_json_script(data: dict[str, Any]) -> str:
+    """JSON safe inside <script>: no "<", ">" or "&" can end the element or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (
+        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def _template() -> jinja2.Template:
+    source = resources.files("pipeline.export.assets").joinpath("explorer.html").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    return env.from_string(source)
+
+
+def render_page(
+    data: dict[str, Any], *, title: str, heading: str, subheading: str | None, assets: str,
+    home: str | None, paper_pages: list[dict[str, str]],
+) -> str:
+    """One explorer page; every text goes through Jinja's escaping or the escaped JSON."""
+    return _template().render(
+        title=title, heading=heading, subheading=subheading, assets=assets, home=home,
+        paper_pages=paper_pages, data_json=Markup(to_json_script(data)),
+    )
+
+
+def _write(path: Path, content: bytes) -> Path:
+    """Write through a temp file in the same folder, so no reader sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_assets() -> dict[str, bytes]:
+    """The files every page links: vis-network from pyvis, our script and stylesheet."""
+    import pyvis
+
+    vis = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / VIS_JS
+    if not vis.is_file():
+        raise HtmlExportError(f"{vis}: vis-network is missing from the installed pyvis (need pyvis 0.3.2)")
+    ours = resources.files("pipeline.export.assets")
+    return {
+        VIS_JS: vis.read_bytes(),
+        "explorer.js": ours.joinpath("explorer.js").read_bytes(),
+        "explorer.css": ours.joinpath("explorer.css").read_bytes(),
+    }
+
+
+def _paper_title(info: PaperInfo) -> str:
+    return info.title or info.label
+
+
+def save_html(
+    graph: rdflib.Graph, out_dir: Path, *, top_n: int = DEFAULT_TOP_N, paper_pages: bool = True,
+) -> list[Path]:
+    """Write the explorer for `graph` into out_dir: index.html, papers/*.html, explorer/*.
+
+    `top_n` caps how many nodes (by degree) a page shows at first; 0 shows all.
+    Returns the paths written, sorted.
+    """
+    from pipeline.graph import to_networkx
+
+    out_dir = Path(out_dir)
+    g = to_networkx(graph)
+    papers = read_papers(graph)
+    claims = read_claims(graph)
+    degrees = {n: int(d) for n, d in g.degree()}
+    written: list[Path] = []
+
+    for name, content in sorted(read_assets().items()):
+        written.append(_write(out_dir / ASSETS_DIR / name, content))
+
+    pages = sorted(
+        (p for p in papers.values() if p.iri in g), key=lambda p: (_paper_title(p).lower(), p.iri)
+    ) if paper_pages else []
+    index_data = to_page_data(
+        g, papers, claims, top_n=top_n, paper_href=f"{PAPERS_DIR}/{{slug}}.html" if paper_pages else "",
+    )
+    n_papers = sum(1 for n in g if n in papers)
+    index = render_page(
+        index_data,
+        title="effikg explorer",
+        heading="effikg explorer",
+        subheading=f"{n_papers} papers, {g.number_of_nodes()} nodes, {g.number_of_edges()} edges",
+        assets=ASSETS_DIR,
+        home=None,
+        paper_pages=[
+            {"href": f"{PAPERS_DIR}/{p.slug}.html",
+             "label": _short(_paper_title(p), 90) + (f" (arXiv:{p.arxiv})" if p.arxiv else "")}
+            for p in pages
+        ],
+    )
+    written.append(_write(out_dir / "index.html", index.encode("utf-8")))
+
+    kept: set[str] = set()
+    for info in pages:
+        sub = paper_subgraph(g, info.iri)
+        data = to_page_data(sub, papers, claims, top_n=top_n, paper_href="{slug}.html", degrees=degrees)
+        title = _paper_title(info)
+        page = render_page(
+            data,
+            title=f"{_short(title, 80)} - effikg explorer",
+            heading=title,
+            subheading=(f"arXiv:{info.arxiv} \u00b7 " if info.arxiv else "")
+            + f"{sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges",
+            assets=f"../{ASSETS_DIR}",
+            home="../index.html",
+            paper_pages=[],
+        )
+        name = f"{info.slug}.html"
+        kept.add(name)
+        written.append(_write(out_dir / PAPERS_DIR / name, page.encode("utf-8")))
+    _remove_stale(out_dir / PAPERS_DIR, kept)
+    return sorted(written)
+
+
+def _remove_stale(folder: Path, kept: Iterable[str]) -> None:
+    """Drop paper pages of an earlier run whose paper is gone (only our own *.html)."""
+    if not folder.is_dir():
+        return
+    keep = set(kept)
+    for page in folder.glob("*.html"):
+        if page.name not in keep:
+            page.unlink()

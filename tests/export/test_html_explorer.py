@@ -1,0 +1,366 @@
+"""The HTML explorer: offline pages, escaped text, deterministic output, and in a real browser
+(headless Debian Chromium through Playwright) the drawn counts, search, filters and no traffic.
+
+The graph under test comes from hand-built extraction records passed through the real
+`pipeline.graph.to_rdf`, so the explorer is tested independently of the extractor; one test
+also opens the explorer of the bundled-corpus build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+import rdflib
+
+from pipeline.export.html import paper_subgraph, save_html
+from pipeline.graph import to_networkx, to_rdf
+from pipeline.records import Claim, Entity, Extraction, Figure, Paper
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+XSS_TITLE = 'Fast <script>window.__xss = "title"</script> <b>inference</b> & "quotes"'
+XSS_SENTENCE = 'MARCA is 11.66x faster than <img src=x onerror="window.__xss=\'evidence\'"> Intel Xeon 8358P CPU.'
+
+
+# ---- hand-built records ------------------------------------------------------------------------
+
+
+def _method(label: str) -> Entity:
+    return Entity("Method", label, re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"))
+
+
+def _hardware(label: str, kind: str | None) -> Entity:
+    return Entity("Hardware", label, re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"), kind)
+
+
+def _metric(label: str) -> Entity:
+    return Entity("Metric", label, re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"))
+
+
+def _claim(paper: Paper, subject: Entity, relation: str, obj: Entity, sentence: str, *,
+           subject_text: str | None = None, object_text: str | None = None,
+           figure: str | None = None, confidence: float = 0.9) -> Claim:
+    start = paper.abstract.index(sentence)
+    return Claim(
+        paper_id=paper.id, subject=subject, relation=relation, object=obj,  # type: ignore[arg-type]
+        subject_text=subject_text or subject.label, object_text=object_text or obj.label,
+        sentence=sentence, start=start, end=start + len(sentence), confidence=confidence,
+        figure=Figure(text=figure) if figure else None,
+    )
+
+
+def make_extractions() -> list[Extraction]:
+    """Five papers: TriForce, a title and evidence full of HTML, a shared triple, a survey."""
+    triforce, a100, rtx = _method("TriForce"), _hardware("NVIDIA A100 GPU", "GPU"), _hardware("RTX 4090", "GPU")
+    deepspeed = _method("DeepSpeed-Zero-Inference")
+    marca, xeon, fpga = _method("MARCA"), _hardware("Intel Xeon 8358P CPU", "CPU"), _hardware("FPGA", "FPGA")
+    vattention, vllm = _method("vAttention"), _method("vLLM")
+    speed, energy, throughput = _metric("Speed"), _metric("Energy"), _metric("Throughput")
+
+    s1 = "TriForce achieves up to 2.31x speedup for Llama2-7B-128K on an A100 GPU."
+    s2 = "On two RTX 4090 GPUs it is 7.78x faster than DeepSpeed-Zero-Inference."
+    p1 = Paper(id="2404.11912", arxiv_id="2404.11912", title="TriForce: Lossless Acceleration of Long "
+               "Sequence Generation with Hierarchical Speculative Decoding",
+               abstract=f"We introduce TriForce, a hierarchical speculative decoding system. {s1} {s2}")
+    s3 = XSS_SENTENCE
+    s4 = "MARCA runs on an FPGA and cuts energy by 2.6x."
+    p2 = Paper(id="h-0123456789", title=XSS_TITLE, abstract=f"We propose MARCA. {s3} {s4}")
+    s5 = "vAttention generates tokens up to 1.97x faster than vLLM on A100 GPUs."
+    s6 = "vLLM improves throughput by 2-4x."
+    p3 = Paper(id="2405.04437", arxiv_id="2405.04437", title="vAttention: Dynamic Memory Management",
+               abstract=f"We present vAttention. {s5} {s6}")
+    s7 = "vLLM improves the throughput of popular LLMs by 2-4x on A100 GPUs."
+    p4 = Paper(id="2309.06180", arxiv_id="2309.06180", title="Efficient Memory Management for LLM Serving "
+               "with PagedAttention", abstract=f"We build vLLM. {s7}")
+    p5 = Paper(id="cs/0501001", arxiv_id="cs/0501001", title="A survey of efficient inference",
+               abstract="This survey reviews efficient inference on edge devices.")
+    return [
+        Extraction(paper=p1, methods=(triforce,), claims=(
+            _claim(p1, triforce, "targets", a100, s1, object_text="A100 GPU", figure="2.31x"),
+            _claim(p1, triforce, "improves", speed, s1, figure="up to 2.31x"),
+            _claim(p1, triforce, "targets", rtx, s2, object_text="RTX 4090 GPUs"),
+            _claim(p1, triforce, "outperforms", deepspeed, s2, figure="7.78x", confidence=0.6),
+        ), surface_forms=((a100.key, "A100"), (a100.key, "A100 GPU"))),
+        Extraction(paper=p2, methods=(marca,), claims=(
+            _claim(p2, marca, "outperforms", xeon, s3, figure="11.66x"),
+            _claim(p2, marca, "targets", fpga, s4),
+            _claim(p2, marca, "improves", energy, s4, figure="2.6x"),
+        )),
+        Extraction(paper=p3, methods=(vattention,), claims=(
+            _claim(p3, vattention, "outperforms", vllm, s5, figure="1.97x"),
+            _claim(p3, vattention, "targets", a100, s5, object_text="A100 GPUs"),
+            _claim(p3, vllm, "improves", throughput, s6, figure="2-4x", confidence=0.7),
+        )),
+        Extraction(paper=p4, methods=(vllm,), claims=(
+            _claim(p4, vllm, "improves", throughput, s7, figure="2-4x"),
+            _claim(p4, vllm, "targets", a100, s7, object_text="A100 GPUs"),
+        )),
+        Extraction(paper=p5),
+    ]
+
+
+# ---- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def html_graph() -> rdflib.Graph:
+    return to_rdf(make_extractions())
+
+
+@pytest.fixture(scope="module")
+def html_nx(html_graph: rdflib.Graph) -> nx.MultiDiGraph:
+    return to_networkx(html_graph)
+
+
+@pytest.fixture(scope="module")
+def html_site(html_graph: rdflib.Graph, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    out = tmp_path_factory.mktemp("explorer")
+    return out, save_html(html_graph, out)
+
+
+def _paper_iri(nxg: nx.MultiDiGraph, arxiv_or_title: str) -> str:
+    return next(n for n, d in nxg.nodes(data=True) if d["type"] == "Paper" and arxiv_or_title in d["label"])
+
+
+# ---- files: offline, escaped, deterministic ------------------------------------------------------
+
+EXTERNAL_REF = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+
+
+def test_html_writes_index_paper_pages_and_local_assets(html_site, html_nx) -> None:
+    out, written = html_site
+    names = {p.relative_to(out).as_posix() for p in written}
+    papers = [n for n, d in html_nx.nodes(data=True) if d["type"] == "Paper"]
+    assert {"index.html", "explorer/vis-network.min.js", "explorer/explorer.js", "explorer/explorer.css"} <= names
+    assert len([n for n in names if n.startswith("papers/")]) == len(papers) == 5
+    assert written == sorted(written) and all(p.is_file() for p in written)
+    # the old-style arXiv id keeps its page name safe
+    assert any(re.fullmatch(r"papers/cs_0501001-[0-9a-f]{8}\.html", n) for n in names)
+
+
+def test_html_pages_reference_nothing_off_the_machine(html_site) -> None:
+    out, written = html_site
+    for page in (p for p in written if p.suffix == ".html"):
+        text = page.read_text(encoding="utf-8")
+        assert not EXTERNAL_REF.search(text), f"{page} loads something remote"
+        for ref in re.findall(r"""<(?:script|link)[^>]+(?:src|href)="([^"]+)\"""", text):
+            if ref.startswith("data:"):
+                continue
+            assert (page.parent / ref).is_file(), f"{page}: {ref} is not a local file"
+
+
+def test_html_escapes_markup_in_titles_and_evidence(html_site) -> None:
+    out, written = html_site
+    text = "\n".join(p.read_text(encoding="utf-8") for p in written if p.suffix == ".html")
+    assert "<script>window.__xss" not in text and "<img src=x" not in text and "<b>inference" not in text
+    # the title is still there, as text
+    assert "Fast &lt;script&gt;window.__xss" in text or "Fast \\u003cscript\\u003ewindow.__xss" in text
+
+
+def test_html_same_graph_gives_byte_identical_files(html_site, tmp_path: Path) -> None:
+    out, written = html_site
+    again = save_html(to_rdf(make_extractions()), tmp_path)
+    assert [p.relative_to(tmp_path) for p in again] == [p.relative_to(out) for p in written]
+    for a, b in zip(written, again):
+        assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between two runs"
+
+
+def test_html_rerun_removes_pages_of_papers_gone(html_graph, tmp_path: Path) -> None:
+    save_html(html_graph, tmp_path)
+    smaller = to_rdf(make_extractions()[:2])
+    written = save_html(smaller, tmp_path)
+    assert sorted((tmp_path / "papers").glob("*.html")) == sorted(p for p in written if p.parent.name == "papers")
+    assert len(list((tmp_path / "papers").glob("*.html"))) == 2
+
+
+# ---- in the browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class OpenedPage:
+    """A page opened from disk with every non-local request aborted and recorded."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.route("**/*", self._route)
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_function("window.effikg && window.effikg.stabilized", timeout=60_000)
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def counts(self) -> dict[str, int]:
+        return self.page.evaluate(
+            "() => ({nodes: network.body.data.nodes.length, edges: network.body.data.edges.length,"
+            " drawnNodes: effikg.counts().nodes, drawnEdges: effikg.counts().edges})"
+            .replace("network.", "effikg.network.")
+        )
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Any]:
+    pages: list[OpenedPage] = []
+
+    def _open(path: Path) -> OpenedPage:
+        pages.append(OpenedPage(browser, path))
+        return pages[-1]
+
+    yield _open
+    for p in pages:
+        p.close()
+
+
+@pytest.mark.slow
+def test_html_index_draws_every_node_and_edge_offline(html_site, html_nx, open_page, tmp_path: Path) -> None:
+    out, _ = html_site
+    opened = open_page(out / "index.html")
+    n, e = html_nx.number_of_nodes(), html_nx.number_of_edges()
+    assert opened.counts() == {"nodes": n, "edges": e, "drawnNodes": n, "drawnEdges": e}
+    assert opened.blocked == [] and opened.errors == []
+    shot = tmp_path / "index.png"
+    opened.page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_html_paper_page_draws_its_subgraph(html_site, html_nx, open_page) -> None:
+    out, _ = html_site
+    paper = _paper_iri(html_nx, "TriForce")
+    sub = paper_subgraph(html_nx, paper)
+    # TriForce's node, what it proposes, its four claims' edges and their ends
+    assert (sub.number_of_nodes(), sub.number_of_edges()) == (6, 5)
+    opened = open_page(out / "papers" / "2404.11912.html")
+    counts = opened.counts()
+    assert (counts["drawnNodes"], counts["drawnEdges"]) == (sub.number_of_nodes(), sub.number_of_edges())
+    assert opened.page.locator("h1").inner_text().startswith("TriForce: Lossless Acceleration")
+    assert opened.blocked == [] and opened.errors == []
+
+
+@pytest.mark.slow
+def test_html_search_focuses_triforce(html_site, html_nx, open_page) -> None:
+    out, _ = html_site
+    opened = open_page(out / "index.html")
+    page = opened.page
+    page.fill("#search", "triforce")
+    page.press("#search", "Enter")
+    selected = page.evaluate("() => effikg.network.getSelectedNodes()")
+    assert [html_nx.nodes[s]["label"] for s in selected] == ["TriForce"]
+    assert page.evaluate("() => effikg.focused") == selected[0]
+    assert page.locator("#details h3").inner_text() == "TriForce"
+    # an alias finds its node too
+    page.fill("#search", "A100 GPU")
+    page.press("#search", "Enter")
+    focused = page.evaluate("() => effikg.focused")
+    assert html_nx.nodes[focused]["label"] == "NVIDIA A100 GPU"
+    assert opened.errors == [] and opened.blocked == []
+
+
+@pytest.mark.slow
+def test_html_filters_hide_relations_classes_and_weak_edges(html_site, html_nx, open_page) -> None:
+    out, _ = html_site
+    opened = open_page(out / "index.html")
+    page = opened.page
+    edges = list(html_nx.edges(data=True))
+
+    page.uncheck("#relation-legend input[data-relation=outperforms]")
+    kept = [d for _, _, d in edges if d["relation"] != "outperforms"]
+    assert opened.counts()["drawnEdges"] == len(kept)
+    page.check("#relation-legend input[data-relation=outperforms]")
+
+    page.uncheck("#class-legend input[data-cls=Metric]")
+    metrics = {n for n, d in html_nx.nodes(data=True) if d["type"] == "Metric"}
+    counts = opened.counts()
+    assert counts["drawnEdges"] == len([1 for u, v, _ in edges if u not in metrics and v not in metrics])
+    assert counts["drawnNodes"] == html_nx.number_of_nodes() - len(metrics)
+    page.check("#class-legend input[data-cls=Metric]")
+
+    page.evaluate("() => { const s = document.querySelector('#min-support'); s.value = '2';"
+                  " s.dispatchEvent(new Event('input')); }")
+    strong = [(u, v) for u, v, d in edges if d["support"] >= 2]
+    assert len(strong) == 1  # vLLM improves Throughput, stated by two papers
+    assert opened.counts() == {**opened.counts(), "drawnEdges": 1}
+    # nodes left without edges are hidden, except those that never had any (the survey)
+    isolated = [n for n in html_nx if html_nx.degree(n) == 0]
+    assert opened.counts()["drawnNodes"] == 2 + len(isolated)
+
+    page.evaluate("() => { const s = document.querySelector('#min-support'); s.value = '1';"
+                  " s.dispatchEvent(new Event('input')); }")
+    page.evaluate("() => { const s = document.querySelector('#min-confidence'); s.value = '0.8';"
+                  " s.dispatchEvent(new Event('input')); }")
+    confident = [d for _, _, d in edges if d["confidence"] is None or d["confidence"] >= 0.8]
+    assert 0 < len(confident) < len(edges)
+    assert opened.counts()["drawnEdges"] == len(confident)
+    assert opened.errors == []
+
+
+@pytest.mark.slow
+def test_html_top_n_shows_only_the_best_connected_nodes(html_graph, html_nx, tmp_path: Path, open_page) -> None:
+    save_html(html_graph, tmp_path, top_n=3)
+    opened = open_page(tmp_path / "index.html")
+    top3 = sorted(html_nx, key=lambda n: (-html_nx.degree(n), n))[:3]
+    drawn = opened.page.evaluate("() => effikg.network.body.nodeIndices.slice().sort()")
+    assert drawn == sorted(top3)
+    opened.page.fill("#top-n", "0")
+    opened.page.dispatch_event("#top-n", "change")
+    assert opened.counts()["drawnNodes"] == html_nx.number_of_nodes()
+    opened.page.wait_for_function("window.effikg.stabilized", timeout=60_000)
+    assert opened.errors == []
+
+
+@pytest.mark.slow
+def test_html_markup_in_the_graph_stays_text_in_the_browser(html_site, html_nx, open_page) -> None:
+    out, written = html_site
+    xss_page = next(p for p in written if p.parent.name == "papers" and "h-0123456789" in p.name)
+    opened = open_page(xss_page)
+    page = opened.page
+    assert page.locator("h1").inner_text() == " ".join(XSS_TITLE.split())
+    edge = page.evaluate("() => effikg.edges.get({filter: e => e.relation === 'outperforms'})[0].id")
+    page.evaluate(f"() => effikg.network.selectEdges(['{edge}'])")
+    page.evaluate(f"() => effikg.network.body.emitter.emit('click', {{nodes: [], edges: ['{edge}']}})")
+    assert XSS_SENTENCE in page.locator("#details").inner_text()
+    assert page.locator("#details img").count() == 0 and page.locator("#details script").count() == 0
+    assert page.evaluate("() => window.__xss") is None
+    assert opened.blocked == [] and opened.errors == []
+
+
+@pytest.mark.slow
+def test_html_bundled_corpus_explorer(built_graph_dir: Path, built_graph: rdflib.Graph, open_page) -> None:
+    nxg = to_networkx(built_graph)
+    opened = open_page(built_graph_dir / "index.html")
+    n, e = nxg.number_of_nodes(), nxg.number_of_edges()
+    assert opened.counts() == {"nodes": n, "edges": e, "drawnNodes": n, "drawnEdges": e}
+    opened.page.fill("#search", "TriForce")
+    opened.page.press("#search", "Enter")
+    focused = opened.page.evaluate("() => effikg.focused")
+    assert focused and nxg.nodes[focused]["label"] == "TriForce"
+    assert opened.blocked == [] and opened.errors == []
