@@ -1,0 +1,311 @@
+"""Neo4j export: CSVs for `neo4j-admin database import`, a Cypher script, and a README.
+
+The mapping from RDF is in pipeline.export.property_graph. The Cypher script only uses
+what Neo4j 5 and FalkorDB (another openCypher engine, which the tests run it on) both
+accept: UNWIND over literal lists of maps (FalkorDB has no `:param`), `SET x = map`,
+unnamed `CREATE INDEX FOR (n:Label) ON (n.iri)`, and one statement a line group ending
+in `;`, which is how cypher-shell splits a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import rdflib
+
+from pipeline.export.property_graph import Edge, Node, PropertyGraph, Value, to_property_graph
+from pipeline.export.rdf import ExportError, write_atomic
+
+BATCH = 500  # rows a statement: big enough to be fast, small enough for any server's limits
+ARRAY_DELIMITERS = ";|^~"
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+# --------------------------------------------------------------------------- Cypher
+
+
+_CYPHER_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _cypher_string(text: str) -> str:
+    return '"' + text.translate(_CYPHER_ESCAPES) + '"'
+
+
+def _cypher_value(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ExportError(f"cannot write {value} as a Cypher number")
+        return repr(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_cypher_value(v) for v in value) + "]"
+    return _cypher_string(value)
+
+
+def _cypher_key(key: str) -> str:
+    return key if _IDENT.match(key) else "`" + key.replace("`", "``") + "`"
+
+
+def _cypher_map(pairs: Iterable[tuple[str, Value]]) -> str:
+    return "{" + ", ".join(f"{_cypher_key(k)}: {_cypher_value(v)}" for k, v in pairs) + "}"
+
+
+def _labels(labels: Sequence[str]) -> str:
+    return "".join(":" + _cypher_key(label) for label in labels)
+
+
+def _batches(rows: list[str]) -> Iterable[list[str]]:
+    for i in range(0, len(rows), BATCH):
+        yield rows[i : i + BATCH]
+
+
+def _unwind(rows: list[str], tail: str) -> Iterable[str]:
+    for batch in _batches(rows):
+        yield "UNWIND [\n" + ",\n".join(batch) + "\n] AS row\n" + tail + ";\n"
+
+
+def to_cypher(pg: PropertyGraph) -> str:
+    """A script that builds the property graph on an empty Neo4j or FalkorDB database."""
+    out = [
+        "// effikg knowledge graph: run on an empty database with\n",
+        "//   cypher-shell -u neo4j -p PASSWORD -f effikg.cypher\n",
+        f"// {len(pg.nodes)} nodes, {len(pg.edges)} relationships; see README.md for the mapping.\n",
+    ]
+    primaries = sorted({n.label for n in pg.nodes})
+    for label in primaries:
+        out.append(f"CREATE INDEX FOR (n{_labels([label])}) ON (n.iri);\n")
+    by_labels: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for node in pg.nodes:
+        by_labels[node.labels].append(_cypher_map([("iri", node.id), *node.properties]))
+    for labels in sorted(by_labels):
+        out.extend(_unwind(by_labels[labels], f"CREATE (n{_labels(labels)}) SET n = row"))
+    by_shape: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for edge in pg.edges:
+        shape = (edge.type, pg.node(edge.start).label, pg.node(edge.end).label)
+        row = "{start: %s, end: %s, props: %s}" % (
+            _cypher_string(edge.start), _cypher_string(edge.end), _cypher_map(edge.properties),
+        )
+        by_shape[shape].append(row)
+    for rel_type, start, end in sorted(by_shape):
+        tail = (
+            f"MATCH (a{_labels([start])} {{iri: row.start}})\n"
+            f"MATCH (b{_labels([end])} {{iri: row.end}})\n"
+            f"CREATE (a)-[r{_labels([rel_type])}]->(b) SET r = row.props"
+        )
+        out.extend(_unwind(by_shape[(rel_type, start, end)], tail))
+    return "".join(out)
+
+
+def read_cypher_statements(script: str) -> list[str]:
+    """Split a script written by to_cypher into statements, as cypher-shell does.
+
+    Strings never hold a raw newline (they are escaped; other control characters are kept
+    as they are, since FalkorDB reads no \\u escapes), so a statement ends at a line that
+    ends with ';'; `//` comment lines are dropped.
+    """
+    statements: list[str] = []
+    current: list[str] = []
+    for line in script.split("\n"):
+        if not current and (not line.strip() or line.lstrip().startswith("//")):
+            continue
+        current.append(line)
+        if line.endswith(";"):
+            statements.append("\n".join(current)[:-1])
+            current = []
+    if current:
+        statements.append("\n".join(current))
+    return statements
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _csv_type(values: list[Value]) -> tuple[str, bool]:
+    """The neo4j-admin type of a column and whether it is an array."""
+    is_array = any(isinstance(v, tuple) for v in values)
+    flat = [x for v in values for x in (v if isinstance(v, tuple) else (v,))]
+    if flat and all(isinstance(x, bool) for x in flat):
+        base = "boolean"
+    elif flat and all(isinstance(x, int) and not isinstance(x, bool) for x in flat):
+        base = "long"
+    elif flat and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in flat):
+        base = "double"
+    else:
+        base = "string"
+    return base, is_array
+
+
+def _csv_cell(value: Value | None, is_array: bool, delimiter: str) -> str:
+    if value is None:
+        return ""
+    items = value if isinstance(value, tuple) else (value,)
+    text = [("true" if x else "false") if isinstance(x, bool) else str(x) for x in items]
+    return delimiter.join(text) if is_array else text[0]
+
+
+def _array_delimiter(pg: PropertyGraph) -> str:
+    texts = [
+        str(x)
+        for props in [n.properties for n in pg.nodes] + [e.properties for e in pg.edges]
+        for _, v in props if isinstance(v, tuple) for x in v
+    ]
+    for delimiter in ARRAY_DELIMITERS:
+        if not any(delimiter in t for t in texts):
+            return delimiter
+    raise ExportError(f"every array delimiter {ARRAY_DELIMITERS!r} occurs in some list value")
+
+
+def _to_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _columns(items: list[dict[str, Value]]) -> list[tuple[str, str, bool]]:
+    keys = sorted({k for props in items for k in props})
+    return [(k, *_csv_type([p[k] for p in items if k in p])) for k in keys]
+
+
+def _header(name: str, base: str, is_array: bool) -> str:
+    return name if base == "string" and not is_array else f"{name}:{base}{'[]' if is_array else ''}"
+
+
+def to_node_csvs(pg: PropertyGraph, delimiter: str) -> dict[str, bytes]:
+    """One CSV a primary label: iri:ID, :LABEL, then one column a property."""
+    groups: dict[str, list[Node]] = defaultdict(list)
+    for node in pg.nodes:
+        groups[node.label].append(node)
+    files: dict[str, bytes] = {}
+    for label, nodes in sorted(groups.items()):
+        props = [dict(n.properties) for n in nodes]
+        columns = _columns(props)
+        header = ["iri:ID", ":LABEL"] + [_header(k, b, a) for k, b, a in columns]
+        rows = [
+            [n.id, delimiter.join(n.labels)] + [_csv_cell(p.get(k), a, delimiter) for k, _, a in columns]
+            for n, p in zip(nodes, props)
+        ]
+        files[f"nodes_{label.lower()}.csv"] = _to_csv(header, rows)
+    return files
+
+
+def to_relationship_csvs(pg: PropertyGraph, delimiter: str) -> dict[str, bytes]:
+    """One CSV a relationship type: :START_ID, :END_ID, :TYPE, then the properties."""
+    groups: dict[str, list[Edge]] = defaultdict(list)
+    for edge in pg.edges:
+        groups[edge.type].append(edge)
+    files: dict[str, bytes] = {}
+    for rel_type, edges in sorted(groups.items()):
+        props = [dict(e.properties) for e in edges]
+        columns = _columns(props)
+        header = [":START_ID", ":END_ID", ":TYPE"] + [_header(k, b, a) for k, b, a in columns]
+        rows = [
+            [e.start, e.end, e.type] + [_csv_cell(p.get(k), a, delimiter) for k, _, a in columns]
+            for e, p in zip(edges, props)
+        ]
+        files[f"relationships_{rel_type.lower()}.csv"] = _to_csv(header, rows)
+    return files
+
+
+# --------------------------------------------------------------------------- README
+
+
+def to_readme(pg: PropertyGraph, node_files: Iterable[str], rel_files: Iterable[str], delimiter: str) -> str:
+    labels = Counter(label for n in pg.nodes for label in n.labels)
+    types = Counter(e.type for e in pg.edges)
+    nodes_args = " \\\n    ".join(f"--nodes=import/{f}" for f in node_files)
+    rels_args = " \\\n    ".join(f"--relationships=import/{f}" for f in rel_files)
+    counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(labels.items()))
+    rel_counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(types.items()))
+    return f"""# effikg in Neo4j
+
+Two ways to load the same graph: pick one.
+
+## 1. Bulk import into an empty database (fastest)
+
+Copy the CSV files of this folder into the `import/` folder of your Neo4j 5 home, stop the
+database, then from the Neo4j home run:
+
+```sh
+bin/neo4j-admin database import full --overwrite-destination \\
+    --multiline-fields=true --array-delimiter="{delimiter}" \\
+    {nodes_args} \\
+    {rels_args} \\
+    neo4j
+```
+
+Node ids are the IRIs of the RDF graph (`iri:ID`, stored as the property `iri`).
+List properties (`altLabel`, ...) are joined with `{delimiter}`; text cells may span lines.
+
+## 2. Cypher over a running database
+
+```sh
+cypher-shell -a neo4j://localhost:7687 -u neo4j -p PASSWORD -f effikg.cypher
+```
+
+The script creates an index on `iri` for each label, then the nodes and relationships with
+`UNWIND` over literal lists (no `:param`, so the same file also runs on other openCypher
+engines such as FalkorDB and Memgraph). Run it once, on an empty database.
+
+## From RDF to a property graph
+
+- Nodes: every paper, method, hardware and metric, labelled by its effikg classes
+  (`Method`, `Baseline`, `Hardware`, `GPU`, ...), with its literal values as properties
+  keyed by local name (`label`, `altLabel`, `title`, `arxivId`, ...) and `iri`.
+- `PROPOSES`: paper to method.
+- `TARGETS`, `IMPROVES`, `OUTPERFORMS`: one relationship **per claim** from the method to the
+  hardware / metric / baseline, carrying what the claim says: `figure` (as written),
+  `value`, `unit`, `direction`, `evidence` (the sentence), `evidenceStart`, `evidenceEnd`,
+  `confidence`, `paper` (the paper's IRI), `claim` (the claim's IRI), `support` (how many
+  papers state that method-relation-object triple) and any context `hardware`, `metric` or
+  `baseline` the sentence states (IRIs). So a triple stated by three claims is three
+  parallel relationships; count distinct end points for the direct triples:
+  `MATCH (m:Method)-[:TARGETS]->(h) RETURN m.label, collect(DISTINCT h.label)`.
+- Claims and assertions are not nodes: what they hold is on the relationships.
+
+| label | nodes |
+|---|---|
+{counts}
+
+| type | relationships |
+|---|---|
+{rel_counts}
+"""
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def save_neo4j(graph: rdflib.Graph, out_dir: Path) -> list[Path]:
+    """Write out_dir/neo4j/: node and relationship CSVs, effikg.cypher and README.md."""
+    pg = to_property_graph(graph)
+    delimiter = _array_delimiter(pg)
+    nodes = to_node_csvs(pg, delimiter)
+    rels = to_relationship_csvs(pg, delimiter)
+    files = {
+        **nodes,
+        **rels,
+        "effikg.cypher": to_cypher(pg).encode("utf-8"),
+        "README.md": to_readme(pg, sorted(nodes), sorted(rels), delimiter).encode("utf-8"),
+    }
+    folder = Path(out_dir) / "neo4j"
+    return [write_atomic(folder / name, data) for name, data in sorted(files.items())]
+
+
+def count_labels(pg: PropertyGraph) -> dict[str, int]:
+    """Node count by label, for the README and tests."""
+    return dict(Counter(label for n in pg.nodes for label in n.labels))
+
+
+__all__ = ["save_neo4j", "to_cypher", "read_cypher_statements", "to_node_csvs",
+           "to_relationship_csvs", "count_labels"]

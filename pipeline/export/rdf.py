@@ -1,0 +1,297 @@
+"""RDF exports of the built graph: N-Triples, JSON-LD with a @context, and OWL (RDF/XML).
+
+Every file is derived from one list of sorted N-Triples lines, so the three files say the
+same thing and the output is byte-identical for the same graph whatever the order its
+triples were added in. rdflib's own serialisers are slow on large graphs and order their
+output by hash-seeded sets; here Python only formats and sorts lines, and pyoxigraph
+(Rust) parses them back for the RDF/XML writer and the JSON-LD grouping
+(see benchmarks/bench_export.py for the figures).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import OWL, RDF, XSD
+
+EKG = "https://w3id.org/effikg/ontology#"
+RES = "https://w3id.org/effikg/resource/"
+
+# Prefixes used in every export, longest namespace wins when compacting an IRI.
+PREFIXES: dict[str, str] = {
+    "bibo": "http://purl.org/ontology/bibo/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "ekg": EKG,
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "res": RES,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "vann": "http://purl.org/vocab/vann/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+# Terms of other vocabularies the built graph uses, for the JSON-LD @context:
+# name -> (IRI, coercion) where coercion is "@id" (values are IRIs), a datatype, or None.
+_EXTRA_TERMS: dict[str, tuple[str, str | None]] = {
+    "label": (PREFIXES["rdfs"] + "label", None),
+    "comment": (PREFIXES["rdfs"] + "comment", None),
+    "seeAlso": (PREFIXES["rdfs"] + "seeAlso", "@id"),
+    "altLabel": (PREFIXES["skos"] + "altLabel", None),
+    "prefLabel": (PREFIXES["skos"] + "prefLabel", None),
+    "inScheme": (PREFIXES["skos"] + "inScheme", "@id"),
+    "title": (PREFIXES["dcterms"] + "title", None),
+    "identifier": (PREFIXES["dcterms"] + "identifier", None),
+    "abstract": (PREFIXES["dcterms"] + "abstract", None),
+    "date": (PREFIXES["dcterms"] + "date", None),
+    "doi": (PREFIXES["bibo"] + "doi", None),
+    "wasDerivedFrom": (PREFIXES["prov"] + "wasDerivedFrom", "@id"),
+}
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class ExportError(ValueError):
+    """The graph holds something a target format cannot represent."""
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write data to path through a temp file in the same folder, so readers never see half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------- N-Triples
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def _nt_term(term: rdflib.term.Node) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        lexical = f'"{_escape(str(term))}"'
+        if term.language:
+            return f"{lexical}@{term.language}"
+        # RDF 1.1: a simple literal *is* an xsd:string, so the explicit type is dropped
+        # (pyoxigraph and rapper drop it too; keeping it would make the files disagree).
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{lexical}^^<{term.datatype}>"
+        return lexical
+    raise ExportError(f"cannot write {term!r} as N-Triples")
+
+
+def _has_bnodes(graph: rdflib.Graph) -> bool:
+    return any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
+
+
+def to_ntriples_lines(graph: rdflib.Graph) -> list[str]:
+    """The graph as sorted, distinct N-Triples lines (each ending in a newline).
+
+    Blank nodes get canonical labels first (rdflib.compare), so that their labels, and so
+    the output, do not depend on the parse that made them.
+    """
+    if _has_bnodes(graph):
+        graph = to_canonical_graph(graph)
+    lines = {f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n" for s, p, o in graph}
+    return sorted(lines)
+
+
+def _ntriples_bytes(lines: Iterable[str]) -> bytes:
+    return "".join(lines).encode("utf-8")
+
+
+def _parse_lines(lines: list[str]) -> list[ox.Triple]:
+    """pyoxigraph triples in the order of the lines (its parser keeps blank node labels)."""
+    return list(ox.parse(_ntriples_bytes(lines), format=ox.RdfFormat.N_TRIPLES))
+
+
+# --------------------------------------------------------------------------- the ontology
+
+
+def read_ontology() -> rdflib.Graph:
+    """The effikg ontology (Turtle source), from the installed package."""
+    source = resources.files("pipeline.ontology").joinpath("effikg.ttl")
+    graph = rdflib.Graph()
+    graph.parse(data=source.read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=1)
+def _ontology_lines() -> tuple[str, ...]:
+    return tuple(to_ntriples_lines(read_ontology()))
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+
+def _compact(iri: str) -> str:
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")) and iri != ns:
+            best = prefix
+    if not best:
+        return iri
+    local = iri[len(PREFIXES[best]) :]
+    # "p://x" would be read as an absolute IRI with scheme p, not a compact IRI.
+    return iri if local.startswith("//") else f"{best}:{local}"
+
+
+@lru_cache(maxsize=1)
+def _terms() -> dict[str, tuple[str, str | None]]:
+    """Context terms: every property of the ontology by its local name, plus _EXTRA_TERMS."""
+    onto = read_ontology()
+    terms: dict[str, tuple[str, str | None]] = dict(_EXTRA_TERMS)
+    for prop in sorted(set(onto.subjects(RDF.type, OWL.ObjectProperty))):
+        if isinstance(prop, URIRef) and prop.startswith(EKG):
+            terms[prop[len(EKG) :]] = (str(prop), "@id")
+    for prop in sorted(set(onto.subjects(RDF.type, OWL.DatatypeProperty))):
+        if isinstance(prop, URIRef) and prop.startswith(EKG):
+            ranges = [r for r in onto.objects(prop, rdflib.RDFS.range) if isinstance(r, URIRef)]
+            coerce = str(ranges[0]) if len(ranges) == 1 and ranges[0] != XSD.string else None
+            terms[prop[len(EKG) :]] = (str(prop), coerce)
+    return terms
+
+
+def jsonld_context() -> dict[str, object]:
+    """The @context of effikg.jsonld: the prefixes and one term per ontology property."""
+    context: dict[str, object] = dict(sorted(PREFIXES.items()))
+    for name, (iri, coerce) in sorted(_terms().items()):
+        if coerce is None:
+            context[name] = _compact(iri)
+        else:
+            context[name] = {"@id": _compact(iri), "@type": coerce if coerce == "@id" else _compact(coerce)}
+    return context
+
+
+def _node_ref(term: ox.NamedNode | ox.BlankNode) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _compact(term.value)
+
+
+def _literal_object(term: ox.Literal) -> dict[str, str]:
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value != str(XSD.string):
+        return {"@value": term.value, "@type": _compact(term.datatype.value)}
+    return {"@value": term.value}
+
+
+def _jsonld_value(obj: ox.Term, coerce: str | None) -> object | None:
+    """The compact form of obj under a term with this coercion, None if it does not fit."""
+    if isinstance(obj, ox.Literal):
+        if coerce is None:
+            form = _literal_object(obj)
+            return form["@value"] if len(form) == 1 else form
+        if coerce != "@id" and not obj.language and obj.datatype.value == coerce:
+            return obj.value
+        return None
+    if coerce == "@id":
+        return _node_ref(obj)  # type: ignore[arg-type]
+    return None
+
+
+def _jsonld_nodes(triples: Iterable[ox.Triple]) -> Iterator[dict[str, object]]:
+    """One node object per subject; triples arrive sorted, so subjects come in runs."""
+    by_iri = {iri: name for name, (iri, _) in _terms().items()}
+    coercion = {iri: coerce for _, (iri, coerce) in _terms().items()}
+    node: dict[str, object] | None = None
+    subject = None
+    for t in triples:
+        if t.subject != subject:
+            if node is not None:
+                yield _types_first(node)
+            subject = t.subject
+            node = {"@id": _node_ref(t.subject)}  # type: ignore[arg-type]
+        assert node is not None
+        pred = t.predicate.value
+        if pred == str(RDF.type) and not isinstance(t.object, ox.Literal):
+            key, value = "@type", _node_ref(t.object)  # type: ignore[arg-type]
+        else:
+            key, value = by_iri.get(pred, ""), None
+            if key:
+                value = _jsonld_value(t.object, coercion[pred])
+            if value is None:  # no term, or the value does not fit the term's coercion
+                key = _compact(pred)
+                value = (
+                    _literal_object(t.object)
+                    if isinstance(t.object, ox.Literal)
+                    else {"@id": _node_ref(t.object)}  # type: ignore[arg-type]
+                )
+        if key in node:
+            existing = node[key]
+            node[key] = (existing if isinstance(existing, list) else [existing]) + [value]
+        else:
+            node[key] = value
+    if node is not None:
+        yield _types_first(node)
+
+
+def _types_first(node: dict[str, object]) -> dict[str, object]:
+    head = {k: node[k] for k in ("@id", "@type") if k in node}
+    return head | {k: v for k, v in node.items() if k not in head}
+
+
+def to_jsonld(lines: list[str]) -> bytes:
+    """Sorted N-Triples lines as one JSON-LD document: {"@context": ..., "@graph": [...]}."""
+    document = {"@context": jsonld_context(), "@graph": list(_jsonld_nodes(_parse_lines(lines)))}
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- OWL (RDF/XML)
+
+
+def to_owl(lines: list[str]) -> bytes:
+    """Ontology and data merged as RDF/XML, so Protégé shows classes with their individuals."""
+    merged = sorted(set(lines).union(_ontology_lines()))
+    for line in merged:
+        if _XML_INVALID.search(line):
+            raise ExportError(
+                f"a literal holds a character XML 1.0 cannot carry: {line[:120].strip()}"
+            )
+    xml = ox.serialize(_parse_lines(merged), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    # XML parsers turn a raw CR into LF; a character reference survives. Literals are
+    # written as element text (IRIs hold no CR), where the reference is valid.
+    return xml.replace(b"\r", b"&#13;")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def save_rdf(graph: rdflib.Graph, out_dir: Path) -> list[Path]:
+    """Write effikg.nt, effikg.jsonld and effikg.owl into out_dir; return their paths."""
+    out_dir = Path(out_dir)
+    lines = to_ntriples_lines(graph)
+    nt = _ntriples_bytes(lines)
+    jsonld = to_jsonld(lines)
+    owl = to_owl(lines)
+    return [
+        write_atomic(out_dir / "effikg.nt", nt),
+        write_atomic(out_dir / "effikg.jsonld", jsonld),
+        write_atomic(out_dir / "effikg.owl", owl),
+    ]

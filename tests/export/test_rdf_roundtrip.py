@@ -1,0 +1,156 @@
+"""pipeline.export.rdf: every RDF file parses with rdflib and an independent parser, and all
+say the same thing as the graph they were written from."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from pipeline.export.rdf import (
+    ExportError,
+    jsonld_context,
+    read_ontology,
+    save_rdf,
+    to_ntriples_lines,
+)
+from pipeline.graph import save_turtle
+
+RAPPER = shutil.which("rapper")
+needs_rapper = pytest.mark.skipif(RAPPER is None, reason="rapper (raptor2-utils) is not installed")
+EKG = "https://w3id.org/effikg/ontology#"
+
+
+def rapper_graph(path: Path, syntax: str) -> rdflib.Graph:
+    """Parse with Debian's rapper (Raptor, C), handing rdflib only its N-Triples output."""
+    proc = subprocess.run(
+        [RAPPER, "-q", "-i", syntax, "-o", "ntriples", str(path)],
+        capture_output=True, check=False,
+    )
+    assert proc.returncode == 0, f"rapper rejected {path.name}: {proc.stderr.decode()[-500:]}"
+    return rdflib.Graph().parse(data=proc.stdout.decode("utf-8"), format="nt")
+
+
+def oxigraph_graph(path: Path, fmt: ox.RdfFormat) -> rdflib.Graph:
+    """Parse with pyoxigraph (Rust), handing rdflib only N-Triples."""
+    triples = list(ox.parse(path=str(path), format=fmt))
+    return rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+
+
+def check_rdf_files(graph: rdflib.Graph, out: Path) -> None:
+    files = {p.name for p in out.iterdir()}
+    assert {"effikg.nt", "effikg.jsonld", "effikg.owl"} <= files
+    with_ontology = read_ontology() + graph
+
+    nt = rdflib.Graph().parse(out / "effikg.nt", format="nt")
+    assert len(nt) == len(graph)
+    assert isomorphic(nt, graph)
+    jsonld = rdflib.Graph().parse(out / "effikg.jsonld", format="json-ld")
+    assert isomorphic(jsonld, graph)
+    assert isomorphic(oxigraph_graph(out / "effikg.jsonld", ox.RdfFormat.JSON_LD), graph)
+    owl = rdflib.Graph().parse(out / "effikg.owl", format="xml")
+    assert isomorphic(owl, with_ontology)
+    if RAPPER:
+        assert isomorphic(rapper_graph(out / "effikg.nt", "ntriples"), graph)
+        assert isomorphic(rapper_graph(out / "effikg.owl", "rdfxml"), with_ontology)
+        if (out / "effikg.ttl").exists():
+            assert isomorphic(rapper_graph(out / "effikg.ttl", "turtle"), graph)
+
+
+def test_rdf_sample_files_parse_and_are_isomorphic(sample_graph: rdflib.Graph, tmp_path: Path) -> None:
+    save_turtle(sample_graph, tmp_path / "effikg.ttl")
+    written = save_rdf(sample_graph, tmp_path)
+    assert [p.name for p in written] == ["effikg.nt", "effikg.jsonld", "effikg.owl"]
+    check_rdf_files(sample_graph, tmp_path)
+
+
+@pytest.mark.slow
+def test_rdf_built_corpus_files_parse_and_are_isomorphic(built_graph: rdflib.Graph, built_graph_dir: Path) -> None:
+    check_rdf_files(built_graph, built_graph_dir)
+
+
+def test_rdf_output_is_byte_identical_whatever_the_insertion_order(
+    sample_graph: rdflib.Graph, tmp_path: Path
+) -> None:
+    triples = list(sample_graph)
+    random.Random(7).shuffle(triples)
+    shuffled = rdflib.Graph()
+    for t in triples:
+        shuffled.add(t)
+    save_rdf(sample_graph, tmp_path / "a")
+    save_rdf(shuffled, tmp_path / "b")
+    for name in ("effikg.nt", "effikg.jsonld", "effikg.owl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    lines = (tmp_path / "a" / "effikg.nt").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines == sorted(lines)
+
+
+def test_rdf_jsonld_context_maps_every_key_to_the_ontology(sample_graph: rdflib.Graph, tmp_path: Path) -> None:
+    save_rdf(sample_graph, tmp_path)
+    doc = json.loads((tmp_path / "effikg.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"] == jsonld_context()
+    keys = {k for node in doc["@graph"] for k in node if not k.startswith("@")}
+    # Every property the graph uses has a short term, and every ekg term is an ontology property.
+    assert keys <= set(doc["@context"]), sorted(keys - set(doc["@context"]))
+    onto = read_ontology()
+    declared = set(onto.subjects(RDF.type, OWL.ObjectProperty)) | set(onto.subjects(RDF.type, OWL.DatatypeProperty))
+    for term, definition in doc["@context"].items():
+        iri = definition["@id"] if isinstance(definition, dict) else definition
+        if iri.startswith("ekg:"):
+            assert URIRef(EKG + iri[4:]) in declared, term
+    triforce = next(n for n in doc["@graph"] if n["@id"] == "res:method/triforce")
+    assert triforce["label"] == "TriForce"
+    assert "res:hardware/nvidia-a100-gpu" in triforce["targets"]
+
+
+def test_rdf_owl_declares_classes_and_typed_individuals(sample_graph: rdflib.Graph, tmp_path: Path) -> None:
+    save_rdf(sample_graph, tmp_path)
+    owl = rdflib.Graph().parse(tmp_path / "effikg.owl", format="xml")
+    assert (None, RDF.type, OWL.Ontology) in owl
+    assert (URIRef(EKG + "Method"), RDF.type, OWL.Class) in owl
+    assert (URIRef(EKG + "targets"), RDF.type, OWL.ObjectProperty) in owl
+    triforce = URIRef("https://w3id.org/effikg/resource/method/triforce")
+    assert (triforce, RDF.type, URIRef(EKG + "Method")) in owl
+    assert (triforce, URIRef(EKG + "targets"), URIRef("https://w3id.org/effikg/resource/hardware/nvidia-a100-gpu")) in owl
+
+
+def test_rdf_blank_nodes_get_stable_labels(tmp_path: Path) -> None:
+    def make() -> rdflib.Graph:
+        g = rdflib.Graph()
+        b = BNode()  # a fresh, random label each time
+        g.add((URIRef("https://w3id.org/effikg/resource/method/x"), RDFS.seeAlso, b))
+        g.add((b, RDFS.label, Literal("note", lang="en")))
+        return g
+
+    first, second = make(), make()
+    assert to_ntriples_lines(first) == to_ntriples_lines(second)
+    save_rdf(first, tmp_path)
+    assert isomorphic(rdflib.Graph().parse(tmp_path / "effikg.nt", format="nt"), first)
+    assert isomorphic(rdflib.Graph().parse(tmp_path / "effikg.jsonld", format="json-ld"), first)
+
+
+def test_rdf_literals_survive_escaping(tmp_path: Path) -> None:
+    g = rdflib.Graph()
+    s = URIRef("https://w3id.org/effikg/resource/paper/x")
+    for text in ('quote " and \\ backslash', "line\nbreak\r\n", "tab\there ×—é 中文 \U0001F600", "<b>&amp;</b>"):
+        g.add((s, RDFS.comment, Literal(text)))
+    g.add((s, URIRef(EKG + "value"), Literal("2.310", datatype=XSD.decimal)))
+    save_rdf(g, tmp_path)
+    check_rdf_files(g, tmp_path)
+
+
+def test_rdf_xml_invalid_character_is_one_clear_error(tmp_path: Path) -> None:
+    g = rdflib.Graph()
+    g.add((URIRef("https://w3id.org/effikg/resource/paper/x"), RDFS.comment, Literal("bell \x07")))
+    with pytest.raises(ExportError, match="XML 1.0"):
+        save_rdf(g, tmp_path)
+    assert not list(tmp_path.iterdir())  # nothing half-written
