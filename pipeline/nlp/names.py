@@ -1,0 +1,162 @@
+"""Name-like word groups: the candidates for method names, decided by form, not by a list.
+
+A paper names its contribution with a coined word or acronym (TriForce, vAttention, MARCA,
+LLM-FP4, MCUNetV2) or a run of capitalised words (Block Transformer, Zero Redundancy
+Optimizer); descriptive phrases ("a two-stage network") are not names. Field acronyms,
+datasets and hardware are excluded through the gazetteers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from pipeline.vocab import Vocab
+
+_EDGE_PUNCT = set("()[]{},;:.'\"“”‘’/!?")
+_COINED = [
+    re.compile(r"[a-z][A-Z]"),  # TriForce, vAttention, DeepSpeed
+    re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)*s?$"),  # MARCA, HAQ, LLM-FP4
+    re.compile(r"(?=.*[A-Z])(?:[A-Za-z][0-9]|[0-9][A-Za-z])"),  # MCUNetV2, P3D, GPT-4V
+    re.compile(r"^[A-Z][a-z]+-[A-Za-z]"),  # Re-ttention, Sarathi-Serve, Flash-LLM
+    re.compile(r"^[a-z]+[A-Z]"),  # vLLM, iPhone-like coinages
+]
+_FUNCTION_WORDS = frozenset(
+    "a an the of for and or in on to with by from at as via we our this that these those is are be "
+    "it its their they which who than over vs versus".split()
+)
+
+
+@dataclass(frozen=True)
+class NameMention:
+    start: int  # token offsets
+    end: int
+    text: str
+    coined: bool  # a coined word or acronym, not only capitalised words
+
+
+def is_coined(text: str) -> bool:
+    """True for coined words and acronyms (TriForce, MARCA, LLM-FP4, MCUNetV2, vLLM)."""
+    if len(text) < 2 or not any(c.isalpha() for c in text):
+        return False
+    return any(rx.search(text) for rx in _COINED)
+
+
+def _groups(doc: Doc) -> list[tuple[int, int]]:
+    """Runs of tokens written without spaces between them, edge punctuation stripped."""
+    groups: list[tuple[int, int]] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        j = i
+        while j < n - 1 and not doc[j].whitespace_ and doc[j + 1].text not in _EDGE_PUNCT and doc[j].text not in _EDGE_PUNCT:
+            j += 1
+        s, e = i, j + 1
+        while s < e and (doc[s].text in _EDGE_PUNCT or doc[s].text == "-"):
+            s += 1
+        while e > s and (doc[e - 1].text in _EDGE_PUNCT or doc[e - 1].lower_ in {"'s", "’s", "-"}):
+            e -= 1
+        if s < e:
+            groups.append((s, e))
+        i = j + 1
+    return groups
+
+
+def _capitalised(text: str) -> bool:
+    return text[:1].isupper()
+
+
+def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
+    """Every name-like mention in doc; tokens in `blocked` (hardware, figures) never count."""
+    stop = vocab.not_a_name | vocab.datasets
+    names: list[NameMention] = []
+    groups = _groups(doc)
+    k = 0
+    while k < len(groups):
+        s, e = groups[k]
+        text = doc[s:e].text
+        if any(t in blocked for t in range(s, e)) or not _capitalised(text) and not is_coined(text):
+            k += 1
+            continue
+        # Extend over following capitalised groups separated by single spaces.
+        run = [(s, e)]
+        m = k + 1
+        while m < len(groups):
+            ps, pe = run[-1]
+            ns, ne = groups[m]
+            if ns != pe or doc[pe - 1].whitespace_ != " " or any(t in blocked for t in range(ns, ne)):
+                break
+            nxt = doc[ns:ne].text
+            if doc[ns].is_sent_start or nxt.lower() in _FUNCTION_WORDS:
+                break
+            if not (_capitalised(nxt) or is_coined(nxt) or (nxt.isdigit() and len(nxt) <= 2)):
+                break
+            run.append((ns, ne))
+            m += 1
+        # A sentence-initial word is capitalised anyway: it counts only when coined.
+        while run and doc[run[0][0]].is_sent_start and not is_coined(doc[run[0][0]:run[0][1]].text):
+            run = run[1:]
+        if run:
+            rs, re_ = run[0][0], run[-1][1]
+            parts = [doc[a:b].text for a, b in run]
+            coined = any(is_coined(p) for p in parts)
+            content = [p for p in parts if p.lower() not in stop and not p.isdigit()]
+            full = doc[rs:re_].text
+            ok = False
+            if full.lower() in stop:
+                ok = False
+            elif coined:
+                ok = bool(content)
+            elif len(run) >= 2:
+                ok = bool(content)
+            else:
+                ok = bool(content) and doc[rs].pos_ == "PROPN"
+            if ok:
+                names.append(NameMention(start=rs, end=re_, text=full, coined=coined))
+        k = m if m > k + 1 else k + 1
+    return names
+
+
+def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
+    """Acronyms defined in parentheses: token index of the acronym -> (start, end) of its
+    expansion ("Zero Redundancy Optimizer (ZeRO)"), by the Schwartz-Hearst letter walk."""
+    found: dict[int, tuple[int, int]] = {}
+    for tok in doc:
+        if tok.text != "(" or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
+            continue
+        acr = doc[tok.i + 1]
+        letters = [c.lower() for c in acr.text if c.isalnum()]
+        if not (2 <= len(letters) <= 10) or not any(c.isupper() for c in acr.text):
+            continue
+        start = _expansion_start(doc, tok.i, letters)
+        if start is not None:
+            found[acr.i] = (start, tok.i)
+    return found
+
+
+def _expansion_start(doc: Doc, paren: int, letters: list[str]) -> int | None:
+    sent_start = doc[paren].sent.start
+    lo = max(sent_start, paren - min(len(letters) + 5, 2 * len(letters)) - 2)
+    text_tokens: list[Token] = list(doc[lo:paren])
+    words = "".join(t.text.lower() + " " for t in text_tokens)
+    li = len(letters) - 1
+    ci = len(words) - 1
+    while li >= 0:
+        c = letters[li]
+        while ci >= 0 and (words[ci] != c or (li == 0 and ci > 0 and words[ci - 1].isalnum())):
+            ci -= 1
+        if ci < 0:
+            return None
+        li -= 1
+        ci -= 1
+    # ci + 1 is where the expansion starts within `words`: map back to a token.
+    offset = 0
+    for t in text_tokens:
+        if offset + len(t.text) + 1 > ci + 1:
+            if t.is_punct:
+                return None
+            return t.i
+        offset += len(t.text) + 1
+    return None

@@ -1,0 +1,353 @@
+"""Component `effikg_relations`: targets / improves / outperforms claims, on doc._.claims.
+
+Read per sentence from the dependency parse: comparison constructions ("than X", "over X",
+"compared to / with X", "outperform X", "against X", "relative to X", with their
+conjuncts) give baselines; hardware outside them is what the method runs on; a metric
+phrase with a stated figure or a change word next to it is an improvement. The subject is
+the proposed method the sentence names, else the main proposed method ("our method",
+"we", "it" all refer to it). Sentences before the method is proposed are background.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.nlp.hardware import HardwareMention
+from pipeline.nlp.methods import Proposal
+from pipeline.nlp.metrics import FigureMention, MetricMention
+from pipeline.nlp.names import NameMention
+from pipeline.records import Entity, Figure, Relation
+from pipeline.resolve import match_key, to_method_entity, to_metric_entity
+from pipeline.vocab import Vocab
+
+COMPARE_PREPS = frozenset({"than", "over", "against", "versus", "vs", "vs."})
+BEAT_VERBS = frozenset({"outperform", "surpass", "beat", "exceed", "outpace", "outstrip", "eclipse", "dominate", "outrun"})
+# Prepositions under a baseline that attach the setting, not another baseline.
+SETTING_PREPS = frozenset({"on", "for", "in", "at", "across", "under", "using", "by", "from", "during", "when", "while", "within", "to"})
+OTHERS_DETS = frozenset({"existing", "prior", "previous", "conventional", "traditional", "current", "most", "many", "these", "those", "such", "other", "standard", "state-of-the-art", "baseline"})
+GENERIC_SUBJECT_HEADS = frozenset({"method", "approach", "work", "system", "model", "technique", "solution", "framework", "algorithm", "they", "baseline", "implementation"})
+IMPROVE_CUES = frozenset({
+    "improve", "improves", "improved", "improving", "improvement", "improvements", "reduce", "reduces", "reduced",
+    "reducing", "reduction", "reductions", "lower", "lowers", "lowering", "less", "fewer", "higher", "better",
+    "faster", "speedup", "speedups", "boost", "boosts", "boosting", "increase", "increases", "increasing", "save",
+    "saves", "saving", "savings", "cut", "cuts", "decrease", "decreases", "accelerate", "accelerates", "efficient",
+    "superior", "outperform", "outperforms", "outperforming", "state-of-the-art", "sota", "best", "gain", "gains",
+    "enhance", "enhances", "enhanced", "minimize", "minimizes", "smaller", "cheaper", "alleviate", "alleviates",
+    "eliminate", "eliminates", "high", "low", "significant", "significantly", "substantial", "substantially",
+    "remarkable", "orders", "competitive", "strong", "excellent", "new", "surpass", "surpasses", "surpassing",
+    "exceed", "exceeds", "boosted", "decreased", "efficiency", "lightweight", "fast", "greater", "optimal",
+    "scalable", "impressive", "drastically", "dramatically", "considerably", "reduced", "lesser", "largest",
+    "highest", "lowest", "fastest", "smallest", "favorable", "promising", "achieves", "achieve", "achieving",
+    "attains", "delivers", "yields", "obtains", "up", "speeds", "shrinks", "compresses", "saves",
+})
+BLOCK_BEFORE = frozenset({"maintain", "maintains", "maintaining", "preserve", "preserves", "preserving", "retain",
+                          "retains", "retaining", "keep", "keeps", "keeping", "without", "negligible", "minimal",
+                          "little", "comparable", "similar", "same", "sacrificing", "compromising", "no", "marginal",
+                          "slight", "minor", "matching", "match", "matches", "hurting", "losing", "sacrifice"})
+BLOCK_AFTER = frozenset({"loss", "losses", "degradation", "drop", "drops", "penalty", "decline", "overhead", "bottleneck",
+                         "bottlenecks", "constraints", "constraint", "limitations", "budget", "budgets", "requirements",
+                         "demands", "demand", "pressure", "issues", "problem", "wall"})
+STRONG_POSITIVE = frozenset({"better", "higher", "improve", "improves", "improved", "improvement", "outperform",
+                             "outperforms", "superior", "surpass", "surpasses", "boost", "boosts"})
+
+
+@dataclass(frozen=True)
+class DocClaim:
+    """A claim found in a Doc; extract() turns it into a records.Claim with original offsets."""
+
+    relation: Relation
+    subject: Entity
+    subject_text: str
+    object: Entity
+    object_text: str
+    sent_start: int  # character offsets of the sentence in doc.text
+    sent_end: int
+    confidence: float
+    figure: Figure | None = None
+    hardware: Entity | None = None
+    baseline: Entity | None = None
+    metric: Entity | None = None
+
+
+def _in_parens(doc: Doc, start: int, end: int) -> bool:
+    return start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")"
+
+
+class RelationReader:
+    def __init__(self, nlp: Language, name: str, vocab: Vocab, default_x_metric: str) -> None:
+        self.name = name
+        self.vocab = vocab
+        self.default_x_metric = default_x_metric
+
+    # -- comparison constructions ------------------------------------------------------
+    def _baseline_roots(self, sent: Span) -> list[Token]:
+        roots: list[Token] = []
+        for t in sent:
+            low = t.lower_
+            if low in COMPARE_PREPS:
+                roots.extend(c for c in t.children if c.dep_ in {"pobj", "pcomp", "dobj"})
+            elif t.lemma_.lower() in {"compare", "comparison", "relative", "respect"} or low in {"compared", "comparing"}:
+                for p in t.children:
+                    if p.dep_ == "prep" and p.lower_ in {"to", "with", "against"}:
+                        roots.extend(c for c in p.children if c.dep_ in {"pobj", "pcomp"})
+            elif t.lemma_.lower() in BEAT_VERBS:
+                roots.extend(c for c in t.children if c.dep_ in {"dobj", "attr"})
+            elif t.lemma_.lower() in {"improve", "advance"}:
+                for p in t.children:
+                    if p.dep_ == "prep" and p.lower_ in {"upon", "over", "on"}:
+                        roots.extend(c for c in p.children if c.dep_ == "pobj")
+        return roots
+
+    def _baseline_tokens(self, root: Token) -> set[int]:
+        """The baseline phrase under `root`, conjuncts included, settings ("on A100") left out."""
+        out: set[int] = set()
+        stack = [root]
+        while stack:
+            tok = stack.pop()
+            out.add(tok.i)
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ in SETTING_PREPS:
+                    continue
+                if child.dep_ in {"relcl", "acl", "advcl", "ccomp"}:
+                    continue
+                stack.append(child)
+        return out
+
+    # -- sentence subject ---------------------------------------------------------------
+    def _about_others(self, sent: Span, names_by_tok: dict[int, NameMention], own: set[str]) -> bool:
+        root = sent.root
+        for child in root.children:
+            if child.dep_ not in {"nsubj", "nsubjpass"}:
+                continue
+            n = names_by_tok.get(child.i)
+            if n is not None and match_key(n.text) not in own and not any(
+                match_key(n.text).startswith(k) for k in own
+            ):
+                if not any(t.lower_ == "our" for t in child.subtree):
+                    return True
+            if child.lower_ == "they":
+                return True
+            if child.lemma_.lower() in GENERIC_SUBJECT_HEADS:
+                mods = {t.lower_ for t in child.children}
+                if mods & OTHERS_DETS and "our" not in mods and "proposed" not in mods:
+                    return True
+        return False
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.claims = self._read(doc)
+        return doc
+
+    def _read(self, doc: Doc) -> list[DocClaim]:
+        proposed: list[Proposal] = doc._.proposed or []
+        if not proposed:
+            return []
+        names: list[NameMention] = doc._.names or []
+        names_by_tok = {t: n for n in names for t in range(n.start, n.end)}
+        hardware: list[HardwareMention] = doc._.hardware or []
+        metrics: list[MetricMention] = doc._.metrics or []
+        figures: list[FigureMention] = doc._.figures or []
+
+        key_to_prop: dict[str, Proposal] = {}
+        for p in proposed:
+            for k in p.keys:
+                key_to_prop.setdefault(k, p)
+        own = set(key_to_prop)
+
+        def proposal_of(text: str) -> Proposal | None:
+            k = match_key(text)
+            if k in key_to_prop:
+                return key_to_prop[k]
+            # Variants of the paper's own method ("InceptionNeXt-T", "SLAB-Swin").
+            for key, p in key_to_prop.items():
+                if len(key) >= 3 and k.startswith(key) and len(k) - len(key) <= 6 and not any(
+                    k == match_key(q.name) for q in proposed
+                ):
+                    return p
+            return None
+
+        main = proposed[0]
+        entities = {id(p): to_method_entity(p.name) for p in proposed}
+        starts = [p.sent_start for p in proposed if p.sent_start >= 0]
+        mentioned = [n.start for n in names if proposal_of(n.text) is not None]
+        first = min(starts) if starts else (doc[min(mentioned)].sent.start if mentioned else 0)
+        factor = 0.85 if main.rank >= 2 else 1.0
+
+        claims: list[DocClaim] = []
+        for sent in doc.sents:
+            if sent.start < first:
+                continue
+            own_mentions = [n for n in names if sent.start <= n.start < sent.end and proposal_of(n.text) is not None]
+            if not own_mentions and self._about_others(sent, names_by_tok, own):
+                continue
+            subj_prop, subj_text, coref = main, main.name, True
+            if own_mentions:
+                subj_mention = next(
+                    (n for n in own_mentions if any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end])),
+                    own_mentions[0],
+                )
+                p = proposal_of(subj_mention.text)
+                if p is not None:
+                    subj_prop, subj_text, coref = p, subj_mention.text, False
+            subject = entities[id(subj_prop)]
+            conf = factor * (1.0 if not coref else 0.9)
+            s0, s1 = sent.start_char, sent.end_char
+
+            # Baselines.
+            comp: set[int] = set()
+            for root in self._baseline_roots(sent):
+                comp |= self._baseline_tokens(root)
+            sent_figs = [f for f in figures if sent.start <= f.start < sent.end]
+            sent_metrics = [m for m in metrics if sent.start <= m.start < sent.end and m.start not in comp]
+
+            def nearest_figure(i: int) -> FigureMention | None:
+                best = None
+                for f in sent_figs:
+                    d = abs(f.start - i)
+                    if best is None or d < best[0]:
+                        best = (d, f)
+                return best[1] if best else None
+
+            def nearest_metric(i: int) -> Entity | None:
+                best = None
+                for m in sent_metrics:
+                    d = abs(m.start - i)
+                    if best is None or d < best[0]:
+                        best = (d, m)
+                return to_metric_entity(best[1].metric) if best else None
+
+            seen_baselines: set[str] = set()
+            baseline_hw: set[int] = set()
+            for n in names:
+                if not (sent.start <= n.start < sent.end) or n.start not in comp:
+                    continue
+                if proposal_of(n.text) is subj_prop or match_key(n.text) == match_key(subj_prop.name):
+                    continue
+                low = n.text.lower()
+                if low in self.vocab.datasets:
+                    continue
+                k = match_key(n.text)
+                if k in seen_baselines:
+                    continue
+                seen_baselines.add(k)
+                fig = nearest_figure(n.start)
+                claims.append(DocClaim(
+                    relation="outperforms", subject=subject, subject_text=subj_text,
+                    object=to_method_entity(n.text), object_text=n.text, sent_start=s0, sent_end=s1,
+                    confidence=round(0.85 * conf, 3), figure=fig.figure if fig else None,
+                    metric=nearest_metric(n.start),
+                ))
+            for h in hardware:
+                if sent.start <= h.start < sent.end and h.start in comp:
+                    baseline_hw.add(h.start)
+                    fig = nearest_figure(h.start)
+                    claims.append(DocClaim(
+                        relation="outperforms", subject=subject, subject_text=subj_text,
+                        object=h.entity, object_text=h.text, sent_start=s0, sent_end=s1,
+                        confidence=round(0.8 * conf, 3), figure=fig.figure if fig else None,
+                        metric=nearest_metric(h.start),
+                    ))
+
+            # Targets: hardware the sentence runs / measures on (not the beaten one).
+            sent_hw = None
+            for h in hardware:
+                if not (sent.start <= h.start < sent.end) or h.start in baseline_hw:
+                    continue
+                prev = doc[h.start - 1].lower_ if h.start > 0 else ""
+                prep = doc[h.start].head if doc[h.start].dep_ != "pobj" else doc[h.start]
+                on_cue = prev in {"on", "for", "to", "across", "with"} or any(
+                    t.lower_ in {"on", "for", "to", "across"} for t in doc[max(sent.start, h.start - 4):h.start]
+                )
+                c = 0.5 if h.modifier else (0.9 if on_cue else 0.7)
+                sent_hw = sent_hw or h.entity
+                claims.append(DocClaim(
+                    relation="targets", subject=subject, subject_text=subj_text, object=h.entity,
+                    object_text=h.text, sent_start=s0, sent_end=s1, confidence=round(c * conf, 3),
+                ))
+                del prep
+
+            # Improves: metric phrases with a figure or a change word, figures with implied metrics.
+            claims.extend(self._improves(doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, comp, sent_hw))
+        return claims
+
+    def _improves(self, doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, comp, sent_hw) -> list[DocClaim]:
+        out: list[DocClaim] = []
+        s0, s1 = sent.start_char, sent.end_char
+        # Bind each figure to one metric: its unit's, else the nearest phrase.
+        fig_metric: dict[int, str] = {}
+        for f in sent_figs:
+            if f.metric:
+                fig_metric[id(f)] = f.metric
+                continue
+            best = None
+            for m in sent_metrics:
+                if m.start >= f.end:
+                    d = m.start - f.end
+                else:
+                    d = f.start - m.end + 1  # phrase before the figure: "accuracy of 75.3%"
+                if best is None or d < best[0]:
+                    best = (d, m.metric)
+            if best is not None and best[0] <= 12:
+                fig_metric[id(f)] = best[1]
+            elif f.figure.unit == "x":
+                fig_metric[id(f)] = self.default_x_metric
+        done: set[tuple[str, float | None]] = set()
+        for f in sent_figs:
+            metric = fig_metric.get(id(f))
+            if metric is None or f.start in comp:
+                continue
+            if self._blocked(doc, f.start, f.end, sent):
+                continue
+            done.add((metric, f.figure.value))
+            out.append(DocClaim(
+                relation="improves", subject=subject, subject_text=subj_text, object=to_metric_entity(metric),
+                object_text=f.figure.text, sent_start=s0, sent_end=s1, confidence=round(0.9 * conf, 3),
+                figure=f.figure, hardware=sent_hw,
+            ))
+        with_fig = {m for m, _ in done}
+        for m in sent_metrics:
+            if m.metric in with_fig:
+                continue
+            if self._blocked(doc, m.start, m.end, sent) or not self._has_cue(doc, m.start, m.end, sent):
+                continue
+            with_fig.add(m.metric)
+            out.append(DocClaim(
+                relation="improves", subject=subject, subject_text=subj_text, object=to_metric_entity(m.metric),
+                object_text=m.text, sent_start=s0, sent_end=s1, confidence=round(0.7 * conf, 3), hardware=sent_hw,
+            ))
+        return out
+
+    @staticmethod
+    def _has_cue(doc: Doc, start: int, end: int, sent: Span) -> bool:
+        lo, hi = max(sent.start, start - 5), min(sent.end, end + 4)
+        return any(t.lower_ in IMPROVE_CUES or t.tag_ in {"JJR", "RBR", "JJS"} for t in doc[lo:hi] if not (start <= t.i < end)) or any(
+            t.lower_ in IMPROVE_CUES for t in doc[start:end]
+        )
+
+    @staticmethod
+    def _blocked(doc: Doc, start: int, end: int, sent: Span) -> bool:
+        before = doc[max(sent.start, start - 4):start]
+        after = doc[end:min(sent.end, end + 2)]
+        if any(t.lower_ in BLOCK_AFTER for t in after):
+            return True
+        if any(t.lower_ in BLOCK_BEFORE for t in before):
+            window = doc[max(sent.start, start - 4):min(sent.end, end + 3)]
+            return not any(t.lower_ in STRONG_POSITIVE for t in window)
+        return False
+
+
+def register_extensions() -> None:
+    if not Doc.has_extension("claims"):
+        Doc.set_extension("claims", default=None)
+
+
+@Language.factory(
+    "effikg_relations", assigns=["doc._.claims"],
+    requires=["doc._.proposed", "doc._.names", "doc._.hardware", "doc._.metrics", "doc._.figures"],
+    default_config={"vocab": {"@misc": "effikg.vocab.v1"}, "default_x_metric": "Speed"},
+)
+def make_relations(nlp: Language, name: str, vocab: Vocab, default_x_metric: str) -> RelationReader:
+    register_extensions()
+    return RelationReader(nlp, name, vocab, default_x_metric)

@@ -1,0 +1,74 @@
+"""Surface forms -> canonical records.Entity with a stable, readable slug key.
+
+Hardware is canonicalised by the gazetteer row it matched ("A100", "Tesla A100 GPUs" ->
+"NVIDIA A100 GPU"); metrics by the eight canonical labels; methods by a case- and
+punctuation-insensitive key ("SARATHI" and "Sarathi" share one), so that distinct names
+("MCUNet" / "MCUNetV2", "A100" / "A6000") stay distinct.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pipeline.records import CANONICAL_METRICS, Entity
+from pipeline.vocab import HardwareEntry
+
+_GREEK = {"λ": "lambda", "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "μ": "mu", "π": "pi", "σ": "sigma"}
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: "NVIDIA A100 GPU" -> "nvidia-a100-gpu"."""
+    for char, name in _GREEK.items():
+        text = text.replace(char, f" {name} ")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = text.replace("+", " plus ")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "x"
+
+
+def match_key(text: str) -> str:
+    """The annotation guide's matching form: lower-case, no spaces, hyphens or punctuation."""
+    for char, name in _GREEK.items():
+        text = text.replace(char, name)
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def to_metric_entity(metric: str) -> Entity:
+    """The Metric entity of a canonical metric label ("Model size" -> key "model-size")."""
+    if metric not in CANONICAL_METRICS:
+        raise ValueError(f"not a canonical metric: {metric!r}")
+    return Entity(type="Metric", label=metric, key=slugify(metric))
+
+
+def to_hardware_entity(entry: HardwareEntry, model: str | None = None) -> Entity:
+    """The Hardware entity a gazetteer row stands for (families filled with their model)."""
+    label = entry.label
+    if "{model}" in label:
+        label = label.format(model=(model or "").strip()).replace("  ", " ").strip()
+    return Entity(type="Hardware", label=label, key=slugify(label), kind=entry.kind)
+
+
+_TRAILING_HEADS = re.compile(
+    r"\s+(?:method|approach|framework|system|model|models|technique|algorithm|architecture|"
+    r"network|networks|scheme|strategy|engine|library|compiler|accelerator|module|design)$",
+    re.IGNORECASE,
+)
+
+
+def canonical_method_label(text: str) -> str:
+    """A method name as it should be labelled: whitespace normalised, no generic head."""
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:'\"()[]")
+    stripped = _TRAILING_HEADS.sub("", text)
+    return stripped if stripped else text
+
+
+def method_key(text: str) -> str:
+    """Case-insensitive slug of a method name ("SARATHI" and "Sarathi" -> "sarathi")."""
+    return slugify(canonical_method_label(text))
+
+
+def to_method_entity(text: str) -> Entity:
+    """The Method entity for a name as written; the label keeps the paper's spelling."""
+    label = canonical_method_label(text)
+    return Entity(type="Method", label=label, key=slugify(label))
