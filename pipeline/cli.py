@@ -138,3 +138,65 @@ def eval_(gold: Path, inputs: tuple[Path, ...], misses: bool, json_path: Path | 
     click.echo(to_text(result, misses=misses))
     if json_path is not None:
         save_json(result, json_path)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        params[key.strip()] = value
+    return params
+
+
+@main.command()
+@click.argument("query_spec", metavar="NAME|FILE.rq|'SPARQL'", required=False)
+@click.option(
+    "--param", "params", multiple=True, metavar="KEY=VALUE",
+    help="Bind a query parameter (repeatable); `--list` shows each query's parameters and defaults.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True, help="Output: an aligned table, SPARQL CSV or SPARQL JSON results.",
+)
+@click.option(
+    "--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_GRAPH,
+    show_default=True, help="The built graph to query (Turtle, N-Triples, RDF/XML...).",
+)
+@click.option("--list", "list_only", is_flag=True, help="List the named queries, what each answers and its parameters.")
+def query(
+    query_spec: str | None, params: tuple[str, ...], output_format: str, graph_path: Path, list_only: bool,
+) -> None:
+    """Run a named SPARQL query, a .rq file or SPARQL text on the built graph."""
+    from pipeline.query import QueryError, describe_queries, run_query
+
+    if list_only:
+        click.echo(describe_queries(), nl=False)
+        return
+    if not query_spec:
+        raise click.UsageError("give a query NAME, a FILE.rq or SPARQL text (or --list)")
+    try:
+        result = run_query(graph_path, query_spec, _parse_params(params))
+    except QueryError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(result.render(output_format), nl=False)
+
+
+@main.command()
+@click.option(
+    "--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_GRAPH,
+    show_default=True, help="The built graph to serve; the explorer is served from its folder.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0: any free port).")
+def serve(graph_path: Path, host: str, port: int) -> None:
+    """Serve the built graph over the SPARQL 1.1 Protocol (/sparql), with the HTML explorer."""
+    from pipeline.serve import ServeError
+    from pipeline.serve import serve as run_server
+
+    try:
+        run_server(graph_path, host=host, port=port)
+    except ServeError as err:
+        raise click.ClickException(str(err)) from None
