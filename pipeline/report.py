@@ -1,9 +1,11 @@
 """`effikg report`: a Markdown summary of a built graph, with top-N tables and PNG plots.
 
-Reads only the built graph (never re-runs extraction). Every number in the report comes
-from a SPARQL query over that graph, so the report and `effikg query` cannot disagree.
+Reads only the built graph (never re-runs extraction). The top-N tables are the named
+queries `effikg query` runs (ontology/queries/*.rq), so the report and the query command
+cannot disagree; the corpus statistics are counted by SPARQL over the data alone (without
+the ontology that the named queries see). Both run on Oxigraph, through pipeline.query.
 The output is deterministic: rows sorted by count then label, no timestamps or absolute
-paths in the Markdown, PNGs written without the Software/date metadata matplotlib adds.
+paths in the Markdown, PNGs written without the Software metadata matplotlib adds.
 """
 
 from __future__ import annotations
@@ -11,29 +13,23 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import rdflib
-from rdflib import RDF, RDFS, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
 
+from pipeline.export.rdf import PREFIXES
+from pipeline.query import QueryError, load_store, run_query, run_sparql
 from pipeline.records import RELATIONS
 
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
-RES = "https://w3id.org/effikg/resource/"
+EKG = "https://w3id.org/effikg/ontology#"
 
-PREFIXES = """
-PREFIX ekg: <https://w3id.org/effikg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
-
-# Classes whose name says nothing about a hardware's kind.
-_GENERIC_HARDWARE = {EKG.Hardware, EKG.Baseline}
-# Metrics whose "x" figures are speedups (a "4x less memory" is not).
-SPEEDUP_METRICS = (EKG.Speed, EKG.Throughput)
+_SPARQL_PREFIXES = "".join(
+    f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("ekg", "prov", "rdf", "rdfs")
+)
 # Matplotlib stamps its version into PNG text chunks unless told not to.
 _PNG_METADATA: dict[str, str | None] = {"Software": None}
 
@@ -46,7 +42,7 @@ class ReportError(Exception):
 class Table:
     """One Markdown table: a title, column names and rows of cells."""
 
-    key: str  # stable name, used by tests and for plot file names
+    key: str  # stable name, used by tests and to place the table's plot
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str | int, ...], ...]
@@ -63,49 +59,50 @@ class Plot:
     bars: tuple[tuple[str, int], ...]  # (label, value), drawn top to bottom
 
 
-def read_graph(path: Path) -> rdflib.Graph:
-    """Parse a built graph; a missing or unreadable file is a ReportError naming it."""
+@dataclass(frozen=True)
+class Stores:
+    """The built graph loaded twice: the data alone (for counting) and data + ontology."""
+
+    data: ox.Store
+    full: ox.Store  # what the named queries expect (class labels, sub-class hierarchy)
+
+
+def read_stores(path: Path) -> Stores:
+    """Load a built graph; a missing, unreadable or non-effikg file is a ReportError."""
     path = Path(path)
-    if not path.is_file():
-        raise ReportError(f"{path}: no such file (run `effikg build` first)")
-    fmt = rdflib.util.guess_format(str(path)) or "turtle"
-    graph = rdflib.Graph()
     try:
-        graph.parse(path, format=fmt)
-    except Exception as err:  # rdflib raises many parser-specific types
-        # Parser messages span lines; the report's error must stay on one.
-        detail = " ".join(str(err).split())[:200] or type(err).__name__
-        raise ReportError(f"{path}: cannot parse as {fmt}: {detail}") from None
-    if (None, RDF.type, EKG.Paper) not in graph:
+        full = load_store(path)  # checks the file exists and parses, with a one-line error
+    except QueryError as err:
+        raise ReportError(str(err)) from None
+    data = ox.Store()
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) or ox.RdfFormat.TURTLE
+    data.load(path=str(path), format=fmt)
+    if not data.query(_SPARQL_PREFIXES + "ASK { ?p a ekg:Paper }"):
         raise ReportError(f"{path}: no ekg:Paper in this graph; is it an effikg build?")
-    return graph
+    return Stores(data, full)
 
 
-def _select(graph: rdflib.Graph, query: str) -> list[tuple]:
-    return [tuple(row) for row in graph.query(PREFIXES + query)]
+def _select(store: ox.Store, query: str) -> list[tuple]:
+    return list(run_sparql(store, _SPARQL_PREFIXES + query, "report").rows)
 
 
-def _count(graph: rdflib.Graph, query: str) -> int:
-    (row,) = _select(graph, query)
+def _count(store: ox.Store, query: str) -> int:
+    (row,) = _select(store, query)
     return int(row[0])
 
 
-def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
-    """The rdfs:label (the smallest when several, for determinism), else the IRI's tail."""
-    labels = sorted(str(o) for o in graph.objects(node, RDFS.label))
-    if labels:
-        return labels[0]
-    text = str(node)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+def _int(term: Literal | None) -> int:
+    return 0 if term is None else int(str(term))
 
 
-def _short(graph: rdflib.Graph, iri: URIRef) -> str:
-    """A prefixed name (ekg:Method) for class and predicate tables."""
-    try:
-        prefix, _, name = graph.namespace_manager.compute_qname(iri, generate=False)
-    except (KeyError, ValueError):
-        return f"<{iri}>"
-    return f"{prefix}:{name}" if prefix else name
+def _short(iri: URIRef) -> str:
+    """A prefixed name (ekg:Method) for the class and predicate tables."""
+    text = str(iri)
+    best = max((ns for ns in PREFIXES.values() if text.startswith(ns)), key=len, default=None)
+    if best is None:
+        return f"<{text}>"
+    prefix = next(p for p, ns in sorted(PREFIXES.items()) if ns == best)
+    return f"{prefix}:{text[len(best):]}"
 
 
 def _decimal(value: Literal | None) -> Decimal | None:
@@ -119,35 +116,35 @@ def _decimal(value: Literal | None) -> Decimal | None:
 
 def _number(value: Decimal) -> str:
     """2.310 -> "2.31", 40 -> "40": plain notation, no exponent."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
-def _ranked(rows: Iterable[tuple], top: int | None) -> tuple[tuple, ...]:
-    """Sort by the count columns (descending) then the label; keep the first `top`."""
-    ordered = sorted(rows, key=lambda r: (*(-c for c in r[1:] if isinstance(c, int)), r[0]))
-    return tuple(ordered[:top] if top is not None else ordered)
+def _named(stores: Stores, name: str, top: int | None) -> list[tuple]:
+    """The rows of a named query, in its own order, cut to `top`."""
+    rows = list(run_query(stores.full, name).rows)
+    return rows[:top] if top is not None else rows
 
 
 # --------------------------------------------------------------------------- tables
 
 
-def to_corpus_table(graph: rdflib.Graph) -> Table:
+def to_corpus_table(stores: Stores) -> Table:
     """Papers, with and without methods, claims, entities and triples."""
-    papers = _count(graph, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ekg:Paper }")
+    data = stores.data
+    papers = _count(data, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ekg:Paper }")
     with_methods = _count(
-        graph, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ekg:Paper ; ekg:proposes ?m }"
+        data, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ekg:Paper ; ekg:proposes ?m }"
     )
     with_claims = _count(
-        graph,
+        data,
         "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?c a ekg:Claim ; prov:wasDerivedFrom ?p }",
     )
-    claims = _count(graph, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ekg:Claim }")
+    claims = _count(data, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ekg:Claim }")
     with_figure = _count(
-        graph, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ekg:Claim ; ekg:value ?v }"
+        data, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ekg:Claim ; ekg:value ?v }"
     )
     proposed = _count(
-        graph, "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?p a ekg:Paper ; ekg:proposes ?m }"
+        data, "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?p a ekg:Paper ; ekg:proposes ?m }"
     )
     rows: list[tuple[str, int]] = [
         ("Papers", papers),
@@ -158,43 +155,48 @@ def to_corpus_table(graph: rdflib.Graph) -> Table:
         ("Claims with a figure", with_figure),
         ("Methods proposed by a paper", proposed),
     ]
-    for cls, name in ((EKG.Method, "Methods"), (EKG.Hardware, "Hardware"),
-                      (EKG.Baseline, "Baselines (outperformed by some method)")):
+    for cls, name in (("Method", "Methods"), ("Hardware", "Hardware"),
+                      ("Baseline", "Baselines (outperformed by some method)")):
         rows.append((name, _count(
-            graph, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a <{cls}> }}"
+            data, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a ekg:{cls} }}"
         )))
     rows.append(("Metrics improved by some method", _count(
-        graph, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?m ekg:improves ?x }"
+        data, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?m ekg:improves ?x }"
     )))
-    rows.append(("Triples", len(graph)))
+    rows.append(("Triples", len(data)))
     return Table("corpus", "Corpus", ("", "count"), tuple(rows))
 
 
-def to_class_table(graph: rdflib.Graph) -> Table:
-    """Instances per ontology class (a node counts once in each class it is typed with)."""
-    found = _select(graph, f"""
+def _by_count(rows: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(rows, key=lambda r: (-r[1], r[0])))
+
+
+def to_class_table(stores: Stores) -> Table:
+    """Instances per effikg class in the data (a node counts once in each of its classes)."""
+    found = _select(stores.data, f"""
         SELECT ?cls (COUNT(DISTINCT ?x) AS ?n) WHERE {{
             ?x a ?cls . FILTER(STRSTARTS(STR(?cls), "{EKG}"))
         }} GROUP BY ?cls""")
-    rows = _ranked(((_short(graph, cls), int(n)) for cls, n in found), None)
+    rows = _by_count([(_short(cls), _int(n)) for cls, n in found])
     return Table("classes", "Instances per class", ("class", "instances"), rows)
 
 
-def to_relation_table(graph: rdflib.Graph) -> Table:
+def to_relation_table(stores: Stores) -> Table:
     """For each direct relation: triples, claims that state it, subjects and objects."""
     rows = []
     for relation in RELATIONS:
-        prop = EKG[relation]
-        triples, subjects, objects = _select(graph, f"""
+        triples, subjects, objects = _select(stores.data, f"""
             SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?ns) (COUNT(DISTINCT ?o) AS ?no)
-            WHERE {{ ?s <{prop}> ?o }}""")[0]
-        claims = _count(graph, f"""
-            SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a ekg:Claim ; ekg:relation "{relation}" }}""")
-        multi = _count(graph, f"""
+            WHERE {{ ?s ekg:{relation} ?o }}""")[0]
+        claims = _count(stores.data, f"""
+            SELECT (COUNT(DISTINCT ?c) AS ?n)
+            WHERE {{ ?c a ekg:Claim ; ekg:relation "{relation}" }}""")
+        multi = _count(stores.data, f"""
             SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{
                 ?a a ekg:Assertion ; ekg:relation "{relation}" ; ekg:supportCount ?k .
                 FILTER(?k >= 2) }}""")
-        rows.append((f"ekg:{relation}", int(triples), claims, int(subjects), int(objects), multi))
+        rows.append((f"ekg:{relation}", _int(triples), claims, _int(subjects), _int(objects),
+                     multi))
     return Table(
         "relations", "Direct relations",
         ("relation", "triples", "claims", "methods", "objects", "stated by 2+ papers"),
@@ -202,130 +204,120 @@ def to_relation_table(graph: rdflib.Graph) -> Table:
     )
 
 
-def to_predicate_table(graph: rdflib.Graph) -> Table:
-    """Triples per predicate, over the whole graph."""
-    found = _select(graph, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
-    rows = _ranked(((_short(graph, p), int(n)) for p, n in found), None)
+def to_predicate_table(stores: Stores) -> Table:
+    """Triples per predicate, over the data."""
+    found = _select(stores.data, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
+    rows = _by_count([(_short(p), _int(n)) for p, n in found])
     return Table("predicates", "Triples per predicate", ("predicate", "triples"), rows)
 
 
-def _hardware_kind(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
-    """The most specific kind(s) of a hardware: MobileDevice, not also EdgeDevice."""
-    from pipeline.graph import hardware_kinds
-
-    chains = hardware_kinds()  # kind name -> itself and its super-classes
-    kinds = {
-        cls for cls in graph.objects(node, RDF.type)
-        if str(cls).startswith(str(EKG)) and cls not in _GENERIC_HARDWARE
-    }
-    ancestors = {
-        a for k in kinds for a in chains.get(str(k)[len(str(EKG)):], ()) if a != k
-    }
-    return ", ".join(sorted(str(k)[len(str(EKG)):] for k in kinds - ancestors))
-
-
-def to_hardware_table(graph: rdflib.Graph, top: int | None = 10) -> Table:
-    """The hardware most targeted: distinct methods, then distinct papers, that target it."""
-    found = _select(graph, """
-        SELECT ?h (COUNT(DISTINCT ?m) AS ?methods) (COUNT(DISTINCT ?p) AS ?papers) WHERE {
-            ?m ekg:targets ?h .
-            OPTIONAL { ?c ekg:relation "targets" ; ekg:method ?m ; ekg:hardware ?h ;
-                          prov:wasDerivedFrom ?p }
-        } GROUP BY ?h""")
-    ranked = _ranked(((_label(graph, h), int(m), int(p), h) for h, m, p in found), top)
-    rows = tuple((label, _hardware_kind(graph, h), m, p) for label, m, p, h in ranked)
+def to_hardware_table(stores: Stores, top: int | None = 10) -> Table:
+    """The hardware most targeted (named query hardware-most-targeted)."""
+    rows = tuple(
+        (str(h), str(kind), _int(methods), _int(papers))
+        for h, kind, methods, papers in _named(stores, "hardware-most-targeted", top)
+    )
     return Table(
         "hardware", "Hardware most targeted", ("hardware", "kind", "methods", "papers"), rows,
-        note="methods: distinct methods that target it; papers: distinct papers stating it.",
+        note="Distinct methods that target it, and the papers that say so "
+        "(`effikg query hardware-most-targeted`).",
     )
 
 
-def to_metric_table(graph: rdflib.Graph, top: int | None = 10) -> Table:
-    """The metrics most improved: distinct methods, then claims, then claims with a figure."""
-    found = _select(graph, """
-        SELECT ?x (COUNT(DISTINCT ?m) AS ?methods) (COUNT(DISTINCT ?c) AS ?claims)
-               (COUNT(DISTINCT ?f) AS ?figures) WHERE {
-            ?m ekg:improves ?x .
-            OPTIONAL { ?c ekg:relation "improves" ; ekg:method ?m ; ekg:metric ?x .
-                       OPTIONAL { ?c ekg:value ?v . BIND(?c AS ?f) } }
-        } GROUP BY ?x""")
-    rows = _ranked(((_label(graph, x), int(m), int(c), int(f)) for x, m, c, f in found), top)
-    return Table(
-        "metrics", "Metrics most improved",
-        ("metric", "methods", "claims", "claims with a figure"), rows,
-    )
-
-
-def to_baseline_table(graph: rdflib.Graph, top: int | None = 10) -> Table:
-    """The baselines most beaten: distinct methods that outperform each, then papers."""
-    found = _select(graph, """
-        SELECT ?b (COUNT(DISTINCT ?m) AS ?methods) (COUNT(DISTINCT ?p) AS ?papers) WHERE {
-            ?m ekg:outperforms ?b .
-            OPTIONAL { ?c ekg:relation "outperforms" ; ekg:method ?m ; ekg:baseline ?b ;
-                          prov:wasDerivedFrom ?p }
-        } GROUP BY ?b""")
-    ranked = _ranked(((_label(graph, b), int(m), int(p), b) for b, m, p in found), top)
+def to_metric_table(stores: Stores, top: int | None = 10) -> Table:
+    """The metrics most improved (named query metrics-most-improved)."""
     rows = tuple(
-        (label, "Hardware" if (b, RDF.type, EKG.Hardware) in graph else "Method", m, p)
-        for label, m, p, b in ranked
+        (str(x), _int(methods), _int(claims), _int(papers))
+        for x, methods, claims, papers in _named(stores, "metrics-most-improved", top)
+    )
+    return Table(
+        "metrics", "Metrics most improved", ("metric", "methods", "claims", "papers"), rows,
+        note="Distinct methods that improve it, its claims and their papers "
+        "(`effikg query metrics-most-improved`).",
+    )
+
+
+def to_baseline_table(stores: Stores, top: int | None = 10) -> Table:
+    """The baselines most beaten (named query baselines-most-beaten)."""
+    rows = tuple(
+        (str(b), str(kind), _int(methods), _int(papers))
+        for b, kind, methods, papers in _named(stores, "baselines-most-beaten", top)
     )
     return Table(
         "baselines", "Baselines most beaten", ("baseline", "is a", "beaten by methods", "papers"),
         rows,
+        note="Distinct methods that outperform it, and the papers that say so "
+        "(`effikg query baselines-most-beaten`).",
     )
 
 
-def to_speedup_table(graph: rdflib.Graph, top: int | None = 10) -> Table:
-    """The largest "x" figures on Speed or Throughput, one row per stated result.
+def to_speedup_per_hardware_table(stores: Stores, top: int | None = 10) -> Table:
+    """The best speedup on each hardware (named query best-speedup-per-hardware)."""
+    rows = tuple(
+        (str(h), _number(_decimal(best) or Decimal(0)) + "x", str(method), str(figure),
+         str(paper))
+        for h, best, method, figure, paper in _named(stores, "best-speedup-per-hardware", top)
+    )
+    return Table(
+        "speedup_per_hardware", "Best speedup per hardware",
+        ("hardware", "best", "method", "as written", "paper"), rows,
+        note="The largest speedup a claim states on each hardware "
+        "(`effikg query best-speedup-per-hardware`).",
+    )
 
-    One sentence often yields several claims with the same figure (improves Speed, and
-    outperforms vLLM); they are merged into one row so a result is not counted twice.
+
+def to_speedup_table(stores: Stores, top: int | None = 10) -> Table:
+    """The largest speedups overall, one row per stated result.
+
+    A speedup is what best-speedup-per-hardware calls one: a figure in "x" about Speed or
+    about no metric. One sentence often yields several claims with the same figure
+    (improves Speed, and outperforms vLLM); they are merged into one row so a result is
+    not listed twice.
     """
-    metrics = " ".join(f"<{m}>" for m in SPEEDUP_METRICS)
-    found = _select(graph, f"""
-        SELECT ?c ?m ?v ?text ?p ?x ?h ?b WHERE {{
-            ?c a ekg:Claim ; ekg:method ?m ; ekg:value ?v ; ekg:unit "x" ; ekg:metric ?x ;
+    found = _select(stores.data, """
+        SELECT ?c ?method ?v ?text ?paper ?hardware ?baseline WHERE {
+            ?c a ekg:Claim ; ekg:method ?m ; ekg:value ?v ; ekg:unit "x" ;
                prov:wasDerivedFrom ?p .
-            VALUES ?x {{ {metrics} }}
-            OPTIONAL {{ ?c ekg:figureText ?text }}
-            OPTIONAL {{ ?c ekg:hardware ?h }}
-            OPTIONAL {{ ?c ekg:baseline ?b }}
-        }}""")
+            FILTER NOT EXISTS { ?c ekg:metric ?other . FILTER (?other != ekg:Speed) }
+            ?m rdfs:label ?method .
+            ?p rdfs:label ?paper .
+            OPTIONAL { ?c ekg:figureText ?text }
+            OPTIONAL { ?c ekg:hardware/rdfs:label ?hardware }
+            OPTIONAL { ?c ekg:baseline/rdfs:label ?baseline }
+        }""")
     merged: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for _c, m, v, text, p, x, h, b in found:
+    for _c, method, v, text, paper, hardware, baseline in found:
         value = _decimal(v)
         if value is None:
             continue
-        key = (value, _label(graph, m), str(text or _number(value) + "x"), _label(graph, p))
-        merged[key]["metric"].add(_label(graph, x))
-        if h is not None:
-            merged[key]["hardware"].add(_label(graph, h))
-        if b is not None:
-            merged[key]["baseline"].add(_label(graph, b))
+        key = (value, str(method), str(text or _number(value) + "x"), str(paper))
+        merged[key]["hardware"].update([str(hardware)] if hardware is not None else [])
+        merged[key]["baseline"].update([str(baseline)] if baseline is not None else [])
     ordered = sorted(merged.items(), key=lambda kv: (-kv[0][0], kv[0][1], kv[0][3], kv[0][2]))
     rows = tuple(
-        (_number(value) + "x", method, ", ".join(sorted(parts["metric"])),
-         ", ".join(sorted(parts["hardware"])), ", ".join(sorted(parts["baseline"])), text, paper)
+        (_number(value) + "x", method, ", ".join(sorted(parts["hardware"])),
+         ", ".join(sorted(parts["baseline"])), text, paper)
         for (value, method, text, paper), parts in ordered[: top if top is not None else None]
     )
     return Table(
         "speedups", "Best reported speedups",
-        ("speedup", "method", "metric", "hardware", "baseline", "as written", "paper"), rows,
-        note="Figures in x on Speed or Throughput, largest first; one row per stated result.",
+        ("speedup", "method", "hardware", "baseline", "as written", "paper"), rows,
+        note="Figures in x about Speed (or no metric), largest first; one row per stated result.",
     )
 
 
-def to_tables(graph: rdflib.Graph, top: int = 10) -> dict[str, Table]:
+def to_tables(stores: Stores, top: int = 10) -> dict[str, Table]:
     """Every table of the report, by key, in the order the report shows them."""
     tables = [
-        to_corpus_table(graph),
-        to_relation_table(graph),
-        to_class_table(graph),
-        to_hardware_table(graph, top),
-        to_metric_table(graph, top),
-        to_baseline_table(graph, top),
-        to_speedup_table(graph, top),
-        to_predicate_table(graph),
+        to_corpus_table(stores),
+        to_relation_table(stores),
+        to_class_table(stores),
+        to_hardware_table(stores, top),
+        to_metric_table(stores, top),
+        to_baseline_table(stores, top),
+        to_speedup_table(stores, top),
+        to_speedup_per_hardware_table(stores, top),
+        to_predicate_table(stores),
     ]
     return {t.key: t for t in tables}
 
@@ -427,6 +419,7 @@ def to_markdown(
     lines += section("metrics", image="metrics_improved")
     lines += section("baselines", image="baselines_most_beaten")
     lines += section("speedups")
+    lines += section("speedup_per_hardware")
     lines += section("predicates")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -448,8 +441,7 @@ def write_report(graph_path: Path, out_path: Path, *, top: int = 10) -> list[Pat
     graph_path, out_path = Path(graph_path), Path(out_path)
     if top < 1:
         raise ReportError(f"top must be at least 1, not {top}")
-    graph = read_graph(graph_path)
-    tables = to_tables(graph, top)
+    tables = to_tables(read_stores(graph_path), top)
     plots = to_plots(tables)
     plot_dir = plot_dir_for(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
