@@ -57,9 +57,17 @@ def _cached_nlp() -> Language:
 def make_nlp() -> Language:
     """A fresh pipeline: the pinned model with effikg's components added after it."""
     nlp = spacy.load(model_path())
+    _split_glued_sentences(nlp)
     config = read_config()
     for name in config["pipeline"]["components"]:
         section = dict(config["components"][name])
         factory = section.pop("factory")
         nlp.add_pipe(factory, name=name, config=section)
     return nlp
+
+
+def _split_glued_sentences(nlp: Language) -> None:
+    """Split "MARCA.We propose": a full stop glued to the next sentence's capitalised word
+    (a common scraping defect) would otherwise hide a sentence boundary and a name."""
+    infixes = list(nlp.Defaults.infixes or []) + [r"(?<=[A-Za-z0-9)])\.(?=[A-Z][a-z])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer

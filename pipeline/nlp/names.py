@@ -20,9 +20,18 @@ _COINED = [
     re.compile(r"[a-z][A-Z]"),  # TriForce, vAttention, DeepSpeed
     re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)*s?$"),  # MARCA, HAQ, LLM-FP4
     re.compile(r"(?=.*[A-Z])(?:[A-Za-z][0-9]|[0-9][A-Za-z])"),  # MCUNetV2, P3D, GPT-4V
-    re.compile(r"^[A-Z][a-z]+-[A-Za-z]"),  # Re-ttention, Sarathi-Serve, Flash-LLM
-    re.compile(r"^[a-z]+[A-Z]"),  # vLLM, iPhone-like coinages
+    re.compile(r"^[A-Z][a-z]+-[A-Z]|^[A-Z][a-z]?-[a-z]|^[A-Z]-[A-Z]"),  # Sarathi-Serve, Flash-LLM, Re-ttention
+    re.compile(r"^[a-z]+-?[A-Z]"),  # vLLM, lambda-ECLIPSE
+    re.compile(r"^(?=(?:.*[a-z]){3})[a-z][a-z-]*\d[a-z0-9-]*$"),  # hls4ml, wa-hls4ml
 ]
+# Compound adjectives built on an acronym ("LLM-based", "GPU-friendly") are not names.
+_ADJECTIVAL = re.compile(
+    r"-(?:based|aware|like|specific|level|wise|free|friendly|efficient|oriented|driven|centric|style|scale|only|"
+    r"bit|bits|time|sized|size|agnostic|intensive|bound|heavy|grade|class|enabled|powered|guided|generated|related|"
+    r"dependent|independent|optimized|optimised|tuned|compatible|ready|native|accelerated|constrained|side|end|"
+    r"scale|parallel|compressed|quantized|sparse|dense|shot|trained|tuning|training|inference|enhanced|assisted)$",
+    re.IGNORECASE,
+)
 _FUNCTION_WORDS = frozenset(
     "a an the of for and or in on to with by from at as via we our this that these those is are be "
     "it its their they which who than over vs versus".split()
@@ -39,9 +48,22 @@ class NameMention:
 
 def is_coined(text: str) -> bool:
     """True for coined words and acronyms (TriForce, MARCA, LLM-FP4, MCUNetV2, vLLM)."""
-    if len(text) < 2 or not any(c.isalpha() for c in text):
+    if len(text) < 2 or not any(c.isalpha() for c in text) or _ADJECTIVAL.search(text):
         return False
     return any(rx.search(text) for rx in _COINED)
+
+
+_NUMBERISH = re.compile(r"^\d[\d.,]*[A-Za-z]{0,2}$")  # "256K", "7B", "4K": sizes, not names
+
+
+def is_stop_word(text: str, stop: frozenset[str], exact: frozenset[str] = frozenset()) -> bool:
+    """`text` is in a stop list: as written, or lower-cased unless it is a mixed-case
+    coinage ("CoDe" is a name although "code" is a word)."""
+    if text in exact or _NUMBERISH.match(text):
+        return True
+    if text.lower() not in stop:
+        return False
+    return text.islower() or text.isupper() or text.istitle() or text[:-1].isupper()
 
 
 def _groups(doc: Doc) -> list[tuple[int, int]]:
@@ -73,6 +95,7 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
     stop = vocab.not_a_name | vocab.datasets
     names: list[NameMention] = []
     groups = _groups(doc)
+    mid_sentence = {doc[a:b].text for a, b in groups if not doc[a].is_sent_start and _capitalised(doc[a:b].text)}
     k = 0
     while k < len(groups):
         s, e = groups[k]
@@ -88,6 +111,8 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
             ns, ne = groups[m]
             if ns != pe or doc[pe - 1].whitespace_ != " " or any(t in blocked for t in range(ns, ne)):
                 break
+            if doc[pe - 1].text[-1:] in {".", ",", ";", ":"}:
+                break
             nxt = doc[ns:ne].text
             if doc[ns].is_sent_start or nxt.lower() in _FUNCTION_WORDS:
                 break
@@ -95,17 +120,20 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
                 break
             run.append((ns, ne))
             m += 1
-        # A sentence-initial word is capitalised anyway: it counts only when coined.
-        while run and doc[run[0][0]].is_sent_start and not is_coined(doc[run[0][0]:run[0][1]].text):
+        # A sentence-initial word is capitalised anyway: it counts only when coined or
+        # written capitalised elsewhere in the abstract too ("Eyeriss is ... Eyeriss").
+        while run and doc[run[0][0]].is_sent_start and not is_coined(doc[run[0][0]:run[0][1]].text) and not (
+            len(run) == 1 and doc[run[0][0]:run[0][1]].text in mid_sentence
+        ):
             run = run[1:]
         if run:
             rs, re_ = run[0][0], run[-1][1]
             parts = [doc[a:b].text for a, b in run]
             coined = any(is_coined(p) for p in parts)
-            content = [p for p in parts if p.lower() not in stop and not p.isdigit()]
+            content = [p for p in parts if not is_stop_word(p, stop, vocab.stop_exact) and not p.isdigit()]
             full = doc[rs:re_].text
             ok = False
-            if full.lower() in stop:
+            if is_stop_word(full, stop, vocab.stop_exact) or _ADJECTIVAL.search(full):
                 ok = False
             elif coined:
                 ok = bool(content)

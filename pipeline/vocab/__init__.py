@@ -41,6 +41,7 @@ class Vocab:
     datasets: frozenset[str]  # lower-cased
     object_models: frozenset[str]  # lower-cased
     generic_heads: frozenset[str]  # lower-cased
+    stop_exact: frozenset[str] = frozenset()  # not_a_name + datasets as written ("GitHub", "BraTS")
 
 
 HARDWARE_KINDS = frozenset(
@@ -85,8 +86,11 @@ def load_vocab() -> Vocab:
         for phrase in row["phrases"]:
             metric_phrases.setdefault(phrase.lower(), row["metric"])
     terms: dict[str, set[str]] = {}
+    exact: set[str] = set()
     for row in read_jsonl("terms.jsonl"):
         terms.setdefault(row["kind"], set()).update(w.lower() for w in row["words"])
+        if row["kind"] in {"not_a_name", "dataset"}:
+            exact.update(row["words"])
     return Vocab(
         hardware=tuple(_hardware_entry(r) for r in read_jsonl("hardware.jsonl")),
         metric_phrases=metric_phrases,
@@ -94,4 +98,5 @@ def load_vocab() -> Vocab:
         datasets=frozenset(terms.get("dataset", ())),
         object_models=frozenset(terms.get("object_model", ())),
         generic_heads=frozenset(terms.get("generic_head", ())),
+        stop_exact=frozenset(exact),
     )
