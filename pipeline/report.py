@@ -408,8 +408,8 @@ def to_markdown(
     lines = [
         "# effikg report",
         "",
-        f"Statistics of `{graph_name}`, written by `effikg report`. Top-{top} tables rank by "
-        "distinct methods, then papers, then name.",
+        f"Statistics of `{graph_name}`, written by `effikg report`. The top-N tables show "
+        f"their first {top} rows; ties are broken by name.",
         "",
     ]
     lines += section("corpus")
@@ -441,6 +441,8 @@ def write_report(graph_path: Path, out_path: Path, *, top: int = 10) -> list[Pat
     graph_path, out_path = Path(graph_path), Path(out_path)
     if top < 1:
         raise ReportError(f"top must be at least 1, not {top}")
+    if not out_path.suffix:  # its plots go in the folder of the same name without suffix
+        raise ReportError(f"{out_path}: name the report file with a suffix, e.g. report.md")
     tables = to_tables(read_stores(graph_path), top)
     plots = to_plots(tables)
     plot_dir = plot_dir_for(out_path)

@@ -154,6 +154,12 @@ def test_report_bad_input_is_one_line_and_writes_nothing(tmp_path: Path) -> None
     assert not out.exists() and not plot_dir_for(out).exists()
 
 
+def test_report_out_needs_a_suffix(small_graph_path: Path, tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="suffix"):
+        write_report(small_graph_path, tmp_path / "report")
+    assert not (tmp_path / "report").exists()
+
+
 def test_report_cli_errors_cleanly(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", str(tmp_path / "missing.ttl"),
                                        "--out", str(tmp_path / "r.md")])
