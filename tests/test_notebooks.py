@@ -35,6 +35,8 @@ def test_notebooks_execute(path: Path) -> None:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    graph = NOTEBOOKS.parent / "graphs" / "effikg.ttl"
+    assert graph.is_file(), f"{graph} is missing: the notebooks read the committed build (effikg build)"
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, timeout=CELL_TIMEOUT, kernel_name="python3",
