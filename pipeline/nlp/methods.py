@@ -254,7 +254,7 @@ class MethodFinder:
         """One Proposal per method key, best rank first, then first mention."""
         merged: dict[str, Proposal] = {}
         order: list[str] = []
-        for c in sorted(candidates, key=lambda c: (c.rank, c.sent_start if c.sent_start >= 0 else 10**9,
+        for c in sorted(candidates, key=lambda c: (c.rank, c.cue != "title", c.sent_start if c.sent_start >= 0 else 10**9,
                                                     c.token if c.token >= 0 else 10**9)):
             key = match_key(c.name)
             same = next((k for k in order if key in merged[k].keys or merged[k].keys & c.keys), None)

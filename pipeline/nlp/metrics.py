@@ -34,6 +34,14 @@ class FigureMention:
     metric: str | None  # the metric its unit implies ("tokens/s" -> Throughput)
 
 
+def _with_plural(phrase: str) -> list[str]:
+    """The phrase and its plural ("memory footprint" -> "memory footprints")."""
+    last = phrase.rsplit(" ", 1)[-1]
+    if not last.isalpha() or last.lower().endswith(("s", "x", "y")) or last.isupper():
+        return [phrase]
+    return [phrase, phrase + "s"]
+
+
 class MetricRecognizer:
     def __init__(self, nlp: Language, name: str, vocab: Vocab) -> None:
         self.name = name
@@ -42,7 +50,8 @@ class MetricRecognizer:
         for phrase, metric in vocab.metric_phrases.items():
             by_metric.setdefault(metric, []).append(phrase)
         for metric, phrases in sorted(by_metric.items()):
-            self.matcher.add(metric, [nlp.make_doc(p) for p in phrases])
+            forms = sorted({f for p in phrases for f in _with_plural(p)})
+            self.matcher.add(metric, [nlp.make_doc(f) for f in forms])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]

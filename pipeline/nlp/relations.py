@@ -50,6 +50,18 @@ BLOCK_BEFORE = frozenset({"maintain", "maintains", "maintaining", "preserve", "p
 BLOCK_AFTER = frozenset({"loss", "losses", "degradation", "drop", "drops", "penalty", "decline", "overhead", "bottleneck",
                          "bottlenecks", "constraints", "constraint", "limitations", "budget", "budgets", "requirements",
                          "demands", "demand", "pressure", "issues", "problem", "wall"})
+INTRINSIC_GAINS = frozenset({"speedup", "speedups", "speed-up", "speed-ups", "faster", "acceleration", "savings",
+                             "saving", "cheaper", "quicker", "accelerates", "accelerate", "accelerating"})
+CHANGE_LEMMAS = frozenset({"improve", "reduce", "lower", "increase", "boost", "save", "cut", "decrease", "accelerate",
+                           "speed", "minimize", "minimise", "enhance", "outperform", "surpass", "exceed", "halve",
+                           "shrink", "compress", "maximize", "maximise", "raise", "double", "triple", "slash",
+                           "reduction", "improvement", "gain", "saving", "boost", "speedup", "increase", "decrease"})
+CHANGE_WORDS = frozenset({"higher", "lower", "better", "less", "fewer", "faster", "smaller", "greater", "superior",
+                          "state-of-the-art", "sota", "best", "highest", "lowest", "improved", "reduced", "high", "low",
+                          "increased", "decreased", "enhanced", "boosted", "least", "fastest", "smallest",
+                          "cheaper", "lesser", "more", "new", "record", "leading",
+                          "remarkable", "impressive", "excellent", "strong", "stronger", "top", "efficient"})
+HARD_BLOCK = frozenset({"maintain", "preserve", "retain", "keep", "sacrifice", "compromise", "hurt", "lose"})
 STRONG_POSITIVE = frozenset({"better", "higher", "improve", "improves", "improved", "improvement", "outperform",
                              "outperforms", "superior", "surpass", "surpasses", "boost", "boosts"})
 
@@ -72,15 +84,22 @@ class DocClaim:
     metric: Entity | None = None
 
 
+COMPARISON_LEMMAS = frozenset({"outperform", "surpass", "improvement", "beat", "exceed", "than", "over"})
+FIGURE_ADJ_METRIC = {"faster": "Speed", "quicker": "Speed", "slower": "Speed", "smaller": "Model size",
+                     "cheaper": "Cost", "accurate": "Accuracy"}
+
+
 def _in_parens(doc: Doc, start: int, end: int) -> bool:
     return start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")"
 
 
 class RelationReader:
-    def __init__(self, nlp: Language, name: str, vocab: Vocab, default_x_metric: str) -> None:
+    def __init__(self, nlp: Language, name: str, vocab: Vocab, default_x_metric: str,
+                 default_percent_metric: str) -> None:
         self.name = name
         self.vocab = vocab
         self.default_x_metric = default_x_metric
+        self.default_percent_metric = default_percent_metric
 
     # -- comparison constructions ------------------------------------------------------
     def _baseline_roots(self, sent: Span) -> list[Token]:
@@ -269,30 +288,51 @@ class RelationReader:
                 del prep
 
             # Improves: metric phrases with a figure or a change word, figures with implied metrics.
-            claims.extend(self._improves(doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, comp, sent_hw))
+            claims.extend(self._improves(doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, comp, sent_hw,
+                                         names_by_tok))
         return claims
 
-    def _improves(self, doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, comp, sent_hw) -> list[DocClaim]:
+    def _improves(self, doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, comp, sent_hw,
+                  names_by_tok) -> list[DocClaim]:
         out: list[DocClaim] = []
         s0, s1 = sent.start_char, sent.end_char
-        # Bind each figure to one metric: its unit's, else the nearest phrase.
+        # Bind each figure to one metric: its unit's, a comparative right after it
+        # ("2x faster", "3x larger" = none), else the nearest unblocked phrase.
+        usable = [m for m in sent_metrics if not self._blocked(doc, m.start, m.end, sent)]
         fig_metric: dict[int, str] = {}
         for f in sent_figs:
             if f.metric:
                 fig_metric[id(f)] = f.metric
                 continue
+            if f.start >= 2 and doc[f.start - 1].text == "(" and doc[f.start - 2].i in names_by_tok:
+                continue  # "GhostNetV1 (74.5%)": the baseline's own figure
+            nxt = doc[f.end] if f.end < sent.end else None
+            if nxt is not None and (nxt.tag_ in {"JJR", "RBR"} or nxt.lower_ in {"more", "less", "fewer"}):
+                if nxt.lower_ in FIGURE_ADJ_METRIC:
+                    fig_metric[id(f)] = FIGURE_ADJ_METRIC[nxt.lower_]
+                    continue
+                after = next((m for m in usable if f.end < m.start <= f.end + 3), None)
+                if after is not None:
+                    fig_metric[id(f)] = after.metric
+                continue
             best = None
-            for m in sent_metrics:
+            for m in usable:
                 if m.start >= f.end:
                     d = m.start - f.end
                 else:
                     d = f.start - m.end + 1  # phrase before the figure: "accuracy of 75.3%"
+                if f.figure.unit == "x" and m.metric == "Accuracy":
+                    d += 6  # "N×" is rarely an accuracy figure
                 if best is None or d < best[0]:
                     best = (d, m.metric)
             if best is not None and best[0] <= 12:
                 fig_metric[id(f)] = best[1]
             elif f.figure.unit == "x":
                 fig_metric[id(f)] = self.default_x_metric
+            elif f.figure.unit == "%" and any(t.lemma_.lower() in COMPARISON_LEMMAS for t in sent):
+                # "outperforms X by 32.4%", "improvements ... by 5.3%": a relative gain
+                # with no metric named is, in this literature, a quality figure.
+                fig_metric[id(f)] = self.default_percent_metric
         done: set[tuple[str, float | None]] = set()
         for f in sent_figs:
             metric = fig_metric.get(id(f))
@@ -321,16 +361,44 @@ class RelationReader:
 
     @staticmethod
     def _has_cue(doc: Doc, start: int, end: int, sent: Span) -> bool:
-        lo, hi = max(sent.start, start - 5), min(sent.end, end + 4)
-        return any(t.lower_ in IMPROVE_CUES or t.tag_ in {"JJR", "RBR", "JJS"} for t in doc[lo:hi] if not (start <= t.i < end)) or any(
-            t.lower_ in IMPROVE_CUES for t in doc[start:end]
-        )
+        """A change word governs the metric phrase in the parse: "reduces memory", "higher
+        throughput", "reduction in latency", "faster inference", "10x speedup"."""
+        span = doc[start:end]
+        if any(t.lower_ in INTRINSIC_GAINS for t in span):
+            return True
+        root = span.root
+        related: list[Token] = [c for c in root.children if c.dep_ in {"amod", "advmod", "compound", "nmod", "acomp"}]
+        while root.dep_ == "conj" and root.head.i != root.i:  # "improve the speed, memory and accuracy"
+            root = root.head
+            related.extend(c for c in root.children if c.dep_ in {"amod", "advmod"})
+        head = root.head
+        if head.i != root.i:
+            related.append(head)
+            related.extend(c for c in head.children if c.dep_ in {"amod", "advmod", "acomp", "dobj", "attr"} and c.i != root.i)
+            if head.dep_ in {"prep", "agent"} and head.head.i != head.i:
+                related.append(head.head)
+                related.extend(c for c in head.head.children if c.dep_ in {"amod", "advmod"})
+        for t in related:
+            if t.i in range(start, end):
+                continue
+            if t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS:
+                return True
+        # Adjacent comparatives the parser attached elsewhere: "lower cost", "less memory",
+        # "state-of-the-art accuracy".
+        if start > sent.start and doc[start - 1].lower_ in CHANGE_WORDS:
+            return True
+        if doc[max(sent.start, start - 7):start].text.replace(" ", "").lower().endswith("state-of-the-art"):
+            return True
+        return False
 
     @staticmethod
     def _blocked(doc: Doc, start: int, end: int, sent: Span) -> bool:
+        """Keeping quality is not improving it: "maintains accuracy", "no accuracy loss"."""
         before = doc[max(sent.start, start - 4):start]
         after = doc[end:min(sent.end, end + 2)]
         if any(t.lower_ in BLOCK_AFTER for t in after):
+            return True
+        if any(t.lemma_.lower() in HARD_BLOCK for t in before):
             return True
         if any(t.lower_ in BLOCK_BEFORE for t in before):
             window = doc[max(sent.start, start - 4):min(sent.end, end + 3)]
@@ -346,8 +414,10 @@ def register_extensions() -> None:
 @Language.factory(
     "effikg_relations", assigns=["doc._.claims"],
     requires=["doc._.proposed", "doc._.names", "doc._.hardware", "doc._.metrics", "doc._.figures"],
-    default_config={"vocab": {"@misc": "effikg.vocab.v1"}, "default_x_metric": "Speed"},
+    default_config={"vocab": {"@misc": "effikg.vocab.v1"}, "default_x_metric": "Speed",
+                    "default_percent_metric": "Accuracy"},
 )
-def make_relations(nlp: Language, name: str, vocab: Vocab, default_x_metric: str) -> RelationReader:
+def make_relations(nlp: Language, name: str, vocab: Vocab, default_x_metric: str,
+                   default_percent_metric: str) -> RelationReader:
     register_extensions()
-    return RelationReader(nlp, name, vocab, default_x_metric)
+    return RelationReader(nlp, name, vocab, default_x_metric, default_percent_metric)
