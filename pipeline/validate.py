@@ -17,6 +17,8 @@ from rdflib.term import Node
 from pipeline.graph import PREFIXES
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+# The focus of the graph-wide checks in shapes.ttl; their offending node is the value.
+GRAPH_NODE = URIRef("https://w3id.org/effikg/shapes#graph")
 
 
 class GraphReadError(Exception):
@@ -86,6 +88,8 @@ def _violations(results: Graph) -> list[Violation]:
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus, value = results.value(result, SH.focusNode), results.value(result, SH.value)
+        if focus == GRAPH_NODE and value is not None:
+            focus, value = value, None
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         severity = results.value(result, SH.resultSeverity)
         found.append(Violation(
@@ -107,6 +111,8 @@ def validate(graph: Graph) -> ValidationResult:
         graph, shacl_graph=read_shapes(), inference="none", abort_on_first=False,
         allow_infos=True, allow_warnings=True,
     )
+    if not isinstance(results, Graph):  # pySHACL reports a broken shapes file this way
+        raise RuntimeError(f"ontology/shapes.ttl cannot be used: {results}")
     violations = tuple(_violations(results))
     if conforms:
         text = f"Conforms: the graph ({len(graph)} triples) satisfies ontology/shapes.ttl."

@@ -1,0 +1,138 @@
+"""pipeline.validate: SHACL shapes accept what to_rdf builds and reject broken graphs
+with a report that names the node, the property and the problem."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+
+from pipeline.cli import main
+from pipeline.graph import EKG, RES, save_turtle, to_rdf
+from pipeline.validate import GraphReadError, read_graph, validate
+from test_graph import all_extractions
+
+CLAIM = RES["claim/2404.11912/1"]  # TriForce targets NVIDIA A100 GPU
+ASSERTION = RES["assertion/triforce/targets/hardware/nvidia-a100-gpu"]
+TRIFORCE = RES["method/triforce"]
+A100 = RES["hardware/nvidia-a100-gpu"]
+PAPER = RES["paper/2404.11912"]
+
+
+@pytest.fixture(scope="module")
+def good() -> Graph:
+    return to_rdf(all_extractions())
+
+
+def _copy(graph: Graph) -> Graph:
+    out = Graph()
+    for t in graph:
+        out.add(t)
+    return out
+
+
+def test_validate_assembled_graph_conforms(good: Graph) -> None:
+    result = validate(good)
+    assert result.conforms, result.text
+    assert result.violations == ()
+    assert result.text.startswith("Conforms")
+
+
+Mutation = Callable[[Graph], None]
+
+BROKEN: list[tuple[str, Mutation, str, str]] = [
+    ("no method", lambda g: g.remove((CLAIM, EKG.method, None)),
+     "res:claim/2404.11912/1 ekg:method", "exactly one ekg:method"),
+    ("two methods", lambda g: g.add((CLAIM, EKG.method, RES["method/marca"])),
+     "res:claim/2404.11912/1 ekg:method", "exactly one ekg:method"),
+    ("no paper", lambda g: g.remove((CLAIM, PROV.wasDerivedFrom, None)),
+     "res:claim/2404.11912/1 prov:wasDerivedFrom", "exactly one prov:wasDerivedFrom"),
+    ("unknown relation", lambda g: g.set((CLAIM, EKG.relation, Literal("beats"))),
+     "res:claim/2404.11912/1 ekg:relation", "\"targets\", \"improves\" or \"outperforms\""),
+    ("value as text", lambda g: g.set((CLAIM, EKG.value, Literal("2.31x"))),
+     "res:claim/2404.11912/1 ekg:value", "xsd:decimal"),
+    ("negative offset", lambda g: g.set((CLAIM, EKG.evidenceStart, Literal(-3))),
+     "res:claim/2404.11912/1 ekg:evidenceStart", "xsd:nonNegativeInteger"),
+    ("confidence above 1", lambda g: g.set((CLAIM, EKG.confidence, Literal("1.5", datatype=XSD.decimal))),
+     "res:claim/2404.11912/1 ekg:confidence", "from 0 to 1"),
+    ("no evidence", lambda g: g.remove((CLAIM, EKG.evidence, None)),
+     "res:claim/2404.11912/1 ekg:evidence", "evidence sentence"),
+    ("value without figure text", lambda g: g.remove((CLAIM, EKG.figureText, None)),
+     "res:claim/2404.11912/1", "ekg:value"),
+    ("two labels", lambda g: g.add((TRIFORCE, RDFS.label, Literal("Tri-Force"))),
+     "res:method/triforce rdfs:label", "exactly one"),
+    ("paper without label", lambda g: g.remove((PAPER, RDFS.label, None)),
+     "res:paper/2404.11912 rdfs:label", "exactly one"),
+    ("support count zero", lambda g: g.set((ASSERTION, EKG.supportCount, Literal(0, datatype=XSD.nonNegativeInteger))),
+     "res:assertion/triforce/targets/hardware/nvidia-a100-gpu ekg:supportCount", "at least 1"),
+    ("support count wrong", lambda g: g.set((ASSERTION, EKG.supportCount, Literal(5, datatype=XSD.nonNegativeInteger))),
+     "res:assertion/triforce/targets/hardware/nvidia-a100-gpu", "distinct papers"),
+    ("direct triple missing", lambda g: g.remove((TRIFORCE, EKG.targets, A100)),
+     "res:claim/2404.11912/1", "do not match the direct triple"),
+    ("baseline nobody beats", lambda g: g.add((A100, RDF.type, EKG.Baseline)),
+     "res:hardware/nvidia-a100-gpu ^ekg:outperforms", "no method ekg:outperforms it"),
+    ("unknown metric", lambda g: g.add((EKG.Latency, RDF.type, EKG.Metric)),
+     "ekg:Latency", "eight canonical"),
+    ("targets a metric", lambda g: g.add((TRIFORCE, EKG.targets, EKG.Speed)),
+     "res:method/triforce ekg:targets", "ekg:Hardware"),
+    ("bad date", lambda g: g.set((PAPER, URIRef("http://purl.org/dc/terms/date"), Literal("April 2024"))),
+     "res:paper/2404.11912 dcterms:date", "xsd:date"),
+]
+
+
+@pytest.mark.parametrize("name,mutate,where,message", BROKEN, ids=[b[0] for b in BROKEN])
+def test_validate_broken_graph_fails_with_readable_report(
+    good: Graph, name: str, mutate: Mutation, where: str, message: str
+) -> None:
+    broken = _copy(good)
+    mutate(broken)
+    result = validate(broken)
+    assert not result.conforms
+    assert result.text.startswith("Does not conform:")
+    lines = [line.strip() for line in result.text.splitlines()[1:]]
+    assert any(where in line and message in line for line in lines), result.text
+
+
+def test_validate_cli_good_and_broken(good: Graph, tmp_path: Path) -> None:
+    path = save_turtle(good, tmp_path / "effikg.ttl")
+    ok = CliRunner().invoke(main, ["validate", str(path)])
+    assert ok.exit_code == 0, ok.output
+    assert "Conforms" in ok.output
+
+    broken = _copy(good)
+    broken.remove((CLAIM, EKG.method, None))
+    bad_path = save_turtle(broken, tmp_path / "broken.ttl")
+    bad = CliRunner().invoke(main, ["validate", str(bad_path)])
+    assert bad.exit_code == 1
+    assert "Does not conform: 1 violation(s)" in bad.output
+    assert "res:claim/2404.11912/1 ekg:method: a claim needs exactly one ekg:method" in bad.output
+
+
+def test_validate_cli_defaults_to_graphs_effikg_ttl(good: Graph, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    missing = CliRunner().invoke(main, ["validate"])
+    assert missing.exit_code != 0
+    assert "graphs/effikg.ttl: no such file" in missing.output
+    save_turtle(good, tmp_path / "graphs" / "effikg.ttl")
+    assert CliRunner().invoke(main, ["validate"]).exit_code == 0
+
+
+def test_validate_unreadable_file_is_one_clear_line(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.ttl"
+    path.write_text("this is <not turtle", encoding="utf-8")
+    with pytest.raises(GraphReadError, match="garbage.ttl: not a readable RDF graph"):
+        read_graph(path)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code != 0
+    assert len(result.output.strip().splitlines()) == 1
+    assert "garbage.ttl: not a readable RDF graph" in result.output
+
+
+@pytest.mark.slow
+def test_validate_built_corpus_conforms(built_graph: Graph) -> None:
+    result = validate(built_graph)
+    assert result.conforms, result.text
