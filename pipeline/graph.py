@@ -250,6 +250,8 @@ class _Assembler:
         self.baselines: set[URIRef] = set()
         self.assertion_papers: dict[URIRef, set[str]] = defaultdict(set)
         self.assertion_ends: dict[URIRef, tuple[Entity, str, Entity]] = {}
+        # Figures of the extraction being added: "2.31×" is a quantity, never an alias.
+        self.figure_texts: set[str] = set()
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.triples.add((s, p, o))
@@ -270,7 +272,7 @@ class _Assembler:
 
     def form(self, iri: URIRef, entity: Entity, form: str) -> None:
         text = " ".join(form.split())
-        if text and not (entity.type == "Method" and _is_reference(text)):
+        if text and text not in self.figure_texts and not (entity.type == "Method" and _is_reference(text)):
             self.nodes[iri].forms.add(text)
 
     def paper(self, paper: Paper) -> URIRef:
@@ -347,6 +349,7 @@ class _Assembler:
 
     def extraction(self, extraction: Extraction) -> None:
         paper = self.paper(extraction.paper)
+        self.figure_texts = {" ".join(c.figure.text.split()) for c in extraction.claims if c.figure}
         by_key: dict[str, list[Entity]] = defaultdict(list)
         for method in extraction.methods:
             self.add(paper, EKG.proposes, self.entity(method))
