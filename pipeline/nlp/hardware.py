@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -40,102 +40,100 @@ def _plural(phrase: str) -> list[str]:
     return [phrase, " ".join(words[:-1] + [last + "s"])]
 
 
-def _lower_tokens(nlp: Language, text: str) -> list[dict]:
-    return [{"LOWER": t.lower_} for t in nlp.make_doc(text)]
-
-
-def _noun_variants(nlp: Language, nouns: tuple[str, ...]) -> list[list[dict]]:
-    out: list[list[dict]] = []
-    for noun in nouns:
-        for form in _plural(noun):
-            out.append(_lower_tokens(nlp, form))
-    return out
-
-
-def _opt(words: tuple[str, ...]) -> list[dict]:
-    return [{"LOWER": {"IN": [w.lower() for w in words]}, "OP": "?"}] if words else []
-
-
-def _req(words: tuple[str, ...]) -> list[dict]:
-    return [{"LOWER": {"IN": [w.lower() for w in words]}}]
-
-
 class HardwareRecognizer:
-    """Finds hardware mentions; longest match wins, products over device classes."""
+    """Finds hardware mentions; longest match wins, products over device classes.
+
+    One PhraseMatcher finds device-class phrases, product names and family words; a
+    product match is then widened in Python over an optional vendor and series on the
+    left and an optional noun on the right ("NVIDIA Tesla A100 GPUs"). This keeps the
+    cost at one phrase-matcher pass (a token Matcher with optional tokens was ~100x
+    slower on the same gazetteer).
+    """
 
     def __init__(self, nlp: Language, name: str, vocab: Vocab) -> None:
         self.name = name
         self.entries: list[HardwareEntry] = list(vocab.hardware)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.patterns = Matcher(nlp.vocab)
+        self.nouns: dict[int, list[tuple[str, ...]]] = {}
         self.model_res: dict[int, re.Pattern[str]] = {}
+        self.bare: list[tuple[int, re.Pattern[str]]] = []
         for i, entry in enumerate(self.entries):
-            key = f"hw{i}"
             if entry.type == "class":
-                docs = [nlp.make_doc(f) for form in entry.forms for f in _plural(form)]
-                self.phrases.add(key, docs)
+                self.phrases.add(f"hw{i}", [nlp.make_doc(f) for form in entry.forms for f in _plural(form)])
                 continue
-            nouns = _noun_variants(nlp, entry.nouns)
-            vendor, series = _opt(entry.vendor), _opt(entry.series)
-            patterns: list[list[dict]] = []
+            forms = [tuple(t.lower_ for t in nlp.make_doc(f)) for noun in entry.nouns for f in _plural(noun)]
+            self.nouns[i] = sorted(set(forms), key=len, reverse=True)
             if entry.type == "product":
-                for model in entry.names:
-                    core = _lower_tokens(nlp, model)
-                    if entry.require_context or entry.noun_required:
-                        # Ambiguous short names ("T4", "M1") only with a vendor or a noun.
-                        if entry.vendor and not entry.noun_required:
-                            patterns.append(_req(entry.vendor) + series + core)
-                        for noun in nouns:
-                            patterns.append(vendor + series + core + noun)
-                    else:
-                        patterns.append(vendor + series + core)
-                        for noun in nouns:
-                            patterns.append(vendor + series + core + noun)
-            else:  # family: family word + a model token matching the regex
-                self.model_res[nlp.vocab.strings.add(key)] = re.compile(entry.model or "^$")
-                model = [{"ORTH": "-", "OP": "?"}, {"TEXT": {"REGEX": entry.model}}]
-                core = _req(entry.family) + model
-                patterns.append(vendor + series + core)
-                for noun in nouns:
-                    patterns.append(vendor + series + core + noun)
+                self.phrases.add(f"hw{i}", [nlp.make_doc(n) for n in entry.names])
+            else:
+                self.phrases.add(f"fam{i}", [nlp.make_doc(f) for f in entry.family])
+                self.model_res[i] = re.compile(entry.model or "^$")
                 if entry.bare_model:
-                    # "NVIDIA 4090 GPU": the family word left out, vendor or noun required.
-                    bare = [{"TEXT": {"REGEX": entry.bare_model}}]
-                    patterns.append(_req(entry.vendor) + bare)
-                    for noun in nouns:
-                        patterns.append(vendor + bare + noun)
-            self.patterns.add(key, patterns, greedy="LONGEST")
+                    self.bare.append((i, re.compile(entry.bare_model)))
 
-    def _entity(self, span: Span, key: str) -> Entity:
-        entry = self.entries[int(key[2:])]
-        model = None
-        if entry.type == "family":
-            family = {f.lower() for f in entry.family}
-            rx = re.compile(entry.model or "^$")
-            bare = re.compile(entry.bare_model) if entry.bare_model else None
-            tokens = list(span)
-            for j, tok in enumerate(tokens):
-                after_family = j > 0 and (tokens[j - 1].lower_ in family or tokens[j - 1].text == "-")
-                if (after_family and rx.match(tok.text)) or (bare and bare.match(tok.text)):
-                    model = tok.text.lstrip("-")
-                    break
-        return to_hardware_entity(entry, model)
+    def _widen(self, doc: Doc, i: int, start: int, end: int) -> tuple[int, int, bool] | None:
+        """Grow a product match over vendor / series / noun; None when context is required
+        but absent."""
+        entry = self.entries[i]
+        vendors = {v.lower() for v in entry.vendor}
+        series = {v.lower() for v in entry.series}
+        context = False
+        if start > 0 and doc[start - 1].lower_ in series:
+            start -= 1
+        if start > 0 and doc[start - 1].lower_ in vendors:
+            start -= 1
+            context = True
+        has_noun = False
+        for noun in self.nouns.get(i, ()):
+            if tuple(t.lower_ for t in doc[end:end + len(noun)]) == noun:
+                end += len(noun)
+                has_noun = context = True
+                break
+        if entry.noun_required and not has_noun:
+            return None
+        if entry.require_context and not context:
+            return None
+        return start, end, context
+
+    def _candidates(self, doc: Doc) -> list[tuple[int, int, int, str | None]]:
+        """(start, end, entry index, model) for every gazetteer hit."""
+        out: list[tuple[int, int, int, str | None]] = []
+        for match_id, start, end in self.phrases(doc):
+            key = doc.vocab.strings[match_id]
+            if key.startswith("hw"):
+                i = int(key[2:])
+                if self.entries[i].type == "class":
+                    out.append((start, end, i, None))
+                else:
+                    widened = self._widen(doc, i, start, end)
+                    if widened:
+                        out.append((widened[0], widened[1], i, None))
+            else:  # family word: the model token follows, maybe after a hyphen
+                i = int(key[3:])
+                j = end + 1 if end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ else end
+                if j < len(doc) and self.model_res[i].match(doc[j].text):
+                    widened = self._widen(doc, i, start, j + 1)
+                    if widened:
+                        out.append((widened[0], widened[1], i, doc[j].text))
+        for i, rx in self.bare:  # "NVIDIA 4090 GPU": the family word left out
+            for tok in doc:
+                if tok.is_digit and rx.match(tok.text):
+                    widened = self._widen(doc, i, tok.i, tok.i + 1)
+                    if widened and widened[2]:
+                        out.append((widened[0], widened[1], i, tok.text))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
-        found: list[tuple[Span, str]] = []
-        for match_id, start, end in self.phrases(doc):
-            found.append((Span(doc, start, end), doc.vocab.strings[match_id]))
-        for match_id, start, end in self.patterns(doc):
-            found.append((Span(doc, start, end), doc.vocab.strings[match_id]))
-        by_span = {}
-        for span, key in found:
-            # Named products beat classes on the same tokens.
-            prev = by_span.get((span.start, span.end))
-            if prev is None or self.entries[int(prev[2:])].type == "class":
-                by_span[(span.start, span.end)] = key
-        spans = filter_spans([Span(doc, s, e, label=k) for (s, e), k in by_span.items()])
+        best: dict[tuple[int, int], tuple[int, str | None]] = {}
+        for start, end, i, model in self._candidates(doc):
+            prev = best.get((start, end))
+            # Named products beat device classes on the same tokens.
+            if prev is None or self.entries[prev[0]].type == "class":
+                best[(start, end)] = (i, model)
+        spans = filter_spans([Span(doc, s, e) for s, e in best])
         mentions: list[HardwareMention] = []
         for span in spans:
+            i, model = best[(span.start, span.end)]
             nxt = doc[span.end] if span.end < len(doc) else None
             if nxt is not None and nxt.lower_ in UNIT_NOUNS:
                 continue  # "74 GPU hours": a unit of compute, not a platform
@@ -145,7 +143,7 @@ class HardwareRecognizer:
             )
             mentions.append(HardwareMention(
                 start=span.start, end=span.end, text=span.text,
-                entity=self._entity(span, span.label_), modifier=modifier,
+                entity=to_hardware_entity(self.entries[i], model), modifier=modifier,
             ))
         doc._.hardware = mentions
         return doc
