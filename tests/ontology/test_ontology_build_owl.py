@@ -45,3 +45,40 @@ def test_ontology_build_check_fails_on_a_stale_copy(tmp_path: Path, capsys) -> N
     assert main(["--check", "--source", str(ttl), "--target", str(owl)]) == 1
     assert "stale" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["effikg.owl", "effikg.ttl"]
+
+
+def test_ontology_build_readme_is_current() -> None:
+    from pipeline.ontology_build import readme_is_current
+
+    assert readme_is_current(ontology_dir() / "effikg.ttl", ontology_dir() / "README.md"), (
+        "ontology/README.md is stale: run `python -m pipeline.ontology_build`")
+
+
+def test_ontology_build_readme_shows_every_term() -> None:
+    from rdflib import OWL, RDF
+
+    from pipeline.ontology_build import EKG_NS, to_mermaid, to_readme_section
+
+    onto = read_turtle(ontology_dir() / "effikg.ttl")
+    section, diagram = to_readme_section(onto), to_mermaid(onto)
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        for term in onto.subjects(RDF.type, kind):
+            if str(term).startswith(EKG_NS):
+                name = str(term)[len(EKG_NS):]
+                assert f"| `ekg:{name}` |" in section
+                assert name in diagram
+    assert "Paper --> Method : proposes" in diagram
+    assert "Hardware <|-- GPU" in diagram
+    assert "Claim --> Paper : wasDerivedFrom [prov]" in diagram
+
+
+def test_ontology_build_merge_writes_ontology_and_graph(tmp_path: Path) -> None:
+    from pipeline.graph import save_turtle, to_rdf
+    from test_graph import all_extractions
+
+    graph = to_rdf(all_extractions())
+    ttl = save_turtle(graph, tmp_path / "effikg.ttl")
+    out = tmp_path / "full.owl"
+    assert main(["--merge", str(ttl), str(out)]) == 0
+    full = Graph().parse(out, format="xml")
+    assert isomorphic(full, read_turtle(ontology_dir() / "effikg.ttl") + graph)
