@@ -24,6 +24,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF, XSD
+from rdflib.plugins.stores.memory import Memory
 
 EKG = "https://w3id.org/effikg/ontology#"
 RES = "https://w3id.org/effikg/resource/"
@@ -60,6 +61,8 @@ _EXTRA_TERMS: dict[str, tuple[str, str | None]] = {
     "wasDerivedFrom": (PREFIXES["prov"] + "wasDerivedFrom", "@id"),
 }
 
+_RDF_TYPE = str(RDF.type)
+_XSD_STRING = str(XSD.string)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -107,20 +110,48 @@ def _nt_term(term: rdflib.term.Node) -> str:
     raise ExportError(f"cannot write {term!r} as N-Triples")
 
 
-def _has_bnodes(graph: rdflib.Graph) -> bool:
-    return any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
+def iter_triples(graph: rdflib.Graph) -> Iterable[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
+    """Every triple of the graph, fast.
+
+    Iterating an rdflib Graph costs tens of microseconds a triple in the Memory store,
+    which works out the contexts of each triple it yields (see benchmarks/bench_export.py);
+    the store keeps each graph's triples as a set, so a plain Graph over a Memory store
+    is read from that set. Anything else goes through the public API.
+    """
+    store = graph.store
+    if type(graph) is rdflib.Graph and type(store) is Memory:
+        ident = graph.identifier
+        triples = getattr(store, "_Memory__contextTriples", {}).get(f"{type(ident).__name__}:{ident}")
+        if isinstance(triples, set) and len(triples) == len(graph):
+            return triples
+    return graph
 
 
 def to_ntriples_lines(graph: rdflib.Graph) -> list[str]:
     """The graph as sorted, distinct N-Triples lines (each ending in a newline).
 
-    Blank nodes get canonical labels first (rdflib.compare), so that their labels, and so
-    the output, do not depend on the parse that made them.
+    One pass over the graph (iterating rdflib's store is most of the cost), each distinct
+    term formatted once. Blank nodes get canonical labels first (rdflib.compare), so that
+    their labels, and so the output, do not depend on the parse that made them.
     """
-    if _has_bnodes(graph):
-        graph = to_canonical_graph(graph)
-    lines = {f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n" for s, p, o in graph}
+    done: dict[rdflib.term.Node, str] = {}
+    lines: set[str] = set()
+    for triple in iter_triples(graph):
+        row = []
+        for term in triple:
+            text = done.get(term)
+            if text is None:
+                if isinstance(term, BNode):
+                    return _canonical_lines(graph)
+                text = done[term] = _nt_term(term)
+            row.append(text)
+        lines.add(f"{row[0]} {row[1]} {row[2]} .\n")
     return sorted(lines)
+
+
+def _canonical_lines(graph: rdflib.Graph) -> list[str]:
+    canonical = to_canonical_graph(graph)
+    return sorted({f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n" for s, p, o in canonical})
 
 
 def _ntriples_bytes(lines: Iterable[str]) -> bytes:
@@ -151,6 +182,7 @@ def _ontology_lines() -> tuple[str, ...]:
 # --------------------------------------------------------------------------- JSON-LD
 
 
+@lru_cache(maxsize=1 << 16)  # predicates, classes and shared objects repeat on every node
 def _compact(iri: str) -> str:
     best = ""
     for prefix, ns in PREFIXES.items():
@@ -197,7 +229,7 @@ def _node_ref(term: ox.NamedNode | ox.BlankNode) -> str:
 def _literal_object(term: ox.Literal) -> dict[str, str]:
     if term.language:
         return {"@value": term.value, "@language": term.language}
-    if term.datatype.value != str(XSD.string):
+    if term.datatype.value != _XSD_STRING:
         return {"@value": term.value, "@type": _compact(term.datatype.value)}
     return {"@value": term.value}
 
@@ -230,7 +262,7 @@ def _jsonld_nodes(triples: Iterable[ox.Triple]) -> Iterator[dict[str, object]]:
             node = {"@id": _node_ref(t.subject)}  # type: ignore[arg-type]
         assert node is not None
         pred = t.predicate.value
-        if pred == str(RDF.type) and not isinstance(t.object, ox.Literal):
+        if pred == _RDF_TYPE and not isinstance(t.object, ox.Literal):
             key, value = "@type", _node_ref(t.object)  # type: ignore[arg-type]
         else:
             key, value = by_iri.get(pred, ""), None

@@ -154,3 +154,17 @@ def test_rdf_xml_invalid_character_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="XML 1.0"):
         save_rdf(g, tmp_path)
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_rdf_fast_triple_iteration_is_the_graph(sample_graph: rdflib.Graph) -> None:
+    from pipeline.export.rdf import iter_triples
+
+    assert set(iter_triples(sample_graph)) == set(sample_graph)
+    # a graph sharing its store with another must not see the other's triples
+    ds = rdflib.Dataset()
+    a = ds.graph(URIRef("urn:a"))
+    b = ds.graph(URIRef("urn:b"))
+    a.add((URIRef("urn:s"), RDFS.label, Literal("a")))
+    b.add((URIRef("urn:s"), RDFS.label, Literal("b")))
+    assert set(iter_triples(a)) == {(URIRef("urn:s"), RDFS.label, Literal("a"))}
+    assert to_ntriples_lines(b) == ['<urn:s> <http://www.w3.org/2000/01/rdf-schema#label> "b" .\n']
