@@ -26,6 +26,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -322,17 +323,37 @@ def to_page_data(
     }
 
 
-def paper_subgraph(g: nx.MultiDiGraph, paper: str) -> nx.MultiDiGraph:
-    """The paper's view: its node, what it proposes, and every edge one of its claims states."""
+Edge = tuple[str, str, Any, dict[str, Any]]
+
+
+def edges_by_paper(g: nx.MultiDiGraph) -> dict[str, list[Edge]]:
+    """Each paper's edges, in sorted order: those it proposes and those its claims state."""
+    by_paper: dict[str, list[Edge]] = {}
+    for edge in _sorted_edges(g):
+        u, _v, _key, attrs = edge
+        papers = set(attrs.get("papers") or [])
+        if attrs.get("relation") == "proposes":
+            papers.add(u)
+        for paper in sorted(papers):
+            by_paper.setdefault(paper, []).append(edge)
+    return by_paper
+
+
+def paper_subgraph(g: nx.MultiDiGraph, paper: str, edges: list[Edge] | None = None) -> nx.MultiDiGraph:
+    """The paper's view: its node, what it proposes, and every edge one of its claims states.
+
+    `edges` is the paper's entry of `edges_by_paper(g)`, when the caller has it.
+    """
+    if edges is None:
+        edges = edges_by_paper(g).get(paper, [])
     sub = nx.MultiDiGraph()
     if paper in g:
         sub.add_node(paper, **g.nodes[paper])
-    for u, v, key, attrs in _sorted_edges(g):
-        if u == paper or paper in (attrs.get("papers") or []):
-            for n in (u, v):
-                if n not in sub:
-                    sub.add_node(n, **g.nodes[n])
-            sub.add_edge(u, v, key=key, **attrs)
+    for u, v, key, attrs in edges:
+        for n in (u, v):
+            if n not in sub:
+                sub.add_node(n, **g.nodes[n])
+        sub.add_edge(u, v, key=key, **attrs)
     return sub
 
 
@@ -348,6 +369,7 @@ def to_json_script(data: dict[str, Any]) -> str:
     )
 
 
+@lru_cache(maxsize=1)
 def _template() -> jinja2.Template:
     source = resources.files("pipeline.export.assets").joinpath("explorer.html").read_text(encoding="utf-8")
     env = jinja2.Environment(autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
@@ -441,8 +463,9 @@ def save_html(
     written.append(_write(out_dir / "index.html", index.encode("utf-8")))
 
     kept: set[str] = set()
+    paper_edges = edges_by_paper(g) if pages else {}
     for info in pages:
-        sub = paper_subgraph(g, info.iri)
+        sub = paper_subgraph(g, info.iri, paper_edges.get(info.iri, []))
         data = to_page_data(sub, papers, claims, top_n=top_n, paper_href="{slug}.html", degrees=degrees)
         title = _paper_title(info)
         page = render_page(

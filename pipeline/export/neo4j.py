@@ -254,8 +254,8 @@ cypher-shell -a neo4j://localhost:7687 -u neo4j -p PASSWORD -f effikg.cypher
 ```
 
 The script creates an index on `iri` for each label, then the nodes and relationships with
-`UNWIND` over literal lists (no `:param`, so the same file also runs on other openCypher
-engines such as FalkorDB and Memgraph). Run it once, on an empty database.
+`UNWIND` over literal lists rather than `:param` (FalkorDB, the other openCypher engine
+the tests run this script on, has no `:param`). Run it once, on an empty database.
 
 ## From RDF to a property graph
 
