@@ -107,7 +107,7 @@ class MethodFinder:
                     text = doc[i].text
                     break
             stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
-            if is_stop_word(text, stop, self.vocab.stop_exact):
+            if is_stop_word(text, stop, self.vocab.stop_exact) or text in self.vocab.software:
                 return
             for i, (s, e) in acronyms.items():
                 if doc[i].text == text:

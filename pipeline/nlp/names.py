@@ -29,7 +29,7 @@ _ADJECTIVAL = re.compile(
     r"-(?:based|aware|like|specific|level|wise|free|friendly|efficient|oriented|driven|centric|style|scale|only|"
     r"bit|bits|time|sized|size|agnostic|intensive|bound|heavy|grade|class|enabled|powered|guided|generated|related|"
     r"dependent|independent|optimized|optimised|tuned|compatible|ready|native|accelerated|constrained|side|end|"
-    r"scale|parallel|compressed|quantized|sparse|dense|shot|trained|tuning|training|inference|enhanced|assisted)$",
+    r"shot|trained|enhanced|assisted)$",
     re.IGNORECASE,
 )
 _FUNCTION_WORDS = frozenset(

@@ -106,8 +106,12 @@ class RelationReader:
         roots: list[Token] = []
         for t in sent:
             low = t.lower_
-            if low in COMPARE_PREPS:
-                roots.extend(c for c in t.children if c.dep_ in {"pobj", "pcomp", "dobj"})
+            if low in COMPARE_PREPS or (low == "as" and t.i - 2 >= sent.start and t.nbor(-2).lower_ == "as"
+                                        and t.nbor(-1).pos_ in {"ADJ", "ADV"}):
+                found = [c for c in t.children if c.dep_ in {"pobj", "pcomp", "dobj"}]
+                if not found and t.dep_ == "mark" and t.head.i > t.i:
+                    found = [t.head]  # "faster than vLLM" parsed with "than" as a marker
+                roots.extend(found)
             elif t.lemma_.lower() in {"compare", "comparison", "relative", "respect"} or low in {"compared", "comparing"}:
                 for p in t.children:
                     if p.dep_ == "prep" and p.lower_ in {"to", "with", "against"}:
@@ -119,6 +123,31 @@ class RelationReader:
                     if p.dep_ == "prep" and p.lower_ in {"upon", "over", "on"}:
                         roots.extend(c for c in p.children if c.dep_ == "pobj")
         return roots
+
+    @staticmethod
+    def _continue_list(sent: Span, comp: set[int], names_by_tok: dict[int, NameMention],
+                       hw_tokens: set[int]) -> set[int]:
+        """Extend a baseline phrase over a list the parser broke up: "over A3 accelerator,
+        MNNFast accelerator, TITAN Xp GPU and Xeon CPU", "... such as VGGNet, ResNet"."""
+        if not comp:
+            return comp
+        out = set(comp)
+        doc = sent.doc
+        i = max(comp) + 1
+        while i < sent.end:
+            tok = doc[i]
+            if tok.lower_ in {"such", "as", "including", "e.g.", "like"} and i + 1 < sent.end:
+                i += 1
+                continue
+            if tok.text in {",", "and", "or", "the"} or i in names_by_tok or i in hw_tokens or (
+                tok.pos_ in {"NOUN", "PROPN"} and i - 1 in out
+            ):
+                if i in names_by_tok or i in hw_tokens or tok.pos_ in {"NOUN", "PROPN"}:
+                    out.add(i)
+                i += 1
+                continue
+            break
+        return out
 
     def _baseline_tokens(self, root: Token) -> set[int]:
         """The baseline phrase under `root`, conjuncts included, settings ("on A100") left out."""
@@ -169,6 +198,7 @@ class RelationReader:
         metrics: list[MetricMention] = doc._.metrics or []
         figures: list[FigureMention] = doc._.figures or []
 
+        hw_tokens = {t for h in hardware for t in range(h.start, h.end)}
         key_to_prop: dict[str, Proposal] = {}
         for p in proposed:
             for k in p.keys:
@@ -217,7 +247,7 @@ class RelationReader:
             # Baselines.
             comp: set[int] = set()
             for root in self._baseline_roots(sent):
-                comp |= self._baseline_tokens(root)
+                comp |= self._continue_list(sent, self._baseline_tokens(root), names_by_tok, hw_tokens)
             sent_figs = [f for f in figures if sent.start <= f.start < sent.end]
             sent_metrics = [m for m in metrics if sent.start <= m.start < sent.end and m.start not in comp]
 

@@ -42,6 +42,7 @@ class Vocab:
     object_models: frozenset[str]  # lower-cased
     generic_heads: frozenset[str]  # lower-cased
     stop_exact: frozenset[str] = frozenset()  # not_a_name + datasets as written ("GitHub", "BraTS")
+    software: frozenset[str] = frozenset()  # libraries: never proposed, may be beaten ("PyTorch")
 
 
 HARDWARE_KINDS = frozenset(
@@ -87,10 +88,13 @@ def load_vocab() -> Vocab:
             metric_phrases.setdefault(phrase.lower(), row["metric"])
     terms: dict[str, set[str]] = {}
     exact: set[str] = set()
+    software: set[str] = set()
     for row in read_jsonl("terms.jsonl"):
         terms.setdefault(row["kind"], set()).update(w.lower() for w in row["words"])
         if row["kind"] in {"not_a_name", "dataset"}:
             exact.update(row["words"])
+        if row["kind"] == "software":
+            software.update(row["words"])
     return Vocab(
         hardware=tuple(_hardware_entry(r) for r in read_jsonl("hardware.jsonl")),
         metric_phrases=metric_phrases,
@@ -99,4 +103,5 @@ def load_vocab() -> Vocab:
         object_models=frozenset(terms.get("object_model", ())),
         generic_heads=frozenset(terms.get("generic_head", ())),
         stop_exact=frozenset(exact),
+        software=frozenset(software),
     )
