@@ -137,7 +137,44 @@ class CleanText:
 def clean(text: str) -> CleanText:
     """`text` with LaTeX turned into Unicode, footnotes dropped and whitespace normalised."""
     pieces = _Scanner(text).run()
-    return _normalise_space(text, pieces)
+    return _normalise_space(text, _repair_stripped_latex(pieces))
+
+
+# LaTeX whose backslash a scraper already removed ("7.93times", "HyperZ{cdotZ{cdot}W}",
+# "lambda-ECLIPSE", "sim 80%") and TeX dashes ("--", "---"): only where the glued form can
+# be nothing else, so ordinary words ("25 times", "simple", "anecdote") stay as they are.
+_GREEK_NAMES = "|".join(sorted((g for g in _GREEK if g.islower() and not g.startswith("var")), key=len, reverse=True))
+_STRIPPED = re.compile(
+    r"(?P<times>(?<=\d)times\b)"
+    r"|(?P<cdot>(?<![a-z])\{?cdot\}?(?![a-z])|(?<=[A-Z])cdot(?=[A-Z]))"
+    rf"|(?P<greek>\b(?:{_GREEK_NAMES})(?=-[A-Z0-9]))"
+    r"|(?P<sim>(?<![A-Za-z])sim ?(?=\d))"
+    r"|(?P<emdash>(?<=\S)---(?=\S))"
+    r"|(?P<endash>(?<=\S)--(?=\S))"
+)
+_UNBALANCED_CLOSE = re.compile(r"(?<=[\w·])\}(?=[\s.,;:)]|$)")
+
+
+def _repair_stripped_latex(pieces: list[_Piece]) -> list[_Piece]:
+    text = "".join(c for c, _, _ in pieces)
+    if not _STRIPPED.search(text):
+        return pieces
+    out: list[_Piece] = []
+    last = 0
+    for m in _STRIPPED.finditer(text):
+        kind = m.lastgroup
+        char = {"times": "×", "cdot": "·", "sim": "~", "emdash": "—", "endash": "–"}.get(kind or "")
+        if kind == "greek":
+            char = SYMBOLS[m.group()]
+        out.extend(pieces[last : m.start()])
+        out.append((char or "", pieces[m.start()][1], pieces[m.end() - 1][2]))
+        last = m.end()
+    out.extend(pieces[last:])
+    # A "}" left over from a group whose "{" was eaten above ("HyperZ·Z·W}"): drop it.
+    text = "".join(c for c, _, _ in out)
+    drop = {m.start() for m in _UNBALANCED_CLOSE.finditer(text)
+            if "{" not in text[text.rfind(" ", 0, m.start()) + 1 : m.start()]}
+    return [p for i, p in enumerate(out) if i not in drop]
 
 
 def _normalise_space(original: str, pieces: list[_Piece]) -> CleanText:

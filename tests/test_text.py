@@ -67,10 +67,34 @@ def _is_subsequence(small: list[str], big: list[str]) -> bool:
         ("  many\n   spaces\t\xa0here  ", "many spaces here"),
         ("ﬁne-tuning", "fine-tuning"),
         (r"463.22$\times$/11.66$\times$ speedup", "463.22×/11.66× speedup"),
+        # LaTeX a scraper already stripped of its backslash, and TeX dashes.
+        ("speeds up by 7.93times over PyTorch", "speeds up by 7.93× over PyTorch"),
+        ("1.3-2.4times faster", "1.3-2.4× faster"),
+        ("runs 25 times faster", "runs 25 times faster"),
+        ("the HyperZ{cdotZ{cdot}W} operator", "the HyperZ·Z·W operator"),
+        ("HyperZcdotZcdotW Operator", "HyperZ·Z·W Operator"),
+        ("where I(cdot;cdot) is", "where I(·;·) is"),
+        ("an anecdote, simple", "an anecdote, simple"),
+        ("we introduce lambda-ECLIPSE.", "we introduce λ-ECLIPSE."),
+        ("the lambda parameter", "the lambda parameter"),
+        ("with sim 80% less", "with ~80% less"),
+        ("a simulation of 3 runs", "a simulation of 3 runs"),
+        ("algorithms--1) partial", "algorithms–1) partial"),
+        ("accuracy---complexity", "accuracy—complexity"),
+        ("a {set} of}", "a {set} of}"),
     ],
 )
 def test_text_clean_examples(source: str, expected: str) -> None:
     assert clean(source).text == expected
+
+
+def test_text_clean_maps_stripped_latex_back_to_its_letters() -> None:
+    source = "a HyperZ{cdotZ{cdot}W} operator gives 7.93times"
+    cleaned = clean(source)
+    start = cleaned.text.index("HyperZ·Z·W")
+    assert cleaned.to_original(start, start + len("HyperZ·Z·W")) == (2, source.index("W}") + 1)
+    x = cleaned.text.index("×")
+    assert source[slice(*cleaned.to_original(x, x + 1))] == "times"
 
 
 def test_text_clean_maps_replacements_back_to_their_latex() -> None:

@@ -69,5 +69,10 @@ def make_nlp() -> Language:
 def _split_glued_sentences(nlp: Language) -> None:
     """Split "MARCA.We propose": a full stop glued to the next sentence's capitalised word
     (a common scraping defect) would otherwise hide a sentence boundary and a name."""
-    infixes = list(nlp.Defaults.infixes or []) + [r"(?<=[A-Za-z0-9)])\.(?=[A-Z][a-z])"]
+    infixes = list(nlp.Defaults.infixes or []) + [
+        r"(?<=[A-Za-z0-9)])\.(?=[A-Z][a-z])",
+        # A dash between words ("(FFT)–which", "algorithms–1) partial") is punctuation;
+        # a dash between digits is a range and stays inside its token ("1.3–2.4×").
+        r"(?<=[A-Za-z)\]])[–—](?=[A-Za-z0-9(])",
+    ]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
