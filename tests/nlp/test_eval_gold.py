@@ -1,0 +1,134 @@
+"""`effikg eval` on the seed gold: the extractor must keep the figures the issue asks for.
+
+Issue 4 point 6 sets the targets: micro precision >= 0.85, recall >= 0.80, F1 >= 0.75 for
+each relation and >= 80% of the stated improves-figures held. FLOOR below is what the
+extractor is held to now; it is raised toward TARGET as extraction improves, never lowered.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.evaluate import EvalResult, evaluate, read_gold, run_eval
+from pipeline.records import RELATIONS
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SEED_GOLD = DATA / "gold-seeds.jsonl"
+
+TARGET = {"precision": 0.85, "recall": 0.80, "relation_f1": 0.75, "figures": 0.80}
+# Measured on the seeds when this floor was set; the misses are listed by `effikg eval --misses`.
+FLOOR = {"precision": 0.75, "recall": 0.69, "relation_f1": 0.70, "figures": 0.75}
+
+
+@pytest.fixture(scope="module")
+def seed_result() -> EvalResult:
+    """One extraction of the bundled corpus, scored against the seed gold."""
+    return run_eval(SEED_GOLD)
+
+
+@pytest.mark.slow
+def test_eval_gold_scores_every_seed_abstract(seed_result: EvalResult) -> None:
+    assert seed_result.unmatched_gold == []
+    assert seed_result.papers == len(read_gold(SEED_GOLD))
+
+
+@pytest.mark.slow
+def test_eval_gold_micro_precision_and_recall(seed_result: EvalResult) -> None:
+    micro = seed_result.micro
+    assert micro.precision >= FLOOR["precision"], f"micro P {micro.precision:.3f}"
+    assert micro.recall >= FLOOR["recall"], f"micro R {micro.recall:.3f}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_eval_gold_relation_f1(seed_result: EvalResult, relation: str) -> None:
+    f1 = seed_result.per_relation[relation].f1
+    assert f1 >= FLOOR["relation_f1"], f"{relation} F1 {f1:.3f}"
+
+
+@pytest.mark.slow
+def test_eval_gold_figures_held(seed_result: EvalResult) -> None:
+    assert seed_result.figures_total > 0
+    assert seed_result.figure_coverage >= FLOOR["figures"], (
+        f"{seed_result.figures_held}/{seed_result.figures_total} figures held"
+    )
+
+
+def test_eval_gold_floor_never_above_target() -> None:
+    assert all(FLOOR[k] <= TARGET[k] for k in TARGET)
+
+
+def test_eval_gold_counts_follow_the_matching_rules(tmp_path: Path) -> None:
+    """Scoring itself (no model): aliases, case/punctuation-insensitive names, metrics by
+    canonical label, one-to-one matching, figures held by their number."""
+    from pipeline.records import Claim, Entity, Extraction, Figure, Paper
+    from pipeline.resolve import to_hardware_entity, to_method_entity, to_metric_entity
+    from pipeline.vocab import HardwareEntry
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({
+        "key": "We introduce TriForce", "methods": ["TriForce"], "triples": [
+            {"s": "TriForce", "p": "targets", "o": "NVIDIA A100 GPU", "aliases": ["A100"]},
+            {"s": "TriForce", "p": "improves", "o": "Speed", "value": "2.31x"},
+            {"s": "TriForce", "p": "outperforms", "o": "DeepSpeed-Zero-Inference"},
+        ]}) + "\n", encoding="utf-8")
+    paper = Paper(id="p1", abstract="We introduce TriForce. It reaches 2.31x on an A100.")
+    tri = to_method_entity("Triforce")
+    a100 = to_hardware_entity(HardwareEntry(type="product", label="NVIDIA A100 GPU", kind="GPU"))
+
+    def claim(relation: str, obj: Entity, text: str, figure: Figure | None = None) -> Claim:
+        return Claim(paper_id="p1", subject=tri, relation=relation, object=obj, subject_text="TriForce",
+                     object_text=text, sentence="s", start=0, end=1, figure=figure)
+
+    claims = (
+        claim("targets", a100, "A100"),
+        claim("improves", to_metric_entity("Speed"), "faster", Figure(text="2.31×", value=2.31, unit="x")),
+        claim("improves", to_metric_entity("Memory"), "memory"),
+        claim("outperforms", to_method_entity("vLLM"), "vLLM"),
+    )
+    result = evaluate(gold, [Extraction(paper=paper, methods=(tri,), claims=claims)])
+    assert (result.per_relation["targets"].tp, result.per_relation["targets"].fp) == (1, 0)
+    assert (result.per_relation["improves"].tp, result.per_relation["improves"].fp) == (1, 1)
+    assert (result.per_relation["outperforms"].tp, result.per_relation["outperforms"].fn) == (0, 1)
+    assert (result.figures_held, result.figures_total) == (1, 1)
+    assert (result.micro.tp, result.micro.fp, result.micro.fn) == (2, 2, 1)
+    assert [(t.relation, t.object) for t in result.misses] == [("outperforms", "DeepSpeed-Zero-Inference")]
+    assert sorted(t.object for t in result.spurious) == ["Memory", "vLLM"]
+
+
+@pytest.mark.slow
+def test_eval_gold_cli_misses_and_json(tmp_path: Path) -> None:
+    """`effikg eval GOLD INPUT --misses --json F` on two abstracts of the extra set."""
+    lines = (DATA / "extra-arxiv.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    gold_lines = (DATA / "gold-extra.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    inputs = tmp_path / "two.jsonl"
+    inputs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(gold_lines) + "\n", encoding="utf-8")
+    out = tmp_path / "figures" / "eval.json"
+    result = CliRunner().invoke(main, ["eval", str(gold), str(inputs), "--misses", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "micro" in result.output and "missed (" in result.output and "spurious (" in result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["papers"] == 2
+    assert set(figures["per_relation"]) == set(RELATIONS)
+    micro = figures["micro"]
+    assert micro["tp"] + micro["fn"] == sum(len(json.loads(g)["triples"]) for g in gold_lines)
+    assert len(figures["misses"]) == micro["fn"] and len(figures["spurious"]) == micro["fp"]
+    for t in figures["misses"]:
+        assert f"- {t['key'][:40]!r}: {t['subject']} {t['relation']} {t['object']}" in result.output
+
+
+def test_eval_gold_cli_bad_gold_is_one_clean_line(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"key": "x", "triples": []}\nnot json\n', encoding="utf-8")
+    out = tmp_path / "eval.json"
+    result = CliRunner().invoke(main, ["eval", str(gold), "--json", str(out)])
+    assert result.exit_code != 0
+    assert f"{gold}:2" in result.output and "Traceback" not in result.output
+    assert not out.exists()
