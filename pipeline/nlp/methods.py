@@ -31,7 +31,17 @@ VERB_FORMS = frozenset(
     )
 )
 NAMING_WORDS = frozenset({"called", "named", "termed", "dubbed", "coined", "namely", "denoted", "call", "term", "name", "dub"})
-AUTHOR_NOUNS = frozenset({"paper", "work", "study", "article", "letter", "thesis", "chapter", "report"})
+AUTHOR_NOUNS = frozenset({"paper", "work", "study", "article", "letter", "thesis", "dissertation", "chapter", "report"})
+# Title words that introduce the method a title names ("... with Sarathi-Serve").
+TITLE_PREPOSITIONS = frozenset({"with", "using", "via", "through", "by"})
+# Words a title made of a name alone never holds ("Attention Is All You Need").
+_TITLE_NOT_NAME = frozenset(
+    "a an the of for and or in on to with by from at as via is are be all you your we our how why what "
+    "when towards toward beyond into not no do does can should".split()
+)
+_TITLE_WITH = re.compile(
+    r"\b(?i:" + "|".join(sorted(TITLE_PREPOSITIONS)) + r")\s+((?:[A-Z0-9][\w.·-]*(?:\s+|$)){1,5})"
+)
 # Where the object phrase of a proposal verb ends.
 OBJECT_STOPS = frozenset({"that", "which", "who", "where", "whose", ";", "by", "while", "whereas", "because"})
 LEAD_WORDS = frozenset({"a", "an", "the", "novel", "new", "our", "simple", "two", "three", "first", "efficient"})
@@ -106,6 +116,15 @@ class MethodFinder:
                     aliases.extend([text, doc[s:e].text])
                     text = doc[i].text
                     break
+            else:
+                # "Pseudo-3D Residual Net (P3D ResNet)": a shorter coined name in parentheses
+                # right after is the name the paper goes on to use.
+                inner = by_token.get(mention_end + 1) if mention_end + 1 < len(doc) else None
+                if (inner is not None and doc[mention_end].text == "(" and inner.start == mention_end + 1
+                        and inner.end < len(doc) and doc[inner.end].text == ")" and inner.coined
+                        and len(inner.text) < len(text)):
+                    aliases.append(text)
+                    text = inner.text
             stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
             if is_stop_word(text, stop, self.vocab.stop_exact) or text in self.vocab.software:
                 return
@@ -140,6 +159,8 @@ class MethodFinder:
                             break
                         if doc[j].pos_ not in {"ADJ", "NOUN", "PROPN"}:
                             break
+                    else:
+                        self._our_parenthesised(doc, tok, sent, by_token, acronyms, add)
             # "X, a novel ... that" / "X is a ... framework": a name introduced by description.
             first = next((n for n in names if sent.start <= n.start < sent.start + 2), None)
             if first is not None and first.end + 2 < sent.end and not self._is_concept(doc, first, acronyms):
@@ -149,20 +170,7 @@ class MethodFinder:
 
         title = getattr(doc._, "title", None)
         if self.title_names and title:
-            head = re.split(r":\s", title, maxsplit=1)
-            if len(head) == 2 and 1 <= len(head[0].split()) <= 4:
-                cand = head[0].strip()
-                words = cand.split()
-                named = all(w[:1].isupper() or is_coined(w) or w[:1].isdigit() for w in words) and not is_stop_word(
-                    cand, self.vocab.not_a_name | self.vocab.datasets, self.vocab.stop_exact
-                )
-                if named and (any(is_coined(w) for w in words) or re.search(rf"\b{re.escape(cand)}\b", doc.text)):
-                    key = loose_key(cand)
-                    where = next((n for n in names if loose_key(n.text) == key), None)
-                    candidates.append(Proposal(
-                        name=cand, rank=0 if where else 1, token=where.start if where else -1,
-                        sent_start=doc[where.start].sent.start if where else -1, cue="title",
-                    ))
+            self._from_title(doc, title, names, candidates)
 
         # A name already used in an earlier, background sentence is an existing concept the
         # paper builds on ("Concept Bottleneck Models (CBMs) are ..."), not its contribution.
@@ -187,6 +195,17 @@ class MethodFinder:
                 break
         if verb.nbor(-1).lower_ in {"is", "are", "was", "were"} and verb.i > sent.start:
             # Passive "X is proposed": the name is the clause's subject, before the verb.
+            # The parse gives the subject phrase ("Hector intermediate representation (IR)
+            # and its code generator are proposed"); a spelled-out field concept is skipped.
+            subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            if subj is not None:
+                for j in range(subj.left_edge.i, subj.right_edge.i + 1):
+                    n = by_token.get(j)
+                    if n is not None and n.start == j and not self._is_concept(doc, n, acronyms) and (
+                        n.coined or doc[j].pos_ == "PROPN"
+                    ):
+                        add(n.start, n.end, 1, f"passive:{verb.lower_}", sent)
+                        return
             for j in range(verb.i - 2, max(sent.start, verb.i - 8) - 1, -1):
                 n = by_token.get(j)
                 if n is not None and n.coined:
@@ -221,6 +240,83 @@ class MethodFinder:
                 # "the linear-complexity multiplication L-Mul algorithm", "a scheduler Sarathi-Serve"
                 add(n.start, n.end, 1, f"verb-inner:{verb.lower_}", sent)
                 seen_first = True
+
+    def _our_parenthesised(self, doc: Doc, our: Token, sent: Span, by_token, acronyms, add) -> None:
+        """"Our supervised compression approach uses ... (Entropic Student)": a name set in
+        parentheses in a sentence about "our <method noun>" names that method."""
+        head = our.head
+        if head.lower_ not in self.vocab.generic_heads or head.i - our.i > 4:
+            return
+        for j in range(our.i + 1, sent.end - 1):
+            n = by_token.get(j)
+            if (n is not None and n.start == j and doc[j - 1].text == "(" and n.end < len(doc)
+                    and doc[n.end].text == ")" and j not in acronyms and (n.coined or n.end - n.start >= 2)):
+                add(n.start, n.end, 1, "our-paren", sent)
+                return
+
+    def _from_title(self, doc: Doc, title: str, names: list[NameMention], out: list[Proposal]) -> None:
+        """Layout evidence from the title: "X: ..." names the method; so does a title that is
+        a name alone ("Fast Sparse ConvNets") and a name the title introduces with "with /
+        using / via" ("... with Cross-Layer Attention") when the abstract uses it too."""
+        stop = self.vocab.not_a_name | self.vocab.datasets
+        by_key: dict[str, NameMention] = {}
+        for n in names:
+            by_key.setdefault(loose_key(n.text), n)
+
+        def named(cand: str) -> bool:
+            words = cand.split()
+            return bool(words) and all(w[:1].isupper() or is_coined(w) or w[:1].isdigit() for w in words) and not (
+                is_stop_word(cand, stop, self.vocab.stop_exact) or cand in self.vocab.software
+                or cand.lower() in self.vocab.object_models
+            )
+
+        def candidate(cand: str, cue: str, rank_found: int, rank_absent: int) -> None:
+            where = by_key.get(loose_key(cand))
+            out.append(Proposal(
+                name=where.text if where is not None and cue != "title" else cand,
+                rank=rank_found if where else rank_absent, token=where.start if where else -1,
+                sent_start=doc[where.start].sent.start if where else -1, cue=cue,
+            ))
+
+        head = re.split(r"\s?:\s", title, maxsplit=1)
+        words = title.split()
+        if len(head) == 2:
+            cand = head[0].strip()
+            words = cand.split()
+            if 1 <= len(words) <= 4 and named(cand) and (
+                any(is_coined(w) for w in words) or re.search(rf"\b{re.escape(cand)}\b", doc.text)
+            ):
+                candidate(cand, "title", 0, 1)
+        elif 2 <= len(words) <= 5 and named(title) and not any(w.lower() in _TITLE_NOT_NAME for w in words) and (
+            any(is_coined(w.strip("?!.")) for w in words) or title.lower() in doc.text.lower()
+        ):
+            candidate(title.strip("?!. "), "title-whole", 2, 2)
+        # "Searching for MobileNetV3" where the abstract creates "MobileNetV3-Large" and
+        # "MobileNetV3-Small": the title's coined name is the method, the variants its forms.
+        for word in (w.strip(",.;?!()\"'") for w in title.split()):
+            key = loose_key(word)
+            if not (is_coined(word) and named(word) and key in by_key):
+                continue
+            variants = [c for c in out if c.rank <= 1 and loose_key(c.name).startswith(key) and loose_key(c.name) != key
+                        and re.match(re.escape(word) + r"[-\s]", c.name)]
+            if variants:
+                n = by_key[key]
+                out.append(Proposal(name=n.text, aliases=[v.name for v in variants], rank=min(v.rank for v in variants),
+                                    token=n.start, sent_start=doc[n.start].sent.start, cue="title-family"))
+                for v in variants:
+                    out.remove(v)
+        # "... with Cross-Layer Attention", "... Using Dual Complementary CNNs": the
+        # capitalised run after the preposition, when the abstract names it (or its tail).
+        for m in _TITLE_WITH.finditer(title):
+            run = m.group(1).split()
+            for k in range(max(1, len(run) - 1)):  # the whole run first, then its tails
+                cand = " ".join(run[k:])
+                n = by_key.get(loose_key(cand))
+                if n is not None and named(cand) and (len(run) - k >= 2 or is_coined(cand)):
+                    full = " ".join(run)
+                    out.append(Proposal(name=full if k else n.text, aliases=[n.text] if k else [], rank=1,
+                                        token=n.start, sent_start=doc[n.start].sent.start, cue="title-with"))
+                    break
 
     def _is_concept(self, doc: Doc, name: NameMention, acronyms) -> bool:
         """An acronym spelled out in lower case ("federated learning (FL)") names a field

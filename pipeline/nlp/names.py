@@ -20,6 +20,7 @@ _COINED = [
     re.compile(r"[a-z][A-Z]"),  # TriForce, vAttention, DeepSpeed
     re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)*s?$"),  # MARCA, HAQ, LLM-FP4
     re.compile(r"(?=.*[A-Z])(?:[A-Za-z][0-9]|[0-9][A-Za-z])"),  # MCUNetV2, P3D, GPT-4V
+    re.compile(r"^[A-Z]{2,}[a-z]"),  # SSDTrain, KVQuant, LLMLingua
     re.compile(r"^[A-Z][a-z]+-[A-Z]|^[A-Z][a-z]?-[a-z]|^[A-Z]-[A-Z]"),  # Sarathi-Serve, Flash-LLM, Re-ttention
     re.compile(r"^[a-zα-ω]+-?[A-Z]"),  # vLLM, λ-ECLIPSE, lambda-ECLIPSE
     re.compile(r"^(?=(?:.*[a-z]){3})[a-z][a-z-]*\d[a-z0-9-]*$"),  # hls4ml, wa-hls4ml
