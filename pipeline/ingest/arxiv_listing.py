@@ -123,10 +123,12 @@ def read_arxiv_listing(path: Path) -> Iterator[Paper | Skipped]:
                 current = _Open(number, [rest])
         elif current is None:
             current = _Open(number, [line])
+        elif not current.comments and not current.parts[-1].rstrip().endswith((".", "!", "?", ".)", '."')):
+            # An abstract ends like a sentence; before that, a line (short or not)
+            # continues it after a hard line break, so it is not taken for a comment.
+            current.parts.append(line)
         elif _is_comment(line):
             current.comments.append(line.strip())
-        elif not current.comments and not current.parts[-1].rstrip().endswith((".", "!", "?")):
-            current.parts.append(line)  # a hard line break inside the abstract
         else:
             yield from close()  # two abstracts in a row: the first one had no id
             current = _Open(number, [line])
