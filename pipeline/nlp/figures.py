@@ -20,8 +20,9 @@ _UNITS: list[tuple[str, str, str | None]] = [
     (r"tokens?\s?/\s?J|tokens? per joule", "tokens/J", "Energy"),
     (r"s\s?/\s?token|seconds? per token", "s/token", "Speed"),
     (r"ms\s?/\s?token", "ms/token", "Speed"),
-    (r"(?:images?|imgs?|frames?|samples?|sequences?|queries|requests?)\s?/\s?s(?:ec)?"
-     r"|(?:images?|frames?|samples?|sequences?|queries|requests?) per second", "items/s", "Throughput"),
+    (r"(?:images?|imgs?|frames?|samples?|sequences?|queries|requests?|inferences?)\s?/\s?s(?:ec)?"
+     r"|(?:[a-z]+ )?(?:images?|frames?|samples?|sequences?|queries|requests?|classifications|inferences|predictions)"
+     r" per second", "items/s", "Throughput"),
     (r"FPS|fps|frames per second", "FPS", "Throughput"),
     (r"TFLOPs\s?/\s?s|TFLOPS", "TFLOPs/s", "Throughput"),
     (r"TOPS\s?/\s?W|GOPS\s?/\s?W|TOPS/mm2", "TOPS/W", "Energy"),
@@ -38,15 +39,20 @@ _UNITS: list[tuple[str, str, str | None]] = [
     (r"points?|mAP|AP|BLEU|PSNR|dB|FID|mIoU", "points", "Accuracy"),
     (r"perplexity", "points", "Accuracy"),
 ]
-_UNIT_RE = "|".join(f"(?:{u[0]})" for u in _UNITS)
+# A unit ends where the word ends: "1 shot" and "128 samples" are not seconds.
+_UNIT_RE = "(?:" + "|".join(f"(?:{u[0]})" for u in _UNITS) + r")(?![A-Za-z])"
+# "12.3 million images per second": a scale word between the number and the unit.
+_SCALE = r"(?:\s?(?P<scale>thousand|million|billion))?"
 _QUALIFIER = (
-    r"up to|over|more than|nearly|almost|about|around|approximately|roughly|by|at least|"
-    r"on average|an average of|average|as much as|as high as|as low as|as little as|only|less than|under|<|>|~|≈"
+    r"up to|upto|over|more than|nearly|almost|about|around|approximately|roughly|by|at least|"
+    r"on average|an average of|average|as much as|as high as|as low as|as little as|only|less than|under"
 )
+# Symbols stick to the number: "~2360x", ">90%", "<0.1 perplexity".
+_SYMBOL = r"<|>|~|≈|≥|≤"
 FIGURE_RE = re.compile(
-    rf"(?:(?P<qual>{_QUALIFIER})\s+)?"
+    rf"(?:(?P<qual>(?:{_QUALIFIER})\s+|(?:{_SYMBOL})\s?))?"
     rf"(?<![\w.×/-])(?P<lo>{_NUM})\s?(?:(?:{_UNIT_RE})\s?)?(?:-|–|—|~|to)\s?(?P<hi>{_NUM})\s?(?P<unit>{_UNIT_RE})"
-    rf"|(?:(?P<qual2>{_QUALIFIER})\s+)?(?<![\w.×/-])(?P<one>{_NUM})\s?(?P<unit2>{_UNIT_RE})",
+    rf"|(?:(?P<qual2>(?:{_QUALIFIER})\s+|(?:{_SYMBOL})\s?))?(?<![\w.×/-])(?P<one>{_NUM}){_SCALE}\s?(?P<unit2>{_UNIT_RE})",
 )
 _UNIT_COMPILED = [(re.compile(rf"^(?:{rx})$", re.IGNORECASE if norm not in {"B", "W", "J", "s", "x"} else 0), norm, metric)
                   for rx, norm, metric in _UNITS]
@@ -67,6 +73,9 @@ class FigureHit:
     end: int
     figure: Figure
     metric: str | None  # the canonical metric its unit implies, if any
+
+
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 
 def _number(text: str) -> float:
@@ -112,6 +121,7 @@ def find_figures(text: str) -> list[FigureHit]:
         # "1x1 convolution", "240x240": a multiplication sign between numbers is a shape.
         if unit == "x" and re.match(r"\s?\d", text[end:end + 2]):
             continue
+        qual = qual.strip() if qual else None
         if qual and qual.lower() in {"by", "only"}:
             qual_text = None
         else:
@@ -125,8 +135,9 @@ def find_figures(text: str) -> list[FigureHit]:
             direction = "decrease"
         if _INCREASE.search(after) and not _DECREASE.search(after):
             direction = "increase"
+        value = _number(value_text) * _SCALES.get((m.group("scale") or "").lower(), 1)
         figure = Figure(
-            text=text[start:end].strip(), value=_number(value_text), unit=unit,
+            text=text[start:end].strip(), value=value, unit=unit,
             direction=direction, qualifier=qual_text,
         )
         hits.append(FigureHit(start=start, end=end, figure=figure, metric=metric))

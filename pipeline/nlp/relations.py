@@ -84,6 +84,23 @@ class DocClaim:
     metric: Entity | None = None
 
 
+# Words by which the authors speak of their own work.
+OWN_WORDS = frozenset({"we", "our", "us", "ours", "proposed"})
+# Nouns that name quality in general; with an "N×" figure they mean speed.
+GENERIC_PERFORMANCE = frozenset({"performance"})
+# "serve 4.48x more requests": more of these per unit time is throughput.
+THROUGHPUT_NOUNS = frozenset({"requests", "queries", "tokens", "images", "samples", "frames", "users", "sequences",
+                              "inferences", "predictions"})
+# Nouns that state a change and take the metric as a complement: "reduction in latency".
+CHANGE_NOUNS = frozenset({"reduction", "reductions", "improvement", "improvements", "increase", "decrease", "gain",
+                          "gains", "saving", "savings", "boost", "speedup", "speedups", "acceleration", "drop",
+                          "enhancement", "lift", "cut", "advantage"})
+# Nouns after a memory size that make it a device's capacity, not a result: "a 16GB GPU".
+DEVICE_MEMORY_NOUNS = frozenset({"gpu", "gpus", "memory", "ram", "vram", "hbm", "dram", "sram", "device", "devices",
+                                 "card", "cards", "board", "flash"})
+# Words before a parameter count that make it a result ("with only 3.8M parameters").
+SMALL_CUES = frozenset({"only", "just", "with", "fewer", "less", "under", "using", "uses", "requires", "needs",
+                        "mere", "merely", "than"})
 COMPARISON_LEMMAS = frozenset({"outperform", "surpass", "improvement", "beat", "exceed", "than", "over"})
 FIGURE_ADJ_METRIC = {"faster": "Speed", "quicker": "Speed", "slower": "Speed", "smaller": "Model size",
                      "cheaper": "Cost", "accurate": "Accuracy"}
@@ -117,7 +134,9 @@ class RelationReader:
                     if p.dep_ == "prep" and p.lower_ in {"to", "with", "against"}:
                         roots.extend(c for c in p.children if c.dep_ in {"pobj", "pcomp"})
             elif t.lemma_.lower() in BEAT_VERBS:
-                roots.extend(c for c in t.children if c.dep_ in {"dobj", "attr"})
+                # The first object only: "outperform X ...: 36.9x throughput improvement"
+                # parses the result as a second object.
+                roots.extend([c for c in t.children if c.dep_ in {"dobj", "attr"}][:1])
             elif t.lemma_.lower() in {"improve", "advance"}:
                 for p in t.children:
                     if p.dep_ == "prep" and p.lower_ in {"upon", "over", "on"}:
@@ -161,6 +180,8 @@ class RelationReader:
                     continue
                 if child.dep_ in {"relcl", "acl", "advcl", "ccomp"}:
                     continue
+                if child.dep_ == "conj" and child.pos_ in {"VERB", "AUX"}:
+                    continue  # "than X, as well as attains 0.2% ...": a new clause
                 stack.append(child)
         return out
 
@@ -318,30 +339,47 @@ class RelationReader:
                 del prep
 
             # Improves: metric phrases with a figure or a change word, figures with implied metrics.
+            ours = bool(own_mentions) or self._speaks_of_own(sent)
             claims.extend(self._improves(doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, comp, sent_hw,
-                                         names_by_tok))
+                                         names_by_tok, ours))
         return claims
 
-    def _improves(self, doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, comp, sent_hw,
-                  names_by_tok) -> list[DocClaim]:
+    def _improves(self, doc: Doc, sent: Span, subject: Entity, subj_text: str, conf: float,
+                  sent_metrics: list[MetricMention], sent_figs: list[FigureMention], comp: set[int],
+                  sent_hw: Entity | None, names_by_tok: dict[int, NameMention], ours: bool) -> list[DocClaim]:
         out: list[DocClaim] = []
         s0, s1 = sent.start_char, sent.end_char
         # Bind each figure to one metric: its unit's, a comparative right after it
         # ("2x faster", "3x larger" = none), else the nearest unblocked phrase.
         usable = [m for m in sent_metrics if not self._blocked(doc, m.start, m.end, sent)]
-        fig_metric: dict[int, str] = {}
+        metric_at = {t: m for m in usable for t in range(m.start, m.end)}
+        sent_figs = [f for f in sent_figs if not self._is_setting(doc, f, sent)]
+        fig_metric: dict[int, str] = self._respectively(sent, sent_figs, usable)
         for f in sent_figs:
+            if id(f) in fig_metric:
+                continue
             if f.metric:
                 fig_metric[id(f)] = f.metric
                 continue
             if f.start >= 2 and doc[f.start - 1].text == "(" and doc[f.start - 2].i in names_by_tok:
                 continue  # "GhostNetV1 (74.5%)": the baseline's own figure
+            # A metric phrase right after the figure is its own: "9761x energy efficiency".
+            if f.end in metric_at:
+                fig_metric[id(f)] = metric_at[f.end].metric
+                continue
+            governed = self._governed_metric(doc, f, metric_at)
+            if governed is not None:
+                fig_metric[id(f)] = governed
+                continue
             nxt = doc[f.end] if f.end < sent.end else None
             if nxt is not None and (nxt.tag_ in {"JJR", "RBR"} or nxt.lower_ in {"more", "less", "fewer"}):
                 if nxt.lower_ in FIGURE_ADJ_METRIC:
                     fig_metric[id(f)] = FIGURE_ADJ_METRIC[nxt.lower_]
                     continue
-                after = next((m for m in usable if f.end < m.start <= f.end + 3), None)
+                if nxt.lower_ == "more" and f.end + 1 < sent.end and doc[f.end + 1].lower_ in THROUGHPUT_NOUNS:
+                    fig_metric[id(f)] = "Throughput"
+                    continue
+                after = next((m for m in usable if f.end <= m.start <= f.end + 3), None)
                 if after is not None:
                     fig_metric[id(f)] = after.metric
                 continue
@@ -380,6 +418,8 @@ class RelationReader:
         for m in sent_metrics:
             if m.metric in with_fig:
                 continue
+            if not ours:
+                continue  # a gain with no figure, in a sentence that is not about the method: background
             if self._blocked(doc, m.start, m.end, sent) or not self._has_cue(doc, m.start, m.end, sent):
                 continue
             with_fig.add(m.metric)
@@ -390,11 +430,126 @@ class RelationReader:
         return out
 
     @staticmethod
+    def _speaks_of_own(sent: Span) -> bool:
+        """The sentence is the authors' or their method's: "we", "our", "the proposed", "it"
+        or "this approach" as a subject; background sentences have none of these."""
+        for t in sent:
+            low = t.lower_
+            if low in OWN_WORDS:
+                return True
+            if low in {"it", "its"} and t.dep_ in {"nsubj", "nsubjpass", "poss"}:
+                return True
+            if low == "this" and t.head.lemma_.lower() in GENERIC_SUBJECT_HEADS | {"design", "architecture", "paper"}:
+                return True
+        return False
+
+    @staticmethod
+    def _is_setting(doc: Doc, f: FigureMention, sent: Span) -> bool:
+        """A number that sets up the experiment rather than reports a result: a bit-width
+        ("4-bit quantized ResNet", unless quantised *to* it), a run time in hours or days
+        ("training took 5 hours"), a device's memory ("a 16GB GPU"), a model's scale
+        ("models of up to 13B parameters")."""
+        unit = f.figure.unit
+        before = [t.lower_ for t in doc[max(sent.start, f.start - 3):f.start]]
+        nxt = doc[f.end] if f.end < sent.end else None
+        if unit == "bit":
+            # "down to 4-bit", "to only 3 bits", "of up to 3-bit": what the model is compressed to.
+            return "to" not in before or any(w in before for w in ("compared", "relative", "similar", "equivalent"))
+        if unit in {"h", "min"}:
+            window = doc[max(sent.start, f.start - 6):min(sent.end, f.end + 4)]
+            return not any(t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS for t in window)
+        if unit in {"KB", "MB", "GB", "TB"} and nxt is not None:
+            return nxt.lower_ in DEVICE_MEMORY_NOUNS or nxt.pos_ == "PROPN"
+        if unit == "parameters":
+            after = doc[f.end].lower_ if f.end < sent.end else ""
+            return not (set(before) & SMALL_CUES or after in {"fewer", "less", "smaller"})
+        return False
+
+    @staticmethod
+    def _respectively(sent: Span, figs: list[FigureMention], usable: list[MetricMention]) -> dict[int, str]:
+        """"reduce power and latency respectively by 54% and 44%": figures pair up with
+        the metric phrases before them, in order."""
+        if not any(t.lower_ == "respectively" for t in sent):
+            return {}
+        free = [f for f in figs if f.metric is None]
+        if len(free) < 2:
+            return {}
+        named = [m for m in usable if m.end <= free[0].start]
+        if len(named) < 2:
+            return {}
+        return {id(f): m.metric for f, m in zip(free, named[-len(free):] if len(named) > len(free) else named)}
+
+    def _governed_metric(self, doc: Doc, f: FigureMention, metric_at: dict[int, MetricMention]) -> str | None:
+        """The metric the parse ties a figure to: "reduces memory usage by 45%" (the verb's
+        object), "a speedup of 2x", "a 45% reduction in latency", "accelerates X by 2.6x"."""
+        # Start from the number itself: "with up to 2x speedup" hangs off "speedup" by
+        # "2x", while the span's root is "up".
+        tok = next((t for t in reversed(doc[f.start:f.end]) if t.like_num or t.text[:1].isdigit()),
+                   doc[f.start:f.end].root)
+        for _ in range(6):
+            if tok.lower_ in GENERIC_PERFORMANCE and f.figure.unit == "x":
+                return self.default_x_metric  # "improves the performance by 2360x": a speed figure
+            if tok.i in metric_at and not (f.start <= tok.i < f.end):
+                return metric_at[tok.i].metric
+            head = tok.head
+            if head.i == tok.i:
+                break
+            if tok.dep_ in {"pobj", "pcomp", "prep", "conj", "agent", "nummod", "quantmod", "compound", "npadvmod",
+                            "appos", "dobj"} and head.pos_ in {"ADP", "NOUN", "PROPN", "NUM", "VERB", "AUX", "SYM", "X"}:
+                if head.pos_ in {"VERB", "AUX"} and tok.dep_ not in {"dobj"}:
+                    return self._verb_metric(head, tok, metric_at, f.figure.unit)
+                if head.pos_ in {"NOUN", "PROPN"} and head.lower_ in CHANGE_NOUNS:
+                    found = RelationReader._noun_metric(head, tok, metric_at)
+                    if found is not None:
+                        return found
+                tok = head
+                continue
+            break
+        return None
+
+    def _verb_metric(self, verb: Token, branch: Token, metric_at: dict[int, MetricMention],
+                     unit: str | None) -> str | None:
+        """The metric a change verb acts on: in its object (or passive subject), else the
+        verb's own sense ("accelerates ... by 2.6x"); a margin over a baseline with no
+        metric named ("outperforms X by 5.3%") takes the configured default."""
+        for child in verb.children:
+            if child.i == branch.i or child.dep_ not in {"dobj", "nsubjpass", "xcomp", "attr"}:
+                continue
+            for t in child.subtree:
+                if t.i in metric_at:
+                    return metric_at[t.i].metric
+        lemma = verb.lemma_.lower()
+        if lemma in {"accelerate", "speed", "expedite"}:
+            return "Speed"
+        if lemma in BEAT_VERBS:
+            return self.default_x_metric if unit == "x" else self.default_percent_metric if unit == "%" else None
+        return None
+
+    @staticmethod
+    def _noun_metric(noun: Token, branch: Token, metric_at: dict[int, MetricMention]) -> str | None:
+        """"a 45% reduction in latency", "memory reduction of 3x", "energy savings of 2x"."""
+        for child in noun.children:
+            if child.i == branch.i:
+                continue
+            if child.dep_ == "prep" and child.lower_ in {"in", "of", "on"}:
+                for t in child.subtree:
+                    if t.i in metric_at:
+                        return metric_at[t.i].metric
+            elif child.dep_ in {"compound", "amod", "nmod"} and child.i in metric_at:
+                return metric_at[child.i].metric
+        return None
+
+    @staticmethod
     def _has_cue(doc: Doc, start: int, end: int, sent: Span) -> bool:
         """A change word governs the metric phrase in the parse: "reduces memory", "higher
         throughput", "reduction in latency", "faster inference", "10x speedup"."""
         span = doc[start:end]
         if any(t.lower_ in INTRINSIC_GAINS for t in span):
+            return True
+        # The gazetteer phrase may carry its own change word: "state-of-the-art accuracy",
+        # "more accurate", "lower latency".
+        if end - start > 1 and (span.text.lower().startswith("state-of-the-art")
+                                or any(t.lower_ in CHANGE_WORDS for t in span)):
             return True
         root = span.root
         related: list[Token] = [c for c in root.children if c.dep_ in {"amod", "advmod", "compound", "nmod", "acomp"}]

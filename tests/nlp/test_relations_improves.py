@@ -1,0 +1,84 @@
+"""effikg_relations: "improves" claims, with and without a figure, on hand-written abstracts."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _improves(nlp, text: str) -> dict[str, str | None]:
+    """metric label -> figure text (None when the claim states no figure)."""
+    out: dict[str, str | None] = {}
+    for c in nlp(text)._.claims:
+        if c.relation == "improves":
+            fig = c.figure.text if c.figure else None
+            out[c.object.label] = out.get(c.object.label) or fig
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The verb's object names the metric; "accelerates" is itself a speed change.
+        ("We propose ZetaNet, a sparse attention kernel. ZetaNet reduces memory usage by 45% and accelerates "
+         "decoding by 2.6x on an NVIDIA A100 GPU.", {"Memory": "45%", "Speed": "2.6x"}),
+        # A metric phrase right after the figure is its own, even when the parser conjoins the figures.
+        ("We propose MuNet. Compared with CPU implementations, MuNet achieves 463x speedup and 9761x energy "
+         "efficiency.", {"Speed": "463x", "Energy": "9761x"}),
+        # A change noun takes its metric as a complement.
+        ("We present RhoServe. RhoServe yields a 36.9x throughput improvement at the same level of latency.",
+         {"Throughput": "36.9x"}),
+        ("We present RhoServe. Experiments show an energy reduction of up to 85.8% on real traces.",
+         {"Energy": "up to 85.8%"}),
+        # "respectively" pairs figures with the metrics before them, in order.
+        ("We introduce SigmaLM. Our method decreases power consumption and latency respectively by up to 49% "
+         "and 89%.", {"Energy": "up to 49%", "Speed": "89%"}),
+        # Comparatives after a figure.
+        ("We propose NuNet. NuNet is 4.6% more accurate while running 2x faster.", {"Accuracy": "4.6%", "Speed": "2x"}),
+        ("We propose XiServe. XiServe can serve 4.48x more requests than before.", {"Throughput": "4.48x"}),
+        # "performance" with an N× figure is speed.
+        ("We propose PiCore. PiCore improves the performance by ~2360x.", {"Speed": "~2360x"}),
+        # A margin over a baseline with no metric named: the configured default (Accuracy for %).
+        ("We propose ZetaNet. ZetaNet outperforms the baseline by 5.3%.", {"Accuracy": "5.3%"}),
+        # Quantised *to* a bit-width is a size result.
+        ("We propose TauKV, which compresses the KV cache down to 2-bit.", {"Model size": "2-bit"}),
+    ],
+)
+def test_relations_improves_figure_bound_to_metric(nlp, text: str, expected: dict[str, str]) -> None:
+    assert _improves(nlp, text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "metrics"),
+    [
+        ("We present KappaQuant. It achieves state-of-the-art accuracy on ImageNet and reduces the memory "
+         "footprint of the model.", {"Accuracy", "Memory"}),
+        ("We propose LambdaNet. Our approach delivers higher throughput and lower latency.", {"Throughput", "Speed"}),
+    ],
+)
+def test_relations_improves_without_figure(nlp, text: str, metrics: set[str]) -> None:
+    found = _improves(nlp, text)
+    assert set(found) == metrics
+    assert all(v is None for v in found.values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Keeping quality is not improving it.
+        "We propose OmegaServe. OmegaServe maintains accuracy with negligible accuracy loss.",
+        # Background: the sentence is not about the method.
+        "We propose OmegaServe. However, existing systems suffer from increased memory footprint and higher latency.",
+        # A bit-width used as a setting, a run time in hours, a device's memory, a model's scale.
+        "We propose TauKV. TauKV is evaluated with 4-bit quantized baselines.",
+        "We introduce RhoNet. Training RhoNet took about 5 hours on one machine.",
+        "We propose FlexOff. FlexOff runs OPT-175B on a single 16GB GPU.",
+        "We propose MobiLM. MobiLM comes at the scale of 1.4B and 2.7B parameters.",
+        # Sizes of figures that are not seconds or results at all.
+        "We propose LaNet. LaNet is accurate at 1 shot and calibrated on 128 samples.",
+    ],
+)
+def test_relations_improves_not_claimed(nlp, text: str) -> None:
+    assert _improves(nlp, text) == {}
