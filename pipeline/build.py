@@ -135,16 +135,25 @@ def run_build(
     graph = to_rdf(_count(extract(papers, min_confidence=min_confidence), summary))
     if summary.papers == 0:
         problems = summary.failed_inputs + [str(s) for s in summary.skipped]
-        raise BuildError("no abstract could be read" + (": " + "; ".join(problems) if problems else ""))
+        if len(problems) == 1:
+            raise BuildError(f"no abstract could be read: {problems[0]}")
+        # One line a problem, each naming its file, as for a build that did read something.
+        raise BuildError("\n  ".join(["no abstract could be read:", *problems]))
     result = validate(graph)
     if not result.conforms:
         raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
     summary.triples = len(graph)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".effikg-build-", dir=out_dir.parent) as tmp:
-        scratch = Path(tmp)
-        written = export(graph, scratch)
-        _move_into_place(scratch, out_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".effikg-build-", dir=out_dir.parent) as tmp:
+            scratch = Path(tmp)
+            written = export(graph, scratch)
+            _move_into_place(scratch, out_dir)
+    except OSError as err:
+        # A full disk or a folder that cannot be written: the scratch folder is gone
+        # with everything in it, and whatever out_dir held before is left as it was.
+        where = err.filename or out_dir
+        raise BuildError(f"{where}: cannot write the build ({err.strerror or err})") from err
     summary.files = sorted(out_dir / p.relative_to(scratch) for p in written)
     return summary

@@ -43,7 +43,7 @@ def test_build_failed_export_leaves_previous_output_untouched(tmp_path: Path) ->
         (scratch / "effikg.ttl").write_text("half", encoding="utf-8")
         raise OSError("disk full")
 
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError, match=r"cannot write the build \(disk full\)"):
         run_build([src], out, export=failing_export)
     assert (out / "effikg.ttl").read_text(encoding="utf-8") == "previous build\n"
     assert not list(tmp_path.glob(".effikg-build-*"))
@@ -64,4 +64,32 @@ def test_build_summary_counts_papers_and_claims(tmp_path: Path) -> None:
 def test_build_nothing_readable_raises(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="no abstract could be read"):
         run_build([tmp_path / "missing.jsonl"], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_build_unwritable_out_is_a_build_error(tmp_path: Path) -> None:
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"title": "QuickKV", "abstract": ABSTRACT}) + "\n", encoding="utf-8")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"a-file.*: cannot write the build"):
+        run_build([src], blocker / "out")
+    assert blocker.read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_build_nothing_readable_lists_each_problem_on_its_own_line(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n[1]\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        run_build([tmp_path / "missing.csv", tmp_path / "empty.txt", bad], tmp_path / "out")
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "no abstract could be read:"
+    assert [line.strip() for line in lines[1:]] == [
+        f"{tmp_path / 'missing.csv'}: no such file or folder",
+        f"{tmp_path / 'empty.txt'}: empty file",
+        f"{bad}:1: not valid JSON (Expecting property name enclosed in double quotes at column 2); line skipped",
+        f"{bad}:2: a JSON list, not an object; line skipped",
+    ]
     assert not (tmp_path / "out").exists()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -34,9 +37,12 @@ def test_cli_build_contract_commands_exist() -> None:
 
 
 @pytest.mark.slow
-def test_cli_build_bundled_corpus(tmp_path: Path) -> None:
+def test_cli_build_bundled_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No INPUT and no --out, from a folder that is not the checkout: the installed
+    # bundled corpus is built into ./graphs.
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "graphs"
-    result = CliRunner().invoke(main, ["build", "--out", str(out), "--no-progress"])
+    result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0, result.output
     assert "Read 86 abstracts" in result.output
     g = rdflib.Graph().parse(out / "effikg.ttl", format="turtle")
@@ -114,3 +120,38 @@ def test_cli_formats_lists_readers() -> None:
     result = CliRunner().invoke(main, ["formats"])
     assert result.exit_code == 0
     assert "arxiv-jsonl" in result.output.split()
+
+
+@pytest.mark.slow
+def test_cli_build_format_forces_a_reader(tmp_path: Path) -> None:
+    # By its content this file is one "Abstract:" record; read as an arXiv listing, the
+    # id line below the abstract is its arXiv id.
+    src = tmp_path / "listing.txt"
+    src.write_text(f"Abstract: {GOOD['abstract']}\narXiv:2301.00001\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(src), "--format", "arxiv-listing", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    g = rdflib.Graph().parse(out / "effikg.ttl", format="turtle")
+    assert set(g.objects(None, EKG.arxivId)) == {rdflib.Literal("2301.00001")}
+
+
+@pytest.mark.slow
+def test_cli_build_unwritable_out_fails_cleanly(tmp_path: Path) -> None:
+    good = _write_jsonl(tmp_path / "good.jsonl", [json.dumps(GOOD)])
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(good), "--out", str(blocker / "out")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    (error,) = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert "a-file" in error and "cannot write the build" in error
+
+
+def test_cli_console_script_runs_from_any_folder(tmp_path: Path) -> None:
+    # The script pip installed beside this interpreter (a venv's bin/ need not be on PATH).
+    beside = Path(sys.executable).parent / "effikg"
+    exe = str(beside) if beside.is_file() else shutil.which("effikg")
+    assert exe is not None, "the effikg console script is not installed (pip install -e .)"
+    run = subprocess.run([exe, "formats"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "abstract-text" in run.stdout.split()
