@@ -84,6 +84,10 @@ class DocClaim:
     metric: Entity | None = None
 
 
+# Prepositions that introduce a platform: "on an A100", "for mobile devices", "to FPGAs".
+PLATFORM_PREPS = frozenset({"on", "for", "to", "onto", "across", "into"})
+# Verbs whose object is a platform: "deploy to", "run on", "targets FPGAs".
+DEPLOY_VERBS = frozenset({"deploy", "run", "execute", "target", "port", "implement", "accelerate", "serve"})
 # Words by which the authors speak of their own work.
 OWN_WORDS = frozenset({"we", "our", "us", "ours", "proposed"})
 # Nouns that name quality in general; with an "N×" figure they mean speed.
@@ -248,6 +252,11 @@ class RelationReader:
         claims: list[DocClaim] = []
         for sent in doc.sents:
             if sent.start < first:
+                # Before the method is proposed the abstract sets the scene; a platform the
+                # work is framed for ("designed for mobile devices", "deploying to FPGAs")
+                # is still its target, whatever else the sentence says is background.
+                if not self._about_others(sent, names_by_tok, own):
+                    claims.extend(self._framed_targets(doc, sent, hardware, entities[id(main)], main.name, factor))
                 continue
             own_mentions = [n for n in names if sent.start <= n.start < sent.end and proposal_of(n.text) is not None]
             if not own_mentions and self._about_others(sent, names_by_tok, own):
@@ -321,25 +330,22 @@ class RelationReader:
                     ))
 
             # Targets: hardware the sentence runs / measures on (not the beaten one).
+            ours = bool(own_mentions) or self._speaks_of_own(sent)
             sent_hw = None
             for h in hardware:
                 if not (sent.start <= h.start < sent.end) or h.start in baseline_hw:
                     continue
-                prev = doc[h.start - 1].lower_ if h.start > 0 else ""
-                prep = doc[h.start].head if doc[h.start].dep_ != "pobj" else doc[h.start]
-                on_cue = prev in {"on", "for", "to", "across", "with"} or any(
-                    t.lower_ in {"on", "for", "to", "across"} for t in doc[max(sent.start, h.start - 4):h.start]
-                )
-                c = 0.5 if h.modifier else (0.9 if on_cue else 0.7)
+                position = self._hardware_position(doc, h)
+                if position == "subject" and not ours:
+                    continue  # "GPUs are costly": the hardware is what the sentence is about, as background
+                c = 0.5 if h.modifier else (0.9 if position == "platform" else 0.7)
                 sent_hw = sent_hw or h.entity
                 claims.append(DocClaim(
                     relation="targets", subject=subject, subject_text=subj_text, object=h.entity,
                     object_text=h.text, sent_start=s0, sent_end=s1, confidence=round(c * conf, 3),
                 ))
-                del prep
 
             # Improves: metric phrases with a figure or a change word, figures with implied metrics.
-            ours = bool(own_mentions) or self._speaks_of_own(sent)
             claims.extend(self._improves(doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, comp, sent_hw,
                                          names_by_tok, ours))
         return claims
@@ -427,6 +433,42 @@ class RelationReader:
                 relation="improves", subject=subject, subject_text=subj_text, object=to_metric_entity(m.metric),
                 object_text=m.text, sent_start=s0, sent_end=s1, confidence=round(0.7 * conf, 3), hardware=sent_hw,
             ))
+        return out
+
+    @staticmethod
+    def _hardware_position(doc: Doc, h: HardwareMention) -> str:
+        """Where the parse puts a hardware mention: "platform" (the object of on / for / to /
+        across, or of a deploy verb, lists and "such as" included), "subject" (what a clause
+        is about: "GPUs are costly") or "other"."""
+        tok = doc[h.start:h.end].root
+        for _ in range(6):
+            dep, head = tok.dep_, tok.head
+            if head.i == tok.i:
+                return "other"
+            if dep in {"nsubj", "nsubjpass", "csubj"}:
+                return "subject"
+            if dep == "pobj" and head.lower_ in PLATFORM_PREPS:
+                return "platform"
+            if dep in {"dobj", "pobj"} and head.lemma_.lower() in DEPLOY_VERBS:
+                return "platform"
+            if dep in {"conj", "appos", "pobj", "prep", "amod", "compound", "nmod"} and head.pos_ != "VERB" or (
+                dep == "pobj" and head.lower_ in {"as", "like", "including"}
+            ):
+                tok = head
+                continue
+            return "other"
+        return "other"
+
+    def _framed_targets(self, doc: Doc, sent: Span, hardware: list[HardwareMention], subject: Entity,
+                        subj_text: str, factor: float) -> list[DocClaim]:
+        out: list[DocClaim] = []
+        for h in hardware:
+            if sent.start <= h.start < sent.end and not h.modifier and self._hardware_position(doc, h) == "platform":
+                out.append(DocClaim(
+                    relation="targets", subject=subject, subject_text=subj_text, object=h.entity,
+                    object_text=h.text, sent_start=sent.start_char, sent_end=sent.end_char,
+                    confidence=round(0.6 * factor, 3),
+                ))
         return out
 
     @staticmethod

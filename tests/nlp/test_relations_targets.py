@@ -1,0 +1,62 @@
+"""effikg_relations: "targets" claims (Method -> Hardware) on hand-written abstracts."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _targets(nlp, text: str) -> dict[str, float]:
+    """hardware label -> highest confidence of a targets claim."""
+    out: dict[str, float] = {}
+    for c in nlp(text)._.claims:
+        if c.relation == "targets":
+            out[c.object.label] = max(out.get(c.object.label, 0.0), c.confidence)
+    return out
+
+
+@pytest.mark.slow
+def test_relations_targets_platform_of_a_result(nlp) -> None:
+    text = ("GPUs are costly and scarce. We propose OmegaServe, a serving system. OmegaServe achieves 2.1x higher "
+            "throughput on an NVIDIA A100 GPU.")
+    # The opening sentence's GPUs are background (what the sentence is about), not a platform.
+    assert _targets(nlp, text) == {"NVIDIA A100 GPU": pytest.approx(0.9)}
+
+
+@pytest.mark.slow
+def test_relations_targets_background_hardware_after_the_proposal(nlp) -> None:
+    text = "We propose DeltaNet. Unfortunately, CPUs are slow for attention. DeltaNet runs 3x faster."
+    assert _targets(nlp, text) == {}
+
+
+@pytest.mark.slow
+def test_relations_targets_platform_the_work_is_framed_for(nlp) -> None:
+    text = ("Light-weight networks are designed for applications on mobile devices. We propose BetaNet. "
+            "BetaNet runs 2x faster.")
+    found = _targets(nlp, text)
+    assert set(found) == {"mobile device"}
+    assert found["mobile device"] < 0.9  # framed before the proposal: less sure than a measured result
+
+
+@pytest.mark.slow
+def test_relations_targets_not_from_a_sentence_about_another_method(nlp) -> None:
+    text = ("ConvNeXt-T only achieves 60% throughput when trained on A100 GPUs. We propose EpsNet. "
+            "EpsNet is 2x faster.")
+    assert _targets(nlp, text) == {}
+
+
+@pytest.mark.slow
+def test_relations_targets_gpu_hours_is_a_unit(nlp) -> None:
+    assert _targets(nlp, "We propose OmegaServe. Training OmegaServe takes 74 GPU hours.") == {}
+
+
+@pytest.mark.slow
+def test_relations_targets_beaten_hardware_is_not_a_target(nlp) -> None:
+    text = "We propose MARCO, an accelerator. MARCO achieves 463x speedup compared to Intel Xeon 8358P CPU implementations."
+    assert _targets(nlp, text) == {}
+
+
+@pytest.mark.slow
+def test_relations_targets_modifier_is_less_certain(nlp) -> None:
+    found = _targets(nlp, "We propose DeltaNet. DeltaNet reduces GPU memory usage by 40%.")
+    assert set(found) == {"GPU"}
+    assert found["GPU"] <= 0.5
