@@ -6,6 +6,7 @@ span are mapped back to the ORIGINAL Paper.abstract through the clean-up's offse
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -14,20 +15,9 @@ from spacy.tokens import Doc
 from pipeline.records import Claim, Entity, Extraction, Paper
 from pipeline.resolve import match_key, to_method_entity
 
-try:  # pipeline.text is landing in parallel; until then the raw text is used as is.
-    from pipeline.text import CleanText, clean
-except ImportError:  # pragma: no cover - removed once pipeline.text is committed
-    from dataclasses import dataclass as _dataclass
+from pipeline.text import CleanText, clean
 
-    @_dataclass(frozen=True)
-    class CleanText:  # type: ignore[no-redef]
-        text: str
-
-        def to_original(self, start: int, end: int) -> tuple[int, int]:
-            return start, end
-
-    def clean(text: str) -> CleanText:  # type: ignore[misc]
-        return CleanText(text)
+_PLURAL = re.compile(r"[A-Za-z]{2,}[^s]s$")
 
 
 def _docs(nlp: Language, papers: Iterable[Paper]) -> Iterator[tuple[Doc, tuple[Paper, CleanText]]]:
@@ -67,6 +57,9 @@ def to_extraction(doc: Doc, paper: Paper, cleaned: CleanText, min_confidence: fl
         forms[(c.subject.key, c.subject_text)] = None
         if c.object.type != "Metric" or c.figure is None:
             forms[(c.object.key, c.object_text)] = None
+        if c.object.type == "Hardware" and _PLURAL.search(c.object_text):
+            # "mobile phone CPUs" names the same thing as "mobile phone CPU": keep both forms.
+            forms[(c.object.key, c.object_text[:-1])] = None
     surface = tuple(sorted((k, t) for k, t in forms if t and match_key(t)))
     return Extraction(paper=paper, methods=methods, claims=tuple(claims), surface_forms=surface)
 

@@ -42,6 +42,11 @@ _TITLE_NOT_NAME = frozenset(
 _TITLE_WITH = re.compile(
     r"\b(?i:" + "|".join(sorted(TITLE_PREPOSITIONS)) + r")\s+((?:[A-Z0-9][\w.·-]*(?:\s+|$)){1,5})"
 )
+# A size variant of a named model ("MobileNetV3-Large", "InceptionNeXt-T", "Llama-7B"),
+# as opposed to a new member named for what it adds ("MobileLLM-LS").
+_SIZE_SUFFIX = r"[-\s](?i:large|small|tiny|base|huge|mini|nano|medium|x{0,2}l|xs|[smbth]|\d+(?:\.\d+)?[bmk]?)"
+# Words that mark a naming phrase as the authors' own ("The resulting models, denoted as X").
+OWN_MARKERS = frozenset({"we", "our", "resultant", "resulting", "proposed", "new", "novel"})
 # Where the object phrase of a proposal verb ends.
 OBJECT_STOPS = frozenset({"that", "which", "who", "where", "whose", ";", "by", "while", "whereas", "because"})
 LEAD_WORDS = frozenset({"a", "an", "the", "novel", "new", "our", "simple", "two", "three", "first", "efficient"})
@@ -139,7 +144,7 @@ class MethodFinder:
                 low = tok.lower_
                 # "called / named / dubbed X", "we call it X": the next name is the paper's.
                 if low in NAMING_WORDS or (low == "as" and tok.i > 0 and doc[tok.i - 1].lower_ == "denoted"):
-                    if not _has_author_cue(sent, tok):
+                    if not _has_author_cue(sent, tok) and not any(t.lower_ in OWN_MARKERS for t in doc[sent.start:tok.i]):
                         continue
                     for j in range(tok.i + 1, min(tok.i + 4, sent.end)):
                         n = by_token.get(j)
@@ -297,14 +302,21 @@ class MethodFinder:
             key = loose_key(word)
             if not (is_coined(word) and named(word) and key in by_key):
                 continue
-            variants = [c for c in out if c.rank <= 1 and loose_key(c.name).startswith(key) and loose_key(c.name) != key
-                        and re.match(re.escape(word) + r"[-\s]", c.name)]
+            variants = [c for c in out if c.rank <= 1 and re.fullmatch(re.escape(word) + _SIZE_SUFFIX, c.name)]
+            n = by_key[key]
             if variants:
-                n = by_key[key]
                 out.append(Proposal(name=n.text, aliases=[v.name for v in variants], rank=min(v.rank for v in variants),
                                     token=n.start, sent_start=doc[n.start].sent.start, cue="title-family"))
                 for v in variants:
                     out.remove(v)
+            elif any(loose_key(c.name) == key for c in out) or any(
+                t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end]
+            ):
+                # "Insights into DeepSeek-V3: ...", where the abstract opens with "DeepSeek-V3,
+                # trained on ..., demonstrates": the title's coined name, the subject of the
+                # abstract's sentences, is what the paper is about from its first mention on.
+                out.append(Proposal(name=n.text, rank=1, token=n.start, sent_start=doc[n.start].sent.start,
+                                    cue="title-word"))
         # "... with Cross-Layer Attention", "... Using Dual Complementary CNNs": the
         # capitalised run after the preposition, when the abstract names it (or its tail).
         for m in _TITLE_WITH.finditer(title):
@@ -371,7 +383,25 @@ class MethodFinder:
         result = [merged[k] for k in order]
         best = min((p.rank for p in result), default=0)
         result = [p for p in result if p.rank <= max(best, 1)]
+        seen = {n.text for n in names}
+        for p in result:
+            _singularise(p, seen)
         return result
+
+
+def _singularise(p: Proposal, seen: set[str]) -> None:
+    """"HaloNets" -> "HaloNet", "PCBMs" -> "PCBM": a coined name in the plural is labelled
+    by its singular (an acronym's plural always; a word's when the abstract uses both), so
+    that the family and its members are one method; the plural stays an alias."""
+    name = p.name
+    if len(name) < 4 or not name.endswith("s") or name.endswith("ss") or " " in name:
+        return
+    singular = name[:-1]
+    if not is_coined(singular):
+        return
+    if singular[-1].isupper() or singular in seen:
+        p.aliases = [name] + [a for a in p.aliases if a != singular]
+        p.name = singular
 
 
 def register_extensions() -> None:

@@ -54,7 +54,9 @@ def is_coined(text: str) -> bool:
     return any(rx.search(text) for rx in _COINED)
 
 
-_NUMBERISH = re.compile(r"^\d[\d.,]*[A-Za-z]{0,2}$")  # "256K", "7B", "4K": sizes, not names
+# A version or size after a name: "Claude 3", "MiniCPM-Llama3-V 2.5" (not "2.5x", "7B").
+_VERSION = re.compile(r"^\d{1,2}(?:\.\d{1,2})?$")
+_NUMBERISH = re.compile(r"^\d[\d.,]*[A-Za-z]{0,2}(?:/\d[\d.,]*[A-Za-z]{0,2})*\.?$")  # "256K", "7B", "125M/350M": sizes
 
 
 def is_stop_word(text: str, stop: frozenset[str], exact: frozenset[str] = frozenset()) -> bool:
@@ -117,7 +119,9 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
             nxt = doc[ns:ne].text
             if doc[ns].is_sent_start or nxt.lower() in _FUNCTION_WORDS:
                 break
-            if not (_capitalised(nxt) or is_coined(nxt) or (nxt.isdigit() and len(nxt) <= 2)):
+            if not (_capitalised(nxt) or is_coined(nxt) or _VERSION.match(nxt)) or (
+                _NUMBERISH.match(nxt) and not _VERSION.match(nxt)
+            ):
                 break
             run.append((ns, ne))
             m += 1
