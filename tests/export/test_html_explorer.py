@@ -364,3 +364,44 @@ def test_html_bundled_corpus_explorer(built_graph_dir: Path, built_graph: rdflib
     focused = opened.page.evaluate("() => effikg.focused")
     assert focused and nxg.nodes[focused]["label"] == "TriForce"
     assert opened.blocked == [] and opened.errors == []
+
+
+def _hover(page: Any, point_js: str, arg: str) -> str:
+    """Move the real mouse over a point of the canvas; return the tooltip vis-network shows."""
+    page.mouse.move(2, 2)
+    page.wait_for_timeout(200)
+    xy = page.evaluate(
+        "([id]) => { const c = effikg.network.canvasToDOM(" + point_js + ");"
+        " const r = document.getElementById('graph').getBoundingClientRect();"
+        " return [c.x + r.left, c.y + r.top]; }", [arg],
+    )
+    page.mouse.move(*xy)
+    tooltip = page.locator(".vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    return tooltip.inner_text()
+
+
+@pytest.mark.slow
+def test_html_tooltips_show_aliases_evidence_figure_and_arxiv_link(html_site, html_nx, open_page) -> None:
+    out, _ = html_site
+    opened = open_page(out / "index.html")
+    page = opened.page
+    node = lambda label: page.evaluate(f"() => effikg.nodes.get({{filter: n => n.label === {label!r}}})[0].id")
+
+    a100_id = node("NVIDIA A100 GPU")
+    a100 = _hover(page, "effikg.network.getPosition(id)", a100_id)
+    assert a100.splitlines()[:2] == ["NVIDIA A100 GPU", f"GPU \u00b7 degree {html_nx.degree(a100_id)}"]
+    assert "Also written: A100, A100 GPU" in a100
+
+    edge = page.evaluate(
+        "() => effikg.edges.get({filter: e => e.relation === 'targets' &&"
+        " effikg.nodes.get(e.from).label === 'TriForce' && effikg.nodes.get(e.to).label === 'NVIDIA A100 GPU'})[0].id"
+    )
+    tip = _hover(page, "effikg.network.body.edges[id].edgeType.getPoint(0.5)", edge)
+    assert tip.splitlines()[0] == "TriForce targets NVIDIA A100 GPU"
+    assert "TriForce achieves up to 2.31x speedup for Llama2-7B-128K on an A100 GPU." in tip
+    assert "Figure: 2.31x" in tip
+    assert "Paper: TriForce: Lossless Acceleration of Long Sequence Generation" in tip
+    assert page.locator(".vis-tooltip a").get_attribute("href") == "https://arxiv.org/abs/2404.11912"
+    assert "arXiv:2404.11912" in tip
+    assert opened.errors == [] and opened.blocked == []

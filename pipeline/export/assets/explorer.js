@@ -74,6 +74,19 @@
     return box;
   }
 
+  function paperLine(iri) {
+    // The title, then its arXiv link written out: a tooltip vanishes before a click lands,
+    // so the address must be readable (the details panel has the same link, clickable).
+    var p = papers[iri];
+    var line = el("div", "Paper: " + (p ? (p.title || p.label) : iri), "t-meta t-paper");
+    var url = p ? safeUrl(p.url) : null;
+    if (url) {
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(link((p.arxiv ? "arXiv:" + p.arxiv + " " : "") + "(" + url + ")", url));
+    }
+    return line;
+  }
+
   var TOOLTIP_CLAIMS = 3;
 
   function edgeTooltip(e) {
@@ -87,7 +100,7 @@
     e.claims.slice(0, TOOLTIP_CLAIMS).forEach(function (c) {
       if (c.evidence) { box.appendChild(el("blockquote", c.evidence)); }
       if (c.figure) { box.appendChild(el("div", "Figure: " + c.figure)); }
-      if (c.paper) { box.appendChild(el("div", "Paper: " + paperName(c.paper), "t-meta")); }
+      if (c.paper) { box.appendChild(paperLine(c.paper)); }
     });
     if (e.claims.length > TOOLTIP_CLAIMS) {
       box.appendChild(el("div", "+ " + (e.claims.length - TOOLTIP_CLAIMS) + " more: click the edge", "t-meta"));
