@@ -134,9 +134,17 @@ def read_graph(path: Path | str) -> Graph:
     try:
         graph.parse(path, format=guess_format(str(path)) or "turtle")
     except Exception as err:  # rdflib raises many parser-specific types
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise GraphReadError(f"{path}: not a readable RDF graph: {first}") from err
+        raise GraphReadError(f"{path}: not a readable RDF graph: {_parse_problem(err)}") from err
     return graph
+
+
+def _parse_problem(err: Exception) -> str:
+    """One line saying where and why a parser gave up."""
+    why, line = getattr(err, "_why", None), getattr(err, "lines", None)
+    if isinstance(why, str) and isinstance(line, int):  # the Turtle / N3 parser's BadSyntax
+        return f"line {line + 1}: bad syntax ({why})"
+    text = " ".join(str(err).split())
+    return (text[:197] + "...") if len(text) > 200 else text or type(err).__name__
 
 
 def validate_file(path: Path | str) -> ValidationResult:
