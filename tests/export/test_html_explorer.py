@@ -277,6 +277,16 @@ def test_html_search_focuses_triforce(html_site, html_nx, open_page) -> None:
     assert [html_nx.nodes[s]["label"] for s in selected] == ["TriForce"]
     assert page.evaluate("() => effikg.focused") == selected[0]
     assert page.locator("#details h3").inner_text() == "TriForce"
+    # the details list every link of the node, and a click on one walks to it
+    (triforce,) = selected
+    links = page.locator("#details .links li").all_inner_texts()
+    assert len(links) == html_nx.degree(triforce)
+    targets = sorted(html_nx.nodes[v]["label"] for _, v, r in html_nx.out_edges(triforce, data="relation") if r == "targets")
+    assert [t[len("targets "):] for t in links if t.startswith("targets ")] == targets
+    assert "outperforms DeepSpeed-Zero-Inference" in links and any(t.startswith("proposed by TriForce:") for t in links)
+    page.click("#details .links a:text-is('NVIDIA A100 GPU')")
+    assert html_nx.nodes[page.evaluate("() => effikg.focused")]["label"] == "NVIDIA A100 GPU"
+    assert page.locator("#details h3").inner_text() == "NVIDIA A100 GPU"
     # an alias finds its node too
     page.fill("#search", "A100 GPU")
     page.press("#search", "Enter")

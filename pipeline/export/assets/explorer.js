@@ -15,6 +15,11 @@
   data.relations.forEach(function (r) { relationByName[r.name] = r; });
   var nodeById = {};
   data.nodes.forEach(function (n) { nodeById[n.id] = n; });
+  var edgesOf = {}; // node id -> its edges, both directions, for the details panel
+  data.edges.forEach(function (e) {
+    (edgesOf[e.from] = edgesOf[e.from] || []).push(e);
+    if (e.to !== e.from) { (edgesOf[e.to] = edgesOf[e.to] || []).push(e); }
+  });
 
   var state = {
     classes: new Set(data.classes.map(function (c) { return c.name; })),
@@ -371,6 +376,43 @@
       if (code) { term(dl, "Code", link(code, code)); }
     }
     details.appendChild(dl);
+    details.appendChild(linkList(id));
+  }
+
+  var PASSIVE = { proposes: "proposed by", targets: "targeted by", improves: "improved by",
+                  outperforms: "outperformed by" };
+  var MAX_LINKS = 60;
+
+  function linkList(id) {
+    // What the node is linked to, each entry a way to walk the graph: a click focuses it.
+    var rows = (edgesOf[id] || []).map(function (e) {
+      var out = e.from === id;
+      var other = nodeById[out ? e.to : e.from];
+      var verb = out ? e.relation : (PASSIVE[e.relation] || e.relation + " (from)");
+      return { verb: verb, other: other, support: e.support, out: out };
+    });
+    rows.sort(function (a, b) {
+      return (a.out === b.out ? 0 : a.out ? -1 : 1) || (a.verb < b.verb ? -1 : a.verb > b.verb ? 1 : 0) ||
+        (a.other.label < b.other.label ? -1 : a.other.label > b.other.label ? 1 : 0);
+    });
+    var box = el("div", null, "links");
+    if (!rows.length) { return box; }
+    box.appendChild(el("h4", "Links (" + rows.length + ")"));
+    var ul = el("ul");
+    rows.slice(0, MAX_LINKS).forEach(function (r) {
+      var li = el("li");
+      li.appendChild(el("span", r.verb + " ", "verb"));
+      var a = el("a", r.other.cls === "Paper" && papers[r.other.paper] ? paperName(r.other.paper) : r.other.label);
+      a.href = "#";
+      a.dataset.node = r.other.id;
+      a.addEventListener("click", function (ev) { ev.preventDefault(); focusNode(r.other.id); });
+      li.appendChild(a);
+      if (r.support > 1) { li.appendChild(el("span", " (" + r.support + " papers)", "count")); }
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    if (rows.length > MAX_LINKS) { box.appendChild(el("p", "+ " + (rows.length - MAX_LINKS) + " more", "hint")); }
+    return box;
   }
 
   function showEdge(id) {
