@@ -21,7 +21,7 @@ from pipeline.graph import (
     to_networkx,
     to_rdf,
 )
-from pipeline.records import Claim, Entity, Extraction, Figure, Paper
+from pipeline.records import RELATIONS, Claim, Entity, Extraction, Figure, Paper
 
 TRIFORCE = Entity("Method", "TriForce", "triforce")
 DEEPSPEED = Entity("Method", "DeepSpeed-Zero-Inference", "deepspeed-zero-inference")
@@ -342,3 +342,53 @@ def test_graph_building_twice_gives_identical_bytes(built_graph_dir: Path, tmp_p
     assert (tmp_path / "again" / "effikg.ttl").read_bytes() == first
     built = Graph().parse(data=first.decode("utf-8"), format="turtle")
     assert not any(isinstance(t, BNode) for triple in built for t in triple)
+
+
+# -- the bundled corpus build: facts checked against the graph itself, not hard-coded answers
+
+
+@pytest.mark.slow
+def test_graph_built_corpus_papers_carry_their_metadata(built_graph: Graph) -> None:
+    from pipeline.build import bundled_corpus
+
+    papers = set(built_graph.subjects(RDF.type, EKG.Paper))
+    assert len(papers) == 86
+    names = {p.name for p in bundled_corpus()}
+    for paper in papers:
+        assert str(built_graph.value(paper, EKG.sourceFile)) in names
+        assert built_graph.value(paper, EKG.sourcePosition) is not None
+        assert str(built_graph.value(paper, DCTERMS.identifier)) == str(paper).rsplit("/", 1)[-1]
+    llm_fp4 = paper_iri("2310.16836")
+    assert str(built_graph.value(llm_fp4, EKG.arxivId)) == "2310.16836"
+    assert str(built_graph.value(llm_fp4, EKG.venue)) == "EMNLP 2023 Main Conference"
+    assert str(built_graph.value(llm_fp4, EKG.codeRepository)) == "https://github.com/nbasyl/LLM-FP4"
+    assert (llm_fp4, RDFS.seeAlso, URIRef("https://arxiv.org/abs/2310.16836")) in built_graph
+
+
+@pytest.mark.slow
+def test_graph_built_corpus_claims_locate_their_evidence(built_graph: Graph) -> None:
+    claims = set(built_graph.subjects(RDF.type, EKG.Claim))
+    assert claims
+    for claim in claims:
+        paper = built_graph.value(claim, PROV.wasDerivedFrom)
+        abstract = str(built_graph.value(paper, DCTERMS.abstract))
+        start, end = int(built_graph.value(claim, EKG.evidenceStart)), int(built_graph.value(claim, EKG.evidenceEnd))
+        assert abstract[start:end] == str(built_graph.value(claim, EKG.evidence)), claim
+        assert str(claim).startswith(str(RES["claim/"]))
+
+
+@pytest.mark.slow
+def test_graph_built_corpus_every_direct_triple_has_claims_and_support(built_graph: Graph) -> None:
+    direct = [(s, rel, o) for rel in RELATIONS for s, o in built_graph.subject_objects(EKG[rel])]
+    assert direct
+    for s, rel, o in direct:
+        (assertion,) = [a for a in built_graph.subjects(EKG.assertionSubject, s)
+                        if (a, EKG.assertionObject, o) in built_graph and str(built_graph.value(a, EKG.relation)) == rel]
+        papers = {built_graph.value(c, PROV.wasDerivedFrom) for c in built_graph.subjects(EKG.supports, assertion)}
+        assert papers and int(built_graph.value(assertion, EKG.supportCount)) == len(papers)
+    # The robust anchor of the seed corpus.
+    triforce = {m for m in built_graph.subjects(RDF.type, EKG.Method) if str(built_graph.value(m, RDFS.label)) == "TriForce"}
+    a100 = {h for h in built_graph.subjects(RDF.type, EKG.GPU) if "A100" in str(built_graph.value(h, RDFS.label))}
+    assert any((t, EKG.targets, h) in built_graph for t in triforce for h in a100)
+    g = to_networkx(built_graph)
+    assert g.number_of_edges() == len(direct) + len(set(built_graph.subject_objects(EKG.proposes)))
