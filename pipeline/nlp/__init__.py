@@ -76,3 +76,7 @@ def _split_glued_sentences(nlp: Language) -> None:
         r"(?<=[A-Za-z)\]])[–—](?=[A-Za-z0-9(])",
     ]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    # "MiniCPM-V." / "GPT-4V." at a sentence end: the letter is a name's last part, not an
+    # initial ("J."), so the full stop is split off and the sentence ends there.
+    suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[-0-9][A-Z])\."]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search

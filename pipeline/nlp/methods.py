@@ -146,12 +146,15 @@ class MethodFinder:
                 if low in NAMING_WORDS or (low == "as" and tok.i > 0 and doc[tok.i - 1].lower_ == "denoted"):
                     if not _has_author_cue(sent, tok) and not any(t.lower_ in OWN_MARKERS for t in doc[sent.start:tok.i]):
                         continue
-                    for j in range(tok.i + 1, min(tok.i + 4, sent.end)):
+                    # "called X", "we call it X", "we dub the resulting system X".
+                    for j in range(tok.i + 1, min(tok.i + 6, sent.end)):
                         n = by_token.get(j)
                         if n is not None:
                             add(n.start, n.end, 0, f"named:{low}", sent)
                             break
                         if doc[j].is_punct and doc[j].text not in {'"', "“", "'", ":", "‘"}:
+                            break
+                        if not doc[j].is_punct and doc[j].pos_ not in {"DET", "ADJ", "NOUN", "PRON", "VERB"}:
                             break
                 elif low in VERB_FORMS and _has_author_cue(sent, tok):
                     self._from_verb(doc, tok, sent, by_token, acronyms, add)
@@ -235,7 +238,12 @@ class MethodFinder:
                     end += 1
                 add(n.start, end, 1, f"verb:{verb.lower_}", sent)
                 seen_first = True
-            elif prev in {",", "--", "—", "–", ":"} or (prev == "(" and k in acronyms):
+            elif prev in {",", "--", "—", "–", ":"} or (
+                # "a solution, Zero Redundancy Optimizer (ZeRO)", not "a method ... with
+                # Concept Bottleneck Models (CBMs)": a name after a preposition is a tool.
+                prev == "(" and k in acronyms and acronyms[k][0] > verb.i + 1
+                and doc[acronyms[k][0] - 1].pos_ != "ADP"
+            ):
                 add(n.start, n.end, 1, f"verb-appos:{verb.lower_}", sent)
             elif prev == "and" and seen_first:
                 add(n.start, n.end, 1, f"verb-conj:{verb.lower_}", sent)
@@ -382,7 +390,9 @@ class MethodFinder:
         # Weak (rank 2) candidates only count when nothing stronger was found.
         result = [merged[k] for k in order]
         best = min((p.rank for p in result), default=0)
-        result = [p for p in result if p.rank <= max(best, 1)]
+        # A name demoted for being background (rank 3+) is an existing concept, not the
+        # paper's: "Concept Bottleneck Models (CBMs) are ... We propose a method to train CBMs".
+        result = [p for p in result if p.rank <= max(min(best, 2), 1)]
         seen = {n.text for n in names}
         for p in result:
             _singularise(p, seen)

@@ -103,7 +103,7 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
     while k < len(groups):
         s, e = groups[k]
         text = doc[s:e].text
-        if any(t in blocked for t in range(s, e)) or not _capitalised(text) and not is_coined(text):
+        if any(t in blocked for t in range(s, e)) or (not _capitalised(text) and not is_coined(text)) or doc[s].like_url:
             k += 1
             continue
         # Extend over following capitalised groups separated by single spaces.
