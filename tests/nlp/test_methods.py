@@ -1,0 +1,114 @@
+"""Component effikg_methods: the paper's own methods from syntax and layout, not from a list."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow  # the real spaCy model
+
+# (abstract, title, expected proposed names in order, expected aliases of the first)
+PROPOSALS = [
+    pytest.param("We propose TriForce, a hierarchical speculative decoding system that scales to long sequences.",
+                 None, ["TriForce"], [], id="we-propose-X"),
+    pytest.param("In this paper, we introduce MARCA, a Mamba accelerator with a reconfigurable architecture.",
+                 None, ["MARCA"], [], id="we-introduce-X-appos"),
+    pytest.param("We present a novel scheduler called Sarathi-Serve to tackle this tradeoff.",
+                 None, ["Sarathi-Serve"], [], id="called-X"),
+    pytest.param("Our approach builds on a discrete bottleneck. We dub the resulting system SwiftKV.",
+                 None, ["SwiftKV"], [], id="dub-the-resulting-system-X"),
+    pytest.param("The resultant models, denoted as MobileLLM-LS, improve accuracy by 0.7%.",
+                 None, ["MobileLLM-LS"], [], id="resulting-denoted-as-X"),
+    pytest.param("FlexGen is a high-throughput generation engine for running LLMs with limited GPU memory. "
+                 "FlexGen can be configured under various hardware resource constraints.",
+                 None, ["FlexGen"], [], id="X-is-a"),
+    pytest.param("We develop a novel solution, Zero Redundancy Optimizer (ZeRO), to optimize memory.",
+                 None, ["ZeRO"], ["Zero Redundancy Optimizer"], id="acronym-in-parentheses"),
+    pytest.param("Furthermore, we propose a new architecture, named Pseudo-3D Residual Net (P3D ResNet), that "
+                 "exploits all the variants of blocks.", None, ["P3D ResNet"], ["Pseudo-3D Residual Net"],
+                 id="short-name-in-parentheses"),
+    pytest.param("Next, Hector intermediate representation (IR) and its code generator are proposed to address "
+                 "memory-intensive challenges.", None, ["Hector"], [], id="passive-subject"),
+    pytest.param("To mitigate this, the SSDTrain offloading framework is designed and implemented.",
+                 None, ["SSDTrain"], [], id="passive-caps-run-coinage"),
+    pytest.param("Our supervised compression approach uses a teacher model and a student model with a stochastic "
+                 "bottleneck (Entropic Student). It achieves lower latency.", None, ["Entropic Student"], [],
+                 id="our-approach-(Name)"),
+    pytest.param("We develop a new self-attention model family, HaloNets, which reach high accuracy. HaloNet models "
+                 "outperform much larger models.", None, ["HaloNet"], ["HaloNets"], id="plural-family-singular"),
+    pytest.param("Building on this, we introduce lambda-ECLIPSE. Our method needs 34M parameters.",
+                 None, ["λ-ECLIPSE"], [], id="latex-greek-name"),
+    pytest.param("We propose a HyperZ{cdotZ{cdot}W} operator that connects slow and fast networks.",
+                 None, ["HyperZ·Z·W"], [], id="latex-cdot-name"),
+    pytest.param("We present MiniCPM-V. The latest MiniCPM-Llama3-V 2.5 outperforms Claude 3 and Gemini Pro.",
+                 None, ["MiniCPM-V"], [], id="name-ends-sentence"),
+    # Layout: the title.
+    pytest.param("Our system reaches a 2.31x speedup. TriForce also scales to long contexts.",
+                 "TriForce: Lossless Acceleration of Long Sequence Generation", ["TriForce"], [], id="title-X:"),
+    pytest.param("In this work we introduce a family of efficient sparse kernels for ARM processors.",
+                 "Fast Sparse ConvNets", ["Fast Sparse ConvNets"], [], id="title-is-the-name"),
+    pytest.param("Sharing key and value heads across layers is cheap. Cross-Layer Attention reduces the KV cache "
+                 "size by 2x.", "Reducing Transformer Key-Value Cache Size with Cross-Layer Attention",
+                 ["Cross-Layer Attention"], [], id="title-with-X"),
+    pytest.param("MobileNetV3 is tuned to mobile phone CPUs. We create two new models: MobileNetV3-Large and "
+                 "MobileNetV3-Small.", "Searching for MobileNetV3", ["MobileNetV3"],
+                 ["MobileNetV3-Large", "MobileNetV3-Small"], id="title-name-over-size-variants"),
+    pytest.param("DeepSeek-V3, trained on 2,048 NVIDIA H800 GPUs, shows how co-design helps. This paper presents "
+                 "an analysis of the DeepSeek-V3 architecture.", "Insights into DeepSeek-V3: Scaling Challenges",
+                 ["DeepSeek-V3"], [], id="title-coined-subject"),
+]
+
+NOT_PROPOSED = [
+    pytest.param("We propose a binarized convolutional neural network for edge devices.", None,
+                 id="descriptive-phrase"),
+    pytest.param("Concept Bottleneck Models (CBMs) are interpretable. We propose a method to train CBMs faster.",
+                 None, id="background-concept"),
+    pytest.param("We implement our method in PyTorch and evaluate it on ImageNet-1K and CIFAR-10.", None,
+                 id="software-and-datasets"),
+    pytest.param("We propose to evaluate on ImageNet-1K, CIFAR-100 and COCO with a new training recipe.", None,
+                 id="dataset-named-like-a-method"),
+    pytest.param("We present a study of federated learning (FL) on ImageNet.", None, id="field-acronym"),
+    pytest.param("We propose a novel architecture of explainable classification with Concept Bottleneck "
+                 "Models (CBMs).", None, id="acronym-after-preposition"),
+    pytest.param("Large language models are costly to serve. GPUs are scarce.", "Attention Is All You Need",
+                 id="title-sentence-not-a-name"),
+    pytest.param("Code and models are available at https://github.com/acme/FooNet-3M.", None, id="url"),
+]
+
+
+@pytest.mark.parametrize("text,title,names,aliases", PROPOSALS)
+def test_methods_proposed(parse, text: str, title: str | None, names: list[str], aliases: list[str]) -> None:
+    proposed = parse(text, title)._.proposed
+    assert [p.name for p in proposed] == names
+    for alias in aliases:
+        assert alias in proposed[0].aliases
+
+
+@pytest.mark.parametrize("text,title", NOT_PROPOSED)
+def test_methods_not_proposed(parse, text: str, title: str | None) -> None:
+    assert [p.name for p in parse(text, title)._.proposed] == []
+
+
+def test_methods_names_exclude_hardware_and_figures(parse) -> None:
+    doc = parse("We propose TriForce. It reaches 2.31x on an NVIDIA A100 GPU and a Jetson Nano.")
+    assert [n.text for n in doc._.names] == ["TriForce"]
+
+
+def test_methods_acronyms_defined_in_parentheses(parse) -> None:
+    doc = parse("We use Low-Rank Adaptation (LoRA) and a Zero Redundancy Optimizer (ZeRO) with (x) terms.")
+    assert doc._.acronyms == {"LoRA": "Low-Rank Adaptation", "ZeRO": "Zero Redundancy Optimizer"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We present TriForce. It achieves up to 2.31x speedup on an A100 GPU.",
+        "We present TriForce. Our method achieves up to 2.31x speedup on an A100 GPU.",
+        "We present TriForce. With it, we achieve up to 2.31x speedup on an A100 GPU.",
+    ],
+    ids=["it", "our-method", "we"],
+)
+def test_methods_references_resolve_to_the_proposed_method(parse, text: str) -> None:
+    claims = parse(text)._.claims
+    targets = {(c.subject.label, c.object.label) for c in claims if c.relation == "targets"}
+    assert targets == {("TriForce", "NVIDIA A100 GPU")}
+    assert all(c.subject.label == "TriForce" for c in claims)
