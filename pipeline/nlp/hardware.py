@@ -108,13 +108,16 @@ class HardwareRecognizer:
                     widened = self._widen(doc, i, start, end)
                     if widened:
                         out.append((widened[0], widened[1], i, None))
-            else:  # family word: the model token follows, maybe after a hyphen
+            else:  # family word: the model follows, maybe after a hyphen, in up to 4 tokens
                 i = int(key[3:])
                 j = end + 1 if end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ else end
-                if j < len(doc) and self.model_res[i].match(doc[j].text):
-                    widened = self._widen(doc, i, start, j + 1)
-                    if widened:
-                        out.append((widened[0], widened[1], i, doc[j].text))
+                for k in range(min(len(doc), j + 4), j, -1):  # longest model first ("8 Gen 2")
+                    model = doc[j:k].text
+                    if self.model_res[i].match(model):
+                        widened = self._widen(doc, i, start, k)
+                        if widened:
+                            out.append((widened[0], widened[1], i, model))
+                        break
         for i, rx in self.bare:  # "NVIDIA 4090 GPU": the family word left out
             for tok in doc:
                 if tok.is_digit and rx.match(tok.text):

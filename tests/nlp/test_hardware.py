@@ -1,0 +1,105 @@
+"""Component effikg_hardware: gazetteer hardware mentions, one canonical entity per thing."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.vocab import load_vocab
+
+pytestmark = pytest.mark.slow  # the real spaCy model
+
+
+def _mentions(parse, text: str) -> list[tuple[str, str, str | None]]:
+    return [(m.text, m.entity.label, m.entity.kind) for m in parse(text)._.hardware]
+
+
+@pytest.mark.parametrize(
+    "text", ["It runs on an A100.", "It runs on an A100 GPU.", "It runs on NVIDIA A100.", "It runs on a Tesla A100.",
+             "It runs on 8 A100 GPUs.", "It runs on NVIDIA Tesla A100 GPUs.", "It runs on an A100-80GB."],
+)
+def test_hardware_surface_forms_merge(parse, text: str) -> None:
+    [mention] = parse(text)._.hardware
+    assert (mention.entity.label, mention.entity.key, mention.entity.kind) == ("NVIDIA A100 GPU", "nvidia-a100-gpu", "GPU")
+
+
+def test_hardware_distinct_products_stay_distinct(parse) -> None:
+    found = _mentions(parse, "We compare an A100, an RTX A6000, an A6000 GPU, an H100, a V100 and an RTX 4090.")
+    labels = [label for _, label, _ in found]
+    assert labels == ["NVIDIA A100 GPU", "NVIDIA RTX A6000 GPU", "NVIDIA RTX A6000 GPU", "NVIDIA H100 GPU",
+                      "NVIDIA V100 GPU", "NVIDIA RTX 4090 GPU"]
+
+
+@pytest.mark.parametrize(
+    "text,label,kind",
+    [
+        ("on an NVIDIA 4090 GPU", "NVIDIA RTX 4090 GPU", "GPU"),
+        ("on a GeForce RTX 3090", "NVIDIA RTX 3090 GPU", "GPU"),
+        ("on a TITAN Xp GPU", "NVIDIA TITAN Xp GPU", "GPU"),
+        ("on H800 GPUs", "NVIDIA H800 GPU", "GPU"),
+        ("on AMD MI300X GPUs", "AMD Instinct MI300X GPU", "GPU"),
+        ("on a Jetson Nano board", "NVIDIA Jetson Nano", "EdgeDevice"),
+        ("on Jetson AGX Orin", "NVIDIA Jetson Orin GPU", "EdgeDevice"),
+        ("on an Intel Xeon 8358P CPU", "Intel Xeon 8358P CPU", "CPU"),
+        ("on 4 Xeon Gold 6248 CPUs", "Intel Xeon Gold 6248 CPU", "CPU"),
+        ("on an Intel Core i9-13900K CPU", "Intel Core i9-13900K CPU", "CPU"),
+        ("on AMD EPYC 7763 processors", "AMD EPYC 7763 CPU", "CPU"),
+        ("on an Apple M1 chip", "Apple M1", "CPU"),
+        ("with a Snapdragon 835", "Qualcomm Snapdragon 835", "MobileDevice"),
+        ("on a Snapdragon 8 Gen 2", "Qualcomm Snapdragon 8 Gen 2", "MobileDevice"),
+        ("on TPU v4 pods", "Google TPU v4", "ASIC"),
+        ("on an Arm Cortex-M4 MCU", "Arm Cortex-M microcontroller", "Microcontroller"),
+        ("on STM32F746 boards", "STM32 microcontroller", "Microcontroller"),
+        ("on a Raspberry Pi 4", "Raspberry Pi 4", "EdgeDevice"),
+        ("on a Xilinx ZCU102 FPGA", "Xilinx ZCU102 FPGA", "FPGA"),
+        ("on a Versal VCK190 board", "AMD Xilinx Versal", "FPGA"),
+        ("on an iPhone 12", "iPhone 12", "MobileDevice"),
+        ("on an Ascend 910B NPU", "Huawei Ascend NPU", "NPU"),
+        ("on a GAP8 MCU", "GreenWaves GAP8", "Microcontroller"),
+        ("on GPUs", "GPU", "GPU"),
+        ("on multi-core CPUs", "CPU", "CPU"),
+        ("on NPUs", "NPU", "NPU"),
+        ("on microcontrollers", "microcontroller", "Microcontroller"),
+        ("on edge devices", "edge device", "EdgeDevice"),
+        ("on mobile devices", "mobile device", "MobileDevice"),
+        ("on wearable devices", "wearable device", "EdgeDevice"),
+        ("with in-memory computing", "in-memory computing", "InMemoryComputing"),
+        ("an SRAM-based CIM macro", "SRAM compute-in-memory macro", "InMemoryComputing"),
+        ("on resistive memory", "resistive memory", "InMemoryComputing"),
+        ("on FPGAs", "FPGA", "FPGA"),
+    ],
+)
+def test_hardware_gazetteer_covers(parse, text: str, label: str, kind: str) -> None:
+    found = _mentions(parse, text)
+    assert found and found[0][1:] == (label, kind), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It took 74 GPU hours to train.", "the M1 result is better", "a T4 baseline", "MCUNet and MCUNetV2 differ",
+     "We evaluate on ImageNet and COCO."],
+    ids=["gpu-hours-is-a-unit", "bare-M1", "bare-T4", "method-names", "datasets"],
+)
+def test_hardware_not_a_platform(parse, text: str) -> None:
+    assert parse(text)._.hardware == []
+
+
+def test_hardware_modifier_use_is_flagged(parse) -> None:
+    [gpu] = parse("It reduces GPU memory by half.")._.hardware
+    assert gpu.modifier
+    [a100] = parse("It runs on an A100 GPU.")._.hardware
+    assert not a100.modifier
+
+
+def test_hardware_background_mention_is_no_target(parse) -> None:
+    doc = parse("GPUs are costly. We propose TriForce, which reduces latency by 2x.")
+    assert [c for c in doc._.claims if c.relation == "targets"] == []
+
+
+def test_hardware_gazetteer_is_broad() -> None:
+    entries = load_vocab().hardware
+    vendors = {v for e in entries for v in e.vendor}
+    assert {"NVIDIA", "AMD", "Intel", "Apple", "Qualcomm", "Google", "Arm"} <= vendors
+    kinds = {e.kind for e in entries}
+    assert {"GPU", "CPU", "FPGA", "ASIC", "NPU", "Microcontroller", "EdgeDevice", "MobileDevice",
+            "InMemoryComputing"} <= kinds
+    assert len(entries) >= 120

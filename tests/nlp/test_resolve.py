@@ -1,0 +1,78 @@
+"""pipeline.resolve: surface forms -> one canonical entity with a stable slug; distinct
+things stay distinct."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.resolve import (
+    canonical_method_label, match_key, method_key, slugify, to_hardware_entity, to_method_entity, to_metric_entity,
+)
+from pipeline.records import CANONICAL_METRICS
+from pipeline.vocab import HardwareEntry, load_vocab
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [("SARATHI", "Sarathi", "sarathi"), ("Sarathi-Serve", "Sarathi Serve", "SARATHI-SERVE"),
+     ("λ-ECLIPSE", "lambda-ECLIPSE"), ("SqueezeNet", "SqueezeNet architecture", "SqueezeNet model"),
+     ("LLM-FP4", "LLM FP4")],
+)
+def test_resolve_method_forms_merge(forms: tuple[str, ...]) -> None:
+    assert len({to_method_entity(f).key for f in forms}) == 1
+    assert len({match_key(canonical_method_label(f)) for f in forms}) == 1
+
+
+@pytest.mark.parametrize(
+    "a,b", [("MCUNet", "MCUNetV2"), ("vLLM", "PagedAttention"), ("GhostNet", "GhostNetV2"), ("VTrans", "Fast-VTrans"),
+            ("FlashAttention", "FlashAttention-2"), ("ConvNeXt", "InceptionNeXt")],
+)
+def test_resolve_distinct_methods_stay_distinct(a: str, b: str) -> None:
+    assert to_method_entity(a).key != to_method_entity(b).key
+    assert match_key(a) != match_key(b)
+
+
+def test_resolve_method_label_keeps_the_papers_spelling() -> None:
+    entity = to_method_entity("  SARATHI ")
+    assert (entity.type, entity.label, entity.key) == ("Method", "SARATHI", "sarathi")
+    assert to_method_entity("λ-ECLIPSE").key == "lambda-eclipse"
+    assert to_method_entity("HyperZ·Z·W").label == "HyperZ·Z·W"
+
+
+def test_resolve_hardware_family_label_and_distinct_models() -> None:
+    family = HardwareEntry(type="family", label="NVIDIA RTX {model} GPU", kind="GPU")
+    a6000 = to_hardware_entity(family, "A6000")
+    r4090 = to_hardware_entity(family, " 4090 ")
+    assert (a6000.label, a6000.key, a6000.kind) == ("NVIDIA RTX A6000 GPU", "nvidia-rtx-a6000-gpu", "GPU")
+    assert r4090.key == "nvidia-rtx-4090-gpu"
+
+
+def test_resolve_hardware_labels_are_unique_in_the_gazetteer() -> None:
+    labels = [e.label for e in load_vocab().hardware]
+    keys = [slugify(label) for label in labels]
+    assert len(set(keys)) == len(keys), [k for k in keys if keys.count(k) > 1]
+
+
+def test_resolve_metrics_are_the_eight_canonical_ones() -> None:
+    assert [to_metric_entity(m).key for m in CANONICAL_METRICS] == [
+        "speed", "throughput", "memory", "energy", "accuracy", "model-size", "computation", "cost"]
+    with pytest.raises(ValueError, match="not a canonical metric"):
+        to_metric_entity("Latency")
+
+
+@given(st.text(max_size=40))
+def test_resolve_slug_is_iri_safe_and_stable(text: str) -> None:
+    slug = slugify(text)
+    assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*|x", slug)
+    assert slugify(slug) == slug
+    assert method_key(text) == method_key(text)
+
+
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=30))
+def test_resolve_match_key_ignores_case_space_and_punctuation(text: str) -> None:
+    assert match_key(text) == match_key(text.upper()) == match_key(text.lower())
+    assert match_key(text) == match_key(re.sub(r"[\s\-_.,;:]", "", text))
