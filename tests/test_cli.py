@@ -69,13 +69,16 @@ def test_cli_build_reports_bad_records_and_keeps_good_ones(tmp_path: Path) -> No
         tmp_path / "mixed.jsonl",
         [json.dumps(GOOD), "{not json", json.dumps({"title": "no abstract here"})],
     )
+    with open(src, "ab") as f:
+        f.write(b'{"title": "caf\xe9", "abstract": "Latin-1, not UTF-8."}\n')
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(src), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Read 1 abstracts" in result.output
     skipped = [line for line in result.output.splitlines() if line.startswith("skipped:")]
-    assert len(skipped) == 2
-    assert all("mixed.jsonl:" in line for line in skipped)
+    assert [line.split(": ", 2)[1] for line in skipped] == [f"{src}:2", f"{src}:3", f"{src}:4"]
+    assert "invalid UTF-8 (byte 0xe9" in skipped[2]
+    assert "Traceback" not in result.output
     g = rdflib.Graph().parse(out / "effikg.ttl", format="turtle")
     assert len(set(g.subjects(rdflib.RDF.type, EKG.Paper))) == 1
 
