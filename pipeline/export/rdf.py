@@ -312,18 +312,44 @@ def to_owl(lines: list[str]) -> bytes:
     return xml.replace(b"\r", b"&#13;")
 
 
+# --------------------------------------------------------------------------- Turtle
+
+# Instance IRIs (res:claim/2404.11912/1) hold slashes, which a Turtle local name can only
+# carry escaped (res:claim\/2404.11912\/1); written in full they stay readable.
+_TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "res"}
+
+
+def to_turtle(lines: list[str]) -> bytes:
+    """Sorted N-Triples lines as Turtle, one block a subject, written by pyoxigraph.
+
+    rdflib's Turtle serialiser sorts and groups in Python and takes minutes on a
+    million-triple graph (rdflib #2135; see benchmarks/bench_export.py); the lines come
+    sorted, so pyoxigraph's streaming writer already sees each subject's triples together.
+    """
+    return ox.serialize(_parse_lines(lines), format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES)
+
+
+def save_turtle(graph: rdflib.Graph, path: Path) -> Path:
+    """Write the graph as Turtle to path (atomically); byte-identical for the same triples."""
+    return write_atomic(Path(path), to_turtle(to_ntriples_lines(graph)))
+
+
 # --------------------------------------------------------------------------- entry point
 
 
-def save_rdf(graph: rdflib.Graph, out_dir: Path) -> list[Path]:
-    """Write effikg.nt, effikg.jsonld and effikg.owl into out_dir; return their paths."""
+def save_rdf(graph: rdflib.Graph, out_dir: Path, *, turtle: bool = False) -> list[Path]:
+    """Write effikg.nt, effikg.jsonld and effikg.owl into out_dir; return their paths.
+
+    With turtle=True also effikg.ttl, from the same sorted lines (one pass over the graph
+    for all four files instead of a second, slow one in rdflib's Turtle serialiser).
+    """
     out_dir = Path(out_dir)
     lines = to_ntriples_lines(graph)
-    nt = _ntriples_bytes(lines)
-    jsonld = to_jsonld(lines)
-    owl = to_owl(lines)
-    return [
-        write_atomic(out_dir / "effikg.nt", nt),
-        write_atomic(out_dir / "effikg.jsonld", jsonld),
-        write_atomic(out_dir / "effikg.owl", owl),
-    ]
+    files = {
+        "effikg.nt": _ntriples_bytes(lines),
+        "effikg.jsonld": to_jsonld(lines),
+        "effikg.owl": to_owl(lines),
+    }
+    if turtle:
+        files = {"effikg.ttl": to_turtle(lines), **files}
+    return [write_atomic(out_dir / name, data) for name, data in files.items()]

@@ -23,6 +23,7 @@ from pipeline.export.rdf import (
     save_rdf,
     to_ntriples_lines,
 )
+from pipeline.export.rdf import save_turtle as save_turtle_fast
 from pipeline.graph import save_turtle
 
 RAPPER = shutil.which("rapper")
@@ -64,6 +65,9 @@ def check_rdf_files(graph: rdflib.Graph, out: Path) -> None:
         assert isomorphic(rapper_graph(out / "effikg.owl", "rdfxml"), with_ontology)
         if (out / "effikg.ttl").exists():
             assert isomorphic(rapper_graph(out / "effikg.ttl", "turtle"), graph)
+    if (out / "effikg.ttl").exists():
+        assert isomorphic(rdflib.Graph().parse(out / "effikg.ttl", format="turtle"), graph)
+        assert isomorphic(oxigraph_graph(out / "effikg.ttl", ox.RdfFormat.TURTLE), graph)
 
 
 def test_rdf_sample_files_parse_and_are_isomorphic(sample_graph: rdflib.Graph, tmp_path: Path) -> None:
@@ -76,6 +80,20 @@ def test_rdf_sample_files_parse_and_are_isomorphic(sample_graph: rdflib.Graph, t
 @pytest.mark.slow
 def test_rdf_built_corpus_files_parse_and_are_isomorphic(built_graph: rdflib.Graph, built_graph_dir: Path) -> None:
     check_rdf_files(built_graph, built_graph_dir)
+
+
+def test_rdf_turtle_written_from_the_same_sorted_lines(sample_graph: rdflib.Graph, tmp_path: Path) -> None:
+    written = save_rdf(sample_graph, tmp_path, turtle=True)
+    assert [p.name for p in written] == ["effikg.ttl", "effikg.nt", "effikg.jsonld", "effikg.owl"]
+    check_rdf_files(sample_graph, tmp_path)
+    text = (tmp_path / "effikg.ttl").read_text(encoding="utf-8")
+    # instance IRIs in full (a res: local name would need \/ escapes), vocabulary compacted
+    assert "\\/" not in text and "<https://w3id.org/effikg/resource/method/triforce> a ekg:Method" in text
+    shuffled = rdflib.Graph()
+    for t in sorted(sample_graph, reverse=True):
+        shuffled.add(t)
+    save_turtle_fast(shuffled, tmp_path / "again.ttl")
+    assert (tmp_path / "again.ttl").read_bytes() == (tmp_path / "effikg.ttl").read_bytes()
 
 
 def test_rdf_output_is_byte_identical_whatever_the_insertion_order(
