@@ -84,6 +84,28 @@ class DocClaim:
     metric: Entity | None = None
 
 
+# "slower than X", "models larger than X": a comparison the method does not win.
+LOSING_COMPARATIVES = frozenset({"slower", "worse", "larger", "bigger", "heavier", "costlier", "weaker"})
+# Modifiers that leave a baseline unnamed: "the original model", "a dense baseline".
+UNNAMED_MODIFIERS = frozenset({"original", "baseline", "other", "similar", "same", "different", "various",
+                               "dense", "full", "unoptimized", "naive", "sota", "competing", "comparable",
+                               "alternative", "leading", "popular", "best", "strong", "stronger", "larger",
+                               "smaller", "recent", "more", "several", "all", "many", "both", "open-source",
+                               "corresponding", "conventional", "typical", "common"})
+# Heads that never name a baseline: "the baseline", "a record", "the tradeoffs".
+NOT_A_BASELINE_HEADS = frozenset({"baseline", "work", "art", "record", "tradeoff", "trade-off", "performance",
+                                  "result", "level", "budget", "setting", "case", "version", "counterpart",
+                                  "equivalent", "state", "number", "time", "cost", "size", "accuracy", "quality"})
+# Heads that say "a method", not which: "X techniques" is named by its X.
+GENERIC_BASELINE_HEADS = frozenset({"technique", "techniques", "baselines", "counterpart", "counterparts",
+                                    "alternative", "alternatives", "variant", "variants", "design", "designs",
+                                    "architecture", "architectures", "network", "networks", "scheme", "schemes",
+                                    "strategy", "strategies", "solution", "implementation", "implementations",
+                                    "equivalent", "equivalents", "library", "libraries", "engine", "engines",
+                                    "kernel", "kernels", "one", "ones", "counterpart", "method", "methods",
+                                    "approaches", "systems", "models", "frameworks", "algorithms", "works", "tools"})
+# Prepositions that introduce examples of the phrase they hang off: "such as X", "including X".
+EXAMPLE_PREPS = frozenset({"as", "including", "like"})
 # Prepositions that introduce a platform: "on an A100", "for mobile devices", "to FPGAs".
 PLATFORM_PREPS = frozenset({"on", "for", "to", "onto", "across", "into"})
 # Verbs whose object is a platform: "deploy to", "run on", "targets FPGAs".
@@ -123,8 +145,10 @@ class RelationReader:
         self.default_percent_metric = default_percent_metric
 
     # -- comparison constructions ------------------------------------------------------
-    def _baseline_roots(self, sent: Span) -> list[Token]:
-        roots: list[Token] = []
+    def _baseline_roots(self, sent: Span) -> list[tuple[Token, Token]]:
+        """(root of the baseline phrase, the comparison word that introduces it) for every
+        comparison construction in the sentence."""
+        roots: list[tuple[Token, Token]] = []
         for t in sent:
             low = t.lower_
             if low in COMPARE_PREPS or (low == "as" and t.i - 2 >= sent.start and t.nbor(-2).lower_ == "as"
@@ -132,20 +156,140 @@ class RelationReader:
                 found = [c for c in t.children if c.dep_ in {"pobj", "pcomp", "dobj"}]
                 if not found and t.dep_ == "mark" and t.head.i > t.i:
                     found = [t.head]  # "faster than vLLM" parsed with "than" as a marker
-                roots.extend(found)
+                roots.extend((c, t) for c in found)
             elif t.lemma_.lower() in {"compare", "comparison", "relative", "respect"} or low in {"compared", "comparing"}:
                 for p in t.children:
                     if p.dep_ == "prep" and p.lower_ in {"to", "with", "against"}:
-                        roots.extend(c for c in p.children if c.dep_ in {"pobj", "pcomp"})
+                        roots.extend((c, t) for c in p.children if c.dep_ in {"pobj", "pcomp"})
             elif t.lemma_.lower() in BEAT_VERBS:
                 # The first object only: "outperform X ...: 36.9x throughput improvement"
                 # parses the result as a second object.
-                roots.extend([c for c in t.children if c.dep_ in {"dobj", "attr"}][:1])
+                roots.extend((c, t) for c in [c for c in t.children if c.dep_ in {"dobj", "attr"}][:1])
             elif t.lemma_.lower() in {"improve", "advance"}:
                 for p in t.children:
-                    if p.dep_ == "prep" and p.lower_ in {"upon", "over", "on"}:
-                        roots.extend(c for c in p.children if c.dep_ == "pobj")
+                    # "improves on X" only right after the verb: "improves throughput ... on
+                    # a single A100 GPU" names a platform, not a baseline.
+                    if p.dep_ == "prep" and (p.lower_ in {"upon", "over"} or p.lower_ == "on" and p.i == t.i + 1):
+                        roots.extend((c, p) for c in p.children if c.dep_ == "pobj")
         return roots
+
+    @staticmethod
+    def _not_a_win(marker: Token) -> bool:
+        """The comparison states a loss or a mere difference, not a win: "a minimal accuracy
+        reduction of 0.2% over X", "slower than X", "models larger than X"."""
+        if marker.lower_ == "than" and marker.head.lower_ in LOSING_COMPARATIVES:
+            return True
+        tok = marker
+        for _ in range(4):
+            if tok.lower_ in BLOCK_AFTER:
+                return True
+            if tok.lower_ in {"reduction", "drop", "decrease", "degradation"} and any(
+                c.lower_ in BLOCK_BEFORE for c in tok.children
+            ):
+                return True
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+        return False
+
+    @staticmethod
+    def _clause_figure(marker: Token, group: set[int], figs: list[FigureMention]) -> FigureMention | None:
+        """The figure the comparison states: inside the phrase the comparison word belongs
+        to ("1.97x faster than X", "3.8x improvement over X", "outperforms X by 5%"),
+        nearest to it."""
+        compare = marker.lower_ in {"compared", "comparing", "comparison", "relative"}
+        gov = marker if marker.pos_ in {"VERB", "AUX"} and not compare else marker.head
+        if marker.dep_ == "mark" and gov.head.i != gov.i:
+            gov = gov.head  # "faster than vLLM" with "than" parsed as the baseline's marker
+        if gov.pos_ not in {"VERB", "AUX"} and gov.head.pos_ in {"VERB", "AUX"} and gov.dep_ in {"acomp", "advmod", "prep"}:
+            gov = gov.head  # "is 2x faster than X": the figure hangs off the verb
+        lo, hi = gov.left_edge.i, gov.right_edge.i
+        best: tuple[int, FigureMention] | None = None
+        for f in figs:
+            if lo <= f.start <= hi and f.start not in group:
+                d = abs(f.start - marker.i)
+                if best is None or d < best[0]:
+                    best = (d, f)
+        return best[1] if best else None
+
+    def _described_baseline(self, root: Token, marker: Token) -> str | None:
+        """A baseline named by a description rather than a coined name: "magnitude pruning",
+        "linear probes", "intra-batch parallelism techniques" (-> "intra-batch parallelism"),
+        "early-exiting frameworks" (-> "early-exiting framework"), "vanilla Transformer".
+        Unnamed ones give None: "the baseline", "prior work", "existing methods", "their
+        dense equivalents", "a single large CNN"."""
+        if root.tag_ == "VBN":  # "than commonly used X": the baseline is the participle's object
+            root = next((c for c in root.children if c.dep_ in {"dobj", "nsubjpass"}), root)
+        if root.pos_ not in {"NOUN", "PROPN"} or root.lemma_.lower() in NOT_A_BASELINE_HEADS:
+            return None
+        if root.lower_ in self.vocab.datasets:
+            return None
+        if not self._is_comparison(marker):
+            return None
+        if any(c.dep_ == "poss" or c.lower_ in OTHERS_DETS | UNNAMED_MODIFIERS for c in root.children):
+            return None
+        # The modifiers: the run of words right before the head, inside its phrase, up to a
+        # determiner, an adverb or a participle ("commonly used intra-batch parallelism").
+        doc = root.doc
+        words: list[Token] = []
+        i = root.i - 1
+        while i >= 0 and doc[i].head.i >= doc[i].i and root.left_edge.i <= i:
+            t = doc[i]
+            if t.pos_ == "NUM" and doc[i + 1].text == "-":
+                pass  # "8-bit floating point"
+            elif t.pos_ in {"DET", "PRON", "ADV", "PUNCT", "ADP", "CCONJ", "NUM"} and t.text != "-" or t.tag_ == "VBN":
+                break
+            words.insert(0, t)
+            i -= 1
+        while words and words[0].text == "-":
+            words.pop(0)
+        before = doc[root.left_edge.i:root.i].text.lower()
+        if "state-of-the-art" in before or "state of the art" in before:
+            return None
+        if any(t.lower_ in OTHERS_DETS | UNNAMED_MODIFIERS for t in words):
+            return None
+        head = root.lemma_.lower()
+        if not words:
+            # A bare common noun is a description only when written as a name ("Transformer").
+            named = root.text[:1].isupper() and not root.is_sent_start and root.lower_ not in self.vocab.not_a_name
+            return root.text if named and head not in GENERIC_SUBJECT_HEADS | GENERIC_BASELINE_HEADS else None
+        mods = doc[words[0].i:root.i].text
+        if head in GENERIC_SUBJECT_HEADS | GENERIC_BASELINE_HEADS:
+            if len(words) >= 2 and words[-2].text == "-" and words[-1].pos_ != "NOUN":
+                return f"{mods} {head}"  # "early-exiting frameworks"
+            if words[-1].pos_ in {"NOUN", "PROPN"}:
+                return mods  # "intra-batch parallelism techniques": the technique is its modifier
+            return None  # "efficient methods", "simple baselines"
+        # The singular, as a name is written: "linear probes" -> "linear probe".
+        return f"{mods} {root.lemma_ if root.tag_ == 'NNS' else root.text}"
+
+    @staticmethod
+    def _clause_is_ours(marker: Token, own_tokens: set[int]) -> bool:
+        """The clause holding the comparison has the method (or the authors) as its subject,
+        or no subject at all; "multiplying floats requires more energy compared to X" does not."""
+        tok = marker
+        for _ in range(6):
+            if tok.pos_ in {"VERB", "AUX"}:
+                subjects = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}]
+                if subjects:
+                    return any(t.i in own_tokens or t.lower_ in OWN_WORDS | {"it"} for c in subjects for t in c.subtree)
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+        return True
+
+    @staticmethod
+    def _is_comparison(marker: Token) -> bool:
+        """The word states a comparison of results, not just a relation ("a distribution over
+        the simplex", "verified against the LLM"): than, versus, outperform, compared to, or
+        over / against / upon after a gain or a comparative."""
+        low = marker.lower_
+        if low in {"than", "versus", "vs", "vs."} or marker.lemma_.lower() in BEAT_VERBS:
+            return True
+        if low in {"compared", "comparing", "comparison", "relative"}:
+            return True
+        head = marker.head
+        return bool(head.lemma_.lower() in CHANGE_LEMMAS or head.lower_ in CHANGE_NOUNS or head.tag_ in {"JJR", "RBR"})
 
     @staticmethod
     def _continue_list(sent: Span, comp: set[int], names_by_tok: dict[int, NameMention],
@@ -181,6 +325,8 @@ class RelationReader:
             out.add(tok.i)
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in SETTING_PREPS:
+                    # "architectures to date such as VGGNet": examples stay baselines.
+                    stack.extend(t for t in child.subtree if t.dep_ == "prep" and t.lower_ in EXAMPLE_PREPS)
                     continue
                 if child.dep_ in {"relcl", "acl", "advcl", "ccomp"}:
                     continue
@@ -274,63 +420,54 @@ class RelationReader:
             conf = factor * (1.0 if not coref else 0.9)
             s0, s1 = sent.start_char, sent.end_char
 
-            # Baselines.
-            comp: set[int] = set()
-            for root in self._baseline_roots(sent):
-                comp |= self._continue_list(sent, self._baseline_tokens(root), names_by_tok, hw_tokens)
+            ours = bool(own_mentions) or self._speaks_of_own(sent)
+            own_tokens = {t for n in own_mentions for t in range(n.start, n.end)}
+            # Baselines: one group of tokens for each comparison construction.
+            groups: list[tuple[Token, Token, set[int]]] = []
+            for root, marker in self._baseline_roots(sent):
+                group = self._continue_list(sent, self._baseline_tokens(root), names_by_tok, hw_tokens)
+                groups.append((root, marker, group))
+            comp: set[int] = set().union(*(g for _, _, g in groups)) if groups else set()
             sent_figs = [f for f in figures if sent.start <= f.start < sent.end]
             sent_metrics = [m for m in metrics if sent.start <= m.start < sent.end and m.start not in comp]
+            sent_figs, fig_metric = self._bind_figures(doc, sent, sent_metrics, sent_figs, names_by_tok)
 
-            def nearest_figure(i: int) -> FigureMention | None:
-                best = None
-                for f in sent_figs:
-                    d = abs(f.start - i)
-                    if best is None or d < best[0]:
-                        best = (d, f)
-                return best[1] if best else None
-
-            def nearest_metric(i: int) -> Entity | None:
-                best = None
-                for m in sent_metrics:
-                    d = abs(m.start - i)
-                    if best is None or d < best[0]:
-                        best = (d, m)
-                return to_metric_entity(best[1].metric) if best else None
-
-            seen_baselines: set[str] = set()
+            seen_baselines: set[str] = {match_key(subj_prop.name)}
             baseline_hw: set[int] = set()
-            for n in names:
-                if not (sent.start <= n.start < sent.end) or n.start not in comp:
+            for root, marker, group in groups:
+                if self._not_a_win(marker):
+                    baseline_hw |= {h.start for h in hardware if h.start in group}
                     continue
-                if proposal_of(n.text) is subj_prop or match_key(n.text) == match_key(subj_prop.name):
-                    continue
-                low = n.text.lower()
-                if low in self.vocab.datasets:
-                    continue
-                k = match_key(n.text)
-                if k in seen_baselines:
-                    continue
-                seen_baselines.add(k)
-                fig = nearest_figure(n.start)
-                claims.append(DocClaim(
-                    relation="outperforms", subject=subject, subject_text=subj_text,
-                    object=to_method_entity(n.text), object_text=n.text, sent_start=s0, sent_end=s1,
-                    confidence=round(0.85 * conf, 3), figure=fig.figure if fig else None,
-                    metric=nearest_metric(n.start),
-                ))
-            for h in hardware:
-                if sent.start <= h.start < sent.end and h.start in comp:
-                    baseline_hw.add(h.start)
-                    fig = nearest_figure(h.start)
+                fig = self._clause_figure(marker, group, sent_figs)
+                metric = to_metric_entity(fig_metric[id(fig)]) if fig is not None and id(fig) in fig_metric else None
+                found: list[tuple[Entity, str, float]] = []
+                for n in names:
+                    if n.start not in group or proposal_of(n.text) is subj_prop:
+                        continue
+                    if n.text.lower() in self.vocab.datasets:
+                        continue
+                    found.append((to_method_entity(n.text), n.text, 0.85))
+                for h in hardware:
+                    if h.start in group:
+                        baseline_hw.add(h.start)
+                        found.append((h.entity, h.text, 0.8))
+                if not found and not any(t in names_by_tok or t in hw_tokens for t in group):
+                    described = (self._described_baseline(root, marker)
+                                 if ours and self._clause_is_ours(marker, own_tokens) else None)
+                    if described is not None and proposal_of(described) is None:
+                        found.append((to_method_entity(described), described, 0.6))
+                for entity, text, c in found:
+                    k = match_key(text)
+                    if k in seen_baselines:
+                        continue
+                    seen_baselines.add(k)
                     claims.append(DocClaim(
-                        relation="outperforms", subject=subject, subject_text=subj_text,
-                        object=h.entity, object_text=h.text, sent_start=s0, sent_end=s1,
-                        confidence=round(0.8 * conf, 3), figure=fig.figure if fig else None,
-                        metric=nearest_metric(h.start),
+                        relation="outperforms", subject=subject, subject_text=subj_text, object=entity,
+                        object_text=text, sent_start=s0, sent_end=s1, confidence=round(c * conf, 3),
+                        figure=fig.figure if fig else None, metric=metric,
                     ))
 
             # Targets: hardware the sentence runs / measures on (not the beaten one).
-            ours = bool(own_mentions) or self._speaks_of_own(sent)
             sent_hw = None
             for h in hardware:
                 if not (sent.start <= h.start < sent.end) or h.start in baseline_hw:
@@ -346,21 +483,21 @@ class RelationReader:
                 ))
 
             # Improves: metric phrases with a figure or a change word, figures with implied metrics.
-            claims.extend(self._improves(doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, comp, sent_hw,
-                                         names_by_tok, ours))
+            claims.extend(self._improves(doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, fig_metric,
+                                         comp, sent_hw, ours))
         return claims
 
-    def _improves(self, doc: Doc, sent: Span, subject: Entity, subj_text: str, conf: float,
-                  sent_metrics: list[MetricMention], sent_figs: list[FigureMention], comp: set[int],
-                  sent_hw: Entity | None, names_by_tok: dict[int, NameMention], ours: bool) -> list[DocClaim]:
-        out: list[DocClaim] = []
-        s0, s1 = sent.start_char, sent.end_char
+    def _bind_figures(self, doc: Doc, sent: Span, sent_metrics: list[MetricMention],
+                      sent_figs: list[FigureMention], names_by_tok: dict[int, NameMention],
+                      ) -> tuple[list[FigureMention], dict[int, str]]:
+        """The sentence's result figures (settings dropped) and the metric each is bound to."""
         # Bind each figure to one metric: its unit's, a comparative right after it
         # ("2x faster", "3x larger" = none), else the nearest unblocked phrase.
         usable = [m for m in sent_metrics if not self._blocked(doc, m.start, m.end, sent)]
         metric_at = {t: m for m in usable for t in range(m.start, m.end)}
         sent_figs = [f for f in sent_figs if not self._is_setting(doc, f, sent)]
         fig_metric: dict[int, str] = self._respectively(sent, sent_figs, usable)
+        fig_metric.update(self._runs(doc, sent_figs, metric_at, fig_metric))
         for f in sent_figs:
             if id(f) in fig_metric:
                 continue
@@ -374,6 +511,8 @@ class RelationReader:
                 fig_metric[id(f)] = metric_at[f.end].metric
                 continue
             governed = self._governed_metric(doc, f, metric_at)
+            if governed == "":
+                continue
             if governed is not None:
                 fig_metric[id(f)] = governed
                 continue
@@ -407,6 +546,13 @@ class RelationReader:
                 # "outperforms X by 32.4%", "improvements ... by 5.3%": a relative gain
                 # with no metric named is, in this literature, a quality figure.
                 fig_metric[id(f)] = self.default_percent_metric
+        return sent_figs, fig_metric
+
+    def _improves(self, doc: Doc, sent: Span, subject: Entity, subj_text: str, conf: float,
+                  sent_metrics: list[MetricMention], sent_figs: list[FigureMention], fig_metric: dict[int, str],
+                  comp: set[int], sent_hw: Entity | None, ours: bool) -> list[DocClaim]:
+        out: list[DocClaim] = []
+        s0, s1 = sent.start_char, sent.end_char
         done: set[tuple[str, float | None]] = set()
         for f in sent_figs:
             metric = fig_metric.get(id(f))
@@ -496,7 +642,8 @@ class RelationReader:
         nxt = doc[f.end] if f.end < sent.end else None
         if unit == "bit":
             # "down to 4-bit", "to only 3 bits", "of up to 3-bit": what the model is compressed to.
-            return "to" not in before or any(w in before for w in ("compared", "relative", "similar", "equivalent"))
+            qual = (f.figure.qualifier or "").split()
+            return "to" not in before + qual or any(w in before for w in ("compared", "relative", "similar", "equivalent"))
         if unit in {"h", "min"}:
             window = doc[max(sent.start, f.start - 6):min(sent.end, f.end + 4)]
             return not any(t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS for t in window)
@@ -506,6 +653,23 @@ class RelationReader:
             after = doc[f.end].lower_ if f.end < sent.end else ""
             return not (set(before) & SMALL_CUES or after in {"fewer", "less", "smaller"})
         return False
+
+    @staticmethod
+    def _runs(doc: Doc, figs: list[FigureMention], metric_at: dict[int, MetricMention],
+              bound: dict[int, str]) -> dict[int, str]:
+        """"1.6x, 3.0x, 162x and 347x speedup": a list of figures takes the metric named
+        right after its last one."""
+        out: dict[int, str] = {}
+        run: list[FigureMention] = []
+        for f in figs:
+            if run and not all(t.text in {",", "and", "or", "/"} for t in doc[run[-1].end:f.start]):
+                run = []
+            run.append(f)
+            if len(run) > 1 and f.end in metric_at and f.metric is None:
+                for g in run[:-1]:
+                    if g.metric is None and id(g) not in bound:
+                        out[id(g)] = metric_at[f.end].metric
+        return out
 
     @staticmethod
     def _respectively(sent: Span, figs: list[FigureMention], usable: list[MetricMention]) -> dict[int, str]:
@@ -523,7 +687,8 @@ class RelationReader:
 
     def _governed_metric(self, doc: Doc, f: FigureMention, metric_at: dict[int, MetricMention]) -> str | None:
         """The metric the parse ties a figure to: "reduces memory usage by 45%" (the verb's
-        object), "a speedup of 2x", "a 45% reduction in latency", "accelerates X by 2.6x"."""
+        object), "a speedup of 2x", "a 45% reduction in latency", "accelerates X by 2.6x";
+        the empty string when the figure measures a loss ("a minimal accuracy drop of 0.2%")."""
         # Start from the number itself: "with up to 2x speedup" hangs off "speedup" by
         # "2x", while the span's root is "up".
         tok = next((t for t in reversed(doc[f.start:f.end]) if t.like_num or t.text[:1].isdigit()),
@@ -538,8 +703,14 @@ class RelationReader:
                 break
             if tok.dep_ in {"pobj", "pcomp", "prep", "conj", "agent", "nummod", "quantmod", "compound", "npadvmod",
                             "appos", "dobj"} and head.pos_ in {"ADP", "NOUN", "PROPN", "NUM", "VERB", "AUX", "SYM", "X"}:
-                if head.pos_ in {"VERB", "AUX"} and tok.dep_ not in {"dobj"}:
-                    return self._verb_metric(head, tok, metric_at, f.figure.unit)
+                if head.pos_ in {"VERB", "AUX"}:
+                    # The verb's object is the figure itself ("achieves 2x") or the verb acts
+                    # on a metric ("reduces latency by 2x"); never climb on to another verb.
+                    return None if tok.dep_ == "dobj" else self._verb_metric(head, tok, metric_at, f.figure.unit)
+                if head.lower_ in BLOCK_AFTER or head.lower_ in CHANGE_NOUNS and any(
+                    c.lower_ in BLOCK_BEFORE for c in head.children
+                ):
+                    return ""  # "a minimal accuracy reduction of 0.2%", "a loss of 0.5%": no gain
                 if head.pos_ in {"NOUN", "PROPN"} and head.lower_ in CHANGE_NOUNS:
                     found = RelationReader._noun_metric(head, tok, metric_at)
                     if found is not None:

@@ -1,0 +1,82 @@
+"""effikg_relations: "outperforms" claims (Method -> Method or Hardware) on hand-written abstracts."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _outperforms(nlp, text: str) -> dict[str, tuple[str | None, str | None]]:
+    """baseline as written -> (figure text, metric label) of its claim."""
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for c in nlp(text)._.claims:
+        if c.relation == "outperforms":
+            out[c.object_text] = (c.figure.text if c.figure else None, c.metric.label if c.metric else None)
+    return out
+
+
+@pytest.mark.slow
+def test_relations_outperforms_conjoined_baselines_and_hardware(nlp) -> None:
+    text = ("We present FlashDec. FlashDec generates tokens up to 1.97x faster than vLLM and Orca, and achieves "
+            "3.1x speedup over TITAN Xp GPU.")
+    # Each baseline keeps the margin of its own comparison, not the nearest number.
+    assert _outperforms(nlp, text) == {
+        "vLLM": ("up to 1.97x", "Speed"),
+        "Orca": ("up to 1.97x", "Speed"),
+        "TITAN Xp GPU": ("3.1x", "Speed"),
+    }
+
+
+@pytest.mark.slow
+def test_relations_outperforms_margin_after_the_baseline(nlp) -> None:
+    found = _outperforms(nlp, "We propose MuNet. MuNet outperforms ResNet-50 by 1.2% top-1 accuracy.")
+    assert found == {"ResNet-50": ("1.2%", "Accuracy")}
+
+
+@pytest.mark.slow
+def test_relations_outperforms_compared_to_hardware(nlp) -> None:
+    text = "We propose MARCO, an accelerator. MARCO achieves 463x speedup compared to Intel Xeon 8358P CPU implementations."
+    assert _outperforms(nlp, text) == {"Intel Xeon 8358P CPU": ("463x", "Speed")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "baseline"),
+    [
+        ("We propose PipeFlow. PipeFlow trains models up to 5.3x faster than commonly used intra-batch "
+         "parallelism techniques.", "intra-batch parallelism"),
+        ("We propose IotaNet. IotaNet is 3x faster than early-exiting frameworks.", "early-exiting framework"),
+        ("We propose KappaMul. Compared to 8-bit floating point multiplications, our method achieves higher "
+         "precision.", "8-bit floating point multiplication"),
+    ],
+)
+def test_relations_outperforms_described_baseline(nlp, text: str, baseline: str) -> None:
+    found = _outperforms(nlp, text)
+    assert list(found) == [baseline]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Unnamed baselines are not entities.
+        "We propose ZetaNet. ZetaNet outperforms the baseline by 5.3% and is 2x faster than prior work.",
+        "We propose ZetaNet. ZetaNet surpasses state-of-the-art methods and existing approaches.",
+        "We propose ThetaNet. ThetaNet outperforms the original model and their dense equivalents.",
+        # A comparison the method does not win.
+        "We propose ZipX. ZipX reduces memory by 50% with a minimal accuracy reduction of only 0.2% over LongVA.",
+        "We propose ZeRO-X. ZeRO-X trains models larger than Megatron.",
+        # "improves ... on" a platform is not "improves on" a baseline; datasets are not beaten.
+        "We propose EtaNet. EtaNet improves accuracy by 2% on a single A100 GPU.",
+        "We propose EtaNet. EtaNet achieves 2% higher accuracy than the baseline on ImageNet.",
+        # A comparison in a clause about something else.
+        "We propose KappaMul. Multiplying floats requires more energy compared to integer addition operations.",
+    ],
+)
+def test_relations_outperforms_not_claimed(nlp, text: str) -> None:
+    assert _outperforms(nlp, text) == {}
+
+
+@pytest.mark.slow
+def test_relations_outperforms_dataset_named_like_a_method(nlp) -> None:
+    found = _outperforms(nlp, "We propose MuNet. MuNet outperforms ResNet-50 on ImageNet-C and COCO-LT.")
+    assert list(found) == ["ResNet-50"]
