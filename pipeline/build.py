@@ -57,6 +57,7 @@ def read_inputs(
     """Stream Papers from every input; file-level errors and bad records go to summary."""
     for path in inputs:
         summary.inputs.append(str(path))
+        papers, skipped = summary.papers, len(summary.skipped)
         try:
             for record in read_papers(Path(path), format=format):
                 if isinstance(record, Skipped):
@@ -66,6 +67,11 @@ def read_inputs(
                     yield record
         except InputError as err:
             summary.failed_inputs.append(str(err))
+            continue
+        if summary.papers == papers and len(summary.skipped) == skipped:
+            # Readable, yet not one record in it (a header row only, page chrome only):
+            # say so, or the file would vanish from the summary without a word.
+            summary.skipped.append(Skipped(str(path), None, "no abstract found in it"))
 
 
 def _count(extractions: Iterable[Extraction], summary: BuildSummary) -> Iterator[Extraction]:
@@ -135,8 +141,8 @@ def run_build(
     graph = to_rdf(_count(extract(papers, min_confidence=min_confidence), summary))
     if summary.papers == 0:
         problems = summary.failed_inputs + [str(s) for s in summary.skipped]
-        if len(problems) == 1:
-            raise BuildError(f"no abstract could be read: {problems[0]}")
+        if len(problems) <= 1:
+            raise BuildError("no abstract could be read" + "".join(f": {p}" for p in problems))
         # One line a problem, each naming its file, as for a build that did read something.
         raise BuildError("\n  ".join(["no abstract could be read:", *problems]))
     result = validate(graph)

@@ -93,3 +93,11 @@ def test_build_nothing_readable_lists_each_problem_on_its_own_line(tmp_path: Pat
         f"{bad}:2: a JSON list, not an object; line skipped",
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_build_readable_file_without_records_is_named(tmp_path: Path) -> None:
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("title,abstract\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        run_build([header_only], tmp_path / "out")
+    assert str(caught.value) == f"no abstract could be read: {header_only}: no abstract found in it"
