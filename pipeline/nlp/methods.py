@@ -88,6 +88,24 @@ def _has_author_cue(sent: Span, verb: Token) -> bool:
     return bool(prev is not None and prev.lower_ in {"is", "are", "was", "were", "been", "be"} and verb.tag_ == "VBN")
 
 
+# Prepositions that attach a tool or a setting, not the thing proposed ("we propose
+# combining techniques with traditional U-Net architectures"); "of" may still lead to it
+# ("a family of models, X").
+_ADJUNCT_PREPOSITIONS = frozenset({"with", "using", "on", "over", "than", "against", "via", "from", "to", "in", "into",
+                                   "for", "across", "under", "beyond"})
+
+
+def _in_adjunct(tok: Token, verb: Token) -> bool:
+    """True when `tok` hangs from `verb` through an adjunct preposition phrase."""
+    steps = 0
+    while tok.i != verb.i and tok.head.i != tok.i and steps < 12:
+        if tok.dep_ == "pobj" and tok.head.lower_ in _ADJUNCT_PREPOSITIONS:
+            return True
+        tok = tok.head
+        steps += 1
+    return False
+
+
 class MethodFinder:
     def __init__(self, nlp: Language, name: str, vocab: Vocab, title_names: bool) -> None:
         self.name = name
@@ -247,7 +265,7 @@ class MethodFinder:
                 add(n.start, n.end, 1, f"verb-appos:{verb.lower_}", sent)
             elif prev == "and" and seen_first:
                 add(n.start, n.end, 1, f"verb-conj:{verb.lower_}", sent)
-            elif n.coined and not seen_first and doc[k - 1].pos_ != "ADP" and (
+            elif n.coined and not seen_first and doc[k - 1].pos_ != "ADP" and not _in_adjunct(doc[k], verb) and (
                 k - verb.i <= 10 or doc[k - 1].lower_ in self.vocab.generic_heads
             ):
                 # "the linear-complexity multiplication L-Mul algorithm", "a scheduler Sarathi-Serve"
@@ -317,8 +335,8 @@ class MethodFinder:
                                     token=n.start, sent_start=doc[n.start].sent.start, cue="title-family"))
                 for v in variants:
                     out.remove(v)
-            elif any(loose_key(c.name) == key for c in out) or any(
-                t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end]
+            elif any(loose_key(c.name) == key for c in out) or (
+                n.start - doc[n.start].sent.start <= 1 and any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end])
             ):
                 # "Insights into DeepSeek-V3: ...", where the abstract opens with "DeepSeek-V3,
                 # trained on ..., demonstrates": the title's coined name, the subject of the
