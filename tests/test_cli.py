@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -150,11 +151,52 @@ def test_cli_build_unwritable_out_fails_cleanly(tmp_path: Path) -> None:
     assert "a-file" in error and "cannot write the build" in error
 
 
-def test_cli_console_script_runs_from_any_folder(tmp_path: Path) -> None:
+def _effikg_script() -> str:
     # The script pip installed beside this interpreter (a venv's bin/ need not be on PATH).
     beside = Path(sys.executable).parent / "effikg"
     exe = str(beside) if beside.is_file() else shutil.which("effikg")
     assert exe is not None, "the effikg console script is not installed (pip install -e .)"
-    run = subprocess.run([exe, "formats"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    return exe
+
+
+def test_cli_console_script_runs_from_any_folder(tmp_path: Path) -> None:
+    run = subprocess.run([_effikg_script(), "formats"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "abstract-text" in run.stdout.split()
+
+
+def _run_on_a_terminal(args: list[str], env: dict[str, str], cwd: Path) -> str:
+    """Run a command with stdout and stderr on a pseudo-terminal; return what it printed."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    run = subprocess.Popen(args, stdin=follower, stdout=follower, stderr=follower, env=env, cwd=cwd)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes when the command exits
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert run.wait(timeout=600) == 0, b"".join(chunks).decode("utf-8", "replace")
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_cli_build_progress_bar_on_a_terminal_only_outside_ci(tmp_path: Path) -> None:
+    src = _write_jsonl(tmp_path / "one.jsonl", [json.dumps(GOOD)])
+    args = [_effikg_script(), "build", str(src), "--out", str(tmp_path / "out")]
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    shown = _run_on_a_terminal(args, env, tmp_path)
+    assert "effikg build: 1 abstracts" in shown
+    quiet = _run_on_a_terminal(args, dict(env, CI="true"), tmp_path)
+    assert "effikg build:" not in quiet and "Read 1 abstracts" in quiet
