@@ -112,6 +112,16 @@ PLATFORM_PREPS = frozenset({"on", "for", "to", "onto", "across", "into"})
 DEPLOY_VERBS = frozenset({"deploy", "run", "execute", "target", "port", "implement", "accelerate", "serve"})
 # Words by which the authors speak of their own work.
 OWN_WORDS = frozenset({"we", "our", "us", "ours", "proposed"})
+# Words that make an absolute time a latency result.
+TIME_METRIC_WORDS = frozenset({"latency", "latencies", "runtime", "inference", "per", "response", "delay", "faster",
+                               "less", "lower", "under", "within", "only", "just", "speedup", "decoding", "time"})
+# Nouns of growth: a gain only for metrics where more is better.
+GROWTH_NOUNS = frozenset({"increase", "growth", "rise"})
+# Verbs whose purpose clause states what the method is for ("proposed to improve X").
+PURPOSE_OF_PROPOSAL = frozenset({"propose", "introduce", "present", "add", "develop", "apply", "employ",
+                                 "leverage", "use", "exploit", "adopt", "incorporate"})
+# Verbs that are themselves a change of speed: "accelerates X by 2.6x".
+SPEED_VERBS = frozenset({"accelerate", "speed", "expedite", "hasten"})
 # Nouns that name quality in general; with an "N×" figure they mean speed.
 GENERIC_PERFORMANCE = frozenset({"performance"})
 # "serve 4.48x more requests": more of these per unit time is throughput.
@@ -164,7 +174,9 @@ class RelationReader:
             elif t.lemma_.lower() in BEAT_VERBS:
                 # The first object only: "outperform X ...: 36.9x throughput improvement"
                 # parses the result as a second object.
-                roots.extend((c, t) for c in [c for c in t.children if c.dep_ in {"dobj", "attr"}][:1])
+                objects = [c for c in t.children if c.dep_ in {"dobj", "attr"}][:1]
+                # "exceeding 40x": the figure exceeds, it is not beaten.
+                roots.extend((c, t) for c in objects if not c.text[:1].isdigit())
             elif t.lemma_.lower() in {"improve", "advance"}:
                 for p in t.children:
                     # "improves on X" only right after the verb: "improves throughput ... on
@@ -206,7 +218,9 @@ class RelationReader:
         lo, hi = gov.left_edge.i, gov.right_edge.i
         best: tuple[int, FigureMention] | None = None
         for f in figs:
-            if lo <= f.start <= hi and f.start not in group:
+            # Inside the phrase, or right before it ("4059x energy savings over X" when the
+            # parser hangs the figure elsewhere).
+            if (lo <= f.start <= hi or f.end == lo) and f.start not in group:
                 d = abs(f.start - marker.i)
                 if best is None or d < best[0]:
                     best = (d, f)
@@ -264,7 +278,7 @@ class RelationReader:
         return f"{mods} {root.lemma_ if root.tag_ == 'NNS' else root.text}"
 
     @staticmethod
-    def _clause_is_ours(marker: Token, own_tokens: set[int]) -> bool:
+    def _clause_is_ours(marker: Token, own_tokens: set[int], they_ours: bool = False) -> bool:
         """The clause holding the comparison has the method (or the authors) as its subject,
         or no subject at all; "multiplying floats requires more energy compared to X" does not."""
         tok = marker
@@ -272,7 +286,8 @@ class RelationReader:
             if tok.pos_ in {"VERB", "AUX"}:
                 subjects = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}]
                 if subjects:
-                    return any(t.i in own_tokens or t.lower_ in OWN_WORDS | {"it"} for c in subjects for t in c.subtree)
+                    words = OWN_WORDS | {"it"} | ({"they"} if they_ours else set())
+                    return any(t.i in own_tokens or t.lower_ in words for c in subjects for t in c.subtree)
             if tok.head.i == tok.i:
                 break
             tok = tok.head
@@ -336,7 +351,9 @@ class RelationReader:
         return out
 
     # -- sentence subject ---------------------------------------------------------------
-    def _about_others(self, sent: Span, names_by_tok: dict[int, NameMention], own: set[str]) -> bool:
+    def _about_others(self, sent: Span, names_by_tok: dict[int, NameMention], own: set[str],
+                      they_are_ours: bool = False) -> bool:
+        """The sentence's subject is another method, "they" or "existing methods"."""
         root = sent.root
         for child in root.children:
             if child.dep_ not in {"nsubj", "nsubjpass"}:
@@ -347,7 +364,7 @@ class RelationReader:
             ):
                 if not any(t.lower_ == "our" for t in child.subtree):
                     return True
-            if child.lower_ == "they":
+            if child.lower_ == "they" and not they_are_ours:
                 return True
             if child.lemma_.lower() in GENERIC_SUBJECT_HEADS:
                 mods = {t.lower_ for t in child.children}
@@ -396,6 +413,7 @@ class RelationReader:
         factor = 0.85 if main.rank >= 2 else 1.0
 
         claims: list[DocClaim] = []
+        prev_ours = False
         for sent in doc.sents:
             if sent.start < first:
                 # Before the method is proposed the abstract sets the scene; a platform the
@@ -405,8 +423,12 @@ class RelationReader:
                     claims.extend(self._framed_targets(doc, sent, hardware, entities[id(main)], main.name, factor))
                 continue
             own_mentions = [n for n in names if sent.start <= n.start < sent.end and proposal_of(n.text) is not None]
-            if not own_mentions and self._about_others(sent, names_by_tok, own):
+            # "They" right after a sentence about the method is the method's outputs or
+            # variants ("they are 11.7% more accurate"); otherwise it is someone else's.
+            if not own_mentions and self._about_others(sent, names_by_tok, own, they_are_ours=prev_ours):
+                prev_ours = False
                 continue
+            they_ours = prev_ours
             subj_prop, subj_text, coref = main, main.name, True
             if own_mentions:
                 subj_mention = next(
@@ -420,7 +442,9 @@ class RelationReader:
             conf = factor * (1.0 if not coref else 0.9)
             s0, s1 = sent.start_char, sent.end_char
 
-            ours = bool(own_mentions) or self._speaks_of_own(sent)
+            ours = bool(own_mentions) or self._speaks_of_own(sent) or they_ours and any(
+                t.lower_ == "they" and t.dep_ in {"nsubj", "nsubjpass"} for t in sent)
+            prev_ours = ours
             own_tokens = {t for n in own_mentions for t in range(n.start, n.end)}
             # Baselines: one group of tokens for each comparison construction.
             groups: list[tuple[Token, Token, set[int]]] = []
@@ -453,7 +477,7 @@ class RelationReader:
                         found.append((h.entity, h.text, 0.8))
                 if not found and not any(t in names_by_tok or t in hw_tokens for t in group):
                     described = (self._described_baseline(root, marker)
-                                 if ours and self._clause_is_ours(marker, own_tokens) else None)
+                                 if ours and self._clause_is_ours(marker, own_tokens, they_ours) else None)
                     if described is not None and proposal_of(described) is None:
                         found.append((to_method_entity(described), described, 0.6))
                 for entity, text, c in found:
@@ -574,6 +598,8 @@ class RelationReader:
                 continue  # a gain with no figure, in a sentence that is not about the method: background
             if self._blocked(doc, m.start, m.end, sent) or not self._has_cue(doc, m.start, m.end, sent):
                 continue
+            if self._in_purpose_clause(doc[m.start:m.end].root):
+                continue
             with_fig.add(m.metric)
             out.append(DocClaim(
                 relation="improves", subject=subject, subject_text=subj_text, object=to_metric_entity(m.metric),
@@ -649,6 +675,14 @@ class RelationReader:
             return not any(t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS for t in window)
         if unit in {"KB", "MB", "GB", "TB"} and nxt is not None:
             return nxt.lower_ in DEVICE_MEMORY_NOUNS or nxt.pos_ == "PROPN"
+        if unit == "%" and nxt is not None and nxt.lower_ in {"of", "percentile", "quantile"} and before[-1:] != ["of"]:
+            return True  # "only 3% of the data", "the 75% percentile": a share, not a gain
+        if unit in {"s", "ms", "μs", "ns"}:
+            # An absolute time is a result when it names its metric or a change
+            # ("0.31 μs latency", "2.4ms less"); "segmentation took about 2 seconds" is not.
+            window = doc[max(sent.start, f.start - 3):min(sent.end, f.end + 2)]
+            return not any(t.lower_ in TIME_METRIC_WORDS or t.lemma_.lower() in CHANGE_LEMMAS
+                           or t.lower_ in CHANGE_WORDS for t in window)
         if unit == "parameters":
             after = doc[f.end].lower_ if f.end < sent.end else ""
             return not (set(before) & SMALL_CUES or after in {"fewer", "less", "smaller"})
@@ -693,11 +727,15 @@ class RelationReader:
         # "2x", while the span's root is "up".
         tok = next((t for t in reversed(doc[f.start:f.end]) if t.like_num or t.text[:1].isdigit()),
                    doc[f.start:f.end].root)
+        via_conj = False
         for _ in range(6):
             if tok.lower_ in GENERIC_PERFORMANCE and f.figure.unit == "x":
                 return self.default_x_metric  # "improves the performance by 2360x": a speed figure
-            if tok.i in metric_at and not (f.start <= tok.i < f.end):
+            # Not across a conjunction: "an 8x increase in model size and 10x increase in
+            # performance" parses the second increase as a conjunct of "size".
+            if tok.i in metric_at and not (f.start <= tok.i < f.end) and not via_conj:
                 return metric_at[tok.i].metric
+            via_conj = tok.dep_ == "conj"
             head = tok.head
             if head.i == tok.i:
                 break
@@ -712,7 +750,7 @@ class RelationReader:
                 ):
                     return ""  # "a minimal accuracy reduction of 0.2%", "a loss of 0.5%": no gain
                 if head.pos_ in {"NOUN", "PROPN"} and head.lower_ in CHANGE_NOUNS:
-                    found = RelationReader._noun_metric(head, tok, metric_at)
+                    found = self._noun_metric(head, tok, metric_at, f.figure.unit)
                     if found is not None:
                         return found
                 tok = head
@@ -725,32 +763,71 @@ class RelationReader:
         """The metric a change verb acts on: in its object (or passive subject), else the
         verb's own sense ("accelerates ... by 2.6x"); a margin over a baseline with no
         metric named ("outperforms X by 5.3%") takes the configured default."""
+        lemma = verb.lemma_.lower()
         for child in verb.children:
             if child.i == branch.i or child.dep_ not in {"dobj", "nsubjpass", "xcomp", "attr"}:
                 continue
             for t in child.subtree:
                 if t.i in metric_at:
-                    return metric_at[t.i].metric
-        lemma = verb.lemma_.lower()
-        if lemma in {"accelerate", "speed", "expedite"}:
+                    found = metric_at[t.i].metric
+                    # "accelerating compression by 25x" is a speed-up of the compression.
+                    if lemma in SPEED_VERBS and found != "Throughput":
+                        return "Speed"
+                    return found
+        if lemma in SPEED_VERBS:
             return "Speed"
         if lemma in BEAT_VERBS:
             return self.default_x_metric if unit == "x" else self.default_percent_metric if unit == "%" else None
         return None
 
-    @staticmethod
-    def _noun_metric(noun: Token, branch: Token, metric_at: dict[int, MetricMention]) -> str | None:
-        """"a 45% reduction in latency", "memory reduction of 3x", "energy savings of 2x"."""
+    def _noun_metric(self, noun: Token, branch: Token, metric_at: dict[int, MetricMention],
+                     unit: str | None) -> str | None:
+        """"a 45% reduction in latency", "memory reduction of 3x", "energy savings of 2x";
+        "" for a growth that is no gain ("an 8x increase in model size")."""
         for child in noun.children:
             if child.i == branch.i:
                 continue
+            found: MetricMention | None = None
             if child.dep_ == "prep" and child.lower_ in {"in", "of", "on"}:
                 for t in child.subtree:
                     if t.i in metric_at:
-                        return metric_at[t.i].metric
+                        found = metric_at[t.i]
+                        break
+                    if t.lower_ in GENERIC_PERFORMANCE and unit == "x":
+                        return self.default_x_metric  # "10x increase in achievable performance"
             elif child.dep_ in {"compound", "amod", "nmod"} and child.i in metric_at:
-                return metric_at[child.i].metric
+                found = metric_at[child.i]
+            if found is not None:
+                if noun.lemma_.lower() in GROWTH_NOUNS and self._lower_is_better(found):
+                    return ""
+                return found.metric
         return None
+
+    @staticmethod
+    def _lower_is_better(m: MetricMention) -> bool:
+        """Metrics that improve by going down, named as a quantity ("model size", "memory
+        usage"), not as an efficiency ("memory efficiency")."""
+        return m.metric in {"Model size", "Memory", "Computation", "Cost"} and not any(
+            w in m.text.lower() for w in ("efficien", "saving", "reduction"))
+
+    @staticmethod
+    def _in_purpose_clause(tok: Token) -> bool:
+        """The metric is what something is *for*, not what it achieved: "a top-k engine ...
+        to reduce memory", "designed to facilitate ... while reducing computation"."""
+        for _ in range(4):
+            head = tok.head
+            if head.i == tok.i:
+                return False
+            if head.pos_ in {"VERB", "AUX"}:
+                if head.dep_ in {"xcomp", "advcl", "acl", "relcl"} and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in head.children
+                ):
+                    # ... unless it is what the method is proposed for: "X is proposed to
+                    # improve accuracy", "adds pipelining to improve throughput".
+                    return head.head.lemma_.lower() not in PURPOSE_OF_PROPOSAL
+                return False
+            tok = head
+        return False
 
     @staticmethod
     def _has_cue(doc: Doc, start: int, end: int, sent: Span) -> bool:

@@ -40,8 +40,20 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         ("We propose PiCore. PiCore improves the performance by ~2360x.", {"Speed": "~2360x"}),
         # A margin over a baseline with no metric named: the configured default (Accuracy for %).
         ("We propose ZetaNet. ZetaNet outperforms the baseline by 5.3%.", {"Accuracy": "5.3%"}),
-        # Quantised *to* a bit-width is a size result.
-        ("We propose TauKV, which compresses the KV cache down to 2-bit.", {"Model size": "2-bit"}),
+        # A list of figures takes the metric named after its last one.
+        ("We propose SpAt. SpAt achieves 1.6x, 3.0x and 347x speedup, and 4059x energy savings over A3.",
+         {"Speed": "1.6x", "Energy": "4059x"}),
+        # "exceeding 40x" is a figure, not a beaten baseline.
+        ("We propose TeBLEU. TeBLEU provides speedups of over 13x on consumer GPUs and exceeding 40x on "
+         "data-center GPUs.", {"Speed": "over 13x"}),
+        # What the method is proposed for counts.
+        ("We propose MacFold. Two techniques are proposed to further improve the computation accuracy.",
+         {"Accuracy": None}),
+        # "They" right after a sentence about the method is the method.
+        ("We propose LaBoX, a concept bottleneck. LaBoX scales to large datasets. They are 11.7% more accurate "
+         "than linear probes.", {"Accuracy": "11.7%"}),
+        # Quantised *to* a bit-width is a size result; compressing the KV cache is a memory gain.
+        ("We propose TauKV, which compresses the KV cache down to 2-bit.", {"Model size": "2-bit", "Memory": None}),
     ],
 )
 def test_relations_improves_figure_bound_to_metric(nlp, text: str, expected: dict[str, str]) -> None:
@@ -78,6 +90,13 @@ def test_relations_improves_without_figure(nlp, text: str, metrics: set[str]) ->
         "We propose MobiLM. MobiLM comes at the scale of 1.4B and 2.7B parameters.",
         # Sizes of figures that are not seconds or results at all.
         "We propose LaNet. LaNet is accurate at 1 shot and calibrated on 128 samples.",
+        # A share of something is not a gain; an absolute time with no metric is a setting.
+        "We propose ReNet. ReNet requires as few as 3.1% of the tokens.",
+        "We propose IvNet. Training took about 5 hours, and segmentation of a volume about 2-3 seconds.",
+        # Growth of a lower-is-better quantity is no gain.
+        "We propose ZeNet. This represents an 8x increase in model size.",
+        # What something is for, outside the proposal, is not a result.
+        "We propose IncNet. We anticipate IncNet can serve as a baseline for future design to reduce carbon footprint.",
     ],
 )
 def test_relations_improves_not_claimed(nlp, text: str) -> None:

@@ -77,6 +77,25 @@ def test_relations_outperforms_not_claimed(nlp, text: str) -> None:
 
 
 @pytest.mark.slow
+def test_relations_outperforms_margin_right_before_the_phrase(nlp) -> None:
+    text = "We propose SpAt. SpAt achieves 1.6x, 3.0x and 347x speedup, and 4059x energy savings over A3."
+    assert _outperforms(nlp, text) == {"A3": ("4059x", "Energy")}
+
+
+@pytest.mark.slow
+def test_relations_outperforms_they_after_the_method(nlp) -> None:
+    text = ("We propose LaBoX, a concept bottleneck. LaBoX scales to large datasets. They are 11.7% more accurate "
+            "than linear probes.")
+    assert _outperforms(nlp, text) == {"linear probe": ("11.7%", "Accuracy")}
+
+
+@pytest.mark.slow
+def test_relations_outperforms_they_about_others(nlp) -> None:
+    text = "We propose LaBoX. Prior systems are popular. They are 2x faster than vLLM."
+    assert _outperforms(nlp, text) == {}
+
+
+@pytest.mark.slow
 def test_relations_outperforms_dataset_named_like_a_method(nlp) -> None:
     found = _outperforms(nlp, "We propose MuNet. MuNet outperforms ResNet-50 on ImageNet-C and COCO-LT.")
     assert list(found) == ["ResNet-50"]
