@@ -1,0 +1,70 @@
+"""Property tests: whatever titles and abstracts a JSONL or CSV writer produces read back intact."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.ingest import read_papers
+from pipeline.ingest.common import normalise_space
+from pipeline.records import Paper, Skipped
+
+# Any text a person writes, with line breaks and tabs; other control characters are left
+# out because a file thick with them is rightly refused as binary.
+_TEXT = st.text(st.characters(exclude_categories=["Cs", "Cc"]) | st.sampled_from("\n\r\t "), max_size=80)
+_ABSTRACT = _TEXT.filter(lambda t: t.strip())
+_RECORDS = st.lists(st.tuples(_TEXT, _ABSTRACT), min_size=1, max_size=5)
+
+
+def _read(name: str, data: bytes, format: str) -> list[Paper | Skipped]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        return list(read_papers(path, format=format))
+
+
+def _expected_abstract(abstract: str) -> str:
+    return re.sub(r"[ \t]*\r?\n[ \t]*", " ", abstract).strip()
+
+
+def _unique(records: list[tuple[str, str]], abstract_of) -> list[tuple[str, str]]:
+    """Records after duplicate removal (a repeated abstract is the same paper)."""
+    seen: set[str] = set()
+    kept = []
+    for title, abstract in records:
+        key = normalise_space(abstract_of(abstract))
+        if key not in seen:
+            seen.add(key)
+            kept.append((title, abstract))
+    return kept
+
+
+@settings(max_examples=50, deadline=None)
+@given(_RECORDS)
+def test_ingest_round_trip_jsonl(records: list[tuple[str, str]]) -> None:
+    data = "".join(json.dumps({"title": t, "abstract": a}) + "\n" for t, a in records).encode("utf-8")
+    papers = [r for r in _read("r.jsonl", data, "jsonl") if isinstance(r, Paper)]
+    kept = [(t, a) for t, a in _unique(records, _expected_abstract) if _expected_abstract(a)]
+    assert [(p.title, p.abstract) for p in papers] == [
+        (normalise_space(t) or None, _expected_abstract(a)) for t, a in kept]
+
+
+@settings(max_examples=50, deadline=None)
+@given(_RECORDS)
+def test_ingest_round_trip_csv(records: list[tuple[str, str]]) -> None:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(["title", "abstract"])
+    writer.writerows(records)
+    records_read = _read("r.csv", out.getvalue().encode("utf-8"), "csv")
+    papers = [r for r in records_read if isinstance(r, Paper)]
+    kept = [(t, a) for t, a in _unique(records, _expected_abstract) if _expected_abstract(a)]
+    assert [(p.title, p.abstract) for p in papers] == [
+        (normalise_space(t) or None, _expected_abstract(a)) for t, a in kept]
