@@ -60,3 +60,47 @@ def test_relations_targets_modifier_is_less_certain(nlp) -> None:
     found = _targets(nlp, "We propose DeltaNet. DeltaNet reduces GPU memory usage by 40%.")
     assert set(found) == {"GPU"}
     assert found["GPU"] <= 0.5
+
+
+ABSTRACT = ("GPUs are costly. We propose OmegaServe, a serving system for LLMs. OmegaServe achieves 2.1x higher "
+            "throughput on an NVIDIA A100 GPU and reduces GPU memory usage by 40% compared to vLLM.")
+
+
+@pytest.mark.slow
+def test_relations_claims_keep_evidence_span_and_confidence(nlp) -> None:
+    from pipeline.nlp.extract import to_extraction
+    from pipeline.records import Paper
+    from pipeline.text import clean
+
+    paper = Paper(id="t-1", abstract=ABSTRACT)
+    extraction = to_extraction(nlp(clean(ABSTRACT).text), paper, clean(ABSTRACT))
+    assert extraction.claims
+    for claim in extraction.claims:
+        assert ABSTRACT[claim.start:claim.end] == claim.sentence
+        assert claim.sentence.startswith("OmegaServe achieves")
+        assert 0.0 < claim.confidence <= 1.0
+    # A figure-less modifier target ("GPU memory") is less certain than a measured platform.
+    conf = {(c.relation, c.object.label): c.confidence for c in extraction.claims}
+    assert conf[("targets", "NVIDIA A100 GPU")] > conf[("targets", "GPU")]
+
+
+@pytest.mark.slow
+def test_relations_build_min_confidence_filters_claims(nlp, tmp_path) -> None:
+    import json
+
+    import rdflib
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    unfiltered = [c.confidence for c in nlp(ABSTRACT)._.claims]
+    assert min(unfiltered) < 0.85  # the abstract has weaker claims to filter out
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps({"id": "2401.00001", "title": "OmegaServe", "abstract": ABSTRACT}) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(source), "--out", str(out), "--min-confidence", "0.85"])
+    assert result.exit_code == 0, result.output
+    graph = rdflib.Graph().parse(out / "effikg.ttl", format="turtle")
+    kept = [float(v) for v in graph.objects(None, rdflib.URIRef("https://w3id.org/effikg/ontology#confidence"))]
+    assert kept and min(kept) >= 0.85
+    assert len(kept) == sum(1 for c in unfiltered if c >= 0.85)
