@@ -77,11 +77,12 @@ def build(
 
 @main.command()
 def formats() -> None:
-    """List the input formats `--format` accepts."""
-    from pipeline.ingest import FORMATS
+    """List the input formats `--format` accepts, each with what it reads."""
+    from pipeline.ingest import DESCRIPTIONS
 
-    for name in FORMATS:
-        click.echo(name)
+    width = max(map(len, DESCRIPTIONS))
+    for name, description in DESCRIPTIONS.items():
+        click.echo(f"{name:<{width}}  {description}")
 
 
 @main.command()

@@ -121,9 +121,13 @@ def test_cli_build_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_cli_formats_lists_readers() -> None:
+    from pipeline.ingest import FORMATS
+
     result = CliRunner().invoke(main, ["formats"])
     assert result.exit_code == 0
-    assert "arxiv-jsonl" in result.output.split()
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines] == list(FORMATS)
+    assert all(len(line.split()) > 3 for line in lines)  # each name says what it reads
 
 
 @pytest.mark.slow
