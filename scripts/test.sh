@@ -12,6 +12,7 @@ command -v rapper >/dev/null || need+=(raptor2-utils)
 ls /usr/share/java/owlapi*.jar >/dev/null 2>&1 || need+=(libowlapi-java)
 command -v chromium >/dev/null || need+=(chromium)
 command -v javac >/dev/null || need+=(default-jdk-headless)
+python3 -c "import ensurepip" 2>/dev/null || need+=(python3-venv)  # Debian's python3 lacks venv's pip
 if [ ${#need[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
