@@ -44,10 +44,14 @@ def read_abstract_text(path: Path) -> Iterator[Paper | Skipped]:
             yield item
             continue
         number, line = item
-        if (found := _TITLE.match(line)) is not None:
+        # "Title: T" names the next abstract, which may start on the same line.
+        marker = MARKER.search(line)
+        if (found := _TITLE.match(line[: marker.start()] if marker else line)) is not None:
             yield from close()
             next_title = normalise_space(found.group("title"))
-            continue
+            if marker is None:
+                continue
+            line = line[marker.start() :]
         pieces = MARKER.split(line)
         head, starts = pieces[0], pieces[1:]
         if head.strip():

@@ -41,10 +41,11 @@ def test_abstract_text_hard_line_breaks_are_joined(write_input) -> None:
 
 
 def test_abstract_text_title_line_names_the_next_abstract(write_input) -> None:
-    path = write_input("a.txt", "Title:  QuickNet:   fast nets\nAbstract: We propose QuickNet.\nAbstract: Untitled.\n")
+    path = write_input("a.txt", "Title:  QuickNet:   fast nets\nAbstract: We propose QuickNet.\nAbstract: Untitled.\n"
+                                "Title: SlowNet Abstract: We propose SlowNet.\n")
     papers = _papers(path)
     assert [(p.title, p.abstract) for p in papers] == [
-        ("QuickNet: fast nets", "We propose QuickNet."), (None, "Untitled.")]
+        ("QuickNet: fast nets", "We propose QuickNet."), (None, "Untitled."), ("SlowNet", "We propose SlowNet.")]
 
 
 def test_abstract_text_problems_are_skipped_with_their_line(write_input) -> None:
