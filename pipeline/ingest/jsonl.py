@@ -59,7 +59,7 @@ def abstract_field(record: Mapping[str, object]) -> str:
             if not isinstance(value, str):
                 raise RecordProblem(f"\"{key}\" is not text")
             # Snapshot abstracts wrap lines and indent them; a line break is a space.
-            abstract = re.sub(r"[ \t]*\r?\n[ \t]*", " ", value).strip()
+            abstract = re.sub(r"[ \t]*(?:\r\n|\r|\n)[ \t]*", " ", value).strip()
             if not abstract:
                 raise RecordProblem(f"\"{key}\" is empty")
             return abstract

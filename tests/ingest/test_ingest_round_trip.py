@@ -54,7 +54,7 @@ def test_ingest_round_trip_jsonl(records: list[tuple[str, str]]) -> None:
     # Intact up to whitespace, with every line break joined.
     assert [(p.title, normalise_space(p.abstract)) for p in papers] == [
         (normalise_space(t) or None, normalise_space(a)) for t, a in kept]
-    assert not any("\n" in p.abstract or p.abstract != p.abstract.strip() for p in papers)
+    assert not any("\n" in p.abstract or "\r" in p.abstract or p.abstract != p.abstract.strip() for p in papers)
 
 
 @settings(max_examples=50, deadline=None)
@@ -70,4 +70,4 @@ def test_ingest_round_trip_csv(records: list[tuple[str, str]]) -> None:
     # Intact up to whitespace, with every line break joined.
     assert [(p.title, normalise_space(p.abstract)) for p in papers] == [
         (normalise_space(t) or None, normalise_space(a)) for t, a in kept]
-    assert not any("\n" in p.abstract or p.abstract != p.abstract.strip() for p in papers)
+    assert not any("\n" in p.abstract or "\r" in p.abstract or p.abstract != p.abstract.strip() for p in papers)
