@@ -112,6 +112,14 @@ def _export_all(graph, out_dir: Path) -> list[Path]:
 
 def _move_into_place(scratch: Path, out_dir: Path) -> None:
     """Replace what the build owns in out_dir with the finished files, entry by entry."""
+    from pipeline.graph import new_file_mode
+
+    # Exporters write through temporary files (mode 0o600): give every output the mode a
+    # plain open() would, so that others (a web server, a colleague) can read the build.
+    mode = new_file_mode()
+    for path in scratch.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(mode)
     out_dir.mkdir(parents=True, exist_ok=True)
     for entry in sorted(scratch.iterdir()):
         target = out_dir / entry.name

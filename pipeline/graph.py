@@ -446,6 +446,17 @@ def to_rdf(extractions: Iterable[Extraction]) -> Graph:
     return assembler.finish()
 
 
+def new_file_mode() -> int:
+    """The mode open() gives a new file (0o666 less the umask).
+
+    Files written through mkstemp start as 0o600; without this, every output would be
+    unreadable to other users (a web server, a colleague, a container).
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def save_turtle(graph: Graph, path: Path | str) -> Path:
     """Write `graph` as Turtle, byte-identical for the same triples, atomically."""
     path = Path(path)
@@ -453,6 +464,7 @@ def save_turtle(graph: Graph, path: Path | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, new_file_mode())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)

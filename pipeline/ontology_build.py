@@ -27,6 +27,8 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
+from pipeline.graph import new_file_mode
+
 HEADER = (
     "<!-- GENERATED from effikg.ttl by `python -m pipeline.ontology_build`; "
     "do not edit: edit effikg.ttl and regenerate. -->\n"
@@ -129,6 +131,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, new_file_mode())  # mkstemp's 0o600 would hide the file from others
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, target)

@@ -101,3 +101,21 @@ def test_build_readable_file_without_records_is_named(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         run_build([header_only], tmp_path / "out")
     assert str(caught.value) == f"no abstract could be read: {header_only}: no abstract found in it"
+
+
+@pytest.mark.slow
+def test_build_outputs_are_readable_by_others(tmp_path: Path) -> None:
+    """Files get the mode a plain open() gives (0o666 less the umask), not mkstemp's 0o600."""
+    import os
+    import stat
+
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"title": "QuickKV", "abstract": ABSTRACT}) + "\n", encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        run_build([src], tmp_path / "out")
+    finally:
+        os.umask(old)
+    files = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    assert files
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == {p.name: 0o644 for p in files}
