@@ -30,6 +30,12 @@ _COMMENT_CUES = re.compile(
     r"|pages|figures|tables|code|github|camera[- ]ready|preprint|version)\b|https?://"
 )
 
+_COMMENT_START = re.compile(
+    r"(?i)(?:accepted|submitted|to appear|published|camera[- ]ready|code\b|the code|our code|project page"
+    r"|\d+\s+pages|https?://)"
+)
+_ENDS_WITH_URL = re.compile(r"https?://\S+$")
+
 
 @dataclass
 class _Open:
@@ -72,6 +78,18 @@ def _split_glued_doi(text: str) -> tuple[str, str]:
         if token[i].isupper() and token[i - 1].isalnum() and _FIRST_WORD.fullmatch(token[i:]):
             return token[:i], text[i:]
     return token.rstrip(".,;"), text[len(token) :]
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether `line` carries on an abstract cut by a hard line break after `previous`.
+
+    An abstract ends like a sentence (or with a link); until it does, the next line is
+    more of it, however short, unless it opens like a comment ("Accepted by ...").
+    """
+    text = previous.rstrip()
+    if text.endswith((".", "!", "?", ".)", '."')) or _ENDS_WITH_URL.search(text):
+        return False
+    return _COMMENT_START.match(line.strip()) is None
 
 
 def _is_comment(line: str) -> bool:
@@ -123,10 +141,8 @@ def read_arxiv_listing(path: Path) -> Iterator[Paper | Skipped]:
                 current = _Open(number, [rest])
         elif current is None:
             current = _Open(number, [line])
-        elif not current.comments and not current.parts[-1].rstrip().endswith((".", "!", "?", ".)", '."')):
-            # An abstract ends like a sentence; before that, a line (short or not)
-            # continues it after a hard line break, so it is not taken for a comment.
-            current.parts.append(line)
+        elif not current.comments and _continues(current.parts[-1], line):
+            current.parts.append(line)  # a hard line break inside the abstract
         elif _is_comment(line):
             current.comments.append(line.strip())
         else:

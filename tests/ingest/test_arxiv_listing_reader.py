@@ -85,3 +85,20 @@ def test_arxiv_listing_abstract_without_id_and_orphan_id(write_input) -> None:
 )
 def test_arxiv_listing_split_id_line(line: str, expected: tuple) -> None:
     assert split_id_line(line) == expected
+
+
+def test_arxiv_listing_comment_after_an_abstract_that_ends_without_a_full_stop(write_input) -> None:
+    path = write_input("l.txt", (
+        "We propose A. Code is at https://github.com/a/a\n"
+        "Accepted by MICCAI23\n"
+        "arXiv:2301.00001We propose B, whose abstract is cut\n"
+        "by a line break, and whose last words carry no full stop\n"
+        "12 pages, 3 figures\n"
+        "arXiv:2301.00002\n"
+    ))
+    a, b = read_papers(path)
+    assert (a.abstract, a.venue, a.code_url) == (
+        "We propose A. Code is at https://github.com/a/a", "Accepted by MICCAI23", "https://github.com/a/a")
+    assert (b.abstract, b.venue) == (
+        "We propose B, whose abstract is cut by a line break, and whose last words carry no full stop",
+        "12 pages, 3 figures")
