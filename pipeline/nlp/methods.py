@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.nlp.names import NameMention, find_acronyms, find_names, is_coined, is_stop_word
+from pipeline.nlp.names import NameMention, acronym_end, find_acronyms, find_names, is_coined, is_stop_word
 from pipeline.resolve import match_key
 from pipeline.vocab import Vocab
 
@@ -125,7 +125,8 @@ class MethodFinder:
         by_token = {t: n for n in names for t in range(n.start, n.end)}
         acronyms = find_acronyms(doc)
         doc._.names = names
-        doc._.acronyms = {doc[i].text: doc[s:e].text for i, (s, e) in acronyms.items()}
+        acr = {i: doc[i:acronym_end(doc, i)].text for i in acronyms}
+        doc._.acronyms = {acr[i]: doc[s:e].text for i, (s, e) in acronyms.items()}
         expansions = {s: i for i, (s, e) in acronyms.items()}  # expansion start -> acronym index
 
         candidates: list[Proposal] = []
@@ -135,9 +136,9 @@ class MethodFinder:
             aliases: list[str] = []
             # An acronym defined right after the name becomes the label; the expansion an alias.
             for i, (s, e) in acronyms.items():
-                if s <= mention_start and mention_end <= e and e - mention_end <= 2 and is_coined(doc[i].text):
+                if s <= mention_start and mention_end <= e and e - mention_end <= 2 and is_coined(acr[i]):
                     aliases.extend([text, doc[s:e].text])
-                    text = doc[i].text
+                    text = acr[i]
                     break
             else:
                 # "Pseudo-3D Residual Net (P3D ResNet)": a shorter coined name in parentheses
@@ -152,7 +153,7 @@ class MethodFinder:
             if is_stop_word(text, stop, self.vocab.stop_exact) or text in self.vocab.software:
                 return
             for i, (s, e) in acronyms.items():
-                if doc[i].text == text:
+                if acr[i] == text:
                     aliases.append(doc[s:e].text)
             candidates.append(Proposal(name=text, aliases=aliases, rank=rank, token=mention_start,
                                        sent_start=sent.start, cue=cue))
@@ -168,7 +169,7 @@ class MethodFinder:
                     for j in range(tok.i + 1, min(tok.i + 6, sent.end)):
                         n = by_token.get(j)
                         if n is not None:
-                            add(n.start, n.end, 0, f"named:{low}", sent)
+                            add(n.start, self._with_head(doc, n), 0, f"named:{low}", sent)
                             break
                         if doc[j].is_punct and doc[j].text not in {'"', "“", "'", ":", "‘"}:
                             break
@@ -248,13 +249,7 @@ class MethodFinder:
                 continue
             prev = doc[k - 1].text if k > 0 else ""
             if k == j and not seen_first:
-                end = n.end
-                nxt = doc[end] if end < len(doc) else None
-                # "Lookahead decoding", "DFC attention": a name plus its lowercase head noun.
-                if (nxt is not None and nxt.pos_ == "NOUN" and nxt.text.islower()
-                        and nxt.lower_ not in self.vocab.generic_heads and nxt.dep_ in {"dobj", "appos", "pobj", "conj"}):
-                    end += 1
-                add(n.start, end, 1, f"verb:{verb.lower_}", sent)
+                add(n.start, self._with_head(doc, n), 1, f"verb:{verb.lower_}", sent)
                 seen_first = True
             elif prev in {",", "--", "—", "–", ":"} or (
                 # "a solution, Zero Redundancy Optimizer (ZeRO)", not "a method ... with
@@ -265,12 +260,31 @@ class MethodFinder:
                 add(n.start, n.end, 1, f"verb-appos:{verb.lower_}", sent)
             elif prev == "and" and seen_first:
                 add(n.start, n.end, 1, f"verb-conj:{verb.lower_}", sent)
-            elif n.coined and not seen_first and doc[k - 1].pos_ != "ADP" and not _in_adjunct(doc[k], verb) and (
+            elif (n.coined or self._defines_acronym(doc, n, acronyms)) and not seen_first and doc[k - 1].pos_ != "ADP" \
+                    and not _in_adjunct(doc[k], verb) and (
                 k - verb.i <= 10 or doc[k - 1].lower_ in self.vocab.generic_heads
             ):
                 # "the linear-complexity multiplication L-Mul algorithm", "a scheduler Sarathi-Serve"
                 add(n.start, n.end, 1, f"verb-inner:{verb.lower_}", sent)
                 seen_first = True
+
+    def _with_head(self, doc: Doc, n: NameMention) -> int:
+        """End of the name with its lowercase head noun: "Lookahead decoding", "DFC
+        attention", and "Ghost module" (a plain word needs its head, a coinage does not)."""
+        nxt = doc[n.end] if n.end < len(doc) else None
+        if nxt is None or nxt.pos_ != "NOUN" or not nxt.text.islower():
+            return n.end
+        if nxt.lower_ in self.vocab.generic_heads and (n.coined or n.end - n.start > 1):
+            return n.end
+        closes = n.end + 1 >= len(doc) or doc[n.end + 1].is_punct or doc[n.end + 1].lower_ in {"and", "that", "which", "to"}
+        return n.end + 1 if closes or nxt.dep_ in {"dobj", "appos", "pobj", "conj", "oprd"} else n.end
+
+    @staticmethod
+    def _defines_acronym(doc: Doc, n: NameMention, acronyms) -> bool:
+        """"Lite Reduced Atrous Spatial Pyramid Pooling (LR-ASPP)": a name spelled out with
+        its coined acronym counts as a coinage."""
+        i = n.end + 1
+        return n.end < len(doc) and doc[n.end].text == "(" and i in acronyms and acronyms[i][0] <= n.start
 
     def _our_parenthesised(self, doc: Doc, our: Token, sent: Span, by_token, acronyms, add) -> None:
         """"Our supervised compression approach uses ... (Entropic Student)": a name set in
@@ -391,7 +405,8 @@ class MethodFinder:
         for c in sorted(candidates, key=lambda c: (c.rank, c.cue != "title", c.sent_start if c.sent_start >= 0 else 10**9,
                                                     c.token if c.token >= 0 else 10**9)):
             key = match_key(c.name)
-            same = next((k for k in order if key in merged[k].keys or merged[k].keys & c.keys), None)
+            same = next((k for k in order if key in merged[k].keys or merged[k].keys & c.keys
+                         or (c.token >= 0 and merged[k].token == c.token)), None)
             if same is None:
                 merged[key] = Proposal(name=c.name, aliases=list(dict.fromkeys(c.aliases)), rank=c.rank,
                                        token=c.token, sent_start=c.sent_start, cue=c.cue)

@@ -152,20 +152,33 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
     return names
 
 
+def acronym_end(doc: Doc, i: int) -> int:
+    """End of the acronym starting at token i: it runs up to the closing parenthesis
+    without spaces ("LR-ASPP" is three tokens)."""
+    j = i + 1
+    while j < len(doc) and doc[j].text != ")" and not doc[j - 1].whitespace_:
+        j += 1
+    return j
+
+
 def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
-    """Acronyms defined in parentheses: token index of the acronym -> (start, end) of its
-    expansion ("Zero Redundancy Optimizer (ZeRO)"), by the Schwartz-Hearst letter walk."""
+    """Acronyms defined in parentheses: token index of the acronym (its first token) ->
+    (start, end) of its expansion ("Zero Redundancy Optimizer (ZeRO)", "Lite Reduced Atrous
+    Spatial Pyramid Pooling (LR-ASPP)"), by the Schwartz-Hearst letter walk."""
     found: dict[int, tuple[int, int]] = {}
     for tok in doc:
-        if tok.text != "(" or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
+        if tok.text != "(" or tok.i + 2 >= len(doc):
             continue
-        acr = doc[tok.i + 1]
-        letters = [c.lower() for c in acr.text if c.isalnum()]
-        if not (2 <= len(letters) <= 10) or not any(c.isupper() for c in acr.text):
+        end = acronym_end(doc, tok.i + 1)
+        if end >= len(doc) or doc[end].text != ")" or end - tok.i - 1 > 3:
+            continue
+        text = doc[tok.i + 1 : end].text
+        letters = [c.lower() for c in text if c.isalnum()]
+        if not (2 <= len(letters) <= 10) or not any(c.isupper() for c in text):
             continue
         start = _expansion_start(doc, tok.i, letters)
         if start is not None:
-            found[acr.i] = (start, tok.i)
+            found[tok.i + 1] = (start, tok.i)
     return found
 
 
