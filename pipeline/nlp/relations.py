@@ -120,6 +120,11 @@ GROWTH_NOUNS = frozenset({"increase", "growth", "rise"})
 # Verbs whose purpose clause states what the method is for ("proposed to improve X").
 PURPOSE_OF_PROPOSAL = frozenset({"propose", "introduce", "present", "add", "develop", "apply", "employ",
                                  "leverage", "use", "exploit", "adopt", "incorporate"})
+# Nouns a metric phrase can modify and still be the claim: "addresses the memory consumption issue".
+PROBLEM_NOUNS = frozenset({"issue", "problem", "bottleneck", "burden", "challenge", "wall", "overhead"})
+GROWTH_VERBS = frozenset({"increase", "enlarge", "grow", "raise", "expand", "double", "triple", "scale"})
+# Verbs of compression: with no metric named, their figure is a size ("compress BERT by 4x").
+COMPRESS_VERBS = frozenset({"compress", "shrink", "quantize", "quantise", "prune"})
 # Verbs that are themselves a change of speed: "accelerates X by 2.6x".
 SPEED_VERBS = frozenset({"accelerate", "speed", "expedite", "hasten"})
 # Nouns that name quality in general; with an "N×" figure they mean speed.
@@ -598,7 +603,8 @@ class RelationReader:
                 continue  # a gain with no figure, in a sentence that is not about the method: background
             if self._blocked(doc, m.start, m.end, sent) or not self._has_cue(doc, m.start, m.end, sent):
                 continue
-            if self._in_purpose_clause(doc[m.start:m.end].root):
+            root = doc[m.start:m.end].root
+            if self._in_purpose_clause(root) or self._is_attribute(root, m) or self._grows(root, m):
                 continue
             with_fig.add(m.metric)
             out.append(DocClaim(
@@ -776,6 +782,8 @@ class RelationReader:
                     return found
         if lemma in SPEED_VERBS:
             return "Speed"
+        if lemma in COMPRESS_VERBS:
+            return "Model size"
         if lemma in BEAT_VERBS:
             return self.default_x_metric if unit == "x" else self.default_percent_metric if unit == "%" else None
         return None
@@ -809,6 +817,24 @@ class RelationReader:
         usage"), not as an efficiency ("memory efficiency")."""
         return m.metric in {"Model size", "Memory", "Computation", "Cost"} and not any(
             w in m.text.lower() for w in ("efficien", "saving", "reduction"))
+
+    @staticmethod
+    def _is_attribute(root: Token, m: MetricMention) -> bool:
+        """The metric phrase describes another thing: "a memory-efficient counting mechanism",
+        "low-latency communication fabrics", "a low-power CPU"."""
+        head = root.head
+        return (root.dep_ in {"amod", "compound", "nmod"} and not (m.start <= head.i < m.end)
+                and head.pos_ in {"NOUN", "PROPN"} and head.i >= m.end
+                and head.lower_ not in CHANGE_NOUNS and head.lemma_.lower() not in CHANGE_LEMMAS | PROBLEM_NOUNS
+                and not m.text.lower().endswith("efficient"))  # "a memory-efficient mechanism" is the claim
+
+    def _grows(self, root: Token, m: MetricMention) -> bool:
+        """More of a lower-is-better quantity is no gain: "increasing the model size"."""
+        if not self._lower_is_better(m):
+            return False
+        near = [root.head, *root.children]
+        return any(t.lemma_.lower() in GROWTH_VERBS or t.lower_ in {"larger", "bigger", "more", "higher", "greater",
+                                                                    "increased"} for t in near)
 
     @staticmethod
     def _in_purpose_clause(tok: Token) -> bool:

@@ -52,6 +52,8 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # "They" right after a sentence about the method is the method.
         ("We propose LaBoX, a concept bottleneck. LaBoX scales to large datasets. They are 11.7% more accurate "
          "than linear probes.", {"Accuracy": "11.7%"}),
+        # A compression verb with no metric named compresses size.
+        ("We propose Q8X. We show how to compress BERT by 4× with minimal accuracy loss.", {"Model size": "4×"}),
         # Quantised *to* a bit-width is a size result; compressing the KV cache is a memory gain.
         ("We propose TauKV, which compresses the KV cache down to 2-bit.", {"Model size": "2-bit", "Memory": None}),
     ],
@@ -67,6 +69,8 @@ def test_relations_improves_figure_bound_to_metric(nlp, text: str, expected: dic
         ("We present KappaQuant. It achieves state-of-the-art accuracy on ImageNet and reduces the memory "
          "footprint of the model.", {"Accuracy", "Memory"}),
         ("We propose LambdaNet. Our approach delivers higher throughput and lower latency.", {"Throughput", "Speed"}),
+        ("We propose TeBLEU. TeBLEU introduces a memory-efficient counting mechanism.", {"Memory"}),
+        ("We propose ProxNet. We address the high memory consumption issue of differentiable NAS.", {"Memory"}),
     ],
 )
 def test_relations_improves_without_figure(nlp, text: str, metrics: set[str]) -> None:
@@ -95,6 +99,9 @@ def test_relations_improves_without_figure(nlp, text: str, metrics: set[str]) ->
         "We propose IvNet. Training took about 5 hours, and segmentation of a volume about 2-3 seconds.",
         # Growth of a lower-is-better quantity is no gain.
         "We propose ZeNet. This represents an 8x increase in model size.",
+        # More of a lower-is-better quantity; a metric phrase that only describes a part or a platform.
+        "We propose ZeroX. Our ZeroX allows increasing the model size that can be trained.",
+        "We propose TeNet. Our TeNet runs on libraries for low-power CPUs and uses low-latency communication fabrics.",
         # What something is for, outside the proposal, is not a result.
         "We propose IncNet. We anticipate IncNet can serve as a baseline for future design to reduce carbon footprint.",
     ],
