@@ -60,10 +60,7 @@ def canonical_method_label(text: str) -> str:
     """A method name as it should be labelled: whitespace normalised, no generic head."""
     text = re.sub(r"\s+", " ", text).strip(" ,.;:'\"()[]")
     stripped = _TRAILING_HEADS.sub("", text)
-    # "Ghost module" keeps its head: a single plain word is no name on its own.
-    if not stripped or (" " not in stripped and stripped.istitle() and "-" not in stripped):
-        return text
-    return stripped
+    return stripped if stripped else text
 
 
 def method_key(text: str) -> str:

@@ -57,6 +57,9 @@ class HardwareRecognizer:
         self.nouns: dict[int, list[tuple[str, ...]]] = {}
         self.model_res: dict[int, re.Pattern[str]] = {}
         self.bare: list[tuple[int, re.Pattern[str]]] = []
+        # Vendor words and "vendor + class" phrases, for "Arm CPU and GPU" -> Arm GPU.
+        self.vendors = frozenset(v.lower() for e in self.entries for v in e.vendor)
+        self.class_forms = {f.lower(): i for i, e in enumerate(self.entries) if e.type == "class" for f in e.forms}
         for i, entry in enumerate(self.entries):
             if entry.type == "class":
                 self.phrases.add(f"hw{i}", [nlp.make_doc(f) for form in entry.forms for f in _plural(form)])
@@ -126,6 +129,22 @@ class HardwareRecognizer:
                         out.append((widened[0], widened[1], i, tok.text))
         return out
 
+    def _in_context(self, doc: Doc, prev: HardwareMention, span: Span, entity: Entity) -> Entity:
+        """A device class read with the mention just before it: "Arm mobile-Neural Processing
+        Unit (NPU)" is that NPU, and in "Arm CPU and GPU" the vendor applies to both."""
+        between = doc[prev.end:span.start]
+        if between.text == "(" and span.end < len(doc) and doc[span.end].text == ")":
+            return prev.entity
+        if len(between) == 1 and between[0].lower_ in {"and", "or", ","} and prev.end - prev.start >= 2:
+            vendor = doc[prev.start].lower_
+            if vendor in self.vendors:
+                row = self.class_forms.get(f"{vendor} {span.text.lower()}")
+                if row is None and span.text.endswith("s"):
+                    row = self.class_forms.get(f"{vendor} {span.text[:-1].lower()}")
+                if row is not None:
+                    return to_hardware_entity(self.entries[row])
+        return entity
+
     def __call__(self, doc: Doc) -> Doc:
         best: dict[tuple[int, int], tuple[int, str | None]] = {}
         for start, end, i, model in self._candidates(doc):
@@ -144,9 +163,11 @@ class HardwareRecognizer:
                 nxt is not None and span.root.dep_ in {"compound", "nmod", "amod"}
                 and nxt.pos_ in {"NOUN", "PROPN"} and span.root.head.i >= span.end
             )
+            entity = to_hardware_entity(self.entries[i], model)
+            if mentions and self.entries[i].type == "class":
+                entity = self._in_context(doc, mentions[-1], span, entity)
             mentions.append(HardwareMention(
-                start=span.start, end=span.end, text=span.text,
-                entity=to_hardware_entity(self.entries[i], model), modifier=modifier,
+                start=span.start, end=span.end, text=span.text, entity=entity, modifier=modifier,
             ))
         doc._.hardware = mentions
         return doc

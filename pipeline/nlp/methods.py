@@ -134,6 +134,9 @@ class MethodFinder:
         def add(mention_start: int, mention_end: int, rank: int, cue: str, sent: Span) -> None:
             text = doc[mention_start:mention_end].text
             aliases: list[str] = []
+            bare = by_token.get(mention_start)
+            if bare is not None and bare.start == mention_start and bare.end < mention_end:
+                aliases.append(bare.text)  # "Ghost module" is also written "Ghost"
             # An acronym defined right after the name becomes the label; the expansion an alias.
             for i, (s, e) in acronyms.items():
                 if s <= mention_start and mention_end <= e and e - mention_end <= 2 and is_coined(acr[i]):
@@ -198,6 +201,8 @@ class MethodFinder:
         title = getattr(doc._, "title", None)
         if self.title_names and title:
             self._from_title(doc, title, names, candidates)
+
+        self._family_members(doc, names, candidates)
 
         # A name already used in an earlier, background sentence is an existing concept the
         # paper builds on ("Concept Bottleneck Models (CBMs) are ..."), not its contribution.
@@ -267,6 +272,29 @@ class MethodFinder:
                 # "the linear-complexity multiplication L-Mul algorithm", "a scheduler Sarathi-Serve"
                 add(n.start, n.end, 1, f"verb-inner:{verb.lower_}", sent)
                 seen_first = True
+
+    def _family_members(self, doc: Doc, names: list[NameMention], out: list[Proposal]) -> None:
+        """"We present MiniCPM-V. ... the latest MiniCPM-Llama3-V 2.5 outperforms ...": a
+        coined name that shares a coined part with a proposed one and is the subject of its
+        own sentence is a new member of the paper's family. Names built from a known one
+        ("MobileNetV3-Large LR-ASPP") are compositions, not members."""
+        strong = [c for c in out if c.rank <= 1]
+        starts = [c.sent_start for c in strong if c.sent_start >= 0]
+        if not strong or not starts:
+            return
+        parts = {p for c in strong for p in _coined_parts(c.name)}
+        known = {k for c in out for k in (loose_key(c.name), *(loose_key(a) for a in c.aliases))}
+        for n in names:
+            key = loose_key(n.text)
+            if (not n.coined or key in known or doc[n.start].sent.start < min(starts)
+                    or any(len(k) >= 4 and k in key for k in known) or not _coined_parts(n.text) & parts
+                    or not any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end])):
+                continue
+            if is_stop_word(n.text, self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models,
+                            self.vocab.stop_exact):
+                continue
+            out.append(Proposal(name=n.text, rank=1, token=n.start, sent_start=doc[n.start].sent.start, cue="family"))
+            known.add(key)
 
     def _with_head(self, doc: Doc, n: NameMention) -> int:
         """End of the name with its lowercase head noun: "Lookahead decoding", "DFC
@@ -430,6 +458,11 @@ class MethodFinder:
         for p in result:
             _singularise(p, seen)
         return result
+
+
+def _coined_parts(text: str) -> set[str]:
+    """The coined pieces of a name ("MiniCPM-Llama3-V 2.5" -> {"MiniCPM", "Llama3"})."""
+    return {p for p in re.split(r"[-\s]", text) if len(p) >= 4 and is_coined(p)}
 
 
 def _singularise(p: Proposal, seen: set[str]) -> None:

@@ -83,6 +83,13 @@ def test_hardware_not_a_platform(parse, text: str) -> None:
     assert parse(text)._.hardware == []
 
 
+def test_hardware_read_with_the_mention_before(parse) -> None:
+    found = _mentions(parse, "We estimate numbers for an Arm mobile-Neural Processing Unit (NPU). It is faster on "
+                             "Arm CPU and GPU, and on Intel CPUs and GPUs.")
+    assert [label for _, label, _ in found] == ["Arm mobile NPU", "Arm mobile NPU", "Arm CPU", "Arm GPU", "Intel CPU",
+                                                "GPU"]
+
+
 def test_hardware_modifier_use_is_flagged(parse) -> None:
     [gpu] = parse("It reduces GPU memory by half.")._.hardware
     assert gpu.modifier

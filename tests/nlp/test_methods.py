@@ -41,6 +41,14 @@ PROPOSALS = [
                  None, ["HyperZ·Z·W"], [], id="latex-cdot-name"),
     pytest.param("We present MiniCPM-V. The latest MiniCPM-Llama3-V 2.5 outperforms Claude 3 and Gemini Pro.",
                  None, ["MiniCPM-V"], [], id="name-ends-sentence"),
+    pytest.param("We present MiniCPM-V, a series of efficient MLLMs. The latest MiniCPM-Llama3-V 2.5 has strong "
+                 "performance, outperforming Gemini Pro.", None, ["MiniCPM-V", "MiniCPM-Llama3-V 2.5"], [],
+                 id="family-member-as-subject"),
+    pytest.param("This paper proposes a novel Ghost module to generate more feature maps from cheap operations.",
+                 None, ["Ghost module"], ["Ghost"], id="plain-name-keeps-its-head"),
+    pytest.param("For segmentation, we propose a new efficient segmentation decoder Lite Reduced Atrous Spatial "
+                 "Pyramid Pooling (LR-ASPP).", None, ["LR-ASPP"], ["Lite Reduced Atrous Spatial Pyramid Pooling"],
+                 id="multi-token-acronym"),
     # Layout: the title.
     pytest.param("Our system reaches a 2.31x speedup. TriForce also scales to long contexts.",
                  "TriForce: Lossless Acceleration of Long Sequence Generation", ["TriForce"], [], id="title-X:"),
@@ -72,6 +80,8 @@ NOT_PROPOSED = [
     pytest.param("Large language models are costly to serve. GPUs are scarce.", "Attention Is All You Need",
                  id="title-sentence-not-a-name"),
     pytest.param("Code and models are available at https://github.com/acme/FooNet-3M.", None, id="url"),
+    pytest.param("We propose combining memory saving techniques with traditional U-Net architectures.", None,
+                 id="name-in-adjunct-phrase"),
 ]
 
 
