@@ -55,14 +55,23 @@ def read_inputs(
     inputs: Sequence[Path], summary: BuildSummary, format: str | None = None
 ) -> Iterator[Paper]:
     """Stream Papers from every input; file-level errors and bad records go to summary."""
+    first_source: dict[str, str] = {}  # paper id -> the input it was first read from
     for path in inputs:
         summary.inputs.append(str(path))
         papers, skipped = summary.papers, len(summary.skipped)
         try:
             for record in read_papers(Path(path), format=format):
+                if isinstance(record, Paper) and record.id in first_source:
+                    # read_papers drops repeats within one input; this catches them across inputs.
+                    record = Skipped(
+                        record.source, None,
+                        f"record {record.position + 1} repeats paper {record.id} "
+                        f"(read from {first_source[record.id]}); skipped",
+                    )
                 if isinstance(record, Skipped):
                     summary.skipped.append(record)
                 else:
+                    first_source[record.id] = record.source
                     summary.papers += 1
                     yield record
         except InputError as err:

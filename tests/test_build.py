@@ -119,3 +119,17 @@ def test_build_outputs_are_readable_by_others(tmp_path: Path) -> None:
     files = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
     assert files
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == {p.name: 0o644 for p in files}
+
+
+def test_build_read_inputs_skips_a_paper_repeated_in_another_input(tmp_path: Path) -> None:
+    from pipeline.build import BuildSummary, read_inputs
+
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.txt"
+    first.write_text(json.dumps({"title": "QuickKV", "abstract": ABSTRACT}) + "\n", encoding="utf-8")
+    second.write_text(f"Abstract: {ABSTRACT}\nAbstract: Another abstract.\n", encoding="utf-8")
+    summary = BuildSummary()
+    papers = list(read_inputs([first, second], summary))
+    assert [(p.source, p.position) for p in papers] == [(str(first), 0), (str(second), 1)]
+    assert summary.papers == 2
+    assert [str(s) for s in summary.skipped] == [
+        f"{second}: record 1 repeats paper {papers[0].id} (read from {first}); skipped"]
