@@ -120,6 +120,13 @@ GROWTH_NOUNS = frozenset({"increase", "growth", "rise"})
 # Verbs whose purpose clause states what the method is for ("proposed to improve X").
 PURPOSE_OF_PROPOSAL = frozenset({"propose", "introduce", "present", "add", "develop", "apply", "employ",
                                  "leverage", "use", "exploit", "adopt", "incorporate"})
+# General words for quality, and what makes them a claimed gain ("superior performance").
+GENERIC_QUALITY = frozenset({"performance", "results", "result", "precision"})
+QUALITY_CUES = frozenset({"superior", "better", "improved", "higher", "best", "boost", "improve", "enhance",
+                          "sota", "outstanding", "stronger", "remarkable", "enhanced", "boosted"})
+# What "performance" is of when it means speed: "execution performance", "performance of LLM serving".
+SYSTEM_PERFORMANCE = frozenset({"execution", "inference", "serving", "training", "hardware", "system", "systems",
+                                "runtime", "computational", "compute", "end-to-end", "kernel", "decoding"})
 # Nouns a metric phrase can modify and still be the claim: "addresses the memory consumption issue".
 PROBLEM_NOUNS = frozenset({"issue", "problem", "bottleneck", "burden", "challenge", "wall", "overhead"})
 GROWTH_VERBS = frozenset({"increase", "enlarge", "grow", "raise", "expand", "double", "triple", "scale"})
@@ -611,7 +618,44 @@ class RelationReader:
                 relation="improves", subject=subject, subject_text=subj_text, object=to_metric_entity(m.metric),
                 object_text=m.text, sent_start=s0, sent_end=s1, confidence=round(0.7 * conf, 3), hardware=sent_hw,
             ))
+        # A figure for another metric, or an N× margin, says which "performance" is meant.
+        if ours and "Accuracy" not in with_fig and not any(
+            f.figure.unit == "x" or fig_metric.get(id(f), "Accuracy") != "Accuracy" for f in sent_figs
+        ):
+            quality = self._general_quality(doc, sent, bool(sent_metrics))
+            if quality is not None:
+                out.append(DocClaim(
+                    relation="improves", subject=subject, subject_text=subj_text,
+                    object=to_metric_entity("Accuracy"), object_text=quality.text, sent_start=s0, sent_end=s1,
+                    confidence=round(0.6 * conf, 3), hardware=sent_hw,
+                ))
         return out
+
+    def _general_quality(self, doc: Doc, sent: Span, names_metric: bool) -> Token | None:
+        """Quality claimed in general words, which this literature means as accuracy:
+        "superior performance", "state-of-the-art results", "higher precision", "the
+        superiority of X over Y", or beating a baseline when no metric is named at all
+        ("Wanda outperforms magnitude pruning")."""
+        for t in sent:
+            low = t.lower_
+            if low in GENERIC_QUALITY:
+                if self._blocked(doc, t.i, t.i + 1, sent):
+                    continue
+                mods = [c for c in t.children if c.dep_ in {"amod", "compound", "advmod", "nmod"}]
+                of = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.subtree]
+                if any(c.lower_ in SYSTEM_PERFORMANCE for c in mods + of):
+                    continue  # "execution performance", "the performance of LLM serving": speed
+                cues = [c.lower_ for c in mods]
+                if t.head.i != t.i and t.dep_ in {"dobj", "nsubjpass"}:
+                    cues.append(t.head.lemma_.lower())
+                before = doc[max(sent.start, t.i - 6):t.i].text.lower()
+                if set(cues) & QUALITY_CUES or "state-of-the-art" in before and t.i - sent.start > 0:
+                    return t
+            elif low == "superiority":
+                return t
+            elif not names_metric and t.lemma_.lower() in BEAT_VERBS and t.pos_ == "VERB":
+                return t
+        return None
 
     @staticmethod
     def _hardware_position(doc: Doc, h: HardwareMention) -> str:

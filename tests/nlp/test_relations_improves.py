@@ -36,7 +36,9 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # Comparatives after a figure.
         ("We propose NuNet. NuNet is 4.6% more accurate while running 2x faster.", {"Accuracy": "4.6%", "Speed": "2x"}),
         ("We propose XiServe. XiServe can serve 4.48x more requests than before.", {"Throughput": "4.48x"}),
-        # "performance" with an N× figure is speed.
+        # "performance" with an N× figure is speed; so is beating a baseline by N×.
+        ("We propose FlashX, a sparse kernel. FlashX outperforms Sputnik by an average of 2.9x on GPUs.",
+         {"Speed": "an average of 2.9x"}),
         ("We propose PiCore. PiCore improves the performance by ~2360x.", {"Speed": "~2360x"}),
         # A margin over a baseline with no metric named: the configured default (Accuracy for %).
         ("We propose ZetaNet. ZetaNet outperforms the baseline by 5.3%.", {"Accuracy": "5.3%"}),
@@ -70,6 +72,11 @@ def test_relations_improves_figure_bound_to_metric(nlp, text: str, expected: dic
          "footprint of the model.", {"Accuracy", "Memory"}),
         ("We propose LambdaNet. Our approach delivers higher throughput and lower latency.", {"Throughput", "Speed"}),
         ("We propose TeBLEU. TeBLEU introduces a memory-efficient counting mechanism.", {"Memory"}),
+        # General quality words mean accuracy in this literature.
+        ("We propose LsNet. Experiments show that LsNet achieves superior performance over lightweight networks.",
+         {"Accuracy"}),
+        ("We propose WaNet. WaNet significantly outperforms the established baseline of magnitude pruning.",
+         {"Accuracy"}),
         ("We propose ProxNet. We address the high memory consumption issue of differentiable NAS.", {"Memory"}),
     ],
 )
@@ -102,6 +109,8 @@ def test_relations_improves_without_figure(nlp, text: str, metrics: set[str]) ->
         # More of a lower-is-better quantity; a metric phrase that only describes a part or a platform.
         "We propose ZeroX. Our ZeroX allows increasing the model size that can be trained.",
         "We propose TeNet. Our TeNet runs on libraries for low-power CPUs and uses low-latency communication fabrics.",
+        # "performance" of a system, or with an N× figure, is speed, not accuracy.
+        "We propose DiServe. DiServe improves the performance of LLM serving.",
         # What something is for, outside the proposal, is not a result.
         "We propose IncNet. We anticipate IncNet can serve as a baseline for future design to reduce carbon footprint.",
     ],
