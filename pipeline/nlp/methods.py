@@ -166,13 +166,18 @@ class MethodFinder:
                 low = tok.lower_
                 # "called / named / dubbed X", "we call it X": the next name is the paper's.
                 if low in NAMING_WORDS or (low == "as" and tok.i > 0 and doc[tok.i - 1].lower_ == "denoted"):
-                    if not _has_author_cue(sent, tok) and not any(t.lower_ in OWN_MARKERS for t in doc[sent.start:tok.i]):
+                    if not (_has_author_cue(sent, tok) or any(t.lower_ in OWN_MARKERS for t in doc[sent.start:tok.i])
+                            or any(_is_passive_proposal(t, sent) for t in sent)):
                         continue
                     # "called X", "we call it X", "we dub the resulting system X".
                     for j in range(tok.i + 1, min(tok.i + 6, sent.end)):
                         n = by_token.get(j)
                         if n is not None:
                             add(n.start, self._with_head(doc, n), 0, f"named:{low}", sent)
+                            # "namely the MAC-folding and boosted-clipping schemes": the list
+                            # goes on with names or hyphenated coinages.
+                            for a, b in _listed_after(doc, n.end, sent.end, by_token):
+                                add(a, b, 0, f"named:{low}", sent)
                             break
                         if doc[j].is_punct and doc[j].text not in {'"', "“", "'", ":", "‘"}:
                             break
@@ -214,6 +219,8 @@ class MethodFinder:
                 c.rank += 2
         if not any(c.rank < 2 for c in candidates):
             self._by_frequency(doc, names, candidates)
+        if not any(c.rank < 2 for c in candidates):
+            self._the_proposed_phrase(doc, candidates)
         doc._.proposed = self._merge(candidates, names)
         return doc
 
@@ -272,6 +279,35 @@ class MethodFinder:
                 # "the linear-complexity multiplication L-Mul algorithm", "a scheduler Sarathi-Serve"
                 add(n.start, n.end, 1, f"verb-inner:{verb.lower_}", sent)
                 seen_first = True
+
+    def _the_proposed_phrase(self, doc: Doc, out: list[Proposal]) -> None:
+        """No name at all, but "This leads us to propose a simple fast compound scaling
+        strategy ... the proposed fast compound scaling results in ...": a phrase the
+        authors propose and then refer back to as "the proposed X" is what they call it."""
+        lowered = doc.text.lower()
+        for tok in doc:
+            if tok.lower_ != "proposed" or tok.i == 0 or doc[tok.i - 1].lower_ not in {"the", "our"}:
+                continue
+            words: list[Token] = []
+            for t in doc[tok.i + 1 : tok.i + 5]:
+                if not t.text.islower() or t.pos_ not in {"ADJ", "NOUN", "VERB", "PROPN"} or t.lower_ in self.vocab.generic_heads:
+                    break
+                words.append(t)
+            for n in range(len(words), 1, -1):  # longest phrase the authors introduced earlier
+                if words[n - 1].pos_ not in {"NOUN", "PROPN"} and not words[n - 1].lower_.endswith("ing"):
+                    continue
+                phrase = doc[words[0].i : words[n - 1].i + 1].text
+                first = lowered.find(phrase.lower())
+                intro = doc.char_span(first, first + len(phrase), alignment_mode="expand") if first >= 0 else None
+                if intro is None or intro.start >= words[0].i:
+                    continue
+                sent = intro.sent
+                if any(t.lower_ in VERB_FORMS and t.i < intro.start for t in sent) and any(
+                    t.lower_ in {"we", "us", "our"} for t in sent
+                ):
+                    out.append(Proposal(name=phrase, rank=2, token=intro.start, sent_start=sent.start,
+                                        cue="the-proposed"))
+                    return
 
     def _family_members(self, doc: Doc, names: list[NameMention], out: list[Proposal]) -> None:
         """"We present MiniCPM-V. ... the latest MiniCPM-Llama3-V 2.5 outperforms ...": a
@@ -458,6 +494,34 @@ class MethodFinder:
         for p in result:
             _singularise(p, seen)
         return result
+
+
+def _is_passive_proposal(tok: Token, sent: Span) -> bool:
+    """"... are proposed", "is introduced": the authors' proposal in the passive."""
+    return (tok.lower_ in VERB_FORMS and tok.tag_ == "VBN" and tok.i > sent.start
+            and tok.nbor(-1).lower_ in {"is", "are", "was", "were"})
+
+
+def _listed_after(doc: Doc, i: int, stop: int, by_token: dict[int, NameMention]) -> list[tuple[int, int]]:
+    """Spans of the items that continue a list after token i: ", Y and Z" where each item is
+    a name or a lowercase hyphenated coinage ("boosted-clipping")."""
+    out: list[tuple[int, int]] = []
+    while i + 1 < stop and doc[i].lower_ in {",", "and", "or"}:
+        j = i + 1 if doc[i].lower_ != "," or doc[i + 1].lower_ not in {"and", "or"} else i + 2
+        n = by_token.get(j)
+        if n is not None and n.start == j:
+            out.append((n.start, n.end))
+            i = n.end
+            continue
+        k = j
+        while k + 1 < stop and not doc[k].whitespace_ and doc[k + 1].text not in {",", ".", ";", ")"}:
+            k += 1
+        word = doc[j:k + 1].text
+        if "-" not in word or not re.fullmatch(r"[a-z]+(?:-[a-z]+)+", word):
+            break
+        out.append((j, k + 1))
+        i = k + 1
+    return out
 
 
 def _coined_parts(text: str) -> set[str]:

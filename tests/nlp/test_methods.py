@@ -49,6 +49,11 @@ PROPOSALS = [
     pytest.param("For segmentation, we propose a new efficient segmentation decoder Lite Reduced Atrous Spatial "
                  "Pyramid Pooling (LR-ASPP).", None, ["LR-ASPP"], ["Lite Reduced Atrous Spatial Pyramid Pooling"],
                  id="multi-token-acronym"),
+    pytest.param("Two techniques, namely the MAC-folding and boosted-clipping schemes, are proposed to improve "
+                 "accuracy.", None, ["MAC-folding", "boosted-clipping"], [], id="namely-list-passive"),
+    pytest.param("This leads us to propose a simple fast compound scaling strategy. The proposed fast compound "
+                 "scaling results in fewer activations.", None, ["fast compound scaling"], [],
+                 id="unnamed-then-the-proposed-X"),
     # Layout: the title.
     pytest.param("Our system reaches a 2.31x speedup. TriForce also scales to long contexts.",
                  "TriForce: Lossless Acceleration of Long Sequence Generation", ["TriForce"], [], id="title-X:"),
@@ -82,6 +87,9 @@ NOT_PROPOSED = [
     pytest.param("Code and models are available at https://github.com/acme/FooNet-3M.", None, id="url"),
     pytest.param("We propose combining memory saving techniques with traditional U-Net architectures.", None,
                  id="name-in-adjunct-phrase"),
+    pytest.param("We propose a new method for pruning. The proposed method reduces latency.", None,
+                 id="the-proposed-method-is-no-name"),
+    pytest.param("A popular method called LoRA is widely used for fine-tuning.", None, id="called-without-authors"),
 ]
 
 
