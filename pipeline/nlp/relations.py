@@ -432,7 +432,8 @@ class RelationReader:
                 # work is framed for ("designed for mobile devices", "deploying to FPGAs")
                 # is still its target, whatever else the sentence says is background.
                 if not self._about_others(sent, names_by_tok, own):
-                    claims.extend(self._framed_targets(doc, sent, hardware, entities[id(main)], main.name, factor))
+                    claims.extend(self._framed_targets(doc, sent, hardware, hw_tokens, entities[id(main)], main.name,
+                                                           factor))
                 continue
             own_mentions = [n for n in names if sent.start <= n.start < sent.end and proposal_of(n.text) is not None]
             # "They" right after a sentence about the method is the method's outputs or
@@ -511,6 +512,8 @@ class RelationReader:
                 position = self._hardware_position(doc, h)
                 if position == "subject" and not ours:
                     continue  # "GPUs are costly": the hardware is what the sentence is about, as background
+                if self._negated_or_example(doc, h, hw_tokens):
+                    continue
                 c = 0.5 if h.modifier else (0.9 if position == "platform" else 0.7)
                 sent_hw = sent_hw or h.entity
                 claims.append(DocClaim(
@@ -681,11 +684,27 @@ class RelationReader:
             return "other"
         return "other"
 
-    def _framed_targets(self, doc: Doc, sent: Span, hardware: list[HardwareMention], subject: Entity,
-                        subj_text: str, factor: float) -> list[DocClaim]:
+    @staticmethod
+    def _negated_or_example(doc: Doc, h: HardwareMention, hw_tokens: set[int]) -> bool:
+        """"a GPU-less board" names hardware by its absence; "low-powered devices, including
+        smartphones, drones" gives examples of a platform already named (the class counts)."""
+        if h.end + 1 < len(doc) and doc[h.end].text == "-" and doc[h.end + 1].lower_ in {"less", "free"}:
+            return True
+        tok = doc[h.start:h.end].root
+        for _ in range(4):
+            if tok.dep_ == "pobj" and tok.head.lower_ in EXAMPLE_PREPS:
+                return tok.head.head.i in hw_tokens
+            if tok.dep_ not in {"conj", "appos"} or tok.head.i == tok.i:
+                return False
+            tok = tok.head
+        return False
+
+    def _framed_targets(self, doc: Doc, sent: Span, hardware: list[HardwareMention], hw_tokens: set[int],
+                        subject: Entity, subj_text: str, factor: float) -> list[DocClaim]:
         out: list[DocClaim] = []
         for h in hardware:
-            if sent.start <= h.start < sent.end and not h.modifier and self._hardware_position(doc, h) == "platform":
+            if (sent.start <= h.start < sent.end and not h.modifier and self._hardware_position(doc, h) == "platform"
+                    and not self._negated_or_example(doc, h, hw_tokens)):
                 out.append(DocClaim(
                     relation="targets", subject=subject, subject_text=subj_text, object=h.entity,
                     object_text=h.text, sent_start=sent.start_char, sent_end=sent.end_char,

@@ -104,3 +104,16 @@ def test_relations_build_min_confidence_filters_claims(nlp, tmp_path) -> None:
     kept = [float(v) for v in graph.objects(None, rdflib.URIRef("https://w3id.org/effikg/ontology#confidence"))]
     assert kept and min(kept) >= 0.85
     assert len(kept) == sum(1 for c in unfiltered if c >= 0.85)
+
+
+@pytest.mark.slow
+def test_relations_targets_examples_of_a_named_platform(nlp) -> None:
+    text = ("There is much interest in deploying deep learning on edge devices, including smartphones and drones. "
+            "We propose EntNet. EntNet runs 2x faster.")
+    assert set(_targets(nlp, text)) == {"edge device"}
+
+
+@pytest.mark.slow
+def test_relations_targets_hardware_named_by_its_absence(nlp) -> None:
+    text = "We propose BotFit. We measure BotFit on an NVIDIA Jetson Nano board and a Raspberry Pi board (GPU-less)."
+    assert "GPU" not in _targets(nlp, text)
