@@ -314,39 +314,42 @@ def test_graph_save_turtle_is_deterministic_and_atomic(tmp_path: Path) -> None:
     assert isomorphic(back, to_rdf(records))
 
 
-_BUILD_TURTLE_ONLY = """
+_BUILD = """
 import sys
 from pathlib import Path
 from pipeline.build import run_build
-from pipeline.graph import save_turtle
 
-def turtle_only(graph, out_dir):
-    return [save_turtle(graph, Path(out_dir) / "effikg.ttl")]
-
-run_build([], Path(sys.argv[1]), export=turtle_only)
+run_build([], Path(sys.argv[1]))
 """
 
 
 @pytest.mark.slow
 def test_graph_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
     """Two builds of the bundled corpus, in two interpreters with different hash seeds
-    (so set and dict order differ), write the same effikg.ttl byte for byte. They run
-    side by side, so both see the same code even while it is being edited."""
+    (so set and dict order differ), write the same files byte for byte: effikg.ttl and
+    every export. They run side by side, so both see the same code even while it is
+    being edited."""
     import os
     import subprocess
     import sys
 
     runs = [
-        subprocess.Popen([sys.executable, "-c", _BUILD_TURTLE_ONLY, str(tmp_path / name)],
+        subprocess.Popen([sys.executable, "-c", _BUILD, str(tmp_path / name)],
                          env=dict(os.environ, PYTHONHASHSEED=seed), stderr=subprocess.PIPE, text=True)
         for name, seed in (("first", "1"), ("second", "4242"))
     ]
     for run in runs:
         _, err = run.communicate(timeout=900)
         assert run.returncode == 0, err
-    first = (tmp_path / "first" / "effikg.ttl").read_bytes()
-    assert (tmp_path / "second" / "effikg.ttl").read_bytes() == first
-    built = Graph().parse(data=first.decode("utf-8"), format="turtle")
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    first, second = files(tmp_path / "first"), files(tmp_path / "second")
+    assert "effikg.ttl" in first and len(first) > 20
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    built = Graph().parse(data=first["effikg.ttl"].decode("utf-8"), format="turtle")
     assert len(set(built.subjects(RDF.type, EKG.Paper))) == 86
     assert not any(isinstance(t, BNode) for triple in built for t in triple)
 
