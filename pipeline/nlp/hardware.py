@@ -169,8 +169,23 @@ class HardwareRecognizer:
             mentions.append(HardwareMention(
                 start=span.start, end=span.end, text=span.text, entity=entity, modifier=modifier,
             ))
-        doc._.hardware = mentions
+        doc._.hardware = _resolve_short_forms(mentions)
         return doc
+
+
+def _resolve_short_forms(mentions: list[HardwareMention]) -> list[HardwareMention]:
+    """A later, more general mention of the one specific device the abstract named
+    ("Hexagon DSP ... the DSP", "Arm mobile-NPU ... mobile-NPU") is that device; with two
+    candidates ("T4 ... A100 ... GPUs") it stays the general class."""
+    out: list[HardwareMention] = []
+    for m in mentions:
+        suffix = " " + m.entity.label.lower()
+        specific = {e.key: e for e in (o.entity for o in out) if e.label.lower().endswith(suffix)}
+        if len(specific) == 1:
+            m = HardwareMention(start=m.start, end=m.end, text=m.text, entity=next(iter(specific.values())),
+                                modifier=m.modifier)
+        out.append(m)
+    return out
 
 
 def register_extensions() -> None:

@@ -90,6 +90,16 @@ def test_hardware_read_with_the_mention_before(parse) -> None:
                                                 "GPU"]
 
 
+def test_hardware_later_general_mention_is_the_one_specific_device(parse) -> None:
+    found = _mentions(parse, "It runs on the Qualcomm Hexagon DSP. On the DSP it is fast. An SRAM-based CIM macro "
+                             "improves CIM accuracy.")
+    assert [label for _, label, _ in found] == ["Qualcomm Hexagon DSP", "Qualcomm Hexagon DSP",
+                                                "SRAM compute-in-memory macro", "SRAM compute-in-memory macro"]
+    # Two specific GPUs before it: "GPUs" stays the general class.
+    found = _mentions(parse, "It is 13x faster on a T4 GPU and 40x faster on an A100 GPU; GPUs are common.")
+    assert [label for _, label, _ in found] == ["NVIDIA T4 GPU", "NVIDIA A100 GPU", "GPU"]
+
+
 def test_hardware_modifier_use_is_flagged(parse) -> None:
     [gpu] = parse("It reduces GPU memory by half.")._.hardware
     assert gpu.modifier
