@@ -85,9 +85,10 @@ def test_hardware_not_a_platform(parse, text: str) -> None:
 
 def test_hardware_read_with_the_mention_before(parse) -> None:
     found = _mentions(parse, "We estimate numbers for an Arm mobile-Neural Processing Unit (NPU). It is faster on "
-                             "Arm CPU and GPU, and on Intel CPUs and GPUs.")
-    assert [label for _, label, _ in found] == ["Arm mobile NPU", "Arm mobile NPU", "Arm CPU", "Arm GPU", "Intel CPU",
-                                                "GPU"]
+                             "Arm CPU and GPU.")
+    assert [label for _, label, _ in found] == ["Arm mobile NPU", "Arm mobile NPU", "Arm CPU", "Arm GPU"]
+    # No "Intel GPU" class: the vendor does not carry over.
+    assert [label for _, label, _ in _mentions(parse, "It is faster on Intel CPUs and GPUs.")] == ["Intel CPU", "GPU"]
 
 
 def test_hardware_later_general_mention_is_the_one_specific_device(parse) -> None:
