@@ -10,11 +10,12 @@ output by hash-seeded sets; here Python only formats and sorts lines, and pyoxig
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -289,24 +290,49 @@ def _types_first(node: dict[str, object]) -> dict[str, object]:
     return head | {k: v for k, v in node.items() if k not in head}
 
 
-def to_jsonld(lines: list[str]) -> bytes:
-    """Sorted N-Triples lines as one JSON-LD document: {"@context": ..., "@graph": [...]}."""
-    document = {"@context": jsonld_context(), "@graph": list(_jsonld_nodes(_parse_lines(lines)))}
+def to_jsonld(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
+    """Sorted N-Triples lines as one JSON-LD document: {"@context": ..., "@graph": [...]}.
+
+    `triples` are the lines already parsed (_parse_lines), when the caller has them.
+    """
+    triples = _parse_lines(lines) if triples is None else triples
+    document = {"@context": jsonld_context(), "@graph": list(_jsonld_nodes(triples))}
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 # --------------------------------------------------------------------------- OWL (RDF/XML)
 
 
-def to_owl(lines: list[str]) -> bytes:
-    """Ontology and data merged as RDF/XML, so Protégé shows classes with their individuals."""
-    merged = sorted(set(lines).union(_ontology_lines()))
-    for line in merged:
+def _merge_sorted(
+    a: list[str], a_triples: list[ox.Triple], b: Sequence[str], b_triples: list[ox.Triple]
+) -> Iterator[ox.Triple]:
+    """The triples of two sorted line lists in line order, each distinct line once."""
+    last = None
+    for line, triple in heapq.merge(zip(a, a_triples), zip(b, b_triples), key=lambda pair: pair[0]):
+        if line != last:
+            last = line
+            yield triple
+
+
+@lru_cache(maxsize=1)
+def _ontology_triples() -> list[ox.Triple]:
+    return _parse_lines(list(_ontology_lines()))
+
+
+def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
+    """Ontology and data merged as RDF/XML, so Protégé shows classes with their individuals.
+
+    `triples` are the lines already parsed, when the caller has them: parsing a million
+    lines into Python objects costs more than writing them.
+    """
+    triples = _parse_lines(lines) if triples is None else triples
+    for line in lines:  # the ontology's own lines are plain text
         if _XML_INVALID.search(line):
             raise ExportError(
                 f"a literal holds a character XML 1.0 cannot carry: {line[:120].strip()}"
             )
-    xml = ox.serialize(_parse_lines(merged), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    merged = _merge_sorted(lines, triples, _ontology_lines(), _ontology_triples())
+    xml = ox.serialize(merged, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
     # XML parsers turn a raw CR into LF; a character reference survives. Literals are
     # written as element text (IRIs hold no CR), where the reference is valid.
     return xml.replace(b"\r", b"&#13;")
@@ -319,14 +345,15 @@ def to_owl(lines: list[str]) -> bytes:
 _TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "res"}
 
 
-def to_turtle(lines: list[str]) -> bytes:
+def to_turtle(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
     """Sorted N-Triples lines as Turtle, one block a subject, written by pyoxigraph.
 
     rdflib's Turtle serialiser sorts and groups in Python and takes minutes on a
     million-triple graph (rdflib #2135; see benchmarks/bench_export.py); the lines come
     sorted, so pyoxigraph's streaming writer already sees each subject's triples together.
     """
-    return ox.serialize(_parse_lines(lines), format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES)
+    triples = _parse_lines(lines) if triples is None else triples
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES)
 
 
 def save_turtle(graph: rdflib.Graph, path: Path) -> Path:
@@ -345,11 +372,12 @@ def save_rdf(graph: rdflib.Graph, out_dir: Path, *, turtle: bool = False) -> lis
     """
     out_dir = Path(out_dir)
     lines = to_ntriples_lines(graph)
+    triples = _parse_lines(lines)  # once, for every writer below
     files = {
         "effikg.nt": _ntriples_bytes(lines),
-        "effikg.jsonld": to_jsonld(lines),
-        "effikg.owl": to_owl(lines),
+        "effikg.jsonld": to_jsonld(lines, triples),
+        "effikg.owl": to_owl(lines, triples),
     }
     if turtle:
-        files = {"effikg.ttl": to_turtle(lines), **files}
+        files = {"effikg.ttl": to_turtle(lines, triples), **files}
     return [write_atomic(out_dir / name, data) for name, data in files.items()]
