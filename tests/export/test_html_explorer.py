@@ -415,3 +415,31 @@ def test_html_tooltips_show_aliases_evidence_figure_and_arxiv_link(html_site, ht
     assert page.locator(".vis-tooltip a").get_attribute("href") == "https://arxiv.org/abs/2404.11912"
     assert "arXiv:2404.11912" in tip
     assert opened.errors == [] and opened.blocked == []
+
+
+@pytest.mark.slow
+def test_html_physics_stops_once_the_layout_settles(html_site, open_page) -> None:
+    opened = open_page(html_site[0] / "index.html")
+    page = opened.page
+    assert page.evaluate("() => effikg.network.physics.physicsEnabled") is False
+    assert page.evaluate("() => effikg.cutShort") is False
+    before = page.evaluate("() => JSON.stringify(effikg.network.getPositions())")
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => JSON.stringify(effikg.network.getPositions())") == before  # nothing moves
+    assert page.locator("#layout-status").inner_text().startswith("Layout settled in ")
+    assert opened.errors == []
+
+
+@pytest.mark.slow
+def test_html_layout_time_limit_freezes_a_slow_layout(html_graph, html_nx, tmp_path: Path, monkeypatch, open_page) -> None:
+    import pipeline.export.html as html_module
+
+    monkeypatch.setattr(html_module, "LAYOUT_BUDGET_MS", 1)  # every layout is "too slow"
+    save_html(html_graph, tmp_path)
+    opened = open_page(tmp_path / "index.html")
+    page = opened.page
+    assert page.evaluate("() => effikg.cutShort") is True
+    assert page.evaluate("() => effikg.network.physics.physicsEnabled") is False
+    assert "time limit" in page.locator("#layout-status").inner_text()
+    assert opened.counts()["drawnNodes"] == html_nx.number_of_nodes()
+    assert opened.errors == [] and opened.blocked == []

@@ -175,16 +175,25 @@
 
   var layoutStatus = document.getElementById("layout-status");
 
+  var cutShort = false;
+
   function markStable() {
     // Physics off once the layout has settled: a large graph stays responsive (pyvis #204).
     network.setOptions({ physics: { enabled: false } });
     effikg.stabilizeMs = Math.round(performance.now() - started);
     effikg.stabilized = true;
-    layoutStatus.textContent = "Layout settled in " + (effikg.stabilizeMs / 1000).toFixed(1) + " s; physics off.";
+    effikg.cutShort = cutShort;
+    layoutStatus.textContent = (cutShort ? "Layout stopped at its time limit after " : "Layout settled in ") +
+      (effikg.stabilizeMs / 1000).toFixed(1) + " s; physics off." + (cutShort ? " Drag nodes to tidy up." : "");
   }
 
   network.on("stabilizationProgress", function (p) {
     layoutStatus.textContent = "Laying out\u2026 " + Math.round(100 * p.iterations / p.total) + "%";
+    if (!cutShort && data.layoutBudgetMs > 0 && performance.now() - started > data.layoutBudgetMs) {
+      // Out of time: freeze the layout as it stands; vis-network then ends the stabilisation.
+      cutShort = true;
+      network.stopSimulation();
+    }
   });
   network.on("stabilizationIterationsDone", markStable);
   if (nodeView.length === 0) { markStable(); }
@@ -192,6 +201,7 @@
   function relayout() {
     // Newly shown nodes need places: run the physics again until it settles.
     effikg.stabilized = false;
+    cutShort = false;
     started = performance.now();
     network.setOptions({ physics: { enabled: true } });
     network.stabilize(data.options.physics.stabilization.iterations);
