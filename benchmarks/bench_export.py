@@ -32,7 +32,7 @@ import rdflib
 
 from pipeline.export.graphml import to_graphml
 from pipeline.export.neo4j import save_neo4j
-from pipeline.export.rdf import PREFIXES, to_jsonld, to_ntriples_lines, to_owl, to_turtle
+from pipeline.export.rdf import PREFIXES, save_rdf, to_jsonld, to_ntriples_lines, to_owl, to_turtle
 from pipeline.graph import to_rdf
 from pipeline.records import CANONICAL_METRICS, Claim, Entity, Extraction, Figure, Paper
 
@@ -163,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     timed("pyoxigraph serialize (expanded, no @context)",
           lambda: ox.serialize(triples, format=ox.RdfFormat.JSON_LD), rows, "JSON-LD")  # type: ignore[arg-type]
     jsonld = timed("effikg: grouped, @context from ontology  [shipped]", lambda: to_jsonld(lines), rows, "JSON-LD")
+
+    # All four RDF files as the build writes them: one pass over the graph, one parse.
+    with tempfile.TemporaryDirectory() as tmp:
+        timed("effikg save_rdf(turtle=True): ttl+nt+jsonld+owl  [shipped]",
+              lambda: save_rdf(graph, Path(tmp), turtle=True), rows, "all RDF")
 
     # Property graphs ------------------------------------------------------------------
     timed("effikg GraphML (to_networkx + networkx)  [shipped]", lambda: to_graphml(graph), rows, "GraphML")
