@@ -154,6 +154,7 @@ class HardwareRecognizer:
                 best[(start, end)] = (i, model)
         spans = filter_spans([Span(doc, s, e) for s, e in best])
         mentions: list[HardwareMention] = []
+        products: list[bool] = []
         for span in spans:
             i, model = best[(span.start, span.end)]
             nxt = doc[span.end] if span.end < len(doc) else None
@@ -169,18 +170,26 @@ class HardwareRecognizer:
             mentions.append(HardwareMention(
                 start=span.start, end=span.end, text=span.text, entity=entity, modifier=modifier,
             ))
-        doc._.hardware = _resolve_short_forms(mentions)
+            products.append(self.entries[i].type != "class")
+        doc._.hardware = _resolve_short_forms(mentions, products)
         return doc
 
 
-def _resolve_short_forms(mentions: list[HardwareMention]) -> list[HardwareMention]:
+def _resolve_short_forms(mentions: list[HardwareMention], products: list[bool]) -> list[HardwareMention]:
     """A later, more general mention of the one specific device the abstract named
-    ("Hexagon DSP ... the DSP", "Arm mobile-NPU ... mobile-NPU") is that device; with two
-    candidates ("T4 ... A100 ... GPUs") it stays the general class."""
+    ("Hexagon DSP ... the DSP", "Jetson Nano board ... the Jetson") is that device; with two
+    candidates ("T4 ... A100 ... GPUs") it stays general."""
     out: list[HardwareMention] = []
-    for m in mentions:
+    for m, product in zip(mentions, products):
         suffix = " " + m.entity.label.lower()
-        specific = {e.key: e for e in (o.entity for o in out) if e.label.lower().endswith(suffix)}
+        word = f" {m.text.lower()} "
+        specific = {
+            o.entity.key: o.entity for o in out
+            if o.entity.key != m.entity.key and (
+                o.entity.label.lower().endswith(suffix)
+                or (product and word in f" {o.text.lower()} " and len(o.text) > len(m.text))
+            )
+        }
         if len(specific) == 1:
             m = HardwareMention(start=m.start, end=m.end, text=m.text, entity=next(iter(specific.values())),
                                 modifier=m.modifier)
