@@ -132,6 +132,8 @@ PROBLEM_NOUNS = frozenset({"issue", "problem", "bottleneck", "burden", "challeng
 GROWTH_VERBS = frozenset({"increase", "enlarge", "grow", "raise", "expand", "double", "triple", "scale"})
 # Verbs of compression: with no metric named, their figure is a size ("compress BERT by 4x").
 COMPRESS_VERBS = frozenset({"compress", "shrink", "quantize", "quantise", "prune"})
+# "X enables / allows ... to improve Y": what the method makes possible is its claim.
+ENABLING_VERBS = frozenset({"enable", "allow", "let", "permit"})
 # Verbs that are themselves a change of speed: "accelerates X by 2.6x".
 SPEED_VERBS = frozenset({"accelerate", "speed", "expedite", "hasten"})
 # Nouns that name quality in general; with an "N×" figure they mean speed.
@@ -556,6 +558,12 @@ class RelationReader:
                 fig_metric[id(f)] = governed
                 continue
             nxt = doc[f.end] if f.end < sent.end else None
+            if nxt is not None and nxt.lower_ == "the" and f.figure.unit == "x":
+                # "2x the throughput of X" names its metric; "2x the number of channels" none.
+                after = next((m for m in usable if f.end < m.start <= f.end + 4), None)
+                if after is not None:
+                    fig_metric[id(f)] = after.metric
+                continue
             if nxt is not None and (nxt.tag_ in {"JJR", "RBR"} or nxt.lower_ in {"more", "less", "fewer"}):
                 if nxt.lower_ in FIGURE_ADJ_METRIC:
                     fig_metric[id(f)] = FIGURE_ADJ_METRIC[nxt.lower_]
@@ -606,6 +614,8 @@ class RelationReader:
                 figure=f.figure, hardware=sent_hw,
             ))
         with_fig = {m for m, _ in done}
+        # A figure for another metric, or an N× margin, says which "performance" is meant.
+        other_figures = any(f.figure.unit == "x" or fig_metric.get(id(f), "Accuracy") != "Accuracy" for f in sent_figs)
         for m in sent_metrics:
             if m.metric in with_fig:
                 continue
@@ -616,15 +626,16 @@ class RelationReader:
             root = doc[m.start:m.end].root
             if self._in_purpose_clause(root) or self._is_attribute(root, m) or self._grows(root, m):
                 continue
+            if m.text.lower() == "power" and m.end < sent.end and doc[m.end].lower_ == "of":
+                continue  # "the power of neural networks": capability, not watts
+            if "performance" in m.text.lower() and other_figures:
+                continue  # "state-of-the-art performance of 65.3 tokens/s": a figure says which
             with_fig.add(m.metric)
             out.append(DocClaim(
                 relation="improves", subject=subject, subject_text=subj_text, object=to_metric_entity(m.metric),
                 object_text=m.text, sent_start=s0, sent_end=s1, confidence=round(0.7 * conf, 3), hardware=sent_hw,
             ))
-        # A figure for another metric, or an N× margin, says which "performance" is meant.
-        if ours and "Accuracy" not in with_fig and not any(
-            f.figure.unit == "x" or fig_metric.get(id(f), "Accuracy") != "Accuracy" for f in sent_figs
-        ):
+        if ours and "Accuracy" not in with_fig and not other_figures:
             quality = self._general_quality(doc, sent, bool(sent_metrics))
             if quality is not None:
                 out.append(DocClaim(
@@ -809,7 +820,7 @@ class RelationReader:
             if head.i == tok.i:
                 break
             if tok.dep_ in {"pobj", "pcomp", "prep", "conj", "agent", "nummod", "quantmod", "compound", "npadvmod",
-                            "appos", "dobj"} and head.pos_ in {"ADP", "NOUN", "PROPN", "NUM", "VERB", "AUX", "SYM", "X"}:
+                            "appos", "dobj"} and head.pos_ in {"ADP", "ADV", "NOUN", "PROPN", "NUM", "VERB", "AUX", "SYM", "X"}:
                 if head.pos_ in {"VERB", "AUX"}:
                     # The verb's object is the figure itself ("achieves 2x") or the verb acts
                     # on a metric ("reduces latency by 2x"); never climb on to another verb.
@@ -903,7 +914,8 @@ class RelationReader:
     def _in_purpose_clause(tok: Token) -> bool:
         """The metric is what something is *for*, not what it achieved: "a top-k engine ...
         to reduce memory", "designed to facilitate ... while reducing computation"."""
-        for _ in range(4):
+        verbs = 0
+        for _ in range(8):
             head = tok.head
             if head.i == tok.i:
                 return False
@@ -913,8 +925,14 @@ class RelationReader:
                 ):
                     # ... unless it is what the method is proposed for: "X is proposed to
                     # improve accuracy", "adds pipelining to improve throughput".
-                    return head.head.lemma_.lower() not in PURPOSE_OF_PROPOSAL
-                return False
+                    # "enables users to debug and update the model to improve generalization".
+                    up = [head.head, head.head.head, head.head.head.head]
+                    return not any(t.lemma_.lower() in PURPOSE_OF_PROPOSAL for t in up[:1]) and not any(
+                        t.lemma_.lower() in ENABLING_VERBS for t in up)
+                verbs += 1
+                # "to facilitate X while reducing Y": one clause further up, not more.
+                if verbs > 1 or head.dep_ not in {"advcl", "conj"}:
+                    return False
             tok = head
         return False
 

@@ -54,6 +54,11 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # "They" right after a sentence about the method is the method.
         ("We propose LaBoX, a concept bottleneck. LaBoX scales to large datasets. They are 11.7% more accurate "
          "than linear probes.", {"Accuracy": "11.7%"}),
+        # "N× the <metric> of" names its metric.
+        ("We propose ThNet. ThNet achieves 2x the throughput of vLLM.", {"Throughput": "2x"}),
+        # A figure reached through "up to ... and up to ..." still belongs to the verb's object.
+        ("We propose SaServe. Our evaluation shows that SaServe improves serving throughput by up to 2.6x on a "
+         "single GPU and up to 6.9x for large models on 8 GPUs.", {"Throughput": "up to 2.6x"}),
         # A compression verb with no metric named compresses size.
         ("We propose Q8X. We show how to compress BERT by 4× with minimal accuracy loss.", {"Model size": "4×"}),
         # Quantised *to* a bit-width is a size result; compressing the KV cache is a memory gain.
@@ -78,6 +83,9 @@ def test_relations_improves_figure_bound_to_metric(nlp, text: str, expected: dic
         ("We propose WaNet. WaNet significantly outperforms the established baseline of magnitude pruning.",
          {"Accuracy"}),
         ("We propose ProxNet. We address the high memory consumption issue of differentiable NAS.", {"Memory"}),
+        # What the method enables is its claim.
+        ("We propose PcNet. A key benefit of PcNet is that it enables users to quickly update the model to "
+         "improve generalization.", {"Accuracy"}),
     ],
 )
 def test_relations_improves_without_figure(nlp, text: str, metrics: set[str]) -> None:
@@ -111,6 +119,12 @@ def test_relations_improves_without_figure(nlp, text: str, metrics: set[str]) ->
         "We propose TeNet. Our TeNet runs on libraries for low-power CPUs and uses low-latency communication fabrics.",
         # "performance" of a system, or with an N× figure, is speed, not accuracy.
         "We propose DiServe. DiServe improves the performance of LLM serving.",
+        # "N× the number of X" is a multiplier of a count, not a gain; "the power of X" is not watts.
+        "We propose UnNet. We train models with up to 2x the number of channels.",
+        "We propose PsNet. Structural diversity could improve the power of neural networks.",
+        # "designed to facilitate X while reducing Y": still what it is for.
+        "We propose FpNet. FpNet is a network designed to facilitate feature sharing while reducing computational "
+        "resources.",
         # What something is for, outside the proposal, is not a result.
         "We propose IncNet. We anticipate IncNet can serve as a baseline for future design to reduce carbon footprint.",
     ],
