@@ -79,9 +79,9 @@ def test_relations_claims_keep_evidence_span_and_confidence(nlp) -> None:
         assert ABSTRACT[claim.start:claim.end] == claim.sentence
         assert claim.sentence.startswith("OmegaServe achieves")
         assert 0.0 < claim.confidence <= 1.0
-    # A figure-less modifier target ("GPU memory") is less certain than a measured platform.
-    conf = {(c.relation, c.object.label): c.confidence for c in extraction.claims}
-    assert conf[("targets", "NVIDIA A100 GPU")] > conf[("targets", "GPU")]
+    # A modifier target ("GPU memory") is less certain than a measured platform ("on an A100").
+    targets = sorted(c.confidence for c in extraction.claims if c.relation == "targets")
+    assert targets[0] <= 0.5 < 0.9 <= targets[-1]
 
 
 @pytest.mark.slow
