@@ -63,7 +63,7 @@ def test_relations_targets_modifier_is_less_certain(nlp) -> None:
 
 
 ABSTRACT = ("GPUs are costly. We propose OmegaServe, a serving system for LLMs. OmegaServe achieves 2.1x higher "
-            "throughput on an NVIDIA A100 GPU and reduces GPU memory usage by 40% compared to vLLM.")
+            "throughput on an NVIDIA A100 GPU and reduces CPU memory usage by 40% compared to vLLM.")
 
 
 @pytest.mark.slow
@@ -79,7 +79,7 @@ def test_relations_claims_keep_evidence_span_and_confidence(nlp) -> None:
         assert ABSTRACT[claim.start:claim.end] == claim.sentence
         assert claim.sentence.startswith("OmegaServe achieves")
         assert 0.0 < claim.confidence <= 1.0
-    # A modifier target ("GPU memory") is less certain than a measured platform ("on an A100").
+    # A modifier target ("CPU memory") is less certain than a measured platform ("on an A100").
     targets = sorted(c.confidence for c in extraction.claims if c.relation == "targets")
     assert targets[0] <= 0.5 < 0.9 <= targets[-1]
 
