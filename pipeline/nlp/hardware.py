@@ -19,6 +19,7 @@ from pipeline.records import Entity
 from pipeline.resolve import to_hardware_entity
 from pipeline.vocab import HardwareEntry, Vocab
 
+_EDITION = re.compile(r"(?<=\d)(Ti|Super|SUPER)$")
 # A hardware word used as a unit or a resource, not as a platform: "74 GPU hours".
 UNIT_NOUNS = frozenset({"hour", "hours", "day", "days", "hr", "hrs", "year", "years", "minute", "minutes"})
 
@@ -67,7 +68,9 @@ class HardwareRecognizer:
             forms = [tuple(t.lower_ for t in nlp.make_doc(f)) for noun in entry.nouns for f in _plural(noun)]
             self.nouns[i] = sorted(set(forms), key=len, reverse=True)
             if entry.type == "product":
-                self.phrases.add(f"hw{i}", [nlp.make_doc(n) for n in entry.names])
+                # "8 A100s", "Graphcore IPUs": a model name in the plural.
+                names = [*entry.names, *(n + "s" for n in entry.names if n[-1:].isdigit() or n[-1:].isupper())]
+                self.phrases.add(f"hw{i}", [nlp.make_doc(n) for n in names])
             else:
                 self.phrases.add(f"fam{i}", [nlp.make_doc(f) for f in entry.family])
                 self.model_res[i] = re.compile(entry.model or "^$")
@@ -117,6 +120,10 @@ class HardwareRecognizer:
                 for k in range(min(len(doc), j + 4), j, -1):  # longest model first ("8 Gen 2")
                     model = doc[j:k].text
                     if self.model_res[i].match(model):
+                        # "GTX 1080 Ti" and "GTX 1080Ti" are one card, "1080" another.
+                        model = _EDITION.sub(r" \1", model)
+                        if k < len(doc) and doc[k].text in {"Ti", "Super", "SUPER"} and not model.endswith(doc[k].text):
+                            model, k = f"{model} {doc[k].text}", k + 1
                         widened = self._widen(doc, i, start, k)
                         if widened:
                             out.append((widened[0], widened[1], i, model))

@@ -30,6 +30,24 @@ def test_hardware_distinct_products_stay_distinct(parse) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["on a GTX 1080 Ti and a GTX 1080Ti", "on an NVIDIA GeForce GTX 1080 Ti GPU and a GTX 1080Ti"],
+)
+def test_hardware_editions_merge(parse, text: str) -> None:
+    assert {label for _, label, _ in _mentions(parse, text)} == {"NVIDIA GTX 1080 Ti GPU"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a ZCU104 board and a ZCU102 board", "a Cortex-M4 and a Cortex-M7", "K80 and K40 GPUs", "a GTX 1080 and a GTX 1080 Ti",
+     "TPU v5e and TPU v5p chips", "an Ascend 910 and an Ascend 910B", "Jetson Orin Nano and Jetson AGX Orin"],
+)
+def test_hardware_sibling_products_stay_distinct(parse, text: str) -> None:
+    labels = [label for _, label, _ in _mentions(parse, text)]
+    assert len(labels) == 2 and labels[0] != labels[1], labels
+
+
+@pytest.mark.parametrize(
     "text,label,kind",
     [
         ("on an NVIDIA 4090 GPU", "NVIDIA RTX 4090 GPU", "GPU"),
@@ -38,7 +56,8 @@ def test_hardware_distinct_products_stay_distinct(parse) -> None:
         ("on H800 GPUs", "NVIDIA H800 GPU", "GPU"),
         ("on AMD MI300X GPUs", "AMD Instinct MI300X GPU", "GPU"),
         ("on a Jetson Nano board", "NVIDIA Jetson Nano", "EdgeDevice"),
-        ("on Jetson AGX Orin", "NVIDIA Jetson Orin GPU", "EdgeDevice"),
+        ("on Jetson AGX Orin", "NVIDIA Jetson AGX Orin", "EdgeDevice"),
+        ("on a Jetson Orin GPU", "NVIDIA Jetson Orin GPU", "EdgeDevice"),
         ("on an Intel Xeon 8358P CPU", "Intel Xeon 8358P CPU", "CPU"),
         ("on 4 Xeon Gold 6248 CPUs", "Intel Xeon Gold 6248 CPU", "CPU"),
         ("on an Intel Core i9-13900K CPU", "Intel Core i9-13900K CPU", "CPU"),
@@ -47,13 +66,18 @@ def test_hardware_distinct_products_stay_distinct(parse) -> None:
         ("with a Snapdragon 835", "Qualcomm Snapdragon 835", "MobileDevice"),
         ("on a Snapdragon 8 Gen 2", "Qualcomm Snapdragon 8 Gen 2", "MobileDevice"),
         ("on TPU v4 pods", "Google TPU v4", "ASIC"),
-        ("on an Arm Cortex-M4 MCU", "Arm Cortex-M microcontroller", "Microcontroller"),
-        ("on STM32F746 boards", "STM32 microcontroller", "Microcontroller"),
+        ("on an Arm Cortex-M4 MCU", "Arm Cortex-M4 microcontroller", "Microcontroller"),
+        ("on Cortex-M class devices", "Arm Cortex-M microcontroller", "Microcontroller"),
+        ("on Cortex-A76 cores", "Arm Cortex-A76", "CPU"),
+        ("on STM32F746 boards", "STM32F746 microcontroller", "Microcontroller"),
+        ("on 8 A100s", "NVIDIA A100 GPU", "GPU"),
+        ("on Graphcore IPUs", "Graphcore IPU", "ASIC"),
+        ("on AMD Radeon RX 7900 XTX", "AMD Radeon RX 7900 XTX GPU", "GPU"),
         ("on a Raspberry Pi 4", "Raspberry Pi 4", "EdgeDevice"),
         ("on a Xilinx ZCU102 FPGA", "Xilinx ZCU102 FPGA", "FPGA"),
         ("on a Versal VCK190 board", "AMD Xilinx Versal", "FPGA"),
         ("on an iPhone 12", "iPhone 12", "MobileDevice"),
-        ("on an Ascend 910B NPU", "Huawei Ascend NPU", "NPU"),
+        ("on an Ascend 910B NPU", "Huawei Ascend 910B NPU", "NPU"),
         ("on a GAP8 MCU", "GreenWaves GAP8", "Microcontroller"),
         ("on GPUs", "GPU", "GPU"),
         ("on multi-core CPUs", "CPU", "CPU"),
