@@ -443,3 +443,37 @@ def test_html_layout_time_limit_freezes_a_slow_layout(html_graph, html_nx, tmp_p
     assert "time limit" in page.locator("#layout-status").inner_text()
     assert opened.counts()["drawnNodes"] == html_nx.number_of_nodes()
     assert opened.errors == [] and opened.blocked == []
+
+
+def check_paper_pages(browser: Any, site: Path, graph: rdflib.Graph, papers: list[str]) -> None:
+    """Open each paper's page from disk: it draws exactly its sub-graph, asks for nothing remote."""
+    from pipeline.export.html import edges_by_paper, read_papers
+
+    nxg = to_networkx(graph)
+    by_paper = edges_by_paper(nxg)
+    slugs = {iri: info.slug for iri, info in read_papers(graph).items()}
+    for paper in papers:
+        opened = OpenedPage(browser, site / "papers" / f"{slugs[paper]}.html")
+        try:
+            sub = paper_subgraph(nxg, paper, by_paper.get(paper, []))
+            n, e = sub.number_of_nodes(), sub.number_of_edges()
+            assert opened.counts() == {"nodes": n, "edges": e, "drawnNodes": n, "drawnEdges": e}, paper
+            assert opened.blocked == [] and opened.errors == [], paper
+        finally:
+            opened.close()
+
+
+@pytest.mark.slow
+def test_html_every_paper_page_opens_offline(html_site, html_graph, html_nx, browser) -> None:
+    papers = sorted(n for n, d in html_nx.nodes(data=True) if d["type"] == "Paper")
+    assert len(papers) == 5
+    check_paper_pages(browser, html_site[0], html_graph, papers)
+
+
+@pytest.mark.slow
+def test_html_bundled_corpus_busiest_paper_pages(built_graph_dir: Path, built_graph: rdflib.Graph, browser) -> None:
+    # The five papers with the most edges (a page takes ~0.5 s to open: all 86 would be slow).
+    from pipeline.export.html import edges_by_paper
+
+    busiest = sorted(edges_by_paper(to_networkx(built_graph)).items(), key=lambda kv: (-len(kv[1]), kv[0]))[:5]
+    check_paper_pages(browser, built_graph_dir, built_graph, [paper for paper, _ in busiest])
