@@ -493,6 +493,14 @@ class MethodFinder:
         seen = {n.text for n in names}
         for p in result:
             _singularise(p, seen)
+        # "MobileNetV3-Large LR-ASPP": a name made of one proposed method's form followed by
+        # another's is the last one (the head), applied to the first.
+        forms = {k: p for p in result for k in p.keys}
+        for n in names:
+            head, _, tail = n.text.rpartition(" ")
+            p = forms.get(match_key(tail)) if head else None
+            if p is not None and match_key(head) in forms and forms[match_key(head)] is not p and n.text not in p.aliases:
+                p.aliases.append(n.text)
         return result
 
 

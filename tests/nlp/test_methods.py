@@ -106,6 +106,16 @@ def test_methods_not_proposed(parse, text: str, title: str | None) -> None:
     assert [p.name for p in parse(text, title)._.proposed] == []
 
 
+def test_methods_composed_name_belongs_to_its_head(parse) -> None:
+    doc = parse("MobileNetV3 is tuned to phones. We create MobileNetV3-Large and MobileNetV3-Small. We propose a "
+                "new segmentation decoder Lite "
+                "Reduced Atrous Spatial Pyramid Pooling (LR-ASPP). MobileNetV3-Large LR-ASPP is 30% faster than "
+                "MobileNetV2 R-ASPP.", "Searching for MobileNetV3")
+    proposed = {p.name: p for p in doc._.proposed}
+    assert set(proposed) == {"MobileNetV3", "LR-ASPP"}
+    assert "MobileNetV3-Large LR-ASPP" in proposed["LR-ASPP"].aliases
+
+
 def test_methods_names_exclude_hardware_and_figures(parse) -> None:
     doc = parse("We propose TriForce. It reaches 2.31x on an NVIDIA A100 GPU and a Jetson Nano.")
     assert [n.text for n in doc._.names] == ["TriForce"]
