@@ -47,6 +47,10 @@ _TITLE_WITH = re.compile(
 _SIZE_SUFFIX = r"[-\s](?i:large|small|tiny|base|huge|mini|nano|medium|x{0,2}l|xs|[smbth]|\d+(?:\.\d+)?[bmk]?)"
 # Words that mark a naming phrase as the authors' own ("The resulting models, denoted as X").
 OWN_MARKERS = frozenset({"we", "our", "resultant", "resulting", "proposed", "new", "novel"})
+# Head nouns of a method introduced as a part of a larger model.
+PART_HEADS = frozenset({"operator", "module", "layer", "block", "attention", "mechanism", "kernel", "unit",
+                        "component", "operation", "primitive", "decoder", "encoder", "head", "loss", "scheme",
+                        "technique", "strategy", "trick"})
 # Where the object phrase of a proposal verb ends.
 OBJECT_STOPS = frozenset({"that", "which", "who", "where", "whose", ";", "by", "while", "whereas", "because"})
 LEAD_WORDS = frozenset({"a", "an", "the", "novel", "new", "our", "simple", "two", "three", "first", "efficient"})
@@ -62,6 +66,7 @@ class Proposal:
     token: int = -1  # first mention in the doc, -1 when only in the title
     sent_start: int = -1  # token offset of the sentence that proposes it
     cue: str = ""
+    part: bool = False  # introduced as a part ("a HyperZ·Z·W operator"), not a whole model
 
     @property
     def keys(self) -> set[str]:
@@ -112,9 +117,6 @@ class MethodFinder:
         self.vocab = vocab
         self.title_names = title_names
 
-    def _name_at(self, names_by_token: dict[int, NameMention], i: int) -> NameMention | None:
-        return names_by_token.get(i)
-
     def __call__(self, doc: Doc) -> Doc:
         blocked: set[int] = set()
         for m in doc._.hardware or ():
@@ -127,7 +129,6 @@ class MethodFinder:
         doc._.names = names
         acr = {i: doc[i:acronym_end(doc, i)].text for i in acronyms}
         doc._.acronyms = {acr[i]: doc[s:e].text for i, (s, e) in acronyms.items()}
-        expansions = {s: i for i, (s, e) in acronyms.items()}  # expansion start -> acronym index
 
         candidates: list[Proposal] = []
 
@@ -158,8 +159,10 @@ class MethodFinder:
             for i, (s, e) in acronyms.items():
                 if acr[i] == text:
                     aliases.append(doc[s:e].text)
+            head = doc[mention_end].lower_ if mention_end < len(doc) else ""
+            part = not PART_HEADS.isdisjoint({head, doc[mention_end - 1].lower_})
             candidates.append(Proposal(name=text, aliases=aliases, rank=rank, token=mention_start,
-                                       sent_start=sent.start, cue=cue))
+                                       sent_start=sent.start, cue=cue, part=part))
 
         for sent in doc.sents:
             for tok in sent:
@@ -466,14 +469,18 @@ class MethodFinder:
         """One Proposal per method key, best rank first, then first mention."""
         merged: dict[str, Proposal] = {}
         order: list[str] = []
-        for c in sorted(candidates, key=lambda c: (c.rank, c.cue != "title", c.sent_start if c.sent_start >= 0 else 10**9,
+        # The main method (first) is the one the title names, else a whole model before its
+        # parts: "our model" in an abstract proposing "a HyperZ·Z·W operator" and then "a
+        # Terminator architecture" is the architecture.
+        for c in sorted(candidates, key=lambda c: (c.rank, c.cue != "title", c.part,
+                                                    c.sent_start if c.sent_start >= 0 else 10**9,
                                                     c.token if c.token >= 0 else 10**9)):
             key = match_key(c.name)
             same = next((k for k in order if key in merged[k].keys or merged[k].keys & c.keys
                          or (c.token >= 0 and merged[k].token == c.token)), None)
             if same is None:
                 merged[key] = Proposal(name=c.name, aliases=list(dict.fromkeys(c.aliases)), rank=c.rank,
-                                       token=c.token, sent_start=c.sent_start, cue=c.cue)
+                                       token=c.token, sent_start=c.sent_start, cue=c.cue, part=c.part)
                 order.append(key)
             else:
                 p = merged[same]

@@ -106,6 +106,13 @@ def test_methods_not_proposed(parse, text: str, title: str | None) -> None:
     assert [p.name for p in parse(text, title)._.proposed] == []
 
 
+def test_methods_whole_model_comes_before_its_parts(parse) -> None:
+    doc = parse("To get context-varying weights, we propose a HyperZ-ZW operator that connects kernels. Based on this "
+                "design, we present a novel Terminator architecture. Our model needs fewer parameters.")
+    assert [p.name for p in doc._.proposed] == ["Terminator architecture", "HyperZ-ZW"]
+    assert {c.subject.label for c in doc._.claims} <= {"Terminator"}
+
+
 def test_methods_composed_name_belongs_to_its_head(parse) -> None:
     doc = parse("MobileNetV3 is tuned to phones. We create MobileNetV3-Large and MobileNetV3-Small. We propose a "
                 "new segmentation decoder Lite "
