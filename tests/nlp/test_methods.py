@@ -110,7 +110,7 @@ def test_methods_whole_model_comes_before_its_parts(parse) -> None:
     doc = parse("To get context-varying weights, we propose a HyperZ-ZW operator that connects kernels. Based on this "
                 "design, we present a novel Terminator architecture. Our model needs fewer parameters.")
     assert [p.name for p in doc._.proposed] == ["Terminator architecture", "HyperZ-ZW"]
-    assert {c.subject.label for c in doc._.claims} <= {"Terminator"}
+    assert [(c.subject.label, c.relation) for c in doc._.claims] == [("Terminator", "improves")]
 
 
 def test_methods_composed_name_belongs_to_its_head(parse) -> None:
