@@ -104,6 +104,11 @@ GENERIC_BASELINE_HEADS = frozenset({"technique", "techniques", "baselines", "cou
                                     "equivalent", "equivalents", "library", "libraries", "engine", "engines",
                                     "kernel", "kernels", "one", "ones", "counterpart", "method", "methods",
                                     "approaches", "systems", "models", "frameworks", "algorithms", "works", "tools"})
+# Words with which "over" spans rather than compares.
+SPANNING_WORDS = frozenset({"range", "set", "variety", "spectrum", "experiment", "investigate", "report", "data",
+                            "dataset", "distribution", "time", "period", "course", "year", "month", "day",
+                            "iteration", "epoch", "step", "network", "channel", "link", "sequence", "space",
+                            "optimality", "study", "evaluate", "evaluation", "number", "total"})
 # Prepositions that introduce examples of the phrase they hang off: "such as X", "including X".
 EXAMPLE_PREPS = frozenset({"as", "including", "like"})
 # Prepositions that introduce a platform: "on an A100", "for mobile devices", "to FPGAs".
@@ -217,6 +222,16 @@ class RelationReader:
                 break
             tok = tok.head
         return False
+
+    @staticmethod
+    def _not_a_comparison(marker: Token) -> bool:
+        """"over" that spans rather than compares: "over a broad range of accelerators",
+        "experiments over the data set of X", "over the years"."""
+        if marker.lower_ not in {"over", "across"}:
+            return False
+        pobj = next((c for c in marker.children if c.dep_ == "pobj"), None)
+        words = {marker.head.lemma_.lower(), pobj.lemma_.lower() if pobj is not None else ""}
+        return bool(words & SPANNING_WORDS)
 
     @staticmethod
     def _clause_figure(marker: Token, group: set[int], figs: list[FigureMention]) -> FigureMention | None:
@@ -454,6 +469,10 @@ class RelationReader:
                 if p is not None:
                     subj_prop, subj_text, coref = p, subj_mention.text, False
             subject = entities[id(subj_prop)]
+            # Own methods named in the sentence, for a figure stated right after one of them
+            # ("Fast-VTrans using 3% of the data and Faster-VTrans, ..., 25x faster").
+            owners = [(n.start, entities[id(proposal_of(n.text))], n.text) for n in own_mentions
+                      if proposal_of(n.text) is not None]
             conf = factor * (1.0 if not coref else 0.9)
             s0, s1 = sent.start_char, sent.end_char
 
@@ -468,7 +487,9 @@ class RelationReader:
                 groups.append((root, marker, group))
             comp: set[int] = set().union(*(g for _, _, g in groups)) if groups else set()
             sent_figs = [f for f in figures if sent.start <= f.start < sent.end]
-            sent_metrics = [m for m in metrics if sent.start <= m.start < sent.end and m.start not in comp]
+            # Not inside a longer name: "Faster-VTrans" is no speed claim.
+            sent_metrics = [m for m in metrics if sent.start <= m.start < sent.end and m.start not in comp
+                            and not (m.start in names_by_tok and len(names_by_tok[m.start].text) > len(m.text))]
             sent_figs, fig_metric = self._bind_figures(doc, sent, sent_metrics, sent_figs, names_by_tok)
 
             seen_baselines: set[str] = {match_key(subj_prop.name)}
@@ -476,6 +497,8 @@ class RelationReader:
             for root, marker, group in groups:
                 if self._not_a_win(marker):
                     baseline_hw |= {h.start for h in hardware if h.start in group}
+                    continue
+                if self._not_a_comparison(marker):
                     continue
                 fig = self._clause_figure(marker, group, sent_figs)
                 metric = to_metric_entity(fig_metric[id(fig)]) if fig is not None and id(fig) in fig_metric else None
@@ -525,7 +548,7 @@ class RelationReader:
 
             # Improves: metric phrases with a figure or a change word, figures with implied metrics.
             claims.extend(self._improves(doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, fig_metric,
-                                         comp, sent_hw, ours))
+                                         comp, sent_hw, ours, owners))
         return claims
 
     def _bind_figures(self, doc: Doc, sent: Span, sent_metrics: list[MetricMention],
@@ -597,7 +620,8 @@ class RelationReader:
 
     def _improves(self, doc: Doc, sent: Span, subject: Entity, subj_text: str, conf: float,
                   sent_metrics: list[MetricMention], sent_figs: list[FigureMention], fig_metric: dict[int, str],
-                  comp: set[int], sent_hw: Entity | None, ours: bool) -> list[DocClaim]:
+                  comp: set[int], sent_hw: Entity | None, ours: bool,
+                  owners: list[tuple[int, Entity, str]] = ()) -> list[DocClaim]:
         out: list[DocClaim] = []
         s0, s1 = sent.start_char, sent.end_char
         done: set[tuple[str, float | None]] = set()
@@ -608,8 +632,9 @@ class RelationReader:
             if self._blocked(doc, f.start, f.end, sent):
                 continue
             done.add((metric, f.figure.value))
+            f_subject, f_text = self._subject_at(f.start, owners, subject, subj_text)
             out.append(DocClaim(
-                relation="improves", subject=subject, subject_text=subj_text, object=to_metric_entity(metric),
+                relation="improves", subject=f_subject, subject_text=f_text, object=to_metric_entity(metric),
                 object_text=f.figure.text, sent_start=s0, sent_end=s1, confidence=round(0.9 * conf, 3),
                 figure=f.figure, hardware=sent_hw,
             ))
@@ -630,9 +655,13 @@ class RelationReader:
                 continue  # "the power of neural networks": capability, not watts
             if "performance" in m.text.lower() and other_figures:
                 continue  # "state-of-the-art performance of 65.3 tokens/s": a figure says which
+            if root.dep_ == "dobj" and root.head.lemma_.lower() in SPEED_VERBS and m.metric not in {"Speed",
+                                                                                                 "Throughput"}:
+                continue  # "accelerates compression": the gain is speed, not size
             with_fig.add(m.metric)
+            m_subject, m_text = self._subject_at(m.start, owners, subject, subj_text)
             out.append(DocClaim(
-                relation="improves", subject=subject, subject_text=subj_text, object=to_metric_entity(m.metric),
+                relation="improves", subject=m_subject, subject_text=m_text, object=to_metric_entity(m.metric),
                 object_text=m.text, sent_start=s0, sent_end=s1, confidence=round(0.7 * conf, 3), hardware=sent_hw,
             ))
         if ours and "Accuracy" not in with_fig and not other_figures:
@@ -722,6 +751,19 @@ class RelationReader:
                     confidence=round(0.6 * factor, 3),
                 ))
         return out
+
+    @staticmethod
+    def _subject_at(i: int, owners: list[tuple[int, Entity, str]], subject: Entity,
+                    subj_text: str) -> tuple[Entity, str]:
+        """The sentence's subject, unless another of the paper's methods is named between
+        it and token i: then the figure is that method's."""
+        if len({e.key for _, e, _ in owners}) < 2:
+            return subject, subj_text
+        before = [(start, e, text) for start, e, text in owners if start < i]
+        if not before:
+            return subject, subj_text
+        _, entity, text = max(before, key=lambda o: o[0])
+        return entity, text
 
     @staticmethod
     def _speaks_of_own(sent: Span) -> bool:
@@ -814,7 +856,10 @@ class RelationReader:
             # Not across a conjunction: "an 8x increase in model size and 10x increase in
             # performance" parses the second increase as a conjunct of "size".
             if tok.i in metric_at and not (f.start <= tok.i < f.end) and not via_conj:
-                return metric_at[tok.i].metric
+                found = metric_at[tok.i].metric
+                if tok.dep_ == "dobj" and tok.head.lemma_.lower() in SPEED_VERBS and found != "Throughput":
+                    return "Speed"  # "accelerates compression by 25x" (the parser hangs "by" on the noun)
+                return found
             via_conj = tok.dep_ == "conj"
             head = tok.head
             if head.i == tok.i:

@@ -68,6 +68,9 @@ def test_relations_outperforms_described_baseline(nlp, text: str, baseline: str)
         # "improves ... on" a platform is not "improves on" a baseline; datasets are not beaten.
         "We propose EtaNet. EtaNet improves accuracy by 2% on a single A100 GPU.",
         "We propose EtaNet. EtaNet achieves 2% higher accuracy than the baseline on ImageNet.",
+        # "over" that spans rather than compares.
+        "We propose MoDet. We investigate this design over a broad range of mobile accelerators.",
+        "We propose IvNet. We report experiments over the data set of the MICCAI 2018 Challenge.",
         # A comparison in a clause about something else.
         "We propose KappaMul. Multiplying floats requires more energy compared to integer addition operations.",
     ],
