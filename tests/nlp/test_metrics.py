@@ -1,0 +1,56 @@
+"""Component effikg_metrics: metric phrases mapped to the eight canonical metrics, figures on tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.records import CANONICAL_METRICS
+from pipeline.vocab import load_vocab, read_jsonl
+
+
+def test_metrics_gazetteer_covers_every_canonical_metric() -> None:
+    rows = read_jsonl("metrics.jsonl")
+    assert sorted(r["metric"] for r in rows) == sorted(CANONICAL_METRICS)
+    phrases = load_vocab().metric_phrases
+    # The guide's phrase table, each mapped to its metric.
+    for phrase, metric in [("speedup", "Speed"), ("latency", "Speed"), ("s/token", "Speed"),
+                           ("tokens/s", "Throughput"), ("FPS", "Throughput"), ("peak memory", "Memory"),
+                           ("KV cache size", "Memory"), ("DRAM access", "Memory"), ("energy efficiency", "Energy"),
+                           ("tokens/J", "Energy"), ("carbon footprint", "Energy"), ("top-1", "Accuracy"),
+                           ("perplexity", "Accuracy"), ("FID", "Accuracy"), ("parameters", "Model size"),
+                           ("compression ratio", "Model size"), ("FLOPs", "Computation"), ("MACs", "Computation"),
+                           ("GPU hours", "Computation"), ("hardware cost", "Cost"), ("number of GPUs", "Cost")]:
+        assert phrases[phrase.lower()] == metric, phrase
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It cuts memory footprints and inference latency.", [("memory footprints", "Memory"),
+                                                              ("inference latency", "Speed")]),
+        ("Higher throughput and lower energy consumption.", [("throughput", "Throughput"),
+                                                             ("energy consumption", "Energy")]),
+        ("It improves top-1 accuracy with fewer FLOPs.", [("top-1 accuracy", "Accuracy"), ("FLOPs", "Computation")]),
+    ],
+)
+def test_metrics_phrases_longest_match_and_plural(nlp, text: str, expected: list[tuple[str, str]]) -> None:
+    doc = nlp(text)
+    assert [(m.text, m.metric) for m in doc._.metrics] == expected
+
+
+@pytest.mark.slow
+def test_metrics_figures_aligned_to_whole_tokens(nlp) -> None:
+    doc = nlp("TriForce achieves up to 2.31× on an A100 and 0.108s/token on two RTX 4090 GPUs.")
+    figures = doc._.figures
+    assert [f.figure.text for f in figures] == ["up to 2.31×", "0.108s/token"]
+    for f in figures:
+        span = doc[f.start:f.end]
+        assert f.figure.text.split()[-1] in span.text
+    assert figures[1].metric == "Speed"
+
+
+@pytest.mark.slow
+def test_metrics_no_figure_in_counts_and_years(nlp) -> None:
+    doc = nlp("In 2023, 12 teams trained 3 models on 8 GPUs for the 2nd round.")
+    assert doc._.figures == []
