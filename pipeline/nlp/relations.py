@@ -104,6 +104,8 @@ GENERIC_BASELINE_HEADS = frozenset({"technique", "techniques", "baselines", "cou
                                     "equivalent", "equivalents", "library", "libraries", "engine", "engines",
                                     "kernel", "kernels", "one", "ones", "counterpart", "method", "methods",
                                     "approaches", "systems", "models", "frameworks", "algorithms", "works", "tools"})
+# Words that end a clause: a block word before them does not reach past.
+CLAUSE_BREAKS = frozenset({"while", "whereas", "but", ",", ";", "and", "yet"})
 # Words with which "over" spans rather than compares.
 SPANNING_WORDS = frozenset({"range", "set", "variety", "spectrum", "experiment", "investigate", "report", "data",
                             "dataset", "distribution", "time", "period", "course", "year", "month", "day",
@@ -1021,14 +1023,19 @@ class RelationReader:
     @staticmethod
     def _blocked(doc: Doc, start: int, end: int, sent: Span) -> bool:
         """Keeping quality is not improving it: "maintains accuracy", "no accuracy loss"."""
-        before = doc[max(sent.start, start - 4):start]
+        lo = max(sent.start, start - 4)
+        # Not across a clause boundary: "maintain the same quality while using 2.6x less memory".
+        for t in doc[lo:start]:
+            if t.lower_ in CLAUSE_BREAKS:
+                lo = t.i + 1
+        before = doc[lo:start]
         after = doc[end:min(sent.end, end + 2)]
         if any(t.lower_ in BLOCK_AFTER for t in after):
             return True
         if any(t.lemma_.lower() in HARD_BLOCK for t in before):
             return True
         if any(t.lower_ in BLOCK_BEFORE for t in before):
-            window = doc[max(sent.start, start - 4):min(sent.end, end + 3)]
+            window = doc[lo:min(sent.end, end + 3)]
             return not any(t.lower_ in STRONG_POSITIVE for t in window)
         return False
 

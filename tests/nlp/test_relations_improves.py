@@ -61,6 +61,9 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
          "single GPU and up to 6.9x for large models on 8 GPUs.", {"Throughput": "up to 2.6x"}),
         # "accelerates compression by 25x" is a speed-up, wherever the parser hangs "by".
         ("We propose VaNet. Our VaNet accelerates compression by up to 25 times.", {"Speed": "up to 25 times"}),
+        # "the same quality" does not block a figure in the next clause.
+        ("We propose KiQuant. KiQuant lets models maintain almost the same quality while using 2.6× less peak "
+         "memory usage.", {"Memory": "2.6×"}),
         # A compression verb with no metric named compresses size.
         ("We propose Q8X. We show how to compress BERT by 4× with minimal accuracy loss.", {"Model size": "4×"}),
         # Quantised *to* a bit-width is a size result; compressing the KV cache is a memory gain.
