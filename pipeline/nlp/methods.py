@@ -224,7 +224,15 @@ class MethodFinder:
             self._by_frequency(doc, names, candidates)
         if not any(c.rank < 2 for c in candidates):
             self._the_proposed_phrase(doc, candidates)
-        doc._.proposed = self._merge(candidates, names)
+        proposed = self._merge(candidates, names)
+        # "We propose two extensions that improve speed. We leverage these improvements to
+        # develop HaloNets": the authors' proposal sentence just before the one that names the
+        # method already speaks of it.
+        if proposed and proposed[0].sent_start > 0:
+            before = doc[proposed[0].sent_start - 1].sent
+            if any(t.lower_ in VERB_FORMS and t.lower_ not in NAMING_WORDS and _has_author_cue(before, t) for t in before):
+                proposed[0].sent_start = before.start
+        doc._.proposed = proposed
         return doc
 
     def _from_verb(self, doc: Doc, verb: Token, sent: Span, by_token, acronyms, add) -> None:

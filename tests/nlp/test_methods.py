@@ -113,6 +113,14 @@ def test_methods_whole_model_comes_before_its_parts(parse) -> None:
     assert [(c.subject.label, c.relation) for c in doc._.claims] == [("Terminator", "improves")]
 
 
+def test_methods_proposal_sentence_just_before_the_name_counts(parse) -> None:
+    doc = parse("Self-attention is slow. We propose two extensions to self-attention that reduce latency by 2x. We "
+                "leverage these improvements to develop a new model family, HaloNets, which reach high accuracy.")
+    [halo] = doc._.proposed
+    assert halo.name == "HaloNets" and halo.sent_start == list(doc.sents)[1].start
+    assert ("HaloNets", "improves", "Speed") in {(c.subject.label, c.relation, c.object.label) for c in doc._.claims}
+
+
 def test_methods_composed_name_belongs_to_its_head(parse) -> None:
     doc = parse("MobileNetV3 is tuned to phones. We create MobileNetV3-Large and MobileNetV3-Small. We propose a "
                 "new segmentation decoder Lite "
