@@ -20,9 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +36,8 @@ from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, PROV
+
+from pipeline.export.rdf import write_atomic
 
 EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
 
@@ -397,16 +397,7 @@ def render_page(
 
 def _write(path: Path, content: bytes) -> Path:
     """Write through a temp file in the same folder, so no reader sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, content)
 
 
 def read_assets() -> dict[str, bytes]:

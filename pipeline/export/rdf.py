@@ -71,11 +71,19 @@ class ExportError(ValueError):
     """The graph holds something a target format cannot represent."""
 
 
+def new_file_mode() -> int:
+    """The mode open() gives a new file (0o666 less the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write data to path through a temp file in the same folder, so readers never see half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, new_file_mode())  # mkstemp's 0o600 would hide the export from others
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)

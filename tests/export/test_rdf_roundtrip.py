@@ -186,3 +186,23 @@ def test_rdf_fast_triple_iteration_is_the_graph(sample_graph: rdflib.Graph) -> N
     b.add((URIRef("urn:s"), RDFS.label, Literal("b")))
     assert set(iter_triples(a)) == {(URIRef("urn:s"), RDFS.label, Literal("a"))}
     assert to_ntriples_lines(b) == ['<urn:s> <http://www.w3.org/2000/01/rdf-schema#label> "b" .\n']
+
+
+def test_rdf_exports_get_the_mode_open_would_give(sample_graph: rdflib.Graph, tmp_path: Path) -> None:
+    """Not mkstemp's 0o600: a web server or a colleague must be able to read the files."""
+    import os
+    import stat
+
+    from pipeline.export.graphml import save_graphml
+    from pipeline.export.html import save_html
+    from pipeline.export.neo4j import save_neo4j
+
+    old = os.umask(0o022)
+    try:
+        written = [*save_rdf(sample_graph, tmp_path, turtle=True), *save_graphml(sample_graph, tmp_path),
+                   *save_neo4j(sample_graph, tmp_path), *save_html(sample_graph, tmp_path)]
+    finally:
+        os.umask(old)
+    assert {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in written} == {
+        p.relative_to(tmp_path).as_posix(): 0o644 for p in written
+    }
