@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.export.html import DEFAULT_TOP_N, save_html
+from pipeline.export.html import DEFAULT_TOP_N, LAYOUT_BUDGET_MS, save_html
 from pipeline.graph import to_networkx, to_rdf
 from pipeline.records import CANONICAL_METRICS, Claim, Entity, Extraction, Paper
 
@@ -74,9 +74,10 @@ def measure(browser, url: str) -> dict[str, float]:
     settled = time.perf_counter() - t0
     counts = page.evaluate("() => effikg.counts()")
     in_page = page.evaluate("() => effikg.stabilizeMs") / 1000
+    cut_short = page.evaluate("() => effikg.cutShort")
     page.close()
     assert not blocked, blocked
-    return {"load": loaded, "settled": settled, "in_page": in_page, **counts}
+    return {"load": loaded, "settled": settled, "in_page": in_page, "cut_short": cut_short, **counts}
 
 
 def main() -> None:
@@ -105,9 +106,11 @@ def main() -> None:
             for name, url in cases:
                 runs = [measure(browser, url) for _ in range(args.runs)]
                 med = {k: statistics.median(r[k] for r in runs) for k in ("load", "settled", "in_page")}
+                cut = sum(1 for r in runs if r["cut_short"])
                 print(f"{name}: drew {runs[0]['nodes']} nodes / {runs[0]['edges']} edges; median of {args.runs}: "
                       f"load {med['load']:.2f} s, load + layout settled {med['settled']:.2f} s "
-                      f"(script start to physics off {med['in_page']:.2f} s)")
+                      f"(script start to physics off {med['in_page']:.2f} s; "
+                      f"stopped by the {LAYOUT_BUDGET_MS / 1000:.0f} s layout limit in {cut} of {args.runs} runs)")
             browser.close()
 
 
