@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -47,6 +48,7 @@ class NameMention:
     coined: bool  # a coined word or acronym, not only capitalised words
 
 
+@lru_cache(maxsize=65536)
 def is_coined(text: str) -> bool:
     """True for coined words and acronyms (TriForce, MARCA, LLM-FP4, MCUNetV2, vLLM)."""
     if len(text) < 2 or not any(c.isalpha() for c in text) or _ADJECTIVAL.search(text):
@@ -69,19 +71,19 @@ def is_stop_word(text: str, stop: frozenset[str], exact: frozenset[str] = frozen
     return text.islower() or text.isupper() or text.istitle() or text[:-1].isupper()
 
 
-def _groups(doc: Doc) -> list[tuple[int, int]]:
+def _groups(texts: list[str], spaced: list[bool]) -> list[tuple[int, int]]:
     """Runs of tokens written without spaces between them, edge punctuation stripped."""
     groups: list[tuple[int, int]] = []
     i = 0
-    n = len(doc)
+    n = len(texts)
     while i < n:
         j = i
-        while j < n - 1 and not doc[j].whitespace_ and doc[j + 1].text not in _EDGE_PUNCT and doc[j].text not in _EDGE_PUNCT:
+        while j < n - 1 and not spaced[j] and texts[j + 1] not in _EDGE_PUNCT and texts[j] not in _EDGE_PUNCT:
             j += 1
         s, e = i, j + 1
-        while s < e and (doc[s].text in _EDGE_PUNCT or doc[s].text == "-"):
+        while s < e and (texts[s] in _EDGE_PUNCT or texts[s] == "-"):
             s += 1
-        while e > s and (doc[e - 1].text in _EDGE_PUNCT or doc[e - 1].lower_ in {"'s", "’s", "-"}):
+        while e > s and (texts[e - 1] in _EDGE_PUNCT or texts[e - 1].lower() in {"'s", "’s", "-"}):
             e -= 1
         if s < e:
             groups.append((s, e))
@@ -95,54 +97,56 @@ def _capitalised(text: str) -> bool:
 
 def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
     """Every name-like mention in doc; tokens in `blocked` (hardware, figures) never count."""
-    stop = vocab.not_a_name | vocab.datasets
+    stop = _stop_words(vocab)
+    # Token attributes read once: indexing a Doc builds a Token object each time.
+    texts = [t.text for t in doc]
+    spaced = [bool(t.whitespace_) for t in doc]
+    starts = [bool(t.is_sent_start) for t in doc]
+    groups = _groups(texts, spaced)
+    gtext = ["".join(texts[a:b]) for a, b in groups]  # no spaces inside a group
+    mid_sentence = {t for (a, _), t in zip(groups, gtext) if not starts[a] and _capitalised(t)}
     names: list[NameMention] = []
-    groups = _groups(doc)
-    mid_sentence = {doc[a:b].text for a, b in groups if not doc[a].is_sent_start and _capitalised(doc[a:b].text)}
     k = 0
     while k < len(groups):
         s, e = groups[k]
-        text = doc[s:e].text
+        text = gtext[k]
         if any(t in blocked for t in range(s, e)) or (not _capitalised(text) and not is_coined(text)) or doc[s].like_url:
             k += 1
             continue
         # Extend over following capitalised groups separated by single spaces.
-        run = [(s, e)]
+        run = [k]
         m = k + 1
         while m < len(groups):
-            ps, pe = run[-1]
+            pe = groups[run[-1]][1]
             ns, ne = groups[m]
-            if ns != pe or doc[pe - 1].whitespace_ != " " or any(t in blocked for t in range(ns, ne)):
+            if ns != pe or not spaced[pe - 1] or any(t in blocked for t in range(ns, ne)):
                 break
-            if doc[pe - 1].text[-1:] in {".", ",", ";", ":"}:
+            if texts[pe - 1][-1:] in {".", ",", ";", ":"}:
                 break
-            nxt = doc[ns:ne].text
-            if doc[ns].is_sent_start or nxt.lower() in _FUNCTION_WORDS:
+            nxt = gtext[m]
+            if starts[ns] or nxt.lower() in _FUNCTION_WORDS:
                 break
             if not (_capitalised(nxt) or is_coined(nxt) or _VERSION.match(nxt)) or (
                 _NUMBERISH.match(nxt) and not _VERSION.match(nxt)
             ):
                 break
-            run.append((ns, ne))
+            run.append(m)
             m += 1
         # A sentence-initial word is capitalised anyway: it counts only when coined or
         # written capitalised elsewhere in the abstract too ("Eyeriss is ... Eyeriss").
-        while run and doc[run[0][0]].is_sent_start and not is_coined(doc[run[0][0]:run[0][1]].text) and not (
-            len(run) == 1 and doc[run[0][0]:run[0][1]].text in mid_sentence
+        while run and starts[groups[run[0]][0]] and not is_coined(gtext[run[0]]) and not (
+            len(run) == 1 and gtext[run[0]] in mid_sentence
         ):
             run = run[1:]
         if run:
-            rs, re_ = run[0][0], run[-1][1]
-            parts = [doc[a:b].text for a, b in run]
+            rs, re_ = groups[run[0]][0], groups[run[-1]][1]
+            parts = [gtext[g] for g in run]
             coined = any(is_coined(p) for p in parts)
             content = [p for p in parts if not is_stop_word(p, stop, vocab.stop_exact) and not p.isdigit()]
-            full = doc[rs:re_].text
-            ok = False
+            full = " ".join(parts)
             if is_stop_word(full, stop, vocab.stop_exact) or _ADJECTIVAL.search(full):
                 ok = False
-            elif coined:
-                ok = bool(content)
-            elif len(run) >= 2:
+            elif coined or len(run) >= 2:
                 ok = bool(content)
             else:
                 ok = bool(content) and doc[rs].pos_ == "PROPN"
@@ -150,6 +154,17 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
                 names.append(NameMention(start=rs, end=re_, text=full, coined=coined))
         k = m if m > k + 1 else k + 1
     return names
+
+
+_STOP: dict[int, tuple[Vocab, frozenset[str]]] = {}
+
+
+def _stop_words(vocab: Vocab) -> frozenset[str]:
+    """not_a_name | datasets, built once per Vocab (it is immutable)."""
+    cached = _STOP.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        cached = _STOP[id(vocab)] = (vocab, vocab.not_a_name | vocab.datasets)
+    return cached[1]
 
 
 def acronym_end(doc: Doc, i: int) -> int:
