@@ -23,6 +23,9 @@ from pipeline.records import Entity, Figure, Relation
 from pipeline.resolve import match_key, to_method_entity, to_metric_entity
 from pipeline.vocab import Vocab
 
+# Inflected beat verbs, for when the tagger takes them for nouns ("X outperforms Y" -> NOUN).
+BEAT_FORMS = frozenset({"outperforms", "outperformed", "outperforming", "surpasses", "surpassed", "surpassing",
+                        "beats", "exceeds", "outpaces"})
 COMPARE_PREPS = frozenset({"than", "over", "against", "versus", "vs", "vs."})
 BEAT_VERBS = frozenset({"outperform", "surpass", "beat", "exceed", "outpace", "outstrip", "eclipse", "dominate", "outrun"})
 # Prepositions under a baseline that attach the setting, not another baseline.
@@ -176,7 +179,7 @@ class RelationReader:
         self.default_percent_metric = default_percent_metric
 
     # -- comparison constructions ------------------------------------------------------
-    def _baseline_roots(self, sent: Span) -> list[tuple[Token, Token]]:
+    def _baseline_roots(self, sent: Span, named: set[int] = frozenset()) -> list[tuple[Token, Token]]:
         """(root of the baseline phrase, the comparison word that introduces it) for every
         comparison construction in the sentence."""
         roots: list[tuple[Token, Token]] = []
@@ -192,10 +195,12 @@ class RelationReader:
                 for p in t.children:
                     if p.dep_ == "prep" and p.lower_ in {"to", "with", "against"}:
                         roots.extend((c, t) for c in p.children if c.dep_ in {"pobj", "pcomp"})
-            elif t.lemma_.lower() in BEAT_VERBS:
+            elif t.lemma_.lower() in BEAT_VERBS or t.lower_ in BEAT_FORMS:
                 # The first object only: "outperform X ...: 36.9x throughput improvement"
                 # parses the result as a second object.
                 objects = [c for c in t.children if c.dep_ in {"dobj", "attr"}][:1]
+                if not objects and t.i + 1 < sent.end and (t.i + 1 in named or sent.doc[t.i + 1].pos_ == "PROPN"):
+                    objects = [sent.doc[t.i + 1]]  # "L-Mul ... outperforms float8_e5m2" parsed as a noun
                 # "exceeding 40x": the figure exceeds, it is not beaten.
                 roots.extend((c, t) for c in objects if not c.text[:1].isdigit())
             elif t.lemma_.lower() in {"improve", "advance"}:
@@ -484,7 +489,7 @@ class RelationReader:
             own_tokens = {t for n in own_mentions for t in range(n.start, n.end)}
             # Baselines: one group of tokens for each comparison construction.
             groups: list[tuple[Token, Token, set[int]]] = []
-            for root, marker in self._baseline_roots(sent):
+            for root, marker in self._baseline_roots(sent, set(names_by_tok) | hw_tokens):
                 tokens = self._baseline_tokens(root)
                 if root.lower_ in CHANGE_NOUNS:
                     # "than X, as well as attains 0.2% accuracy improvement": the parser made
