@@ -237,12 +237,14 @@ Copy the CSV files of this folder into the `import/` folder of your Neo4j 5 home
 database, then from the Neo4j home run:
 
 ```sh
-bin/neo4j-admin database import full --overwrite-destination \\
+bin/neo4j-admin database import full neo4j --overwrite-destination \\
     --multiline-fields=true --array-delimiter="{delimiter}" \\
     {nodes_args} \\
-    {rels_args} \\
-    neo4j
+    {rels_args}
 ```
+
+The database name (`neo4j`) comes right after `full`: since Neo4j 5.19 a name after the
+`--nodes` / `--relationships` lists is read as one more file.
 
 Node ids are the IRIs of the RDF graph (`iri:ID`, stored as the property `iri`).
 List properties (`altLabel`, ...) are joined with `{delimiter}`; text cells may span lines.

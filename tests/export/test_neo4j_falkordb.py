@@ -194,3 +194,18 @@ def test_neo4j_statement_split_matches_cypher_shell_rules() -> None:
         'CREATE (n:A {s: "a;\\nb"})',
         'UNWIND [\n{x: "y;"}\n] AS row\nCREATE (n:B) SET n = row',
     ]
+
+
+def test_neo4j_readme_import_command_is_neo4j_5_syntax(sample_export_dir: Path) -> None:
+    folder = sample_export_dir / "neo4j"
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```sh\n(.*?)```", readme, re.S) if "neo4j-admin" in b)
+    args = block.replace("\\\n", " ").split()
+    # `database import full DBNAME` first: since Neo4j 5.19 a name after the --nodes /
+    # --relationships lists is taken for one more file.
+    assert args[:5] == ["bin/neo4j-admin", "database", "import", "full", "neo4j"]
+    assert all(a.startswith("--") for a in args[5:]), args
+    named = sorted(a.split("=import/", 1)[1] for a in args if a.startswith(("--nodes=", "--relationships=")))
+    assert named == sorted(p.name for p in folder.glob("*.csv"))
+    cypher = next(b for b in re.findall(r"```sh\n(.*?)```", readme, re.S) if "cypher-shell" in b)
+    assert cypher.split()[0] == "cypher-shell" and "-f effikg.cypher" in cypher
