@@ -302,7 +302,10 @@ class RelationReader:
         if not words:
             # A bare common noun is a description only when written as a name ("Transformer").
             named = root.text[:1].isupper() and not root.is_sent_start and root.lower_ not in self.vocab.not_a_name
-            return root.text if named and head not in GENERIC_SUBJECT_HEADS | GENERIC_BASELINE_HEADS else None
+            # ... or as the bare singular object of a beat verb: "outperforms transformer".
+            beaten = (marker.lemma_.lower() in BEAT_VERBS and root.i == marker.i + 1 and root.tag_ == "NN"
+                      and not any(c.dep_ == "det" for c in root.children))
+            return root.text if (named or beaten) and head not in GENERIC_SUBJECT_HEADS | GENERIC_BASELINE_HEADS else None
         mods = doc[words[0].i:root.i].text
         if head in GENERIC_SUBJECT_HEADS | GENERIC_BASELINE_HEADS:
             if len(words) >= 2 and words[-2].text == "-" and words[-1].pos_ != "NOUN":

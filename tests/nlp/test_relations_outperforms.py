@@ -45,6 +45,8 @@ def test_relations_outperforms_compared_to_hardware(nlp) -> None:
         ("We propose PipeFlow. PipeFlow trains models up to 5.3x faster than commonly used intra-batch "
          "parallelism techniques.", "intra-batch parallelism"),
         ("We propose IotaNet. IotaNet is 3x faster than early-exiting frameworks.", "early-exiting framework"),
+        ("We propose LiteT. Under constrained resources, LiteT outperforms transformer on WMT'14 by 1.2 BLEU.",
+         "transformer"),
         ("We propose KappaMul. Compared to 8-bit floating point multiplications, our method achieves higher "
          "precision.", "8-bit floating point multiplication"),
     ],
