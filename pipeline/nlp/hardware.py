@@ -142,6 +142,10 @@ class HardwareRecognizer:
         between = doc[prev.end:span.start]
         if between.text == "(" and span.end < len(doc) and doc[span.end].text == ")":
             return prev.entity
+        # "an FPGA-based (generic deep learning) accelerator" is that FPGA.
+        if 2 <= len(between) <= 4 and between[0].text == "-" and between[1].lower_ == "based" and entity.kind == "ASIC" \
+                and not any(t.is_punct for t in between[2:]):
+            return prev.entity
         if len(between) == 1 and between[0].lower_ in {"and", "or", ","} and prev.end - prev.start >= 2:
             vendor = doc[prev.start].lower_
             if vendor in self.vendors:

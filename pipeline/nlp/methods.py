@@ -44,7 +44,7 @@ _TITLE_WITH = re.compile(
 )
 # A size variant of a named model ("MobileNetV3-Large", "InceptionNeXt-T", "Llama-7B"),
 # as opposed to a new member named for what it adds ("MobileLLM-LS").
-_SIZE_SUFFIX = r"[-\s](?i:large|small|tiny|base|huge|mini|nano|medium|x{0,2}l|xs|[smbth]|\d+(?:\.\d+)?[bmk]?)"
+_SIZE_SUFFIX = r"[-\s](?i:large|small|tiny|base|huge|mini|nano|medium|x{0,2}l|xs|[smbtlh]\d{0,2}|\d+(?:\.\d+)?[bmk]?)"
 # Words that mark a naming phrase as the authors' own ("The resulting models, denoted as X").
 OWN_MARKERS = frozenset({"we", "our", "resultant", "resulting", "proposed", "new", "novel"})
 # Head nouns of a method introduced as a part of a larger model.
@@ -413,7 +413,7 @@ class MethodFinder:
             candidate(title.strip("?!. "), "title-whole", 2, 2)
         # "Searching for MobileNetV3" where the abstract creates "MobileNetV3-Large" and
         # "MobileNetV3-Small": the title's coined name is the method, the variants its forms.
-        for word in (w.strip(",.;?!()\"'") for w in title.split()):
+        for word in (w.strip(",.:;?!()\"'") for w in title.split()):
             key = loose_key(word)
             if not (is_coined(word) and named(word) and key in by_key):
                 continue

@@ -111,6 +111,8 @@ def test_hardware_read_with_the_mention_before(parse) -> None:
     found = _mentions(parse, "We estimate numbers for an Arm mobile-Neural Processing Unit (NPU). It is faster on "
                              "Arm CPU and GPU.")
     assert [label for _, label, _ in found] == ["Arm mobile NPU", "Arm mobile NPU", "Arm CPU", "Arm GPU"]
+    found = _mentions(parse, "TVM targets FPGA-based generic deep learning accelerators and ASIC accelerators.")
+    assert [label for _, label, _ in found] == ["FPGA", "FPGA", "ASIC"]
     # No "Intel GPU" class: the vendor does not carry over.
     assert [label for _, label, _ in _mentions(parse, "It is faster on Intel CPUs and GPUs.")] == ["Intel CPU", "GPU"]
 

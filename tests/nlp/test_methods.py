@@ -65,6 +65,9 @@ PROPOSALS = [
     pytest.param("MobileNetV3 is tuned to mobile phone CPUs. We create two new models: MobileNetV3-Large and "
                  "MobileNetV3-Small.", "Searching for MobileNetV3", ["MobileNetV3"],
                  ["MobileNetV3-Large", "MobileNetV3-Small"], id="title-name-over-size-variants"),
+    pytest.param("We scale it up to obtain a family of models, called EfficientNets. Our EfficientNet-B7 achieves 84.3% "
+                 "top-1 accuracy.", "EfficientNet: Rethinking Model Scaling", ["EfficientNet"],
+                 ["EfficientNets", "EfficientNet-B7"], id="title-X:-over-size-variant"),
     pytest.param("DeepSeek-V3, trained on 2,048 NVIDIA H800 GPUs, shows how co-design helps. This paper presents "
                  "an analysis of the DeepSeek-V3 architecture.", "Insights into DeepSeek-V3: Scaling Challenges",
                  ["DeepSeek-V3"], [], id="title-coined-subject"),
