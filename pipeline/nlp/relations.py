@@ -658,6 +658,7 @@ class RelationReader:
         with_fig = {m for m, _ in done}
         # A figure for another metric, or an N× margin, says which "performance" is meant.
         other_figures = any(f.figure.unit == "x" or fig_metric.get(id(f), "Accuracy") != "Accuracy" for f in sent_figs)
+        metric_tokens = {t for m in sent_metrics for t in range(m.start, m.end)}
         for m in sent_metrics:
             if m.metric in with_fig:
                 continue
@@ -675,6 +676,10 @@ class RelationReader:
             if root.dep_ == "dobj" and root.head.lemma_.lower() in SPEED_VERBS and m.metric not in {"Speed",
                                                                                                  "Throughput"}:
                 continue  # "accelerates compression": the gain is speed, not size
+            if root.lemma_.lower() in SPEED_VERBS and any(
+                c.dep_ == "dobj" and any(t.i in metric_tokens for t in c.subtree) for c in root.children
+            ):
+                continue  # "accelerates end-to-end throughput": the object's metric is the claim
             with_fig.add(m.metric)
             m_subject, m_text = self._subject_at(m.start, owners, subject, subj_text)
             out.append(DocClaim(
@@ -882,7 +887,7 @@ class RelationReader:
             if head.i == tok.i:
                 break
             if tok.dep_ in {"pobj", "pcomp", "prep", "conj", "agent", "nummod", "quantmod", "compound", "npadvmod",
-                            "appos", "dobj"} and head.pos_ in {"ADP", "ADV", "NOUN", "PROPN", "NUM", "VERB", "AUX", "SYM", "X"}:
+                            "appos", "dobj"} and head.pos_ in {"ADP", "ADV", "PART", "NOUN", "PROPN", "NUM", "VERB", "AUX", "SYM", "X"}:
                 if head.pos_ in {"VERB", "AUX"}:
                     # The verb's object is the figure itself ("achieves 2x") or the verb acts
                     # on a metric ("reduces latency by 2x"); never climb on to another verb.
