@@ -110,7 +110,15 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
     while k < len(groups):
         s, e = groups[k]
         text = gtext[k]
-        if any(t in blocked for t in range(s, e)) or (not _capitalised(text) and not is_coined(text)) or doc[s].like_url:
+        if any(t in blocked for t in range(s, e)):
+            k += 1
+            continue
+        if text in vocab.software and not _capitalised(text):
+            # "llama.cpp", "cuBLAS": lower-case libraries are still names (beaten, never proposed).
+            names.append(NameMention(start=s, end=e, text=text, coined=True))
+            k += 1
+            continue
+        if doc[s].like_url or (not _capitalised(text) and not is_coined(text)):
             k += 1
             continue
         # Extend over following capitalised groups separated by single spaces.

@@ -139,6 +139,12 @@ def test_methods_names_exclude_hardware_and_figures(parse) -> None:
     assert [n.text for n in doc._.names] == ["TriForce"]
 
 
+def test_methods_lowercase_libraries_are_names_but_never_proposed(parse) -> None:
+    doc = parse("We present PowerInfer. It outperforms llama.cpp by up to 11.69x and beats cuBLAS.")
+    assert [n.text for n in doc._.names] == ["PowerInfer", "llama.cpp", "cuBLAS"]
+    assert [p.name for p in doc._.proposed] == ["PowerInfer"]
+
+
 def test_methods_acronyms_defined_in_parentheses(parse) -> None:
     doc = parse("We use Low-Rank Adaptation (LoRA) and a Zero Redundancy Optimizer (ZeRO) with (x) terms.")
     assert doc._.acronyms == {"LoRA": "Low-Rank Adaptation", "ZeRO": "Zero Redundancy Optimizer"}
