@@ -160,7 +160,7 @@ DEVICE_MEMORY_NOUNS = frozenset({"gpu", "gpus", "memory", "ram", "vram", "hbm", 
                                  "card", "cards", "board", "flash"})
 # Words before a parameter count that make it a result ("with only 3.8M parameters").
 SMALL_CUES = frozenset({"only", "just", "with", "fewer", "less", "under", "using", "uses", "requires", "needs",
-                        "mere", "merely", "than"})
+                        "mere", "merely", "than", "within"})
 COMPARISON_LEMMAS = frozenset({"outperform", "surpass", "improvement", "beat", "exceed", "than", "over"})
 FIGURE_ADJ_METRIC = {"faster": "Speed", "quicker": "Speed", "slower": "Speed", "smaller": "Model size",
                      "cheaper": "Cost", "accurate": "Accuracy"}
@@ -752,6 +752,8 @@ class RelationReader:
         smartphones, drones" gives examples of a platform already named (the class counts)."""
         if h.end + 1 < len(doc) and doc[h.end].text == "-" and doc[h.end + 1].lower_ in {"less", "free"}:
             return True
+        if any(c.isdigit() for c in h.text) or h.text[:1].isupper():
+            return False  # a named product under a class is more specific: "GPUs such as the RTX 4090"
         tok = doc[h.start:h.end].root
         for _ in range(4):
             if tok.dep_ == "pobj" and tok.head.lower_ in EXAMPLE_PREPS:
@@ -814,6 +816,10 @@ class RelationReader:
             # "down to 4-bit", "to only 3 bits", "of up to 3-bit": what the model is compressed to.
             qual = (f.figure.qualifier or "").split()
             return "to" not in before + qual or any(w in before for w in ("compared", "relative", "similar", "equivalent"))
+        if unit == "GPU hours":
+            # A compute budget is a result when it is said to be small: "a mere 74 GPU hours".
+            return not (set(before) & SMALL_CUES or any(t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS
+                                                        for t in doc[max(sent.start, f.start - 4):min(sent.end, f.end + 2)]))
         if unit in {"h", "min"}:
             window = doc[max(sent.start, f.start - 6):min(sent.end, f.end + 4)]
             return not any(t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS for t in window)

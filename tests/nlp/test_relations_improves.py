@@ -71,6 +71,9 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # "accelerates <throughput>" is a throughput claim, not also a speed one.
         ("We propose SaRa. SaRa improves decode throughput by up to 10x, and accelerates end-to-end throughput by "
          "up to 1.33x.", {"Throughput": "up to 10x"}),
+        # A compute budget said to be small is a result; a plain one ("takes 300 GPU hours") is not.
+        ("We propose TiViT. Training takes 300 GPU hours. TiViT is trained on a mere 74 GPU hours.",
+         {"Computation": "74 GPU hours"}),
         # A compression verb with no metric named compresses size.
         ("We propose Q8X. We show how to compress BERT by 4× with minimal accuracy loss.", {"Model size": "4×"}),
         # Quantised *to* a bit-width is a size result; compressing the KV cache is a memory gain.

@@ -117,3 +117,9 @@ def test_relations_targets_examples_of_a_named_platform(nlp) -> None:
 def test_relations_targets_hardware_named_by_its_absence(nlp) -> None:
     text = "We propose BotFit. We measure BotFit on an NVIDIA Jetson Nano board and a Raspberry Pi board (GPU-less)."
     assert "GPU" not in _targets(nlp, text)
+
+
+@pytest.mark.slow
+def test_relations_targets_named_product_under_a_class(nlp) -> None:
+    found = _targets(nlp, "We present QuickKV. QuickKV also runs on consumer GPUs such as the RTX 4090.")
+    assert "NVIDIA RTX 4090 GPU" in found
