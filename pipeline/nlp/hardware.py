@@ -2,7 +2,11 @@
 
 Device classes are matched as phrases; named products and product families through
 token patterns built from the gazetteer rows (optional vendor, series, model, trailing
-noun), so "A100", "A100 GPU", "NVIDIA A100", "Tesla A100" and "A100 GPUs" are one thing.
+noun), so "A100", "A100 GPU", "NVIDIA A100", "Tesla A100" and "A100 GPUs" are one thing,
+while sibling products ("A100" / "A6000", "ZCU102" / "ZCU104") have rows of their own.
+Within one abstract a mention is read with the ones before it: "(NPU)" after a product is
+that product, "Arm CPU and GPU" is an Arm GPU, a later "the DSP" or "the Jetson" is the one
+specific device named earlier. "74 GPU hours" is a unit, not a platform.
 """
 
 from __future__ import annotations

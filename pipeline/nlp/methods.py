@@ -2,8 +2,19 @@
 
 Results: doc._.names (name-like mentions), doc._.acronyms (acronym -> expansion),
 doc._.proposed (the paper's own methods, main one first). A method is proposed when the
-syntax or layout says so: "we propose / introduce / present X", "called / named / dubbed
-X", "X, a ... that", an acronym defined inside such a phrase, "our X", a title "X: ...".
+syntax or layout says so, never because a list knows its name:
+
+- syntax: "we propose / introduce / present X", "X is proposed" (the passive subject),
+  "called / named / dubbed / denoted as X" (and the list that follows), "X, a ... that",
+  "X is a ...", an acronym defined inside such a phrase ("Zero Redundancy Optimizer
+  (ZeRO)"), "our X", "our <method noun> ... (Name)", "the proposed X" for an unnamed proposal;
+- layout: a title "X: ...", a title that is a name alone, "... with / using X" in the title
+  when the abstract names X, the title's coined name over its size variants.
+
+Names used in background sentences before the proposal, field concepts spelled out in
+lower case, datasets, software and well-known models are not proposals. The main method
+(first) is the title's, else a whole model before its parts; "our method", "it" and "we"
+are resolved to it by the relations component.
 """
 
 from __future__ import annotations
