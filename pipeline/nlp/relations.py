@@ -140,6 +140,8 @@ SYSTEM_PERFORMANCE = frozenset({"execution", "inference", "serving", "training",
 # Nouns a metric phrase can modify and still be the claim: "addresses the memory consumption issue".
 PROBLEM_NOUNS = frozenset({"issue", "problem", "bottleneck", "burden", "challenge", "wall", "overhead"})
 GROWTH_VERBS = frozenset({"increase", "enlarge", "grow", "raise", "expand", "double", "triple", "scale"})
+# Verbs that take away a share: "removes 50% of the parameters".
+REMOVE_VERBS = frozenset({"remove", "prune", "eliminate", "drop", "skip", "discard", "save", "cut"})
 # Verbs of compression: with no metric named, their figure is a size ("compress BERT by 4x").
 COMPRESS_VERBS = frozenset({"compress", "shrink", "quantize", "quantise", "prune"})
 # "X enables / allows ... to improve Y": what the method makes possible is its claim.
@@ -360,6 +362,8 @@ class RelationReader:
             if tok.lower_ in {"such", "as", "including", "e.g.", "like"} and i + 1 < sent.end:
                 i += 1
                 continue
+            if tok.text[:1].isdigit() and i not in names_by_tok and i not in hw_tokens:
+                break  # "than X and 1.4x faster than Y": a figure starts the next comparison
             if tok.text in {",", "and", "or", "the"} or i in names_by_tok or i in hw_tokens or (
                 tok.pos_ in {"NOUN", "PROPN"} and i - 1 in out
             ):
@@ -384,8 +388,8 @@ class RelationReader:
                     continue
                 if child.dep_ in {"relcl", "acl", "advcl", "ccomp"}:
                     continue
-                if child.dep_ == "conj" and child.pos_ in {"VERB", "AUX"}:
-                    continue  # "than X, as well as attains 0.2% ...": a new clause
+                if child.dep_ == "conj" and child.pos_ not in {"NOUN", "PROPN", "NUM", "X"}:
+                    continue  # "than X, as well as attains 0.2% ...", "than X and 1.4x faster than Y"
                 stack.append(child)
         return out
 
@@ -826,7 +830,9 @@ class RelationReader:
         if unit in {"KB", "MB", "GB", "TB"} and nxt is not None:
             return nxt.lower_ in DEVICE_MEMORY_NOUNS or nxt.pos_ == "PROPN"
         if unit == "%" and nxt is not None and nxt.lower_ in {"of", "percentile", "quantile"} and before[-1:] != ["of"]:
-            return True  # "only 3% of the data", "the 75% percentile": a share, not a gain
+            # "only 3% of the data", "the 75% percentile": a share, not a gain, unless a
+            # change verb takes it ("removes 50% of the parameters").
+            return not any(t.lemma_.lower() in CHANGE_LEMMAS | REMOVE_VERBS for t in doc[max(sent.start, f.start - 3):f.start])
         if unit in {"s", "ms", "μs", "ns"}:
             # An absolute time is a result when it names its metric or a change
             # ("0.31 μs latency", "2.4ms less"); "segmentation took about 2 seconds" is not.

@@ -74,6 +74,9 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # A compute budget said to be small is a result; a plain one ("takes 300 GPU hours") is not.
         ("We propose TiViT. Training takes 300 GPU hours. TiViT is trained on a mere 74 GPU hours.",
          {"Computation": "74 GPU hours"}),
+        # A share taken away is a gain: "removes 50% of the parameters".
+        ("We present PruneLM. PruneLM removes 50% of the parameters of LLaMA-7B while keeping 95% of its "
+         "zero-shot accuracy.", {"Model size": "50%"}),
         # A compression verb with no metric named compresses size.
         ("We propose Q8X. We show how to compress BERT by 4× with minimal accuracy loss.", {"Model size": "4×"}),
         # Quantised *to* a bit-width is a size result; compressing the KV cache is a memory gain.

@@ -111,3 +111,10 @@ def test_relations_outperforms_verb_tagged_as_noun(nlp) -> None:
     # The tagger reads "outperforms" after "mantissa" as a noun; the name after it is still beaten.
     found = _outperforms(nlp, "We propose ZNet. ZNet with 3-bit mantissa outperforms Float8-E5M2.")
     assert list(found) == ["Float8-E5M2"]
+
+
+@pytest.mark.slow
+def test_relations_outperforms_two_comparisons_each_with_its_margin(nlp) -> None:
+    text = ("We introduce DraftTree. DraftTree is 2.8x faster than autoregressive decoding and 1.4x faster than "
+            "Medusa on a single A100, while preserving output quality.")
+    assert _outperforms(nlp, text) == {"autoregressive decoding": ("2.8x", "Speed"), "Medusa": ("1.4x", "Speed")}
