@@ -15,9 +15,14 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.records import RELATIONS, Claim, Extraction
 from pipeline.resolve import match_key
+
+
+if TYPE_CHECKING:  # spaCy is imported only when extraction runs
+    from spacy.language import Language
 
 
 class EvalError(Exception):
@@ -198,8 +203,11 @@ def evaluate(gold_path: Path, extractions: Iterable[Extraction]) -> EvalResult:
                       papers=len(gold) - len(unmatched), unmatched_gold=unmatched, misses=misses, spurious=spurious)
 
 
-def run_eval(gold_path: Path, inputs: Sequence[Path] = (), *, min_confidence: float = 0.0) -> EvalResult:
-    """Read `inputs` (the bundled corpus when empty), extract, and score against the gold."""
+def run_eval(
+    gold_path: Path, inputs: Sequence[Path] = (), *, min_confidence: float = 0.0, nlp: Language | None = None,
+) -> EvalResult:
+    """Read `inputs` (the bundled corpus when empty), extract (with `nlp`, else the shared
+    pipeline), and score against the gold."""
     from pipeline.build import bundled_corpus
     from pipeline.ingest import InputError, read_papers
     from pipeline.nlp import extract
@@ -213,7 +221,7 @@ def run_eval(gold_path: Path, inputs: Sequence[Path] = (), *, min_confidence: fl
             papers.extend(r for r in read_papers(Path(path)) if isinstance(r, Paper))
         except InputError as err:
             raise EvalError(str(err)) from None
-    return evaluate(gold_path, extract(papers, min_confidence=min_confidence))
+    return evaluate(gold_path, extract(papers, nlp=nlp, min_confidence=min_confidence))
 
 
 def to_text(result: EvalResult, *, misses: bool = False) -> str:

@@ -24,9 +24,9 @@ TARGET = {"precision": 0.85, "recall": 0.80, "relation_f1": 0.75, "figures": 0.8
 
 
 @pytest.fixture(scope="module")
-def seed_result() -> EvalResult:
-    """One extraction of the bundled corpus, scored against the seed gold."""
-    return run_eval(SEED_GOLD)
+def seed_result(nlp) -> EvalResult:
+    """One extraction of the bundled corpus (the session's pipeline), scored against the seed gold."""
+    return run_eval(SEED_GOLD, nlp=nlp)
 
 
 @pytest.mark.slow
