@@ -642,6 +642,8 @@ class RelationReader:
                 fig_metric[id(f)] = best[1]
             elif f.figure.unit == "x":
                 fig_metric[id(f)] = self.default_x_metric
+            elif f.figure.unit in {"B", "KB", "MB", "GB", "TB"}:
+                fig_metric[id(f)] = "Memory"  # "needs only 3.76 KB of SRAM"
             elif f.figure.unit == "%" and any(t.lemma_.lower() in COMPARISON_LEMMAS for t in sent):
                 # "outperforms X by 32.4%", "improvements ... by 5.3%": a relative gain
                 # with no metric named is, in this literature, a quality figure.

@@ -77,6 +77,9 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # A share taken away is a gain: "removes 50% of the parameters".
         ("We present PruneLM. PruneLM removes 50% of the parameters of LLaMA-7B while keeping 95% of its "
          "zero-shot accuracy.", {"Model size": "50%"}),
+        # A size in bytes with no metric named is memory.
+        ("We propose KwsNet. KwsNet needs only 3.76 KB of SRAM on a Cortex-M4 microcontroller.",
+         {"Memory": "3.76 KB"}),
         # A compression verb with no metric named compresses size.
         ("We propose Q8X. We show how to compress BERT by 4× with minimal accuracy loss.", {"Model size": "4×"}),
         # Quantised *to* a bit-width is a size result; compressing the KV cache is a memory gain.
