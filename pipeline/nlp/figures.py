@@ -108,9 +108,33 @@ def normalise_unit(raw: str) -> tuple[str, str | None]:
     return raw, None
 
 
+# Ratios written in words: "four times as fast", "twice as fast", "an order of magnitude".
+_WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "twenty": 20, "hundred": 100, "thousand": 1000}
+WORD_RATIO_RE = re.compile(
+    rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?\b(?:(?P<word>{'|'.join(_WORD_NUMBERS)})\s+times|(?P<twice>twice))\b"
+    r"(?!\s+(?:more|fewer|less|larger|smaller)\s+(?:data|samples|examples|tokens))",
+    re.IGNORECASE,
+)
+
+
+def _word_ratios(text: str) -> list[FigureHit]:
+    hits: list[FigureHit] = []
+    for m in WORD_RATIO_RE.finditer(text):
+        value = 2.0 if m.group("twice") else float(_WORD_NUMBERS[m.group("word").lower()])
+        qual = m.group("qual").lower() if m.group("qual") and m.group("qual").lower() not in {"by", "only"} else None
+        start = m.start("qual") if qual else m.start("word") if m.group("word") else m.start("twice")
+        window = text[max(0, start - 40): m.end() + 40]
+        direction = "decrease" if _DECREASE.search(window) and not _INCREASE.search(text[m.end(): m.end() + 40]) else (
+            "increase" if _INCREASE.search(window) else None)
+        figure = Figure(text=text[start:m.end()], value=value, unit="x", direction=direction, qualifier=qual)
+        hits.append(FigureHit(start=start, end=m.end(), figure=figure, metric=None))
+    return hits
+
+
 def find_figures(text: str) -> list[FigureHit]:
     """Every number-with-unit in `text`, parsed; plain numbers (years, counts) are skipped."""
-    hits: list[FigureHit] = []
+    hits: list[FigureHit] = _word_ratios(text) if "times" in text or "twice" in text else []
     for m in FIGURE_RE.finditer(text):
         qual = m.group("qual") or m.group("qual2")
         raw_unit = m.group("unit") or m.group("unit2")
@@ -141,4 +165,4 @@ def find_figures(text: str) -> list[FigureHit]:
             direction=direction, qualifier=qual_text,
         )
         hits.append(FigureHit(start=start, end=end, figure=figure, metric=metric))
-    return hits
+    return sorted(hits, key=lambda h: h.start)

@@ -173,6 +173,9 @@ DEVICE_MEMORY_NOUNS = frozenset({"gpu", "gpus", "memory", "ram", "vram", "hbm", 
 SMALL_CUES = frozenset({"only", "just", "with", "fewer", "less", "under", "using", "uses", "requires", "needs",
                         "mere", "merely", "than", "within"})
 COMPARISON_LEMMAS = frozenset({"outperform", "surpass", "improvement", "beat", "exceed", "than", "over"})
+# "N times as <adjective> as X".
+AS_ADJ_METRIC = {"fast": "Speed", "quick": "Speed", "small": "Model size", "accurate": "Accuracy", "cheap": "Cost",
+                 "efficient": "Energy"}
 FIGURE_ADJ_METRIC = {"faster": "Speed", "quicker": "Speed", "slower": "Speed", "smaller": "Model size",
                      "cheaper": "Cost", "accurate": "Accuracy"}
 
@@ -611,6 +614,9 @@ class RelationReader:
                 fig_metric[id(f)] = governed
                 continue
             nxt = doc[f.end] if f.end < sent.end else None
+            if nxt is not None and nxt.lower_ == "as" and f.end + 1 < sent.end and doc[f.end + 1].lower_ in AS_ADJ_METRIC:
+                fig_metric[id(f)] = AS_ADJ_METRIC[doc[f.end + 1].lower_]  # "four times as fast as X"
+                continue
             if nxt is not None and nxt.lower_ == "the" and f.figure.unit == "x":
                 # "2x the throughput of X" names its metric; "2x the number of channels" none.
                 after = next((m for m in usable if f.end < m.start <= f.end + 4), None)

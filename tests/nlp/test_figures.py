@@ -86,3 +86,21 @@ def test_figures_any_number_with_a_unit_round_trips(value: float, unit: str) -> 
     text = f"it reaches {value:g}{unit} on the task"
     hit = _one(text)
     assert hit.figure.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure_text", "value"),
+    [("ran approximately four times as fast as X", "approximately four times", 4.0),
+     ("it is twice as fast", "twice", 2.0), ("by up to ten times", "up to ten times", 10.0)],
+)
+def test_figures_ratios_in_words(text: str, figure_text: str, value: float) -> None:
+    hit = _one(text)
+    assert (hit.figure.text, hit.figure.value, hit.figure.unit) == (figure_text, value, "x")
+
+
+def test_figures_word_ratio_of_data_is_not_a_figure() -> None:
+    assert find_figures("trained on three times more data") == []
+
+
+def test_figures_in_text_order() -> None:
+    assert [h.figure.text for h in find_figures("four times faster and 2.5x smaller")] == ["four times", "2.5x"]

@@ -77,6 +77,9 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # A share taken away is a gain: "removes 50% of the parameters".
         ("We present PruneLM. PruneLM removes 50% of the parameters of LLaMA-7B while keeping 95% of its "
          "zero-shot accuracy.", {"Model size": "50%"}),
+        # "N times as fast as X", with N in words.
+        ("We propose ConvFirst. Our ConvFirst model ran approximately four times as fast as ConvNeXt.",
+         {"Speed": "approximately four times"}),
         # A size in bytes with no metric named is memory.
         ("We propose KwsNet. KwsNet needs only 3.76 KB of SRAM on a Cortex-M4 microcontroller.",
          {"Memory": "3.76 KB"}),
