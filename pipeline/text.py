@@ -141,14 +141,16 @@ def clean(text: str) -> CleanText:
 
 
 # LaTeX whose backslash a scraper already removed ("7.93times", "HyperZ{cdotZ{cdot}W}",
-# "lambda-ECLIPSE", "sim 80%") and TeX dashes ("--", "---"): only where the glued form can
-# be nothing else, so ordinary words ("25 times", "simple", "anecdote") stay as they are.
+# "lambda-ECLIPSE", "sim 80%"), TeX dashes ("--", "---") and quotes (``...''): only where
+# the glued form can be nothing else, so ordinary words ("25 times", "simple", "anecdote")
+# stay as they are.
 _GREEK_NAMES = "|".join(sorted((g for g in _GREEK if g.islower() and not g.startswith("var")), key=len, reverse=True))
 _STRIPPED = re.compile(
     r"(?P<times>(?<=\d)times\b)"
     r"|(?P<cdot>(?<![a-z])\{?cdot\}?(?![a-z])|(?<=[A-Z])cdot(?=[A-Z]))"
     rf"|(?P<greek>\b(?:{_GREEK_NAMES})(?=-[A-Z0-9]))"
     r"|(?P<sim>(?<![A-Za-z])sim ?(?=\d))"
+    r"|(?P<lquote>``(?=\S))|(?P<rquote>(?<=\S)''(?!'))"
     r"|(?P<emdash>(?<=\S)---(?=\S))"
     r"|(?P<endash>(?<=\S)--(?=\S))"
 )
@@ -163,7 +165,8 @@ def _repair_stripped_latex(pieces: list[_Piece]) -> list[_Piece]:
     last = 0
     for m in _STRIPPED.finditer(text):
         kind = m.lastgroup
-        char = {"times": "×", "cdot": "·", "sim": "~", "emdash": "—", "endash": "–"}.get(kind or "")
+        char = {"times": "×", "cdot": "·", "sim": "~", "emdash": "—", "endash": "–", "lquote": "“", "rquote": "”"}.get(
+            kind or "")
         if kind == "greek":
             char = SYMBOLS[m.group()]
         out.extend(pieces[last : m.start()])

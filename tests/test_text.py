@@ -82,6 +82,8 @@ def _is_subsequence(small: list[str], big: list[str]) -> bool:
         ("algorithms--1) partial", "algorithms–1) partial"),
         ("accuracy---complexity", "accuracy—complexity"),
         ("a {set} of}", "a {set} of}"),
+        ("propose a ``See Large, Focus Small'' strategy", "propose a “See Large, Focus Small” strategy"),
+        ("the authors' ''", "the authors' ''"),
     ],
 )
 def test_text_clean_examples(source: str, expected: str) -> None:

@@ -107,8 +107,9 @@ def _has_author_cue(sent: Span, verb: Token) -> bool:
 # Prepositions that attach a tool or a setting, not the thing proposed ("we propose
 # combining techniques with traditional U-Net architectures"); "of" may still lead to it
 # ("a family of models, X").
-_ADJUNCT_PREPOSITIONS = frozenset({"with", "using", "on", "over", "than", "against", "via", "from", "to", "in", "into",
-                                   "for", "across", "under", "beyond"})
+_ADJUNCT_PREPOSITIONS = frozenset({"with", "using", "on", "upon", "atop", "onto", "over", "than", "against", "via",
+                                   "from", "to", "in", "into", "within", "inside", "for", "across", "under", "beyond",
+                                   "alongside", "besides"})
 
 
 def _in_adjunct(tok: Token, verb: Token) -> bool:
