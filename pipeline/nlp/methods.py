@@ -112,6 +112,18 @@ _ADJUNCT_PREPOSITIONS = frozenset({"with", "using", "on", "upon", "atop", "onto"
                                    "alongside", "besides"})
 
 
+def _inside_quotes(doc: Doc, start: int, i: int) -> bool:
+    """Token i sits inside a quotation opened after `start` ("a “See Large, Focus Small”
+    strategy": the comma is the slogan's, not an apposition)."""
+    depth = 0
+    for t in doc[start:i]:
+        if t.text in {"“", '"'} and depth == 0:
+            depth = 1
+        elif t.text in {"”", '"'} and depth == 1:
+            depth = 0
+    return depth == 1
+
+
 def _in_adjunct(tok: Token, verb: Token) -> bool:
     """True when `tok` hangs from `verb` through an adjunct preposition phrase."""
     steps = 0
@@ -286,7 +298,7 @@ class MethodFinder:
             if k == j and not seen_first:
                 add(n.start, self._with_head(doc, n), 1, f"verb:{verb.lower_}", sent)
                 seen_first = True
-            elif prev in {",", "--", "—", "–", ":"} or (
+            elif (prev in {",", "--", "—", "–", ":"} and not _inside_quotes(doc, verb.i, k)) or (
                 # "a solution, Zero Redundancy Optimizer (ZeRO)", not "a method ... with
                 # Concept Bottleneck Models (CBMs)": a name after a preposition is a tool.
                 prev == "(" and k in acronyms and acronyms[k][0] > verb.i + 1

@@ -92,6 +92,8 @@ NOT_PROPOSED = [
                  id="name-in-adjunct-phrase"),
     pytest.param("We propose a new method for pruning. The proposed method reduces latency.", None,
                  id="the-proposed-method-is-no-name"),
+    pytest.param("We propose a ``See Large, Focus Small'' strategy for lightweight network design.", None,
+                 id="quoted-slogan"),
     pytest.param("A popular method called LoRA is widely used for fine-tuning.", None, id="called-without-authors"),
 ]
 
