@@ -133,7 +133,8 @@ DEPLOY_VERBS = frozenset({"deploy", "run", "execute", "target", "port", "impleme
 OWN_WORDS = frozenset({"we", "our", "us", "ours", "proposed"})
 # Words that make an absolute time a latency result.
 TIME_METRIC_WORDS = frozenset({"latency", "latencies", "runtime", "inference", "per", "response", "delay", "faster",
-                               "less", "lower", "under", "within", "only", "just", "speedup", "decoding", "time"})
+                               "less", "lower", "under", "within", "only", "just", "speedup", "decoding", "time",
+                               "in"})
 # Nouns of growth: a gain only for metrics where more is better.
 GROWTH_NOUNS = frozenset({"increase", "growth", "rise"})
 # Verbs whose purpose clause states what the method is for ("proposed to improve X").
@@ -940,6 +941,9 @@ class RelationReader:
         verb's own sense ("accelerates ... by 2.6x"); a margin over a baseline with no
         metric named ("outperforms X by 5.3%") takes the configured default."""
         lemma = verb.lemma_.lower()
+        prev = branch.i - 1
+        if prev in metric_at and branch.lower_ in {"by", "of"} and lemma not in SPEED_VERBS:
+            return metric_at[prev].metric  # "latency is reduced by 41% and energy by 35%"
         for child in verb.children:
             if child.i == branch.i or child.dep_ not in {"dobj", "nsubjpass", "xcomp", "attr"}:
                 continue

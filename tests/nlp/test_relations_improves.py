@@ -80,6 +80,11 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # "N times as fast as X", with N in words.
         ("We propose ConvFirst. Our ConvFirst model ran approximately four times as fast as ConvNeXt.",
          {"Speed": "approximately four times"}),
+        # Elliptical coordination: each figure takes the metric written right before its "by".
+        ("We introduce HyAttn. The proposed method is deployed on Jetson AGX Orin, where latency is reduced by 41% "
+         "and energy by 35%.", {"Speed": "41%", "Energy": "35%"}),
+        # An absolute time is a latency result when the work is done "in" it.
+        ("We propose FaSAM. FaSAM processes an image in 40 ms on an RTX 3060.", {"Speed": "40 ms"}),
         # A size in bytes with no metric named is memory.
         ("We propose KwsNet. KwsNet needs only 3.76 KB of SRAM on a Cortex-M4 microcontroller.",
          {"Memory": "3.76 KB"}),
