@@ -63,12 +63,18 @@ def canonical_method_label(text: str) -> str:
     return stripped if stripped else text
 
 
+# A coined name in the plural: CamelCase or an acronym with a lower-case "s" ("HaloNets",
+# "PCBMs"), not a word that ends in s ("Petals") nor an acronym ending in S ("ACS").
+_CODED_PLURAL = re.compile(r"^(?=\S*(?:[a-z][A-Z]|[A-Z]{2}))\S{3,}[^s\s]s$")
+
+
 def method_key(text: str) -> str:
-    """Case-insensitive slug of a method name ("SARATHI" and "Sarathi" -> "sarathi")."""
-    return slugify(canonical_method_label(text))
+    """Case- and plural-insensitive slug of a method name: "SARATHI" and "Sarathi" ->
+    "sarathi"; "HaloNets" and "HaloNet" -> "halonet"; "MCUNet" and "MCUNetV2" stay apart."""
+    label = canonical_method_label(text)
+    return slugify(label[:-1] if _CODED_PLURAL.match(label) else label)
 
 
 def to_method_entity(text: str) -> Entity:
     """The Method entity for a name as written; the label keeps the paper's spelling."""
-    label = canonical_method_label(text)
-    return Entity(type="Method", label=label, key=slugify(label))
+    return Entity(type="Method", label=canonical_method_label(text), key=method_key(text))

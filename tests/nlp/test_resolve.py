@@ -27,9 +27,15 @@ def test_resolve_method_forms_merge(forms: tuple[str, ...]) -> None:
     assert len({match_key(canonical_method_label(f)) for f in forms}) == 1
 
 
+@pytest.mark.parametrize("plural,singular", [("HaloNets", "HaloNet"), ("PCBMs", "PCBM"), ("MobileDets", "MobileDet")])
+def test_resolve_coined_plural_is_the_same_method(plural: str, singular: str) -> None:
+    assert to_method_entity(plural).key == to_method_entity(singular).key
+    assert to_method_entity(plural).label == plural  # the paper's spelling stays the label
+
+
 @pytest.mark.parametrize(
     "a,b", [("MCUNet", "MCUNetV2"), ("vLLM", "PagedAttention"), ("GhostNet", "GhostNetV2"), ("VTrans", "Fast-VTrans"),
-            ("FlashAttention", "FlashAttention-2"), ("ConvNeXt", "InceptionNeXt")],
+            ("FlashAttention", "FlashAttention-2"), ("ConvNeXt", "InceptionNeXt"), ("ACS", "AC"), ("Petals", "Petal")],
 )
 def test_resolve_distinct_methods_stay_distinct(a: str, b: str) -> None:
     assert to_method_entity(a).key != to_method_entity(b).key
