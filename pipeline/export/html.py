@@ -213,9 +213,11 @@ def vis_options(n_nodes: int) -> dict[str, Any]:
                 # Coarser Barnes-Hut cells on large graphs: a third less time a step.
                 "theta": 0.5 if n_nodes <= 500 else 0.9,
             },
-            "minVelocity": 1.0,
+            # The corpus page's layout looks the same after 600 iterations as after 1000,
+            # in under half the time (9.8 s -> 3.7 s in headless Chromium here).
+            "minVelocity": 2.0,
             "stabilization": {
-                "enabled": True, "iterations": 1000 if n_nodes <= 500 else 400,
+                "enabled": True, "iterations": 600 if n_nodes <= 500 else 400,
                 "updateInterval": 25, "fit": True,
             },
         },
