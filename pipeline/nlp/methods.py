@@ -344,6 +344,14 @@ class MethodFinder:
                                         cue="the-proposed"))
                     return
 
+    def _is_variant(self, name: str, other: str) -> bool:
+        """"MobileNetV3-Large", "EfficientNet-B7" (a size) and "SLAB-Swin" (the method on a
+        known backbone) are variants of the method; "MobileLLM-LS" is a new member."""
+        if re.fullmatch(re.escape(name) + _SIZE_SUFFIX, other):
+            return True
+        m = re.fullmatch(re.escape(name) + r"[-\s](\S+)", other)
+        return bool(m and m.group(1).lower() in self.vocab.object_models)
+
     def _family_members(self, doc: Doc, names: list[NameMention], out: list[Proposal]) -> None:
         """"We present MiniCPM-V. ... the latest MiniCPM-Llama3-V 2.5 outperforms ...": a
         coined name that shares a coined part with a proposed one and is the subject of its
@@ -437,17 +445,27 @@ class MethodFinder:
             candidate(title.strip("?!. "), "title-whole", 2, 2)
         # "Searching for MobileNetV3" where the abstract creates "MobileNetV3-Large" and
         # "MobileNetV3-Small": the title's coined name is the method, the variants its forms.
+        head_key = loose_key(head[0]) if len(head) == 2 else None
         for word in (w.strip(",.:;?!()\"'") for w in title.split()):
             key = loose_key(word)
-            if not (is_coined(word) and named(word) and key in by_key):
+            # The name before the title's colon counts even when the abstract only uses its
+            # variants ("SLAB: ..." and "our SLAB-Swin").
+            if not (is_coined(word) and named(word) and (key in by_key or key == head_key)):
                 continue
-            variants = [c for c in out if c.rank <= 1 and re.fullmatch(re.escape(word) + _SIZE_SUFFIX, c.name)]
-            n = by_key[key]
+            variants = [c for c in out if c.rank <= 1 and self._is_variant(word, c.name)]
+            n = by_key.get(key)
             if variants:
-                out.append(Proposal(name=n.text, aliases=[v.name for v in variants], rank=min(v.rank for v in variants),
-                                    token=n.start, sent_start=doc[n.start].sent.start, cue="title-family"))
+                first = min(variants, key=lambda v: v.token)
+                out.append(Proposal(
+                    name=n.text if n is not None else word, aliases=[v.name for v in variants],
+                    rank=min(v.rank for v in variants), token=n.start if n is not None else first.token,
+                    sent_start=doc[n.start].sent.start if n is not None else first.sent_start,
+                    cue="title" if key == head_key else "title-family",
+                ))
                 for v in variants:
                     out.remove(v)
+            elif n is None:
+                continue
             elif any(loose_key(c.name) == key for c in out) or (
                 n.start - doc[n.start].sent.start <= 1 and any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end])
             ):
@@ -504,7 +522,7 @@ class MethodFinder:
         # The main method (first) is the one the title names, else a whole model before its
         # parts: "our model" in an abstract proposing "a HyperZ·Z·W operator" and then "a
         # Terminator architecture" is the architecture.
-        for c in sorted(candidates, key=lambda c: (c.rank, c.cue != "title", c.part,
+        for c in sorted(candidates, key=lambda c: (c.cue != "title", c.rank, c.part,
                                                     c.sent_start if c.sent_start >= 0 else 10**9,
                                                     c.token if c.token >= 0 else 10**9)):
             key = match_key(c.name)

@@ -126,6 +126,20 @@ def test_methods_proposal_sentence_just_before_the_name_counts(parse) -> None:
     assert ("HaloNets", "improves", "Speed") in {(c.subject.label, c.relation, c.object.label) for c in doc._.claims}
 
 
+def test_methods_title_name_is_the_main_method(parse) -> None:
+    doc = parse("We propose a novel method named PRepBN to replace LayerNorm. We also evaluated our method for "
+                "language modeling and obtain lower latency.", "SLAB: Efficient Transformers with Simplified Attention")
+    assert [p.name for p in doc._.proposed] == ["SLAB", "PRepBN"]
+
+
+def test_methods_title_name_over_backbone_variant(parse) -> None:
+    doc = parse("We propose a novel method named PRepBN. For example, our SLAB-Swin obtains 83.6% top-1 accuracy.",
+                "SLAB: Efficient Transformers with Simplified Attention")
+    slab = doc._.proposed[0]
+    assert (slab.name, slab.aliases) == ("SLAB", ["SLAB-Swin"])
+    assert {c.subject.label for c in doc._.claims} == {"SLAB"}
+
+
 def test_methods_composed_name_belongs_to_its_head(parse) -> None:
     doc = parse("MobileNetV3 is tuned to phones. We create MobileNetV3-Large and MobileNetV3-Small. We propose a "
                 "new segmentation decoder Lite "
