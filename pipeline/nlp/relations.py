@@ -205,6 +205,8 @@ class RelationReader:
                 found = [c for c in t.children if c.dep_ in {"pobj", "pcomp", "dobj"}]
                 if not found and t.dep_ == "mark" and t.head.i > t.i:
                     found = [t.head]  # "faster than vLLM" parsed with "than" as a marker
+                if not found and t.i + 1 < sent.end and t.i + 1 in named and low in {"versus", "vs", "vs.", "against"}:
+                    found = [sent.doc[t.i + 1]]  # "Versus TGI, ..." parsed as a compound name
                 roots.extend((c, t) for c in found)
             elif t.lemma_.lower() in {"compare", "comparison", "relative", "respect"} or low in {"compared", "comparing"}:
                 for p in t.children:
@@ -415,6 +417,9 @@ class RelationReader:
             if child.dep_ not in {"nsubj", "nsubjpass"}:
                 continue
             n = names_by_tok.get(child.i)
+            if n is not None and n.start > sent.start and sent.doc[n.start - 1].lower_ in {"versus", "vs", "vs.", "unlike",
+                                                                                          "against"}:
+                continue  # "Versus TGI, it cuts ...": the parser made the baseline a subject
             if n is not None and match_key(n.text) not in own and not any(
                 match_key(n.text).startswith(k) for k in own
             ):

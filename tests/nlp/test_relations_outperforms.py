@@ -118,3 +118,10 @@ def test_relations_outperforms_two_comparisons_each_with_its_margin(nlp) -> None
     text = ("We introduce DraftTree. DraftTree is 2.8x faster than autoregressive decoding and 1.4x faster than "
             "Medusa on a single A100, while preserving output quality.")
     assert _outperforms(nlp, text) == {"autoregressive decoding": ("2.8x", "Speed"), "Medusa": ("1.4x", "Speed")}
+
+
+@pytest.mark.slow
+def test_relations_outperforms_sentence_opening_with_versus(nlp) -> None:
+    doc = nlp("We propose GemServe. Versus TGI, it cuts time-to-first-token by 60%.")
+    claims = {(c.relation, c.object.label) for c in doc._.claims}
+    assert {("outperforms", "TGI"), ("improves", "Speed")} <= claims
