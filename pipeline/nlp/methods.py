@@ -439,9 +439,9 @@ class MethodFinder:
                 any(is_coined(w) for w in words) or re.search(rf"\b{re.escape(cand)}\b", doc.text)
             ):
                 candidate(cand, "title", 0, 1)
-        elif 2 <= len(words) <= 5 and named(title) and not any(w.lower() in _TITLE_NOT_NAME for w in words) and (
-            any(is_coined(w.strip("?!.")) for w in words) or title.lower() in doc.text.lower()
-        ):
+        elif 2 <= len(words) <= 5 and named(title) and not any(w.lower() in _TITLE_NOT_NAME for w in words) and any(
+            is_coined(w.strip("?!.")) for w in words
+        ):  # "Fast Sparse ConvNets", not a descriptive "Dynamic Sparse Training"
             candidate(title.strip("?!. "), "title-whole", 2, 2)
         # "Searching for MobileNetV3" where the abstract creates "MobileNetV3-Large" and
         # "MobileNetV3-Small": the title's coined name is the method, the variants its forms.

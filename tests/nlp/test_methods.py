@@ -88,6 +88,8 @@ NOT_PROPOSED = [
     pytest.param("Large language models are costly to serve. GPUs are scarce.", "Attention Is All You Need",
                  id="title-sentence-not-a-name"),
     pytest.param("Code and models are available at https://github.com/acme/FooNet-3M.", None, id="url"),
+    pytest.param("We study dynamic sparse training for vision models and show it reduces FLOPs.",
+                 "Dynamic Sparse Training", id="descriptive-title"),
     pytest.param("We propose combining memory saving techniques with traditional U-Net architectures.", None,
                  id="name-in-adjunct-phrase"),
     pytest.param("We propose a new method for pruning. The proposed method reduces latency.", None,
