@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Turtle ---------------------------------------------------------------------------
     if not args.skip_rdflib_slow:
-        timed("rdflib serialize(format='turtle')  [pipeline.graph.save_turtle]",
+        timed("rdflib serialize(format='turtle')",
               lambda: graph.serialize(format="turtle", encoding="utf-8"), rows, "Turtle")
     timed("oxrdflib serialize(format='ox-turtle')", lambda: ox_graph.serialize(format="ox-turtle", encoding="utf-8"), rows, "Turtle")  # type: ignore[union-attr]
     timed("pyoxigraph serialize, sorted input, prefixes",

@@ -120,7 +120,7 @@ def _export_all(graph, out_dir: Path) -> list[Path]:
 
 def _move_into_place(scratch: Path, out_dir: Path) -> None:
     """Replace what the build owns in out_dir with the finished files, entry by entry."""
-    from pipeline.graph import new_file_mode
+    from pipeline.files import new_file_mode
 
     # Exporters write through temporary files (mode 0o600): give every output the mode a
     # plain open() would, so that others (a web server, a colleague) can read the build.

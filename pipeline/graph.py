@@ -16,9 +16,7 @@ keep its English labels.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -446,38 +444,15 @@ def to_rdf(extractions: Iterable[Extraction]) -> Graph:
     return assembler.finish()
 
 
-def new_file_mode() -> int:
-    """The mode open() gives a new file (0o666 less the umask).
-
-    Files written through mkstemp start as 0o600; without this, every output would be
-    unreadable to other users (a web server, a colleague, a container).
-    """
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def save_turtle(graph: Graph, path: Path | str) -> Path:
     """Write `graph` as Turtle, byte-identical for the same triples, atomically.
 
     The same bytes as the effikg.ttl of a build: sorted N-Triples lines written as Turtle
     by pyoxigraph (pipeline.export.rdf), ~10x faster than rdflib's serialiser.
     """
-    from pipeline.export.rdf import to_ntriples_lines, to_turtle
+    from pipeline.export.rdf import save_turtle as save_sorted_turtle
 
-    path = Path(path)
-    data = to_turtle(to_ntriples_lines(graph))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, new_file_mode())
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return save_sorted_turtle(graph, Path(path))
 
 
 def _local(iri: URIRef) -> str:

@@ -17,9 +17,7 @@ always gives the same bytes and a test can tell when the committed .owl is stale
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -27,7 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
-from pipeline.graph import new_file_mode
+from pipeline.files import write_atomic
 
 HEADER = (
     "<!-- GENERATED from effikg.ttl by `python -m pipeline.ontology_build`; "
@@ -123,21 +121,8 @@ def read_turtle(path: Path) -> Graph:
 
 def save_owl(source: Path, target: Path) -> Path:
     """Write the RDF/XML of the Turtle `source` to `target`, atomically."""
-    _write_atomically(target, to_rdfxml(read_turtle(source)))
+    write_atomic(target, to_rdfxml(read_turtle(source)))
     return target
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.fchmod(fd, new_file_mode())  # mkstemp's 0o600 would hide the file from others
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def is_current(source: Path, target: Path) -> bool:
@@ -318,7 +303,7 @@ def render_readme(current: str, graph: Graph) -> str:
 
 def save_readme(source: Path, readme: Path) -> Path:
     text = render_readme(readme.read_text(encoding="utf-8"), read_turtle(source))
-    _write_atomically(readme, text.encode("utf-8"))
+    write_atomic(readme, text.encode("utf-8"))
     return readme
 
 
@@ -334,7 +319,7 @@ def save_merged(graph_path: Path, target: Path) -> Path:
         merged.parse(graph_path)
     except Exception as err:  # rdflib raises many parser-specific types
         raise SystemExit(f"{graph_path}: not a readable RDF graph: {err}") from None
-    _write_atomically(target, to_rdfxml(merged))
+    write_atomic(target, to_rdfxml(merged))
     return target
 
 

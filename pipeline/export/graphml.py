@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 import rdflib
 
-from pipeline.export.rdf import write_atomic
+from pipeline.files import write_atomic
 from pipeline.graph import to_networkx
 
 

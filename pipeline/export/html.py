@@ -37,7 +37,7 @@ from pyvis.network import Network
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from pipeline.export.rdf import write_atomic
+from pipeline.files import write_atomic
 
 EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import heapq
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -26,6 +24,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF, XSD
 from rdflib.plugins.stores.memory import Memory
+
+from pipeline.files import write_atomic
 
 EKG = "https://w3id.org/effikg/ontology#"
 RES = "https://w3id.org/effikg/resource/"
@@ -69,28 +69,6 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 class ExportError(ValueError):
     """The graph holds something a target format cannot represent."""
-
-
-def new_file_mode() -> int:
-    """The mode open() gives a new file (0o666 less the umask)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write data to path through a temp file in the same folder, so readers never see half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, new_file_mode())  # mkstemp's 0o600 would hide the export from others
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path
 
 
 # --------------------------------------------------------------------------- N-Triples

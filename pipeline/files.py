@@ -1,0 +1,38 @@
+"""Writing output files: atomically, and readable by others.
+
+Every file effikg writes goes through `write_atomic`, so a reader (or a crash) never sees a
+half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def new_file_mode() -> int:
+    """The mode open() gives a new file (0o666 less the umask).
+
+    Files written through mkstemp start as 0o600; without this, every output would be
+    unreadable to other users (a web server, a colleague, a container).
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_atomic(path: Path | str, data: bytes) -> Path:
+    """Write data to path through a temp file in the same folder, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, new_file_mode())
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
