@@ -9,14 +9,13 @@ or one of its aliases after lower-casing and removing spaces, hyphens and punctu
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.files import write_atomic
 from pipeline.records import RELATIONS, Claim, Extraction
 from pipeline.resolve import match_key
 
@@ -248,16 +247,6 @@ def to_text(result: EvalResult, *, misses: bool = False) -> str:
 
 
 def save_json(result: EvalResult, path: Path) -> None:
-    """Write the figures as JSON, atomically (a temp file replaced into place)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(result.to_dict(), f, indent=2, sort_keys=True, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write the figures as JSON, atomically (a reader never sees half a file)."""
+    text = json.dumps(result.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    write_atomic(path, text.encode("utf-8"))
