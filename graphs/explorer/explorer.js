@@ -15,6 +15,11 @@
   data.relations.forEach(function (r) { relationByName[r.name] = r; });
   var nodeById = {};
   data.nodes.forEach(function (n) { nodeById[n.id] = n; });
+  var edgesOf = {}; // node id -> its edges, both directions, for the details panel
+  data.edges.forEach(function (e) {
+    (edgesOf[e.from] = edgesOf[e.from] || []).push(e);
+    if (e.to !== e.from) { (edgesOf[e.to] = edgesOf[e.to] || []).push(e); }
+  });
 
   var state = {
     classes: new Set(data.classes.map(function (c) { return c.name; })),
@@ -74,6 +79,19 @@
     return box;
   }
 
+  function paperLine(iri) {
+    // The title, then its arXiv link written out: a tooltip vanishes before a click lands,
+    // so the address must be readable (the details panel has the same link, clickable).
+    var p = papers[iri];
+    var line = el("div", "Paper: " + (p ? (p.title || p.label) : iri), "t-meta t-paper");
+    var url = p ? safeUrl(p.url) : null;
+    if (url) {
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(link((p.arxiv ? "arXiv:" + p.arxiv + " " : "") + "(" + url + ")", url));
+    }
+    return line;
+  }
+
   var TOOLTIP_CLAIMS = 3;
 
   function edgeTooltip(e) {
@@ -87,7 +105,7 @@
     e.claims.slice(0, TOOLTIP_CLAIMS).forEach(function (c) {
       if (c.evidence) { box.appendChild(el("blockquote", c.evidence)); }
       if (c.figure) { box.appendChild(el("div", "Figure: " + c.figure)); }
-      if (c.paper) { box.appendChild(el("div", "Paper: " + paperName(c.paper), "t-meta")); }
+      if (c.paper) { box.appendChild(paperLine(c.paper)); }
     });
     if (e.claims.length > TOOLTIP_CLAIMS) {
       box.appendChild(el("div", "+ " + (e.claims.length - TOOLTIP_CLAIMS) + " more: click the edge", "t-meta"));
@@ -157,16 +175,25 @@
 
   var layoutStatus = document.getElementById("layout-status");
 
+  var cutShort = false;
+
   function markStable() {
     // Physics off once the layout has settled: a large graph stays responsive (pyvis #204).
     network.setOptions({ physics: { enabled: false } });
     effikg.stabilizeMs = Math.round(performance.now() - started);
     effikg.stabilized = true;
-    layoutStatus.textContent = "Layout settled in " + (effikg.stabilizeMs / 1000).toFixed(1) + " s; physics off.";
+    effikg.cutShort = cutShort;
+    layoutStatus.textContent = (cutShort ? "Layout stopped at its time limit after " : "Layout settled in ") +
+      (effikg.stabilizeMs / 1000).toFixed(1) + " s; physics off." + (cutShort ? " Drag nodes to tidy up." : "");
   }
 
   network.on("stabilizationProgress", function (p) {
     layoutStatus.textContent = "Laying out\u2026 " + Math.round(100 * p.iterations / p.total) + "%";
+    if (!cutShort && data.layoutBudgetMs > 0 && performance.now() - started > data.layoutBudgetMs) {
+      // Out of time: freeze the layout as it stands; vis-network then ends the stabilisation.
+      cutShort = true;
+      network.stopSimulation();
+    }
   });
   network.on("stabilizationIterationsDone", markStable);
   if (nodeView.length === 0) { markStable(); }
@@ -174,6 +201,7 @@
   function relayout() {
     // Newly shown nodes need places: run the physics again until it settles.
     effikg.stabilized = false;
+    cutShort = false;
     started = performance.now();
     network.setOptions({ physics: { enabled: true } });
     network.stabilize(data.options.physics.stabilization.iterations);
@@ -358,6 +386,43 @@
       if (code) { term(dl, "Code", link(code, code)); }
     }
     details.appendChild(dl);
+    details.appendChild(linkList(id));
+  }
+
+  var PASSIVE = { proposes: "proposed by", targets: "targeted by", improves: "improved by",
+                  outperforms: "outperformed by" };
+  var MAX_LINKS = 60;
+
+  function linkList(id) {
+    // What the node is linked to, each entry a way to walk the graph: a click focuses it.
+    var rows = (edgesOf[id] || []).map(function (e) {
+      var out = e.from === id;
+      var other = nodeById[out ? e.to : e.from];
+      var verb = out ? e.relation : (PASSIVE[e.relation] || e.relation + " (from)");
+      return { verb: verb, other: other, support: e.support, out: out };
+    });
+    rows.sort(function (a, b) {
+      return (a.out === b.out ? 0 : a.out ? -1 : 1) || (a.verb < b.verb ? -1 : a.verb > b.verb ? 1 : 0) ||
+        (a.other.label < b.other.label ? -1 : a.other.label > b.other.label ? 1 : 0);
+    });
+    var box = el("div", null, "links");
+    if (!rows.length) { return box; }
+    box.appendChild(el("h4", "Links (" + rows.length + ")"));
+    var ul = el("ul");
+    rows.slice(0, MAX_LINKS).forEach(function (r) {
+      var li = el("li");
+      li.appendChild(el("span", r.verb + " ", "verb"));
+      var a = el("a", r.other.cls === "Paper" && papers[r.other.paper] ? paperName(r.other.paper) : r.other.label);
+      a.href = "#";
+      a.dataset.node = r.other.id;
+      a.addEventListener("click", function (ev) { ev.preventDefault(); focusNode(r.other.id); });
+      li.appendChild(a);
+      if (r.support > 1) { li.appendChild(el("span", " (" + r.support + " papers)", "count")); }
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    if (rows.length > MAX_LINKS) { box.appendChild(el("p", "+ " + (rows.length - MAX_LINKS) + " more", "hint")); }
+    return box;
   }
 
   function showEdge(id) {
