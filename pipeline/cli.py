@@ -128,12 +128,14 @@ def validate(graph: Path) -> None:
 @click.option("--misses", is_flag=True, help="Also list missed and spurious triples.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the figures (and error lists) as JSON to this file.")
-def eval_(gold: Path, inputs: tuple[Path, ...], misses: bool, json_path: Path | None) -> None:
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Score only the triples at or above this confidence, as `build --min-confidence` keeps them.")
+def eval_(gold: Path, inputs: tuple[Path, ...], misses: bool, json_path: Path | None, min_confidence: float) -> None:
     """Score extraction on INPUT files (default: the bundled corpus) against a GOLD JSONL file."""
     from pipeline.evaluate import EvalError, run_eval, save_json, to_text
 
     try:
-        result = run_eval(gold, inputs)
+        result = run_eval(gold, inputs, min_confidence=min_confidence)
     except EvalError as err:
         raise click.ClickException(str(err)) from None
     click.echo(to_text(result, misses=misses))

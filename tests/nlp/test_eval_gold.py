@@ -118,6 +118,21 @@ def test_eval_gold_cli_misses_and_json(tmp_path: Path) -> None:
         assert f"- {t['key'][:40]!r}: {t['subject']} {t['relation']} {t['object']}" in result.output
 
 
+@pytest.mark.slow
+def test_eval_gold_cli_min_confidence_trades_recall_for_precision(tmp_path: Path) -> None:
+    """A confidence floor scores the triples a build with the same --min-confidence keeps."""
+    gold = DATA / "gold-extra.jsonl"
+    inputs = DATA / "extra-arxiv.jsonl"
+    figures = {}
+    for floor in ("0", "0.8"):
+        out = tmp_path / f"eval-{floor}.json"
+        result = CliRunner().invoke(main, ["eval", str(gold), str(inputs), "--min-confidence", floor, "--json", str(out)])
+        assert result.exit_code == 0, result.output
+        figures[floor] = json.loads(out.read_text(encoding="utf-8"))["micro"]
+    assert figures["0.8"]["tp"] + figures["0.8"]["fp"] < figures["0"]["tp"] + figures["0"]["fp"]
+    assert figures["0.8"]["fp"] <= figures["0"]["fp"] and figures["0.8"]["tp"] <= figures["0"]["tp"]
+
+
 def test_eval_gold_cli_bad_gold_is_one_clean_line(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"key": "x", "triples": []}\nnot json\n', encoding="utf-8")
