@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,6 +25,7 @@ from rdflib.namespace import OWL, RDF, XSD
 from rdflib.plugins.stores.memory import Memory
 
 from pipeline.files import write_atomic
+from pipeline.graph import read_ontology  # parsed once, shared with graph assembly
 
 EKG = "https://w3id.org/effikg/ontology#"
 RES = "https://w3id.org/effikg/resource/"
@@ -151,14 +151,6 @@ def _parse_lines(lines: list[str]) -> list[ox.Triple]:
 
 
 # --------------------------------------------------------------------------- the ontology
-
-
-def read_ontology() -> rdflib.Graph:
-    """The effikg ontology (Turtle source), from the installed package."""
-    source = resources.files("pipeline.ontology").joinpath("effikg.ttl")
-    graph = rdflib.Graph()
-    graph.parse(data=source.read_text(encoding="utf-8"), format="turtle")
-    return graph
 
 
 @lru_cache(maxsize=1)
