@@ -45,6 +45,24 @@ class Paper:
     position: int = 0  # 0-based index of the record within that file
 
 
+def printable(text: str) -> str:
+    """`text` safe to print on one terminal line: control and format characters escaped.
+
+    A file name or a quoted record may carry ESC sequences, bidi overrides or line
+    breaks; printed raw they would rewrite the user's terminal or forge report lines.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A record a reader could not turn into a Paper, and why (reported, never fatal)."""
@@ -55,7 +73,20 @@ class Skipped:
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.reason}"
+        return printable(f"{where}: {self.reason}")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A record that was kept but changed on the way in (an abstract cut to the limit, ...)."""
+
+    source: str
+    line: int | None  # 1-based line number where it applies
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return printable(f"{where}: {self.message}")
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """Read abstracts from every supported input into `Paper` records.
 
-    read_papers(path, format=None) -> Iterator[Paper | Skipped]
+    read_papers(path, format=None) -> Iterator[Paper | Skipped | Notice]
 
-`path` is a file or a folder. The format is detected from the content (the extension
-only breaks ties) unless forced with one of `FORMATS`. Records stream: no reader holds
-a whole input in memory. A whole-file problem (missing, empty, binary, not UTF-8, a
-format that cannot be read) raises `InputError` with one line naming the file; a bad
-record (a line that is not JSON, a row without an abstract, a line of invalid UTF-8) is
-yielded as a `Skipped` and reading goes on.
+`path` is a file, a folder, a FIFO (or process substitution) or `-` for standard input.
+Each input is opened once: the format is detected from the first bytes of that one stream
+(the extension only breaks ties) unless forced with one of `FORMATS`. Records stream: no
+reader holds a whole input, or a whole line, in memory. A whole-file problem (missing,
+empty, binary, not UTF-8, a format that cannot be read) raises `InputError` with one line
+naming the file; a bad record (a line that is not JSON, a row without an abstract, a line
+of invalid UTF-8, JSON nested past reason) is yielded as a `Skipped` and reading goes on.
+Every Paper comes out safe to write: control characters out, the abstract cut to
+`MAX_ABSTRACT_CHARS`; a `Notice` before it says what was changed.
 """
 
 from __future__ import annotations
@@ -20,16 +23,25 @@ from pathlib import Path
 from pipeline.ingest.abstract_text import read_abstract_text
 from pipeline.ingest.arxiv_jsonl import SNAPSHOT_KEYS, read_arxiv_jsonl
 from pipeline.ingest.arxiv_listing import read_arxiv_listing
-from pipeline.ingest.common import SNIFF_BYTES, InputError, check_file, drop_duplicates
+from pipeline.ingest.common import (
+    MAX_ABSTRACT_CHARS,
+    SNIFF_BYTES,
+    STDIN,
+    Input,
+    InputError,
+    drop_duplicates,
+    open_input,
+    to_safe_records,
+)
 from pipeline.ingest.csv_table import header_delimiter, read_csv
 from pipeline.ingest.jsonl import read_jsonl
 from pipeline.ingest.paper_listing import AUTHORS, SEPARATOR, is_chrome, read_paper_listing
 from pipeline.ingest.plain_text import read_plain_text
-from pipeline.records import Paper, Skipped
+from pipeline.records import Notice, Paper, Skipped
 
-__all__ = ["FORMATS", "DESCRIPTIONS", "InputError", "detect_format", "read_papers"]
+__all__ = ["FORMATS", "DESCRIPTIONS", "MAX_ABSTRACT_CHARS", "STDIN", "InputError", "detect_format", "read_papers"]
 
-Reader = Callable[[Path], Iterator[Paper | Skipped]]
+Reader = Callable[[Path | Input], Iterator[Paper | Skipped]]
 
 READERS: dict[str, Reader] = {
     "abstract-text": read_abstract_text,
@@ -60,21 +72,29 @@ _TITLE_MAX = 300
 
 
 def detect_format(path: Path | str) -> str:
-    """The name in FORMATS that reads `path`, judged from its content."""
-    path = Path(path)
-    if path.is_dir():
+    """The name in FORMATS that reads `path`, judged from its content.
+
+    A FIFO or standard input is consumed by this: read it with read_papers instead.
+    """
+    if str(path) != STDIN and Path(path).is_dir():
         return "txt-folder"
-    return _detect(path, check_file(path))
+    with open_input(path) as source:
+        return _detect(source)
 
 
-def _detect(path: Path, head: bytes) -> str:
+def _detect(source: Input) -> str:
+    path, head = Path(source.name), source.head
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    lines = text.splitlines()
+    # Lines as the readers see them: split at \n only (splitlines would also split at form
+    # feeds and U+2028, which the readers keep inside a line).
+    lines = [line.rstrip("\r") for line in text.split("\n")]
     if len(head) >= SNIFF_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the sample may end mid-line
     nonblank = [line for line in lines if line.strip()]
+    if not nonblank:
+        return "plain-text"  # white space and controls only: the reader reports it
     first = nonblank[0].strip()
-    suffix = path.suffix.lower()
+    suffix = source.suffix
 
     if first.startswith("{") or suffix in (".jsonl", ".ndjson"):
         objects = [obj for obj in map(_json_object, nonblank[:50]) if obj is not None]
@@ -104,7 +124,7 @@ def _detect(path: Path, head: bytes) -> str:
 def _json_object(line: str) -> dict | None:
     try:
         value = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
@@ -120,27 +140,27 @@ def _alternates_titles_and_abstracts(lines: list[str]) -> bool:
     return True
 
 
-def read_papers(path: Path | str, format: str | None = None) -> Iterator[Paper | Skipped]:
-    """Stream a Paper for each abstract in `path` (a file or a folder), Skipped for bad records.
+def read_papers(path: Path | str, format: str | None = None) -> Iterator[Paper | Skipped | Notice]:
+    """Stream a Paper for each abstract in `path` (a file, a folder, a FIFO or `-`),
+    Skipped for bad records, a Notice before a Paper that was changed to be safe.
 
     Raises InputError for a problem with the whole input. A second record with the id
     of an earlier one (the same arXiv id, or the same abstract text) is a Skipped.
     """
-    path = Path(path)
     if format is not None and format not in FORMATS:
         raise InputError(path, f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}")
-    if path.is_dir():
-        yield from drop_duplicates(_read_folder(path, format))
+    if str(path) != STDIN and Path(path).is_dir():
+        yield from drop_duplicates(_read_folder(Path(path), format))
         return
     if format == "txt-folder":
         raise InputError(path, "is not a folder (--format txt-folder reads a folder)")
     yield from drop_duplicates(_read_file(path, format))
 
 
-def _read_file(path: Path, format: str | None) -> Iterator[Paper | Skipped]:
-    head = check_file(path)
-    name = format if format not in (None, "txt-folder") else _detect(path, head)
-    yield from READERS[name](path)
+def _read_file(path: Path | str, format: str | None) -> Iterator[Paper | Skipped | Notice]:
+    with open_input(path) as source:
+        name = format if format not in (None, "txt-folder") else _detect(source)
+        yield from to_safe_records(READERS[name](source), source.name)
 
 
 def _read_folder(folder: Path, format: str | None) -> Iterator[Paper | Skipped]:

@@ -11,18 +11,18 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.ingest.common import make_paper, normalise_space, read_lines
+from pipeline.ingest.common import Input, Pieces, make_paper, normalise_space, read_lines
 from pipeline.records import Paper, Skipped
 
 MARKER = re.compile(r"Abstract:[ \t]*")
 _TITLE = re.compile(r"^\s*Title:\s*(?P<title>.*\S)\s*$")
 
 
-def read_abstract_text(path: Path) -> Iterator[Paper | Skipped]:
+def read_abstract_text(path: Path | Input) -> Iterator[Paper | Skipped]:
     """Stream the abstracts of an "Abstract:"-prefixed text file, in file order."""
     source = str(path)
     position = 0
-    parts: list[str] = []  # pieces of the open abstract, one per source line
+    parts = Pieces()  # pieces of the open abstract, one per source line
     start_line = 0
     title: str | None = None  # the title of the open abstract
     next_title: str | None = None
@@ -37,7 +37,7 @@ def read_abstract_text(path: Path) -> Iterator[Paper | Skipped]:
             position += 1
         else:
             yield Skipped(source, start_line, "\"Abstract:\" with no text after it; skipped")
-        parts, title = [], None
+        parts, title = Pieces(), None
 
     for item in read_lines(path):
         if isinstance(item, Skipped):
@@ -61,5 +61,5 @@ def read_abstract_text(path: Path) -> Iterator[Paper | Skipped]:
                 yield Skipped(source, number, "text before the first \"Abstract:\"; skipped")
         for piece in starts:
             yield from close()
-            parts, start_line, title, next_title = [piece], number, next_title, None
+            parts, start_line, title, next_title = Pieces([piece]), number, next_title, None
     yield from close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from pipeline.ingest.common import make_paper, parse_any_date, parse_arxiv_id, split_code_phrase
+from pipeline.ingest.common import Input, make_paper, parse_any_date, parse_arxiv_id, split_code_phrase
 from pipeline.ingest.jsonl import (
     abstract_field,
     categories_field,
@@ -50,6 +50,6 @@ def paper_from_arxiv_record(record: Mapping[str, object], source: str, position:
     )
 
 
-def read_arxiv_jsonl(path: Path) -> Iterator[Paper | Skipped]:
+def read_arxiv_jsonl(path: Path | Input) -> Iterator[Paper | Skipped]:
     """Stream Papers from an arXiv metadata snapshot file."""
     return read_json_lines(path, paper_from_arxiv_record)

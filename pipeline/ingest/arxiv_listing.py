@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.ingest.common import make_paper, parse_arxiv_id, read_lines, split_code_phrase
+from pipeline.ingest.common import Input, Pieces, make_paper, parse_arxiv_id, read_lines, split_code_phrase
 from pipeline.records import Paper, Skipped
 
 ID_LINE = re.compile(r"^\s*arXiv:\s*", re.IGNORECASE)
@@ -42,8 +42,8 @@ class _Open:
     """The abstract being read: its text lines, the comment lines after it."""
 
     line: int
-    parts: list[str]
-    comments: list[str] = field(default_factory=list)
+    parts: Pieces
+    comments: Pieces = field(default_factory=Pieces)
 
 
 def split_id_line(line: str) -> tuple[str | None, str | None, str]:
@@ -98,7 +98,7 @@ def _is_comment(line: str) -> bool:
     return len(text) < 250 or (len(text) < 500 and _COMMENT_CUES.search(text) is not None)
 
 
-def read_arxiv_listing(path: Path) -> Iterator[Paper | Skipped]:
+def read_arxiv_listing(path: Path | Input) -> Iterator[Paper | Skipped]:
     """Stream the abstracts of an arXiv listing, each with the id and DOI found below it."""
     source = str(path)
     position = 0
@@ -138,14 +138,14 @@ def read_arxiv_listing(path: Path) -> Iterator[Paper | Skipped]:
                 yield Skipped(source, number, f"arXiv:{arxiv_id} has no abstract above it; id ignored")
             yield from close(arxiv_id, doi)
             if rest.strip():
-                current = _Open(number, [rest])
+                current = _Open(number, Pieces([rest]))
         elif current is None:
-            current = _Open(number, [line])
+            current = _Open(number, Pieces([line]))
         elif not current.comments and _continues(current.parts[-1], line):
             current.parts.append(line)  # a hard line break inside the abstract
         elif _is_comment(line):
             current.comments.append(line.strip())
         else:
             yield from close()  # two abstracts in a row: the first one had no id
-            current = _Open(number, [line])
+            current = _Open(number, Pieces([line]))
     yield from close()

@@ -1,20 +1,41 @@
-"""What every reader shares: checked line streaming, Paper ids, arXiv ids, dates, code links.
+"""What every reader shares: inputs opened once, bounded line streaming, safe text, Paper ids,
+arXiv ids, dates, code links.
 
-Files are read as bytes and decoded line by line, so that one line of invalid UTF-8
-costs one record (reported as a `Skipped`) rather than the whole file, and so that no
-reader ever holds a whole input in memory.
+An input is opened once (`open_input`): a FIFO, a process substitution or standard input
+cannot be read twice, so the head that format detection looks at is replayed to the reader
+from the same stream. Lines are read as bytes, at most MAX_LINE_BYTES at a time, and
+decoded one by one, so that one bad line costs one record (reported as a `Skipped`) rather
+than the whole file, and so that no reader holds more than a bounded piece of any input in
+memory, however long its lines.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import re
-from collections.abc import Iterator
+import select
+import stat
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
-from pipeline.records import Paper, Skipped
+from pipeline.records import Notice, Paper, Skipped, printable
 
 SNIFF_BYTES = 64 * 1024
+STDIN = "-"  # the input name that reads standard input
+# A line longer than this is cut there (text formats) or skipped (JSON Lines, CSV): one
+# 50 MB line would otherwise be held whole, then handed whole to the model. A record with
+# a long abstract under it is read and its abstract cut to MAX_ABSTRACT_CHARS.
+MAX_LINE_BYTES = 8 * 1024 * 1024
+# How long a FIFO may go without a writer before it is given up on (a stale named pipe
+# would otherwise hang the build for ever). A writer that is there but slow is waited for.
+FIFO_WAIT_SECONDS = 30.0
+_CHUNK = 64 * 1024
 
 
 class InputError(Exception):
@@ -26,42 +47,174 @@ class InputError(Exception):
     def __init__(self, path: Path | str, problem: str) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
+        super().__init__(printable(f"{self.path}: {problem}"))
 
 
-# -- files and lines ---------------------------------------------------------------------
+# -- inputs --------------------------------------------------------------------------------
 
 
-def check_file(path: Path) -> bytes:
-    """Raise InputError unless `path` is a readable, non-empty text file; return its head."""
+class Input:
+    """One input, opened once: its name, the head detection looks at, and a line stream
+    that starts again from the first byte (the head is replayed, never re-read)."""
+
+    def __init__(self, name: str, raw: BinaryIO, head: bytes) -> None:
+        self.name = name
+        self.head = head
+        self._raw = raw
+        self.stream = io.BufferedReader(_Replay(head, raw), buffer_size=_CHUNK)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix.lower()
+
+    def close(self) -> None:
+        self.stream.close()
+        if self._raw is not sys.stdin.buffer:
+            self._raw.close()
+
+    def __enter__(self) -> Input:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Replay(io.RawIOBase):
+    """The head already read, then the rest of the underlying stream."""
+
+    def __init__(self, head: bytes, raw: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = _read_some(self._raw, len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:  # the underlying stream belongs to the Input
+        super().close()
+
+
+def _read_some(raw: BinaryIO, size: int) -> bytes:
+    read1 = getattr(raw, "read1", None)  # one system call: a slow pipe's records flow on
+    return (read1 or raw.read)(size) or b""
+
+
+def open_input(path: Path | str) -> Input:
+    """Open a file, a FIFO or standard input (`-`) once; raise InputError unless it is text."""
+    name = str(path)
+    if name == STDIN:
+        raw, head = sys.stdin.buffer, b""
+        name = "<stdin>"
+    else:
+        raw, head = _open_path(Path(path))
     try:
-        with open(path, "rb") as f:
-            head = f.read(SNIFF_BYTES)
+        head += _read_head(raw, SNIFF_BYTES - len(head))
+        check_head(name, head)
+    except (InputError, OSError) as err:
+        if raw is not sys.stdin.buffer:
+            raw.close()
+        if isinstance(err, InputError):
+            raise
+        raise InputError(name, f"cannot be read ({err.strerror or err})") from None
+    return Input(name, raw, head)
+
+
+def _open_path(path: Path) -> tuple[BinaryIO, bytes]:
+    """The file opened for reading, and any bytes already taken from it (a FIFO's first)."""
+    try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(path, "is a folder, expected a file")
+        if stat.S_ISFIFO(mode):
+            fd, first = _open_fifo(path)
+            return os.fdopen(fd, "rb", buffering=0), first
+        return open(path, "rb", buffering=0), b""
     except FileNotFoundError:
         raise InputError(path, "no such file or folder") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, expected a file") from None
     except PermissionError:
         raise InputError(path, "cannot be read (permission denied)") from None
     except OSError as err:
         raise InputError(path, f"cannot be read ({err.strerror or err})") from None
+
+
+def _open_fifo(path: Path) -> tuple[int, bytes]:
+    """A FIFO's descriptor in blocking mode once a writer is there (or has been), and any
+    byte the wait took from it.
+
+    Opened non-blocking, so that opening never hangs; then a writer is waited for at most
+    FIFO_WAIT_SECONDS. A writer that holds the pipe open without writing yet is waited
+    for without limit: someone is producing the input on purpose.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    poll = select.poll()
+    poll.register(fd, select.POLLIN)
+    deadline = time.monotonic() + FIFO_WAIT_SECONDS
+    while True:
+        remaining = deadline - time.monotonic()
+        first = b""
+        if poll.poll(max(0, min(200, int(remaining * 1000)))):
+            break  # data, or a writer that came and went (the end of the input)
+        try:
+            first = os.read(fd, 1)  # no writer: b"" at once; a silent writer: EAGAIN
+        except BlockingIOError:
+            break
+        if first:
+            break  # data arrived between select and read: keep the byte
+        if remaining <= 0:
+            os.close(fd)
+            raise InputError(path, f"is a FIFO that no program opened for writing within {FIFO_WAIT_SECONDS:g} s")
+    os.set_blocking(fd, True)
+    return fd, first
+
+
+def _read_head(raw: BinaryIO, size: int) -> bytes:
+    """Up to `size` bytes from the start (a pipe may deliver them in several pieces)."""
+    parts: list[bytes] = []
+    while size > 0:
+        data = _read_some(raw, size)
+        if not data:
+            break
+        parts.append(data)
+        size -= len(data)
+    return b"".join(parts)
+
+
+def check_file(path: Path) -> bytes:
+    """Raise InputError unless `path` is a readable, non-empty text file; return its head."""
+    with open_input(path) as source:
+        return source.head
+
+
+def check_head(name: str, head: bytes) -> None:
+    """Raise InputError unless the first bytes of an input look like UTF-8 text."""
     if not head:
-        raise InputError(path, "empty file")
+        raise InputError(name, "empty file")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(path, "is UTF-16 text; save it as UTF-8")
+        raise InputError(name, "is UTF-16 text; save it as UTF-8")
     if head.startswith(b"\x1f\x8b"):
-        raise InputError(path, "is gzip-compressed; decompress it first")
+        raise InputError(name, "is gzip-compressed; decompress it first")
     if b"\x00" in head or _control_share(head) > 0.1:
-        raise InputError(path, "is a binary file, not text")
+        raise InputError(name, "is a binary file, not text")
     lines = [line for line in head.splitlines() if line.strip()]
     if not lines:
-        raise InputError(path, "empty file (only whitespace)")
+        raise InputError(name, "empty file (only whitespace)")
     # A file cut mid-character at SNIFF_BYTES would fail on its last line only.
     whole = lines if len(head) < SNIFF_BYTES else lines[:-1] or lines
     bad = [line for line in whole if not _decodes(line)]
     if len(bad) == len(whole):
-        raise InputError(path, f"is not UTF-8 text ({_first_bad_byte(bad[0])})")
-    return head
+        raise InputError(name, f"is not UTF-8 text ({_first_bad_byte(bad[0])})")
 
 
 def _control_share(head: bytes) -> float:
@@ -85,22 +238,183 @@ def _first_bad_byte(line: bytes) -> str:
     return "invalid UTF-8"
 
 
-def read_lines(path: Path) -> Iterator[tuple[int, str] | Skipped]:
-    """Stream (1-based line number, text without line ending); bad UTF-8 lines as Skipped."""
-    with open(path, "rb") as f:
-        for number, raw in enumerate(f, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]  # the UTF-8 byte order mark some editors write
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
+# -- lines ---------------------------------------------------------------------------------
+
+
+def read_lines(source: Path | Input, *, cut_long: bool = True) -> Iterator[tuple[int, str] | Skipped]:
+    """Stream (1-based line number, text without line ending); bad UTF-8 lines as Skipped.
+
+    A line over MAX_LINE_BYTES keeps its first MAX_LINE_BYTES (cut_long, for text formats,
+    whose abstracts are cut later anyway) or is a Skipped (a JSON or CSV record cut in two
+    means nothing); either way the rest of it is read past, never held.
+    """
+    name = str(source)
+    if isinstance(source, Input):
+        yield from _decoded_lines(source.stream, name, cut_long)
+        return
+    with open(source, "rb") as f:
+        yield from _decoded_lines(f, name, cut_long)
+
+
+def _decoded_lines(stream: BinaryIO, name: str, cut_long: bool) -> Iterator[tuple[int, str] | Skipped]:
+    for number, (raw, cut) in enumerate(_bounded_lines(stream), start=1):
+        if cut and not cut_long:
+            yield Skipped(name, number, f"line longer than {MAX_LINE_BYTES:,} bytes, the most one record may take; skipped")
+            continue
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # the UTF-8 byte order mark some editors write
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            if cut and err.start >= len(raw) - 3 and err.reason == "unexpected end of data":
+                text = raw[: err.start].decode("utf-8")  # the cut fell inside a character
+            else:
                 yield Skipped(
-                    str(path), number,
-                    f"invalid UTF-8 (byte 0x{raw[err.start]:02x} at column {err.start + 1}); "
-                    "line skipped",
+                    name, number,
+                    f"invalid UTF-8 (byte 0x{raw[err.start]:02x} at column {err.start + 1}); line skipped",
                 )
                 continue
-            yield number, text.rstrip("\r\n")
+        yield number, text.rstrip("\r\n")
+
+
+def _bounded_lines(stream: BinaryIO) -> Iterator[tuple[bytes, bool]]:
+    """(line, was it cut) for each line; never more than MAX_LINE_BYTES of one in memory."""
+    while True:
+        line = stream.readline(MAX_LINE_BYTES)
+        if not line:
+            return
+        if len(line) < MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield line, False
+            continue
+        rest = line
+        while rest and not rest.endswith(b"\n"):
+            rest = stream.readline(_CHUNK)
+        yield line, True
+
+
+# -- safe records ------------------------------------------------------------------------
+
+# The most of one abstract that is kept (cut at a word boundary, with a Notice): arXiv caps
+# abstracts at 1,920 characters, and the model must never be handed a whole book.
+MAX_ABSTRACT_CHARS = 20_000
+MAX_FIELD_CHARS = 2_000  # titles, venues and other metadata
+MAX_AUTHORS = 100_000
+# What a reader holds of one abstract while reading it: past this it is cut anyway.
+HOLD_CHARS = 2 * MAX_ABSTRACT_CHARS
+# Characters Python and Unicode count as white space or line breaks: a space in the text
+# (a form feed from pdftotext is a page break), never a line break inside a sentence.
+_AS_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+# What no output can carry: XML 1.0 forbids C0 controls, U+FFFE/U+FFFF and lone
+# surrogates (which UTF-8 cannot even encode); C1 controls and DEL are terminal escapes.
+_UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+_DOI = re.compile(r"10\.\S+")
+
+
+class Pieces(list):  # type: ignore[type-arg]
+    """The lines of one abstract as a reader gathers them, kept only up to HOLD_CHARS in
+    all, so that endless text without a record break costs no more than one abstract."""
+
+    def __init__(self, first: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.size = 0
+        for text in first:
+            self.append(text)
+
+    def append(self, text: str) -> None:  # type: ignore[override]
+        if self.size <= HOLD_CHARS:
+            super().append(text[: HOLD_CHARS + 1 - self.size])
+        self.size += len(text)
+
+
+def to_safe_text(text: str) -> tuple[str, list[str]]:
+    """`text` with white-space controls as spaces and unwritable characters taken out
+    (a lone surrogate becomes U+FFFD); also the characters taken out."""
+    text = _AS_SPACE.sub(" ", text)
+    found = _UNWRITABLE.findall(text)
+    if found:
+        text = _UNWRITABLE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
+    return text, found
+
+
+def cut_text(text: str, limit: int) -> str:
+    """The first `limit` characters at most, ending at a word boundary when one is near."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = head.rfind(" ", limit - 1000)
+    return (head[:space] if space > 0 else head).rstrip()
+
+
+def to_safe_records(records: Iterator[Paper | Skipped], name: str) -> Iterator[Paper | Skipped | Notice]:
+    """Every Paper made safe to write (`to_safe_paper`); a reader that breaks down on an
+    input nobody foresaw costs the rest of that file, never the records already read."""
+    count = 0
+    try:
+        for record in records:
+            if isinstance(record, Paper):
+                count += 1
+                yield from to_safe_paper(record)
+            else:
+                yield record
+    except InputError:
+        raise
+    except Exception as err:  # noqa: BLE001 - the per-file boundary: report, never crash
+        yield Skipped(name, None, f"reading stopped after {count} record(s) ({describe_error(err)}); "
+                                  "the rest of the file is skipped")
+
+
+def describe_error(err: BaseException, limit: int = 200) -> str:
+    """One line naming an unexpected error: its type and the start of its message."""
+    text = " ".join(str(err).split())
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def to_safe_paper(paper: Paper) -> Iterator[Paper | Skipped | Notice]:
+    """The Paper with every text field writable and bounded, and a Notice saying what changed;
+    a Skipped if no abstract is left."""
+    where = f"record {paper.position + 1}"
+    changes: list[str] = []
+    removed: list[str] = []
+
+    def field(value: str | None, limit: int, label: str) -> str | None:
+        if value is None:
+            return None
+        text, found = to_safe_text(value)
+        removed.extend(found)
+        if len(text) > limit:
+            text = cut_text(text, limit)
+            changes.append(f"{label} cut to its first {len(text):,} characters (at most {limit:,} are kept)")
+        return text if text.strip() else None
+
+    abstract = field(paper.abstract, MAX_ABSTRACT_CHARS, "abstract")
+    if abstract is None:
+        yield Skipped(paper.source, None, f"{where}: the abstract holds no text once control characters are removed; skipped")
+        return
+    doi = field(paper.doi, MAX_FIELD_CHARS, "doi")
+    if doi is not None and not _DOI.fullmatch(doi):
+        changes.append(f"doi {doi[:40]!r} is not a DOI (10.NNNN/...); dropped")
+        doi = None
+    n_authors = paper.n_authors
+    if n_authors is not None and not 0 <= n_authors <= MAX_AUTHORS:
+        changes.append(f"author count {n_authors} is not believable; dropped")
+        n_authors = None
+    safe = replace(
+        paper, abstract=abstract, doi=doi, n_authors=n_authors,
+        title=field(paper.title, MAX_FIELD_CHARS, "title"),
+        venue=field(paper.venue, MAX_FIELD_CHARS, "venue"),
+        code_url=field(paper.code_url, MAX_FIELD_CHARS, "code link"),
+        categories=tuple(c for c in (field(c, 100, "category") for c in paper.categories) if c),
+        source=printable(paper.source),
+    )
+    if safe.abstract != paper.abstract and paper.arxiv_id is None:
+        safe = replace(safe, id=hash_id(safe.abstract))
+    if removed:
+        shown = ", ".join(printable(ch) for ch in dict.fromkeys(removed[:50]))
+        changes.append(f"removed {len(removed)} character(s) no output can carry ({shown})")
+    if changes:
+        yield Notice(paper.source, None, f"{where}: " + "; ".join(changes))
+    yield safe
 
 
 # -- papers ------------------------------------------------------------------------------
@@ -113,7 +427,9 @@ def normalise_space(text: str) -> str:
 
 def hash_id(abstract: str) -> str:
     """The id of an abstract without an arXiv id: stable under whitespace changes."""
-    digest = hashlib.sha1(normalise_space(abstract).encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (JSON can write one) must not crash hashing; the
+    # record is made safe right after (to_safe_paper), and its id made again.
+    digest = hashlib.sha1(normalise_space(abstract).encode("utf-8", "surrogatepass")).hexdigest()
     return "h-" + digest[:12]
 
 
@@ -128,7 +444,7 @@ def make_paper(abstract: str, *, source: Path | str, position: int, **meta: obje
     return Paper(id=paper_id, abstract=abstract, source=str(source), position=position, **meta)  # type: ignore[arg-type]
 
 
-def drop_duplicates(records: Iterator[Paper | Skipped]) -> Iterator[Paper | Skipped]:
+def drop_duplicates(records: Iterator[Paper | Skipped | Notice]) -> Iterator[Paper | Skipped | Notice]:
     """Pass records through, turning a second Paper with an id already seen into a Skipped."""
     seen: dict[str, tuple[str, int]] = {}
     for record in records:

@@ -10,7 +10,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.ingest.common import InputError, read_lines
+from pipeline.ingest.common import Input, InputError, describe_error, read_lines
 from pipeline.ingest.jsonl import ABSTRACT_KEYS, RecordProblem, paper_from_record
 from pipeline.records import Paper, Skipped
 
@@ -27,19 +27,24 @@ def header_delimiter(header: str) -> str | None:
     return None
 
 
-def read_csv(path: Path) -> Iterator[Paper | Skipped]:
+def read_csv(path: Path | Input) -> Iterator[Paper | Skipped]:
     """Stream Papers from a CSV or TSV file whose header names an `abstract` column."""
     source = str(path)
     skipped: list[Skipped] = []
-    line_numbers: list[int] = []
+    # Lines fed to csv so far, and the numbers of the first and the last line of the row
+    # being read (a quoted field may span lines); no list of every line number is kept.
+    fed = {"count": 0, "row_start": 0, "first": 0, "last": 0}
 
     def lines() -> Iterator[str]:
         # Feed csv decoded lines, remembering numbers; bad UTF-8 lines are set aside.
-        for item in read_lines(path):
+        for item in read_lines(path, cut_long=False):
             if isinstance(item, Skipped):
                 skipped.append(item)
                 continue
-            line_numbers.append(item[0])
+            if fed["count"] == fed["row_start"]:
+                fed["first"] = item[0]
+            fed["count"] += 1
+            fed["last"] = item[0]
             yield item[1] + "\n"
 
     stream = lines()
@@ -55,17 +60,17 @@ def read_csv(path: Path) -> Iterator[Paper | Skipped]:
     position = 0
     reader = csv.reader(stream, delimiter=delimiter)
     while True:
-        first = len(line_numbers)
+        fed["row_start"], fed["first"] = fed["count"], 0
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as err:
             yield from _drain(skipped)
-            yield Skipped(source, line_numbers[-1] if line_numbers else None, f"unreadable CSV row ({err}); skipped")
+            yield Skipped(source, fed["last"] or None, f"unreadable CSV row ({err}); skipped")
             continue
         yield from _drain(skipped)
-        number = line_numbers[first] if first < len(line_numbers) else None
+        number = fed["first"] or None
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(keys):
@@ -76,6 +81,9 @@ def read_csv(path: Path) -> Iterator[Paper | Skipped]:
             paper = paper_from_record(record, source, position)
         except RecordProblem as problem:
             yield Skipped(source, number, f"{problem}; row skipped")
+            continue
+        except Exception as err:  # noqa: BLE001 - the per-record boundary: one line, never a crash
+            yield Skipped(source, number, f"cannot read this row ({describe_error(err)}); row skipped")
             continue
         position += 1
         yield paper

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from pipeline.ingest.common import (
+    Input,
+    describe_error,
     find_code_url,
     make_paper,
     normalise_space,
@@ -128,11 +130,11 @@ def paper_from_record(record: Mapping[str, object], source: str, position: int) 
     )
 
 
-def read_json_lines(path: Path, to_paper: ToPaper) -> Iterator[Paper | Skipped]:
+def read_json_lines(path: Path | Input, to_paper: ToPaper) -> Iterator[Paper | Skipped]:
     """Stream Papers from a JSON Lines file, one line at a time, through `to_paper`."""
     source = str(path)
     position = 0
-    for item in read_lines(path):
+    for item in read_lines(path, cut_long=False):
         if isinstance(item, Skipped):
             yield item
             continue
@@ -144,6 +146,9 @@ def read_json_lines(path: Path, to_paper: ToPaper) -> Iterator[Paper | Skipped]:
         except json.JSONDecodeError as err:
             yield Skipped(source, number, f"not valid JSON ({err.msg} at column {err.colno}); line skipped")
             continue
+        except RecursionError:
+            yield Skipped(source, number, "JSON nested too deeply to be a paper record; line skipped")
+            continue
         if not isinstance(record, dict):
             yield Skipped(source, number, f"a JSON {type(record).__name__}, not an object; line skipped")
             continue
@@ -152,10 +157,13 @@ def read_json_lines(path: Path, to_paper: ToPaper) -> Iterator[Paper | Skipped]:
         except RecordProblem as problem:
             yield Skipped(source, number, f"{problem}; line skipped")
             continue
+        except Exception as err:  # noqa: BLE001 - the per-record boundary: one line, never a crash
+            yield Skipped(source, number, f"cannot read this record ({describe_error(err)}); line skipped")
+            continue
         position += 1
         yield paper  # type: ignore[misc]
 
 
-def read_jsonl(path: Path) -> Iterator[Paper | Skipped]:
+def read_jsonl(path: Path | Input) -> Iterator[Paper | Skipped]:
     """Generic JSON Lines with `title` and `abstract` fields."""
     return read_json_lines(path, paper_from_record)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.ingest.common import make_paper, normalise_space, parse_listing_date, read_lines
+from pipeline.ingest.common import Input, Pieces, make_paper, normalise_space, parse_listing_date, read_lines
 from pipeline.records import Paper, Skipped
 
 # The fixed text of the page around the papers, compared case-insensitively.
@@ -46,8 +46,8 @@ class _Paragraph:
         return " ".join(line.strip() for line in self.lines)
 
 
-def _paragraphs(path: Path) -> Iterator[_Paragraph | Skipped]:
-    lines: list[str] = []
+def _paragraphs(path: Path | Input) -> Iterator[_Paragraph | Skipped]:
+    lines = Pieces()
     start = 0
     for item in read_lines(path):
         if isinstance(item, Skipped):
@@ -60,7 +60,7 @@ def _paragraphs(path: Path) -> Iterator[_Paragraph | Skipped]:
             lines.append(line)
         elif lines:
             yield _Paragraph(start, lines)
-            lines = []
+            lines = Pieces()
     if lines:
         yield _Paragraph(start, lines)
 
@@ -92,7 +92,7 @@ def _read_meta(paragraph: _Paragraph) -> tuple[int | None, str | None]:
     return n_authors, date
 
 
-def read_paper_listing(path: Path) -> Iterator[Paper | Skipped]:
+def read_paper_listing(path: Path | Input) -> Iterator[Paper | Skipped]:
     """Stream the papers of a listing page: title, abstract, authors count, date."""
     source = str(path)
     position = 0

@@ -10,22 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.ingest.common import make_paper, normalise_space, read_lines
+from pipeline.ingest.common import HOLD_CHARS, Input, make_paper, normalise_space, read_lines
 from pipeline.records import Paper, Skipped
 
 _TITLE_MAX = 300
 
 
-def read_plain_text(path: Path) -> Iterator[Paper | Skipped]:
+def read_plain_text(path: Path | Input) -> Iterator[Paper | Skipped]:
     """The whole file as one abstract (streamed in, then joined: one record a file)."""
     paragraphs: list[list[str]] = [[]]
+    held = 0  # characters kept; past HOLD_CHARS the abstract is cut anyway, so lines are not kept
     for item in read_lines(path):
         if isinstance(item, Skipped):
             yield item
             continue
         line = item[1].strip()
         if line:
-            paragraphs[-1].append(line)
+            if held <= HOLD_CHARS:
+                paragraphs[-1].append(line[: HOLD_CHARS + 1 - held])
+            held += len(line)
         elif paragraphs[-1]:
             paragraphs.append([])
     paragraphs = [p for p in paragraphs if p]
