@@ -8,6 +8,7 @@ never leaves half-written output behind.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -18,7 +19,13 @@ from importlib import resources
 from pathlib import Path
 
 from pipeline.ingest import InputError, read_papers
-from pipeline.records import Extraction, Paper, Skipped
+from pipeline.ingest.common import describe_error
+from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
+
+# Papers sent to the model at a time; a batch that fails is redone paper by paper.
+EXTRACT_BATCH = 64
+# What no output format can write (XML 1.0 forbids these; UTF-8 cannot encode surrogates).
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class BuildError(Exception):
@@ -34,6 +41,7 @@ class BuildSummary:
     papers_with_methods: int = 0
     claims_by_relation: Counter[str] = field(default_factory=Counter)
     skipped: list[Skipped] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # records kept, but changed (cut, cleaned)
     failed_inputs: list[str] = field(default_factory=list)  # file-level errors, one line each
     triples: int = 0
     files: list[Path] = field(default_factory=list)
@@ -70,6 +78,8 @@ def read_inputs(
                     )
                 if isinstance(record, Skipped):
                     summary.skipped.append(record)
+                elif isinstance(record, Notice):
+                    summary.notices.append(record)
                 else:
                     first_source[record.id] = record.source
                     summary.papers += 1
@@ -81,6 +91,80 @@ def read_inputs(
             # Readable, yet not one record in it (a header row only, page chrome only):
             # say so, or the file would vanish from the summary without a word.
             summary.skipped.append(Skipped(str(path), None, "no abstract found in it"))
+
+
+def extract_each(
+    papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0,
+) -> Iterator[Extraction]:
+    """Extract batch by batch; a paper the model or the assembly cannot take is a Skipped.
+
+    A failing batch is redone one paper at a time, so one bad paper costs only itself;
+    each extraction is checked for what graph assembly and the writers reject, so that
+    nothing fails later, where it would take the whole build down.
+    """
+    from pipeline.nlp import extract
+
+    for batch in _batches(papers, EXTRACT_BATCH):
+        try:
+            done = list(extract(batch, min_confidence=min_confidence))
+        except Exception:  # noqa: BLE001 - find the paper that failed, below
+            done = []
+            for paper in batch:
+                try:
+                    done.extend(extract([paper], min_confidence=min_confidence))
+                except Exception as err:  # noqa: BLE001 - the per-record boundary
+                    _skip(summary, paper, f"extraction failed ({describe_error(err)})")
+        for extraction in done:
+            problem = unwritable(extraction)
+            if problem is None:
+                yield extraction
+            else:
+                _skip(summary, extraction.paper, problem)
+
+
+def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    batch: list[Paper] = []
+    for paper in papers:
+        batch.append(paper)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _skip(summary: BuildSummary, paper: Paper, problem: str) -> None:
+    summary.papers -= 1
+    summary.skipped.append(Skipped(paper.source, None, f"record {paper.position + 1}: {problem}; skipped"))
+
+
+def unwritable(extraction: Extraction) -> str | None:
+    """Why graph assembly or a writer would reject this extraction, or None."""
+    from pipeline.graph import hardware_types, iri_for
+
+    entities: list[Entity] = list(extraction.methods)
+    texts: list[str] = [t for _, t in extraction.surface_forms]
+    for claim in extraction.claims:
+        entities += [e for e in (claim.subject, claim.object, claim.hardware, claim.baseline, claim.metric) if e]
+        texts += [claim.sentence, claim.subject_text, claim.object_text]
+        if claim.figure is not None:
+            texts += [claim.figure.text, claim.figure.unit or "", claim.figure.qualifier or ""]
+    paper = extraction.paper
+    texts += [paper.id, paper.abstract, paper.title or "", paper.venue or "", paper.doi or "",
+              paper.code_url or "", paper.source, *paper.categories]
+    try:
+        for entity in entities:
+            iri_for(entity)
+            if entity.type == "Hardware":
+                hardware_types(entity)
+            texts += [entity.label, entity.key]
+    except ValueError as err:
+        return f"cannot be put in the graph ({err})"
+    bad = next((t for t in texts if _UNWRITABLE.search(t)), None)
+    if bad is not None:
+        char = _UNWRITABLE.search(bad).group()  # type: ignore[union-attr]
+        return f"holds a character no output can carry ({char!r})"
+    return None
 
 
 def _count(extractions: Iterable[Extraction], summary: BuildSummary) -> Iterator[Extraction]:
@@ -147,14 +231,13 @@ def run_build(
 ) -> BuildSummary:
     """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir."""
     from pipeline.graph import to_rdf
-    from pipeline.nlp import extract
     from pipeline.validate import validate
 
     inputs = list(inputs) or bundled_corpus()
     out_dir = Path(out_dir)
     summary = BuildSummary()
     papers = _progress(read_inputs(inputs, summary, format), progress)
-    graph = to_rdf(_count(extract(papers, min_confidence=min_confidence), summary))
+    graph = to_rdf(_count(extract_each(papers, summary, min_confidence), summary))
     if summary.papers == 0:
         problems = summary.failed_inputs + [str(s) for s in summary.skipped]
         if len(problems) <= 1:

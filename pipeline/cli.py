@@ -63,6 +63,8 @@ def build(
         click.echo(f"error: {line}", err=True)
     for skipped in summary.skipped:
         click.echo(f"skipped: {skipped}", err=True)
+    for notice in summary.notices:
+        click.echo(f"warning: {notice}", err=True)
     by_relation = ", ".join(f"{n} {rel}" for rel, n in sorted(summary.claims_by_relation.items()))
     click.echo(
         f"Read {summary.papers} abstracts from {len(summary.inputs)} input(s); "

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import rdflib
+from rdflib.namespace import DCTERMS
 
 from pipeline.build import BuildError, bundled_corpus, run_build
 
@@ -133,3 +136,74 @@ def test_build_read_inputs_skips_a_paper_repeated_in_another_input(tmp_path: Pat
     assert summary.papers == 2
     assert [str(s) for s in summary.skipped] == [
         f"{second}: record 1 repeats paper {papers[0].id} (read from {first}); skipped"]
+
+
+# -- one record never takes the build down ---------------------------------------------------
+
+RAPPER = shutil.which("rapper")
+
+
+def _check_outputs_parse(out: Path) -> rdflib.Graph:
+    graph = rdflib.Graph().parse(out / "effikg.ttl", format="turtle")
+    assert len(rdflib.Graph().parse(out / "effikg.owl", format="xml")) > len(graph)
+    rdflib.Graph().parse(out / "effikg.jsonld", format="json-ld")
+    if RAPPER is None:
+        pytest.skip("rapper (Debian raptor2-utils) is not installed: the independent parser check did not run")
+    for name, syntax in (("effikg.ttl", "turtle"), ("effikg.nt", "ntriples"), ("effikg.owl", "rdfxml")):
+        proc = subprocess.run([RAPPER, "-q", "-i", syntax, "-c", str(out / name)], capture_output=True)
+        assert proc.returncode == 0, f"rapper rejected {name}: {proc.stderr.decode()[-300:]}"
+    return graph
+
+
+@pytest.mark.slow
+def test_build_hostile_records_cost_only_themselves(tmp_path: Path) -> None:
+    """Each of these took the whole build down, every good record with it."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    text = tmp_path / "hostile.txt"
+    text.write_bytes(
+        f"Abstract: {ABSTRACT}\n".encode()
+        + b"Abstract: We run Fast\x0cNet on an A100 GPU.\n"
+        + b"Abstract: We run Bel\x07Net on an A100 GPU.\n"
+        + b"Abstract: We run \x1b[31mEscNet\x1b[0m on an A100 GPU.\n"
+        + b"Abstract: We run " + b"word " * 10_000_000 + b"\n"  # one 50 MB line
+    )
+    jsonl = tmp_path / "hostile.jsonl"
+    lines = [json.dumps({"title": "Good", "abstract": "We present SlimNet, which cuts the latency of a Jetson Nano by 35%."})]
+    lines += ['{"abstract": "We run NulNet\\u0000 on GPUs."}', '{"abstract": "We run SohNet\\u0001 on GPUs."}',
+              '{"abstract": "We run NonNet\\ufffe on GPUs."}', '{"abstract": "We run SurNet \\ud800 on GPUs."}',
+              "[" * 100_000 + "]" * 100_000, json.dumps({"abstract": "We run BigNet on GPUs. " + "word " * 220_000})]
+    jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(text), str(jsonl), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    reports = [line for line in result.output.splitlines() if line.startswith(("skipped:", "warning:"))]
+    assert all(line.isprintable() for line in reports), reports
+    assert any("nested too deeply" in line for line in reports)
+    assert sum("abstract cut to its first" in line for line in reports) == 2
+    graph = _check_outputs_parse(out)
+    abstracts = {str(o) for o in graph.objects(None, DCTERMS.abstract)}
+    assert ABSTRACT in abstracts
+    assert any("SlimNet" in a for a in abstracts)
+    assert len(abstracts) == 11  # every record but the nested JSON
+    assert all(len(a) <= 20_000 for a in abstracts)
+
+
+def test_build_extract_each_skips_a_paper_the_model_rejects() -> None:
+    """A hand-made Paper (no reader cut it) over spaCy's 1,000,000 characters: E088."""
+    from pipeline.build import BuildSummary, extract_each
+    from pipeline.records import Paper
+
+    good = Paper(id="good", abstract=ABSTRACT, source="hand.jsonl", position=0)
+    huge = Paper(id="huge", abstract="word " * 250_000, source="hand.jsonl", position=1)
+    bel = Paper(id="bel", abstract="We run Bel\x07Net on an A100 GPU.", source="hand.jsonl", position=2)
+    summary = BuildSummary(papers=3)
+    extractions = list(extract_each([good, huge, bel], summary))
+    assert [e.paper.id for e in extractions] == ["good"]
+    assert summary.papers == 1
+    reasons = [str(s) for s in summary.skipped]
+    assert reasons[0].startswith("hand.jsonl: record 2: extraction failed (ValueError: [E088]")
+    assert reasons[1] == "hand.jsonl: record 3: holds a character no output can carry ('\\x07'); skipped"
