@@ -1,17 +1,17 @@
 """`effikg build`: read -> extract -> assemble -> validate -> export, as one library call.
 
-The build is the only stage that runs the NLP. Everything it writes goes to a scratch
-folder first and is moved into place only once every file is complete, so a failed build
-never leaves half-written output behind.
+The build is the only stage that runs the NLP. A record that cannot be read, extracted or
+written is skipped with one line; the rest is built. Everything the build writes goes to a
+scratch folder on the output's filesystem first, which then replaces the output folder as
+a whole (pipeline.outdir): a failed or killed build never leaves half-written output, and
+nothing effikg did not write is ever removed.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -202,22 +202,39 @@ def _export_all(graph, out_dir: Path) -> list[Path]:
     return written
 
 
-def _move_into_place(scratch: Path, out_dir: Path) -> None:
-    """Replace what the build owns in out_dir with the finished files, entry by entry."""
+def _make_readable(scratch: Path) -> None:
+    """Exporters write through temporary files (mode 0o600): give every output the mode a
+    plain open() would, so that others (a web server, a colleague) can read the build."""
     from pipeline.files import new_file_mode
 
-    # Exporters write through temporary files (mode 0o600): give every output the mode a
-    # plain open() would, so that others (a web server, a colleague) can read the build.
     mode = new_file_mode()
     for path in scratch.rglob("*"):
         if path.is_file() and not path.is_symlink():
             path.chmod(mode)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(scratch.iterdir()):
-        target = out_dir / entry.name
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        os.replace(entry, target)
+
+
+def _write_build(graph, plan, export: Callable[..., list[Path]]) -> list[str]:
+    """Export into a scratch folder and make it the build; return the commit's warnings."""
+    from pipeline import __version__
+    from pipeline.export.rdf import ExportError
+    from pipeline.outdir import OutDirError, commit, scratch_folder
+
+    try:
+        with scratch_folder(plan) as scratch:
+            export(graph, scratch)
+            _make_readable(scratch)
+            return commit(plan, scratch, __version__)
+    except OutDirError as err:
+        raise BuildError(str(err)) from None
+    except OSError as err:
+        # A full disk or a folder that cannot be written: the scratch folder is gone
+        # with everything in it, and whatever the output folder held is left as it was.
+        where = err.filename or plan.out
+        raise BuildError(f"{where}: cannot write the build ({err.strerror or err}); "
+                         "the output folder is left as it was") from err
+    except (ExportError, ValueError, UnicodeError) as err:
+        raise BuildError(f"cannot write the build ({describe_error(err)}); "
+                         "the output folder is left as it was") from err
 
 
 def run_build(
@@ -227,14 +244,27 @@ def run_build(
     format: str | None = None,
     min_confidence: float = 0.0,
     progress: bool = False,
+    force: bool = False,
     export: Callable[..., list[Path]] = _export_all,
 ) -> BuildSummary:
-    """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir."""
+    """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir.
+
+    out_dir is replaced as a whole and only what effikg wrote there is ever removed (see
+    pipeline.outdir); a non-empty folder that holds no effikg build needs `force`.
+    """
     from pipeline.graph import to_rdf
+    from pipeline.outdir import OutDirError, prepare, read_owned
     from pipeline.validate import validate
 
     inputs = list(inputs) or bundled_corpus()
     out_dir = Path(out_dir)
+    try:
+        plan = prepare(out_dir, force=force)  # before the NLP: a refused folder fails fast
+    except OutDirError as err:
+        raise BuildError(str(err)) from None
+    except OSError as err:
+        raise BuildError(f"{err.filename or out_dir}: cannot use it as the output folder "
+                         f"({err.strerror or err})") from None
     summary = BuildSummary()
     papers = _progress(read_inputs(inputs, summary, format), progress)
     graph = to_rdf(_count(extract_each(papers, summary, min_confidence), summary))
@@ -249,16 +279,7 @@ def run_build(
         raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
     summary.triples = len(graph)
 
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".effikg-build-", dir=out_dir.parent) as tmp:
-            scratch = Path(tmp)
-            written = export(graph, scratch)
-            _move_into_place(scratch, out_dir)
-    except OSError as err:
-        # A full disk or a folder that cannot be written: the scratch folder is gone
-        # with everything in it, and whatever out_dir held before is left as it was.
-        where = err.filename or out_dir
-        raise BuildError(f"{where}: cannot write the build ({err.strerror or err})") from err
-    summary.files = sorted(out_dir / p.relative_to(scratch) for p in written)
+    for warning in _write_build(graph, plan, export):
+        summary.notices.append(Notice(str(out_dir), None, warning))
+    summary.files = sorted(out_dir / rel for rel in read_owned(plan.out, force=True))
     return summary

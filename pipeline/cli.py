@@ -39,11 +39,21 @@ def main() -> None:
     "--progress/--no-progress", default=None,
     help="Show a progress bar (default: only on an interactive terminal outside CI).",
 )
+@click.option(
+    "--force", is_flag=True,
+    help="Build into a non-empty folder that holds no effikg build (files effikg does not write are left alone).",
+)
 def build(
     inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
-    min_confidence: float, progress: bool | None,
+    min_confidence: float, progress: bool | None, force: bool,
 ) -> None:
-    """Build the knowledge graph of INPUT files or folders (default: the bundled corpus)."""
+    """Build the knowledge graph of INPUT files or folders (default: the bundled corpus).
+
+    INPUT may be a FIFO or `-` for standard input. Bad records are skipped with one line
+    each; abstracts over 20,000 characters are cut there, with a warning. --out is
+    replaced as a whole; only files a previous build wrote (listed in
+    DIR/.effikg-manifest.json) are ever removed from it.
+    """
     from pipeline.build import BuildError, run_build, show_progress_default
     from pipeline.ingest import FORMATS
 
@@ -55,7 +65,7 @@ def build(
     try:
         summary = run_build(
             inputs, out_dir, format=input_format, min_confidence=min_confidence,
-            progress=show_progress_default() if progress is None else progress,
+            progress=show_progress_default() if progress is None else progress, force=force,
         )
     except BuildError as err:
         raise click.ClickException(str(err)) from None

@@ -31,6 +31,8 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
         os.fchmod(fd, new_file_mode())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            f.flush()
+            os.fsync(f.fileno())  # else a crash after the rename can leave an empty file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
