@@ -345,7 +345,15 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Term | N
 
 
 def run_sparql(store: ox.Store, sparql: str, source: str = "query") -> QueryResult:
-    """Run SPARQL text (prefixes declared, parameters bound) on a store."""
+    """Run SPARQL text (prefixes declared, parameters bound) on a store.
+
+    The text is checked first (pipeline.query_check): a query nested past the engine's
+    stack would otherwise kill the process, and SERVICE would fetch from other servers.
+    """
+    from pipeline.query_check import check_query
+
+    if (reason := check_query(sparql)) is not None:
+        raise QueryError(f"{source}: {reason}")
     try:
         result = store.query(sparql)
     except (SyntaxError, ValueError, OSError) as err:
