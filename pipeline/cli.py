@@ -203,15 +203,29 @@ def query(
     "--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_GRAPH,
     show_default=True, help="The built graph to serve; the explorer is served from its folder.",
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any other than loopback prints a warning (the graph is then public).")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0: any free port).")
-def serve(graph_path: Path, host: str, port: int) -> None:
-    """Serve the built graph over the SPARQL 1.1 Protocol (/sparql), with the HTML explorer."""
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
+              help="Seconds a query may run; past it the client gets 503 and the query is stopped.")
+@click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Rows (or triples) a query may return; past it the client gets 400 and the query is stopped.")
+@click.option("--cors", metavar="ORIGIN", default=None,
+              help="Let web pages from ORIGIN (e.g. https://example.org, or *) read answers; none by default.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Query processes, each holding the graph in memory; a slow query holds up only its own.")
+def serve(graph_path: Path, host: str, port: int, timeout: float, max_rows: int, cors: str | None, workers: int) -> None:
+    """Serve the built graph over the SPARQL 1.1 Protocol (/sparql), with the HTML explorer.
+
+    Read-only. Queries over 64 KiB, 5,000 tokens or 64 levels of nesting, and SERVICE,
+    are refused with 400 before they reach the engine. Only the files the build wrote
+    beside the graph are served.
+    """
     from pipeline.serve import ServeError
     from pipeline.serve import serve as run_server
 
     try:
-        run_server(graph_path, host=host, port=port)
+        run_server(graph_path, host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors, workers=workers)
     except ServeError as err:
         raise click.ClickException(str(err)) from None

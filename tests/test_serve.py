@@ -169,3 +169,250 @@ def test_serve_command_in_a_subprocess(built_graph_dir: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+# -- read-only and hard to knock over -------------------------------------------------------------
+
+
+def _start(server) -> Iterator[str]:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server_url(server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(built_graph_dir: Path, tmp_path_factory) -> Path:
+    """A build with things beside it that must never be served."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("site") / "graphs"
+    shutil.copytree(built_graph_dir, root)
+    (root / ".ssh").mkdir()
+    (root / ".ssh" / "id_rsa").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n", encoding="utf-8")
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    (root / "notes.txt").write_text("private\n", encoding="utf-8")
+    (root / "papers" / "draft.html").write_text("<p>not published</p>\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def guarded(site: Path) -> Iterator[str]:
+    """The server with short limits, so that the tests of them stay fast."""
+    yield from _start(make_server(site / "effikg.ttl", port=0, quiet=True, timeout=2.0, max_rows=1000, read_timeout=1.0))
+
+
+def _sparql(url: str, query: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
+    from urllib.parse import quote
+
+    return _request(f"{url}/sparql?query={quote(query)}", headers=headers)
+
+
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE " + "{" * 2200 + "?s ?p ?o" + "}" * 2200,
+    "SELECT * WHERE { ?s ?p ?o " + "FILTER(?o) " * 20000 + "}",
+    "SELECT * WHERE { ?s ?p ?o FILTER(" + "&&".join(["?o"] * 10000) + ") }",
+], ids=["2200 braces", "20000 FILTERs", "10000 &&"])
+def test_serve_query_that_crashed_the_engine_is_400_and_the_server_stays_up(guarded: str, query: str) -> None:
+    status, body, _ = _request(guarded + "/sparql", query.encode(), {"Content-Type": "application/sparql-query"})
+    assert status == 400 and body.startswith(b"query refused: ") and b"limit" in body
+    assert ask(guarded, "ASK { ?s ?p ?o }")["boolean"] is True
+
+
+@pytest.mark.slow
+def test_serve_service_is_refused_and_nothing_is_fetched(guarded: str) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    status, body, _ = _sparql(guarded, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
+    time.sleep(0.3)
+    with pytest.raises(BlockingIOError):
+        listener.accept()  # nobody came
+    listener.close()
+    assert status == 400 and b"SERVICE" in body
+
+
+@pytest.mark.slow
+def test_serve_slow_query_is_cut_off_while_a_normal_one_is_answered(guarded: str) -> None:
+    slow: dict[str, object] = {}
+
+    def run_slow() -> None:
+        started = time.monotonic()
+        slow["answer"] = _sparql(guarded, CROSS_PRODUCT)
+        slow["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run_slow)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    got = ask(guarded, "SELECT (COUNT(?c) AS ?n) WHERE { ?c a ekg:Claim }")
+    assert time.monotonic() - started < 1.5, "a normal query waited for the slow one"
+    assert int(got["results"]["bindings"][0]["n"]["value"]) > 0
+    thread.join(timeout=30)
+    status, body, _ = slow["answer"]  # type: ignore[misc]
+    assert status == 503 and b"time limit" in body
+    assert slow["seconds"] < 2.0 + 3
+
+
+@pytest.mark.slow
+def test_serve_row_cap_is_a_clear_error(guarded: str) -> None:
+    status, body, _ = _sparql(guarded, "SELECT * WHERE { ?s ?p ?o }")
+    assert status == 400 and b"more than 1,000 rows" in body and b"--max-rows" in body
+    status, _, _ = _sparql(guarded, "SELECT * WHERE { ?s ?p ?o } LIMIT 1000")
+    assert status == 200
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["/.ssh/id_rsa", "/.git/config", "/notes.txt", "/papers/draft.html",
+                                  "/.effikg-manifest.json", "/%2e%2e/%2e%2e/etc/passwd", "/explorer/../notes.txt"])
+def test_serve_only_the_builds_files_are_served(guarded: str, path: str) -> None:
+    status, body, _ = _request(guarded + path)
+    assert status == 404, (path, body)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["/", "/index.html", "/effikg.ttl", "/effikg.owl", "/explorer/explorer.js",
+                                  "/explorer/vis-network.min.js", "/papers/2306.07215.html"])
+def test_serve_the_graph_and_explorer_files_are_served(guarded: str, site: Path, path: str) -> None:
+    status, body, _ = _request(guarded + path)
+    assert status == 200 and body == (site / (path.lstrip("/") or "index.html")).read_bytes()
+
+
+@pytest.mark.slow
+def test_serve_no_cors_header_unless_asked(guarded: str, site: Path) -> None:
+    for request in (lambda: _request(guarded + "/index.html"), lambda: _sparql(guarded, "ASK { ?s ?p ?o }")):
+        _, _, headers = request()
+        assert "Access-Control-Allow-Origin" not in headers
+    origin = "https://explorer.example.org"
+    for server in _start(make_server(site / "effikg.ttl", port=0, quiet=True, cors=origin, workers=1)):
+        _, _, headers = _sparql(server, "ASK { ?s ?p ?o }")
+        assert headers["Access-Control-Allow-Origin"] == origin
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("host,status", [("evil.example", 421), ("evil.example:7878", 421), ("localhost", 200),
+                                         ("127.0.0.1", 200), ("[::1]:80", 200)])
+def test_serve_host_header_must_name_this_server(guarded: str, host: str, status: int) -> None:
+    got, _, _ = _request(guarded + "/index.html", headers={"Host": host})
+    assert got == status
+
+
+def _raw(url: str, request: bytes) -> bytes:
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request)
+        reply = b""
+        while chunk := conn.recv(65536):
+            reply += chunk
+    return reply
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("request_bytes,status", [
+    (b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+     b"Content-Length: abc\r\n\r\nASK {}", b"400"),
+    (b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+     b"Content-Length: -1\r\n\r\nASK {}", b"400"),
+    (b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+     b"Content-Length: 99999999999\r\n\r\nASK {}", b"413"),
+    (b"GET /%00 HTTP/1.1\r\nHost: localhost\r\n\r\n", b"404"),
+    (b"GET /%ff%fe HTTP/1.1\r\nHost: localhost\r\n\r\n", b"404"),
+    (b"GET /" + b"a" * 300 + b"/b HTTP/1.1\r\nHost: localhost\r\n\r\n", b"404"),
+    (b"GET /papers/" + b"x" * 300 + b".html HTTP/1.1\r\nHost: localhost\r\n\r\n", b"404"),
+    (b"PUT /effikg.ttl HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", b"405"),
+    (b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", b"414"),
+    (b"NONSENSE\r\n\r\n", b"400"),
+], ids=["length abc", "length -1", "length huge", "nul", "bad utf-8", "long part", "long name", "put",
+        "uri too long", "no version"])
+def test_serve_malformed_requests_get_a_4xx_and_no_traceback(guarded: str, capfd, request_bytes: bytes, status: bytes) -> None:
+    reply = _raw(guarded, request_bytes)
+    assert reply.split(b" ", 2)[1] == status, reply[:200]
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.slow
+def test_serve_sockets_time_out(guarded: str) -> None:
+    host, port = guarded.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(b"GET /index.html HTTP/1.1\r\nHost: loc")  # and nothing more
+        started = time.monotonic()
+        assert conn.recv(100) == b""  # the server hangs up
+        assert time.monotonic() - started < 5
+
+
+@pytest.mark.slow
+def test_serve_backlog_holds_a_burst_of_64_clients(site: Path) -> None:
+    server = make_server(site / "effikg.ttl", port=0, quiet=True, workers=1)
+    host, port = server.server_address[:2]
+    clients = []
+    try:
+        for _ in range(64):  # connected before the server accepts any: the backlog holds them
+            clients.append(socket.create_connection((host, port), timeout=1))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        for client in clients:
+            client.settimeout(30)
+            client.sendall(b"GET /effikg.ttl HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        for client in clients:
+            assert client.recv(12).startswith(b"HTTP/1.0 200")
+    finally:
+        for client in clients:
+            client.close()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+def test_serve_load_8_clients_of_200_requests(guarded: str) -> None:
+    """A bounded load test: every request answered, none dropped, on 127.0.0.1."""
+    from urllib.parse import quote
+
+    paths = [f"/sparql?query={quote('SELECT ?m WHERE { ?m a ekg:Method } LIMIT 5')}", "/index.html",
+             f"/sparql?query={quote('ASK { ?s ?p ?o }')}", "/explorer/explorer.css"]
+    errors: list[str] = []
+
+    def client(n: int) -> None:
+        for i in range(200):
+            path = paths[(n + i) % len(paths)]
+            try:
+                status, _, _ = _request(guarded + path)
+            except OSError as err:
+                errors.append(f"client {n} request {i}: {err}")
+                continue
+            if status != 200:
+                errors.append(f"client {n} request {i}: {status}")
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert errors == []
+
+
+@pytest.mark.slow
+def test_serve_non_loopback_address_prints_a_warning(built_graph_dir: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from pipeline.cli import main; main()", "serve", "--graph",
+         str(built_graph_dir / "effikg.ttl"), "--host", "0.0.0.0", "--port", str(port), "--workers", "1"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline().decode()
+        assert first.startswith("warning: listening on 0.0.0.0, not only on this machine"), first
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
