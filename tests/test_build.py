@@ -192,6 +192,7 @@ def test_build_hostile_records_cost_only_themselves(tmp_path: Path) -> None:
     assert all(len(a) <= 20_000 for a in abstracts)
 
 
+@pytest.mark.slow
 def test_build_extract_each_skips_a_paper_the_model_rejects() -> None:
     """A hand-made Paper (no reader cut it) over spaCy's 1,000,000 characters: E088."""
     from pipeline.build import BuildSummary, extract_each

@@ -21,10 +21,17 @@ from pipeline.records import Paper, Skipped
 def header_delimiter(header: str) -> str | None:
     """"," or "\\t" when the header line names an abstract column, else None."""
     for delimiter in (",", "\t", ";"):
-        names = {name.strip().lower() for name in next(csv.reader([header], delimiter=delimiter))}
+        names = {name.strip().lower() for name in _header_cells(header, delimiter)}
         if names & set(ABSTRACT_KEYS):
             return delimiter
     return None
+
+
+def _header_cells(header: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([header], delimiter=delimiter), [])
+    except csv.Error:  # a lone carriage return, say: no header at all
+        return []
 
 
 def read_csv(path: Path | Input) -> Iterator[Paper | Skipped]:
@@ -55,7 +62,7 @@ def read_csv(path: Path | Input) -> Iterator[Paper | Skipped]:
     delimiter = header_delimiter(header_line)
     if delimiter is None:
         raise InputError(path, "the header row names no \"abstract\" column")
-    header = [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter))]
+    header = [name.strip() for name in _header_cells(header_line, delimiter)]
     keys = [name.lower() if name.lower() in {"title", *ABSTRACT_KEYS} else name for name in header]
     position = 0
     reader = csv.reader(stream, delimiter=delimiter)
