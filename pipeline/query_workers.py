@@ -110,6 +110,9 @@ def worker_main(graph: str) -> int:
     """`python -m pipeline.query_workers GRAPH`: load the graph, then answer until stdin ends."""
     from pipeline.query import QueryError, load_store
 
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's: it ends its workers
     out, requests = sys.stdout.buffer, sys.stdin.buffer
     _exit_with_parent()
     try:

@@ -204,3 +204,19 @@ def test_cli_build_progress_bar_on_a_terminal_only_outside_ci(tmp_path: Path) ->
     assert "effikg build: 1 abstracts" in shown
     quiet = _run_on_a_terminal(args, dict(env, CI="true"), tmp_path)
     assert "effikg build:" not in quiet and "Read 1 abstracts" in quiet
+
+
+@pytest.mark.slow
+def test_cli_build_reads_standard_input(tmp_path: Path) -> None:
+    """`cat abstracts.jsonl | effikg build - --out DIR`: every record, read once."""
+    lines = [json.dumps({**GOOD, "title": f"{GOOD['title']} {i}", "abstract": f"{GOOD['abstract']} Variant {i}."})
+             for i in range(3)]
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-c", "from pipeline.cli import main; main()", "build", "-", "--out", str(out)],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Read 3 abstracts from 1 input(s)" in result.stdout
+    g = rdflib.Graph().parse(out / "effikg.ttl", format="turtle")
+    assert len(set(g.subjects(rdflib.RDF.type, EKG.Paper))) == 3

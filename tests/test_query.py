@@ -415,3 +415,25 @@ def test_query_find_prefers_names_then_files_then_text(tmp_path: Path, monkeypat
     (tmp_path / "papers-with-code").write_text("not a query", encoding="utf-8")
     assert find_query("papers-with-code").source == "queries/papers-with-code.rq"
     assert find_query("SELECT * WHERE { ?s ?p ?o }").name == "query"
+
+
+@pytest.mark.parametrize("query,reason", [
+    ("SELECT * WHERE " + "{" * 2200 + "?s ?p ?o" + "}" * 2200,
+     "the query nests brackets over 64 deep; the limit is 64"),
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+     "SERVICE (a federated query) is not allowed: effikg fetches nothing from other servers"),
+], ids=["2200 braces", "SERVICE"])
+def test_query_cli_refuses_what_would_crash_or_fetch(small, tmp_path: Path, query: str, reason: str) -> None:
+    """In a process of its own: before the check, the nested query killed it (a segfault)."""
+    import subprocess
+    import sys
+
+    from pipeline.graph import save_turtle
+
+    graph = save_turtle(small, tmp_path / "effikg.ttl")
+    result = subprocess.run(
+        [sys.executable, "-c", "from pipeline.cli import main; main()", "query", query, "--graph", str(graph)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1, (result.returncode, result.stderr[-300:])
+    assert result.stderr.strip().splitlines() == [f"Error: query: {reason}"]

@@ -77,24 +77,27 @@ def read_csv(path: Path | Input) -> Iterator[Paper | Skipped]:
             yield Skipped(source, fed["last"] or None, f"unreadable CSV row ({err}); skipped")
             continue
         yield from _drain(skipped)
-        number = fed["first"] or None
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(keys):
-            yield Skipped(source, number, f"row has {len(row)} cells but the header names {len(keys)}; skipped")
-            continue
-        record = dict(zip(keys, row + [""] * (len(keys) - len(row))))
-        try:
-            paper = paper_from_record(record, source, position)
-        except RecordProblem as problem:
-            yield Skipped(source, number, f"{problem}; row skipped")
-            continue
-        except Exception as err:  # noqa: BLE001 - the per-record boundary: one line, never a crash
-            yield Skipped(source, number, f"cannot read this row ({describe_error(err)}); row skipped")
-            continue
-        position += 1
-        yield paper
+        result = _row_record(row, keys, source, fed["first"] or None, position)
+        if isinstance(result, Paper):
+            position += 1
+        if result is not None:
+            yield result
     yield from _drain(skipped)
+
+
+def _row_record(row: list[str], keys: list[str], source: str, number: int | None, position: int) -> Paper | Skipped | None:
+    """The Paper of one row, a Skipped saying why not, or None for a blank row."""
+    if not any(cell.strip() for cell in row):
+        return None
+    if len(row) > len(keys):
+        return Skipped(source, number, f"row has {len(row)} cells but the header names {len(keys)}; skipped")
+    record = dict(zip(keys, row + [""] * (len(keys) - len(row))))
+    try:
+        return paper_from_record(record, source, position)
+    except RecordProblem as problem:
+        return Skipped(source, number, f"{problem}; row skipped")
+    except Exception as err:  # noqa: BLE001 - the per-record boundary: one line, never a crash
+        return Skipped(source, number, f"cannot read this row ({describe_error(err)}); row skipped")
 
 
 def _drain(skipped: list[Skipped]) -> Iterator[Skipped]:
