@@ -41,7 +41,8 @@ def main() -> None:
 )
 @click.option(
     "--force", is_flag=True,
-    help="Build into a non-empty folder that holds no effikg build (files effikg does not write are left alone).",
+    help="Build into a non-empty folder that holds no effikg build: files named as effikg's outputs "
+         "(index.html, effikg.ttl, ...) are replaced, all others left alone.",
 )
 def build(
     inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
