@@ -184,7 +184,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 def query(
     query_spec: str | None, params: tuple[str, ...], output_format: str, graph_path: Path, list_only: bool,
 ) -> None:
-    """Run a named SPARQL query, a .rq file or SPARQL text on the built graph."""
+    """Run a named SPARQL query, a .rq file or SPARQL text on the built graph.
+
+    Queries over 64 KiB, 5,000 tokens or 64 levels of nesting, and SERVICE, are refused
+    before the engine parses them (deeper nesting would crash it).
+    """
     from pipeline.query import QueryError, describe_queries, run_query
 
     if list_only:
