@@ -3,7 +3,7 @@
 A gold line belongs to the extraction whose abstract contains its "key". A predicted
 triple matches a gold triple when the relation is equal and both ends match the gold label
 or one of its aliases after lower-casing and removing spaces, hyphens and punctuation
-(pipeline.resolve.match_key); metrics match by canonical metric. Matching is one-to-one.
+(pipeline.normalize.match_key); metrics match by canonical metric. Matching is one-to-one.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.files import write_atomic
 from pipeline.records import RELATIONS, Claim, Extraction
-from pipeline.resolve import match_key
+from pipeline.normalize import match_key
 
 
 if TYPE_CHECKING:  # spaCy is imported only when extraction runs

@@ -15,9 +15,7 @@ keep its English labels.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,53 +26,20 @@ from pathlib import Path
 from urllib.parse import quote
 
 import networkx as nx
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.records import CANONICAL_METRICS, RELATIONS, Claim, Entity, Extraction, Paper
-
-EKG = Namespace("https://w3id.org/effikg/ontology#")
-RES = Namespace("https://w3id.org/effikg/resource/")
-BIBO = Namespace("http://purl.org/ontology/bibo/")
-
-PREFIXES: dict[str, Namespace] = {
-    "ekg": EKG,
-    "res": RES,
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "owl": Namespace(str(OWL)),
-    "xsd": Namespace(str(XSD)),
-    "skos": Namespace(str(SKOS)),
-    "prov": Namespace(str(PROV)),
-    "dcterms": Namespace(str(DCTERMS)),
-    "bibo": BIBO,
-}
+from pipeline.terms import BIBO, EKG, PREFIXES, RES, slugify
 
 # Node classes that become networkx nodes, most general first.
 NODE_CLASSES: tuple[URIRef, ...] = (EKG.Paper, EKG.Method, EKG.Hardware, EKG.Metric)
 RELATION_PROPERTIES: dict[str, URIRef] = {rel: EKG[rel] for rel in RELATIONS}
 
-_SLUG_MAX = 80
 _PAPER_LABEL_WORDS = 10
 # A surface form that starts like an anaphor ("our method", "the proposed model", "we")
 # and has no capital or digit is a reference, not a name: it must not become an alias.
 _ANAPHOR_START = {"we", "our", "the", "this", "these", "it", "its", "their", "they", "a", "an"}
-
-
-def slugify(text: str) -> str:
-    """A readable, stable IRI slug: "NVIDIA A100 GPU" -> "nvidia-a100-gpu".
-
-    Accents are folded to ASCII and "+" spelled out (SmoothQuant+ must not collide with
-    SmoothQuant); a name with no ASCII letter or digit gets a short hash instead.
-    """
-    folded = unicodedata.normalize("NFKD", text.replace("+", " plus ").replace("&", " and "))
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    if len(slug) > _SLUG_MAX:
-        slug = slug[:_SLUG_MAX].rsplit("-", 1)[0]
-    if not slug:
-        slug = "h-" + hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:10]
-    return slug
 
 
 def paper_iri(paper_id: str) -> URIRef:

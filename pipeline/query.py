@@ -31,7 +31,9 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
-from pipeline.export.rdf import PREFIXES, read_ontology, to_ntriples_lines
+from pipeline.export.rdf import to_ntriples_lines
+from pipeline.graph import read_ontology
+from pipeline.terms import PREFIXES
 
 FORMATS = ("table", "csv", "json")
 _PARAM_LINE = re.compile(r"#\s*param:\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$")

@@ -102,12 +102,10 @@ _FORM = """<!doctype html>
 <option value="xml">XML</option></select></label> <button type="submit">Run</button></p>
 </form></body></html>
 """
-_EXAMPLE = """PREFIX ekg: <https://w3id.org/effikg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?method ?hardware WHERE {
+_EXAMPLE = with_prefixes("""SELECT ?method ?hardware WHERE {
   ?m ekg:targets ?h . ?m rdfs:label ?method . ?h rdfs:label ?hardware .
 } ORDER BY ?method LIMIT 50
-"""
+""")  # with its PREFIX lines, so that it also runs when pasted into another tool
 
 
 class SparqlHandler(BaseHTTPRequestHandler):

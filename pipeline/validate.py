@@ -11,14 +11,14 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.term import Node
 
-from pipeline.graph import PREFIXES
+from pipeline.terms import SHAPES, to_curie
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 # The focus of the graph-wide checks in shapes.ttl; their offending node is the value.
-GRAPH_NODE = URIRef("https://w3id.org/effikg/shapes#graph")
+GRAPH_NODE = SHAPES["graph"]
 
 
 class GraphReadError(Exception):
@@ -68,12 +68,7 @@ def _short(node: Node | None) -> str:
         suffix = f"^^{_short(node.datatype)}" if node.datatype else (f"@{node.language}" if node.language else "")
         return f'"{text}"{suffix}'
     if isinstance(node, URIRef):
-        iri = str(node)
-        # Longest namespace first so res: wins over a shorter overlapping prefix.
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-            if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-                return f"{prefix}:{iri[len(str(ns)):]}"
-        return f"<{iri}>"
+        return to_curie(str(node)) or f"<{node}>"
     return str(node)
 
 

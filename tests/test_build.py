@@ -10,12 +10,12 @@ import rdflib
 
 from pipeline.build import BuildError, bundled_corpus, run_build
 
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
 
 ABSTRACT = (
     "We present QuickKV, a KV cache compression method for LLM serving on NVIDIA H100 GPUs. "
     "QuickKV reduces KV cache memory by 4.2x and improves throughput by 35% over vLLM."
 )
+from pipeline.terms import EKG
 
 
 def test_build_bundled_corpus_is_installed_with_the_package() -> None:

@@ -15,8 +15,7 @@ import rdflib
 from click.testing import CliRunner
 
 from pipeline.cli import main
-
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
+from pipeline.terms import EKG
 
 
 def _commands() -> list[tuple[str, click.Command]]:

@@ -12,16 +12,14 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.graph import (
-    EKG,
-    RES,
     iri_for,
     paper_iri,
     save_turtle,
-    slugify,
     to_networkx,
     to_rdf,
 )
 from pipeline.records import RELATIONS, Claim, Entity, Extraction, Figure, Paper
+from pipeline.terms import EKG, RES
 
 TRIFORCE = Entity("Method", "TriForce", "triforce")
 DEEPSPEED = Entity("Method", "DeepSpeed-Zero-Inference", "deepspeed-zero-inference")
@@ -110,17 +108,6 @@ def graph() -> Graph:
 
 def labels(graph: Graph, node: URIRef) -> list[str]:
     return sorted(str(o) for o in graph.objects(node, RDFS.label))
-
-
-def test_graph_slugify_is_readable_and_stable() -> None:
-    assert slugify("NVIDIA A100 GPU") == "nvidia-a100-gpu"
-    assert slugify("LLM-FP4") == "llm-fp4"
-    assert slugify("  Model size ") == "model-size"
-    assert slugify("SmoothQuant+") == "smoothquant-plus"
-    assert slugify("SmoothQuant+") != slugify("SmoothQuant")
-    assert slugify("Señorita-café") == "senorita-cafe"
-    assert slugify("量子") == slugify("量子") and slugify("量子").startswith("h-")
-    assert len(slugify("word " * 100)) <= 80
 
 
 def test_graph_iris_follow_the_contract() -> None:

@@ -27,8 +27,8 @@ from pipeline.query import (
     to_bound_sparql,
 )
 from pipeline.records import Claim, Entity, Extraction, Figure, Paper
+from pipeline.terms import EKG
 
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 
 # --------------------------------------------------------------------------- a small graph

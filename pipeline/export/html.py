@@ -38,8 +38,7 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.files import write_atomic
-
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
+from pipeline.terms import EKG
 
 # Pages of graphs larger than this show only the top nodes by degree until the reader asks
 # for more: vis-network's layout slows sharply past a few thousand nodes (pyvis #204).

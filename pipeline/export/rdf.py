@@ -21,45 +21,33 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import OWL, RDF, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import Memory
 
 from pipeline.files import write_atomic
 from pipeline.graph import read_ontology  # parsed once, shared with graph assembly
+from pipeline.terms import BIBO, EKG, PREFIXES, to_curie
 
-EKG = "https://w3id.org/effikg/ontology#"
-RES = "https://w3id.org/effikg/resource/"
-
-# Prefixes used in every export, longest namespace wins when compacting an IRI.
-PREFIXES: dict[str, str] = {
-    "bibo": "http://purl.org/ontology/bibo/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "ekg": EKG,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "res": RES,
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "vann": "http://purl.org/vocab/vann/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+# Every export names the prefixes in one order, whatever the order of the shared table,
+# so that the files stay byte-identical.
+_PREFIXES: dict[str, str] = dict(sorted(PREFIXES.items()))
+_EKG = str(EKG)
 
 # Terms of other vocabularies the built graph uses, for the JSON-LD @context:
 # name -> (IRI, coercion) where coercion is "@id" (values are IRIs), a datatype, or None.
 _EXTRA_TERMS: dict[str, tuple[str, str | None]] = {
-    "label": (PREFIXES["rdfs"] + "label", None),
-    "comment": (PREFIXES["rdfs"] + "comment", None),
-    "seeAlso": (PREFIXES["rdfs"] + "seeAlso", "@id"),
-    "altLabel": (PREFIXES["skos"] + "altLabel", None),
-    "prefLabel": (PREFIXES["skos"] + "prefLabel", None),
-    "inScheme": (PREFIXES["skos"] + "inScheme", "@id"),
-    "title": (PREFIXES["dcterms"] + "title", None),
-    "identifier": (PREFIXES["dcterms"] + "identifier", None),
-    "abstract": (PREFIXES["dcterms"] + "abstract", None),
-    "date": (PREFIXES["dcterms"] + "date", None),
-    "doi": (PREFIXES["bibo"] + "doi", None),
-    "wasDerivedFrom": (PREFIXES["prov"] + "wasDerivedFrom", "@id"),
+    "label": (str(RDFS.label), None),
+    "comment": (str(RDFS.comment), None),
+    "seeAlso": (str(RDFS.seeAlso), "@id"),
+    "altLabel": (str(SKOS.altLabel), None),
+    "prefLabel": (str(SKOS.prefLabel), None),
+    "inScheme": (str(SKOS.inScheme), "@id"),
+    "title": (str(DCTERMS.title), None),
+    "identifier": (str(DCTERMS.identifier), None),
+    "abstract": (str(DCTERMS.abstract), None),
+    "date": (str(DCTERMS.date), None),
+    "doi": (str(BIBO.doi), None),
+    "wasDerivedFrom": (str(PROV.wasDerivedFrom), "@id"),
 }
 
 _RDF_TYPE = str(RDF.type)
@@ -163,15 +151,9 @@ def _ontology_lines() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 16)  # predicates, classes and shared objects repeat on every node
 def _compact(iri: str) -> str:
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")) and iri != ns:
-            best = prefix
-    if not best:
-        return iri
-    local = iri[len(PREFIXES[best]) :]
+    curie = to_curie(iri)
     # "p://x" would be read as an absolute IRI with scheme p, not a compact IRI.
-    return iri if local.startswith("//") else f"{best}:{local}"
+    return iri if curie is None or curie.partition(":")[2].startswith("//") else curie
 
 
 @lru_cache(maxsize=1)
@@ -180,19 +162,19 @@ def _terms() -> dict[str, tuple[str, str | None]]:
     onto = read_ontology()
     terms: dict[str, tuple[str, str | None]] = dict(_EXTRA_TERMS)
     for prop in sorted(set(onto.subjects(RDF.type, OWL.ObjectProperty))):
-        if isinstance(prop, URIRef) and prop.startswith(EKG):
-            terms[prop[len(EKG) :]] = (str(prop), "@id")
+        if isinstance(prop, URIRef) and prop.startswith(_EKG):
+            terms[prop[len(_EKG) :]] = (str(prop), "@id")
     for prop in sorted(set(onto.subjects(RDF.type, OWL.DatatypeProperty))):
-        if isinstance(prop, URIRef) and prop.startswith(EKG):
-            ranges = [r for r in onto.objects(prop, rdflib.RDFS.range) if isinstance(r, URIRef)]
+        if isinstance(prop, URIRef) and prop.startswith(_EKG):
+            ranges = [r for r in onto.objects(prop, RDFS.range) if isinstance(r, URIRef)]
             coerce = str(ranges[0]) if len(ranges) == 1 and ranges[0] != XSD.string else None
-            terms[prop[len(EKG) :]] = (str(prop), coerce)
+            terms[prop[len(_EKG) :]] = (str(prop), coerce)
     return terms
 
 
 def jsonld_context() -> dict[str, object]:
     """The @context of effikg.jsonld: the prefixes and one term per ontology property."""
-    context: dict[str, object] = dict(sorted(PREFIXES.items()))
+    context: dict[str, object] = dict(_PREFIXES)
     for name, (iri, coerce) in sorted(_terms().items()):
         if coerce is None:
             context[name] = _compact(iri)
@@ -310,7 +292,7 @@ def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
                 f"a literal holds a character XML 1.0 cannot carry: {line[:120].strip()}"
             )
     merged = _merge_sorted(lines, triples, _ontology_lines(), _ontology_triples())
-    xml = ox.serialize(merged, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    xml = ox.serialize(merged, format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
     # XML parsers turn a raw CR into LF; a character reference survives. Literals are
     # written as element text (IRIs hold no CR), where the reference is valid.
     return xml.replace(b"\r", b"&#13;")
@@ -320,7 +302,7 @@ def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
 
 # Instance IRIs (res:claim/2404.11912/1) hold slashes, which a Turtle local name can only
 # carry escaped (res:claim\/2404.11912\/1); written in full they stay readable.
-_TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "res"}
+_TURTLE_PREFIXES = {p: ns for p, ns in _PREFIXES.items() if p != "res"}
 
 
 def to_turtle(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:

@@ -25,9 +25,9 @@ from pipeline.export.rdf import (
 )
 from pipeline.export.rdf import save_turtle as save_turtle_fast
 from pipeline.graph import save_turtle
+from pipeline.terms import EKG
 
 RAPPER = shutil.which("rapper")
-EKG = "https://w3id.org/effikg/ontology#"
 
 
 def rapper_graph(path: Path, syntax: str) -> rdflib.Graph:
