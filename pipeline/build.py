@@ -17,12 +17,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from pipeline.ingest import InputError, read_papers
+from pipeline.errors import BuildError, InputError
+from pipeline.ingest import read_papers
 from pipeline.records import Extraction, Paper, Skipped
-
-
-class BuildError(Exception):
-    """The build could not produce a graph (nothing readable, or an invalid graph)."""
 
 
 @dataclass

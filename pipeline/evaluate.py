@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.errors import EvalError, InputError
 from pipeline.files import write_atomic
 from pipeline.records import RELATIONS, Claim, Extraction
 from pipeline.normalize import match_key
@@ -22,10 +23,6 @@ from pipeline.normalize import match_key
 
 if TYPE_CHECKING:  # spaCy is imported only when extraction runs
     from spacy.language import Language
-
-
-class EvalError(Exception):
-    """The gold file or an input cannot be used (one line, names the file)."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +205,7 @@ def run_eval(
     """Read `inputs` (the bundled corpus when empty), extract (with `nlp`, else the shared
     pipeline), and score against the gold."""
     from pipeline.build import bundled_corpus
-    from pipeline.ingest import InputError, read_papers
+    from pipeline.ingest import read_papers
     from pipeline.nlp import extract
     from pipeline.records import Paper
 

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
+from pipeline.errors import QueryError
 from pipeline.export.rdf import to_ntriples_lines
 from pipeline.graph import read_ontology
 from pipeline.terms import PREFIXES
@@ -44,10 +45,6 @@ _IRI = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
 _QUERY_START = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)\b", re.IGNORECASE)
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _TABLE_CELL = 60  # the table view cuts long cells (sentences); csv and json keep them whole
-
-
-class QueryError(ValueError):
-    """A query that cannot be found, parsed or bound; the message says which and why."""
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from pipeline.query import QueryError, load_store, run_query, run_sparql, with_prefixes
+from pipeline.errors import QueryError, ReportError
+from pipeline.query import load_store, run_query, run_sparql, with_prefixes
 from pipeline.records import RELATIONS
 from pipeline.terms import EKG, to_curie
 
 # Matplotlib stamps its version into PNG text chunks unless told not to.
 _PNG_METADATA: dict[str, str | None] = {"Software": None}
-
-
-class ReportError(Exception):
-    """The graph could not be read or is not an effikg build; one line, names the file."""
 
 
 @dataclass(frozen=True)

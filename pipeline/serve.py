@@ -25,7 +25,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
-from pipeline.query import QueryError, load_store, with_prefixes
+from pipeline.errors import QueryError, ServeError
+from pipeline.query import load_store, with_prefixes
 
 DEFAULT_PORT = 7878
 MAX_BODY = 10 * 1024 * 1024  # a query larger than this is a mistake, not a query
@@ -55,10 +56,6 @@ mimetypes.add_type("application/ld+json", ".jsonld")
 mimetypes.add_type("application/rdf+xml", ".owl")
 mimetypes.add_type("application/graphml+xml", ".graphml")
 mimetypes.add_type("application/sparql-query", ".rq")
-
-
-class ServeError(RuntimeError):
-    """The server cannot start: no graph, or the port is taken."""
 
 
 def _accepted(accept: str) -> list[str]:

@@ -15,14 +15,11 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from pipeline.errors import GraphReadError
 from pipeline.terms import SHAPES, to_curie
 
 # The focus of the graph-wide checks in shapes.ttl; their offending node is the value.
 GRAPH_NODE = SHAPES["graph"]
-
-
-class GraphReadError(Exception):
-    """A graph file that cannot be read or parsed; the message names the file."""
 
 
 @dataclass(frozen=True)

@@ -203,3 +203,45 @@ def test_cli_build_progress_bar_on_a_terminal_only_outside_ci(tmp_path: Path) ->
     assert "effikg build: 1 abstracts" in shown
     quiet = _run_on_a_terminal(args, dict(env, CI="true"), tmp_path)
     assert "effikg build:" not in quiet and "Read 1 abstracts" in quiet
+
+
+def test_cli_group_turns_any_effikg_error_into_one_line() -> None:
+    from pipeline.cli import EffikgGroup
+    from pipeline.errors import EffikgError
+
+    class NewStageError(EffikgError):
+        pass
+
+    group = EffikgGroup()
+
+    @group.command()
+    def fail() -> None:
+        """Fail with a stage error no command catches."""
+        raise NewStageError("graphs/x.ttl: cannot do it\n  second line")
+
+    @group.command()
+    def crash() -> None:
+        """Fail with a bug."""
+        raise KeyError("bug")
+
+    result = CliRunner().invoke(group, ["fail"])
+    assert result.exit_code == 1
+    assert result.output == "Error: graphs/x.ttl: cannot do it\n  second line\n"
+    assert isinstance(CliRunner().invoke(group, ["crash"]).exception, KeyError)  # bugs are not hidden
+
+
+def test_cli_catches_library_errors_in_one_place_only() -> None:
+    import ast
+    import inspect
+
+    import pipeline.cli
+
+    tries = [node for node in ast.walk(ast.parse(inspect.getsource(pipeline.cli))) if isinstance(node, ast.Try)]
+    assert len(tries) == 1, "catch EffikgError in EffikgGroup.invoke, not in each command"
+
+
+def test_cli_query_on_a_missing_graph_is_one_clean_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["query", "--graph", str(tmp_path / "none.ttl"), "papers-with-code"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert "none.ttl: no such graph file" in result.output

@@ -37,6 +37,7 @@ from pyvis.network import Network
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from pipeline.errors import HtmlExportError
 from pipeline.files import write_atomic
 from pipeline.terms import EKG
 
@@ -89,10 +90,6 @@ RELATION_COLORS: dict[str, str] = {
     "improves": "#e6a100",
     "outperforms": "#d62728",
 }
-
-
-class HtmlExportError(Exception):
-    """The explorer could not be written (a missing asset, an unusable graph)."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import Memory
 
+from pipeline.errors import ExportError
 from pipeline.files import write_atomic
 from pipeline.graph import read_ontology  # parsed once, shared with graph assembly
 from pipeline.terms import BIBO, EKG, PREFIXES, to_curie
@@ -53,10 +54,6 @@ _EXTRA_TERMS: dict[str, tuple[str, str | None]] = {
 _RDF_TYPE = str(RDF.type)
 _XSD_STRING = str(XSD.string)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-class ExportError(ValueError):
-    """The graph holds something a target format cannot represent."""
 
 
 # --------------------------------------------------------------------------- N-Triples

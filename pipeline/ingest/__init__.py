@@ -17,10 +17,11 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from pipeline.errors import InputError
 from pipeline.ingest.abstract_text import read_abstract_text
 from pipeline.ingest.arxiv_jsonl import SNAPSHOT_KEYS, read_arxiv_jsonl
 from pipeline.ingest.arxiv_listing import read_arxiv_listing
-from pipeline.ingest.common import SNIFF_BYTES, InputError, check_file, drop_duplicates
+from pipeline.ingest.common import SNIFF_BYTES, check_file, drop_duplicates
 from pipeline.ingest.csv_table import header_delimiter, read_csv
 from pipeline.ingest.jsonl import read_jsonl
 from pipeline.ingest.paper_listing import AUTHORS, SEPARATOR, is_chrome, read_paper_listing

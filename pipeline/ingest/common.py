@@ -12,21 +12,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.errors import InputError
 from pipeline.records import Paper, Skipped
 
 SNIFF_BYTES = 64 * 1024
-
-
-class InputError(Exception):
-    """A whole input cannot be read (missing, empty, binary, not UTF-8, unknown format).
-
-    The message is one line that names the file and the problem.
-    """
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 # -- files and lines ---------------------------------------------------------------------
