@@ -32,9 +32,11 @@ import rdflib
 
 from pipeline.export.graphml import to_graphml
 from pipeline.export.neo4j import save_neo4j
-from pipeline.export.rdf import PREFIXES, save_rdf, to_jsonld, to_ntriples_lines, to_owl, to_turtle
+from pipeline.export.ntriples import to_ntriples_lines
+from pipeline.export.rdf import save_rdf, to_jsonld, to_owl, to_turtle
 from pipeline.graph import to_rdf
 from pipeline.records import CANONICAL_METRICS, Claim, Entity, Extraction, Figure, Paper
+from pipeline.terms import PREFIXES
 
 KINDS = ("GPU", "CPU", "FPGA", "ASIC", "NPU", "Microcontroller", "EdgeDevice", "MobileDevice", "InMemoryComputing")
 WORDS = ("sparse attention kernel cache quantization latency memory accelerator throughput "

@@ -14,9 +14,9 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
+from pipeline.corpus import bundled_corpus
 from pipeline.errors import BuildError, InputError
 from pipeline.ingest import read_papers
 from pipeline.records import Extraction, Paper, Skipped
@@ -38,14 +38,6 @@ class BuildSummary:
     @property
     def claims(self) -> int:
         return sum(self.claims_by_relation.values())
-
-
-def bundled_corpus() -> list[Path]:
-    """The seed corpus installed with the package, in file order."""
-    corpus = resources.files("pipeline.corpus")
-    return sorted(
-        Path(str(p)) for p in corpus.iterdir() if p.name.endswith(".txt") and p.is_file()
-    )
 
 
 def read_inputs(

@@ -204,7 +204,7 @@ def run_eval(
 ) -> EvalResult:
     """Read `inputs` (the bundled corpus when empty), extract (with `nlp`, else the shared
     pipeline), and score against the gold."""
-    from pipeline.build import bundled_corpus
+    from pipeline.corpus import bundled_corpus
     from pipeline.ingest import read_papers
     from pipeline.nlp import extract
     from pipeline.records import Paper

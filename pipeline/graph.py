@@ -5,7 +5,7 @@ one node per canonical entity with a stable slug IRI, one `rdfs:label` each, a
 `skos:altLabel` for every other surface form, the direct triples, one `ekg:Claim` per
 stated result with its provenance, and one `ekg:Assertion` per direct triple carrying how
 many papers state it. No blank nodes, so the same input always gives the same graph, and
-`save_turtle` writes it byte for byte the same.
+`pipeline.export.rdf.save_turtle` writes it byte for byte the same.
 
 Literals: instance text (names, titles, sentences) is a plain `xsd:string` as written,
 because the ontology gives those properties an `xsd:string` range and OWL 2 keeps
@@ -407,17 +407,6 @@ def to_rdf(extractions: Iterable[Extraction]) -> Graph:
     for extraction in _pick_extractions(extractions):
         assembler.extraction(extraction)
     return assembler.finish()
-
-
-def save_turtle(graph: Graph, path: Path | str) -> Path:
-    """Write `graph` as Turtle, byte-identical for the same triples, atomically.
-
-    The same bytes as the effikg.ttl of a build: sorted N-Triples lines written as Turtle
-    by pyoxigraph (pipeline.export.rdf), ~10x faster than rdflib's serialiser.
-    """
-    from pipeline.export.rdf import save_turtle as save_sorted_turtle
-
-    return save_sorted_turtle(graph, Path(path))
 
 
 def _local(iri: URIRef) -> str:

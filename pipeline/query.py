@@ -32,8 +32,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 
 from pipeline.errors import QueryError
-from pipeline.export.rdf import to_ntriples_lines
-from pipeline.graph import read_ontology
+from pipeline.export.ntriples import ontology_lines, to_ntriples, to_ntriples_lines
 from pipeline.terms import PREFIXES
 
 FORMATS = ("table", "csv", "json")
@@ -303,7 +302,7 @@ def load_store(graph_or_path: rdflib.Graph | Path | str) -> ox.Store:
     """
     store = ox.Store()
     if isinstance(graph_or_path, rdflib.Graph):
-        store.load(input="".join(to_ntriples_lines(graph_or_path)).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        store.load(input=to_ntriples(to_ntriples_lines(graph_or_path)), format=ox.RdfFormat.N_TRIPLES)
     else:
         path = Path(graph_or_path)
         if not path.is_file():
@@ -319,7 +318,7 @@ def load_store(graph_or_path: rdflib.Graph | Path | str) -> ox.Store:
 
 @lru_cache(maxsize=1)
 def _ontology_nt() -> bytes:
-    return "".join(to_ntriples_lines(read_ontology())).encode("utf-8")
+    return to_ntriples(ontology_lines())
 
 
 def _first_line(err: BaseException, limit: int = 240) -> str:

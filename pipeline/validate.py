@@ -6,6 +6,7 @@ value), sorted, so that a failing build or `effikg validate` says exactly what t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -130,11 +131,15 @@ def read_graph(path: Path | str) -> Graph:
     return graph
 
 
+# How rdflib's Turtle / N3 parser (BadSyntax) says where and why it gave up.
+_BAD_SYNTAX = re.compile(r"\Aat line (?P<line>\d+) of <[^>]*>:\nBad syntax \((?P<why>.*?)\) at \^ in:")
+
+
 def _parse_problem(err: Exception) -> str:
     """One line saying where and why a parser gave up."""
-    why, line = getattr(err, "_why", None), getattr(err, "lines", None)
-    if isinstance(why, str) and isinstance(line, int):  # the Turtle / N3 parser's BadSyntax
-        return f"line {line + 1}: bad syntax ({why})"
+    bad_syntax = _BAD_SYNTAX.match(str(err))
+    if bad_syntax:
+        return f"line {bad_syntax['line']}: bad syntax ({bad_syntax['why']})"
     text = " ".join(str(err).split())
     return (text[:197] + "...") if len(text) > 200 else text or type(err).__name__
 

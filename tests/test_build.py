@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from pipeline.build import BuildError, bundled_corpus, run_build
+from pipeline.build import BuildError, run_build
 
 
 ABSTRACT = (
@@ -16,11 +16,6 @@ ABSTRACT = (
     "QuickKV reduces KV cache memory by 4.2x and improves throughput by 35% over vLLM."
 )
 from pipeline.terms import EKG
-
-
-def test_build_bundled_corpus_is_installed_with_the_package() -> None:
-    files = bundled_corpus()
-    assert [f.name[:3] for f in files] == ["000", "001", "002", "003", "004"]
 
 
 @pytest.mark.slow

@@ -11,13 +11,8 @@ from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV
 
-from pipeline.graph import (
-    iri_for,
-    paper_iri,
-    save_turtle,
-    to_networkx,
-    to_rdf,
-)
+from pipeline.export.rdf import save_turtle
+from pipeline.graph import iri_for, paper_iri, to_networkx, to_rdf
 from pipeline.records import RELATIONS, Claim, Entity, Extraction, Figure, Paper
 from pipeline.terms import EKG, RES
 
@@ -346,7 +341,7 @@ def test_graph_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_graph_built_corpus_papers_carry_their_metadata(built_graph: Graph) -> None:
-    from pipeline.build import bundled_corpus
+    from pipeline.corpus import bundled_corpus
 
     papers = set(built_graph.subjects(RDF.type, EKG.Paper))
     assert len(papers) == 86

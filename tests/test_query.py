@@ -171,7 +171,7 @@ def test_query_bad_graph_file_is_one_line(tmp_path: Path) -> None:
 
 def test_query_rdflib_and_oxigraph_agree_on_every_named_query(small) -> None:
     """Each .rq is portable: rdflib's evaluator gives the same rows as Oxigraph."""
-    from pipeline.export.rdf import read_ontology
+    from pipeline.graph import read_ontology
 
     both = small + read_ontology()
     for q in list_queries():
@@ -378,7 +378,7 @@ def test_query_cli_list_names_every_query() -> None:
 
 
 def test_query_cli_runs_with_params_and_formats(small, tmp_path: Path) -> None:
-    from pipeline.graph import save_turtle
+    from pipeline.export.rdf import save_turtle
 
     graph = save_turtle(small, tmp_path / "effikg.ttl")
     args = ["query", "methods-targeting-hardware", "--param", "hardware=H100", "--graph", str(graph)]
@@ -396,7 +396,7 @@ def test_query_cli_runs_with_params_and_formats(small, tmp_path: Path) -> None:
     ([], "give a query NAME"),
 ])
 def test_query_cli_errors(small, tmp_path: Path, args: list[str], message: str) -> None:
-    from pipeline.graph import save_turtle
+    from pipeline.export.rdf import save_turtle
 
     graph = save_turtle(small, tmp_path / "effikg.ttl")
     result = CliRunner().invoke(main, ["query", *args, "--graph", str(graph)])

@@ -12,7 +12,8 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from pipeline.cli import main
-from pipeline.graph import save_turtle, to_rdf
+from pipeline.export.rdf import save_turtle
+from pipeline.graph import to_rdf
 from pipeline.terms import EKG, RES
 from pipeline.validate import GraphReadError, read_graph, validate
 from test_graph import all_extractions

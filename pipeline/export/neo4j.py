@@ -19,8 +19,8 @@ from pathlib import Path
 
 import rdflib
 
+from pipeline.errors import ExportError
 from pipeline.export.property_graph import Edge, Node, PropertyGraph, Value, to_property_graph
-from pipeline.export.rdf import ExportError
 from pipeline.files import write_atomic
 
 BATCH = 500  # rows a statement: big enough to be fast, small enough for any server's limits

@@ -73,7 +73,8 @@ def test_ontology_build_readme_shows_every_term() -> None:
 
 
 def test_ontology_build_merge_writes_ontology_and_graph(tmp_path: Path) -> None:
-    from pipeline.graph import save_turtle, to_rdf
+    from pipeline.export.rdf import save_turtle
+    from pipeline.graph import to_rdf
     from test_graph import all_extractions
 
     graph = to_rdf(all_extractions())
