@@ -12,12 +12,14 @@ import shutil
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.corpus import bundled_corpus
 from pipeline.errors import BuildError, InputError
+from pipeline.export import save_exports, select_exporters
+from pipeline.files import new_file_mode
 from pipeline.ingest import read_papers
 from pipeline.records import Extraction, Paper, Skipped
 
@@ -33,6 +35,7 @@ class BuildSummary:
     skipped: list[Skipped] = field(default_factory=list)
     failed_inputs: list[str] = field(default_factory=list)  # file-level errors, one line each
     triples: int = 0
+    exports: list[str] = field(default_factory=list)  # names in pipeline.export.EXPORTERS
     files: list[Path] = field(default_factory=list)
 
     @property
@@ -93,24 +96,8 @@ def show_progress_default() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def _export_all(graph, out_dir: Path) -> list[Path]:
-    from pipeline.export.graphml import save_graphml
-    from pipeline.export.html import save_html
-    from pipeline.export.neo4j import save_neo4j
-    from pipeline.export.rdf import save_rdf
-
-    # effikg.ttl, .nt, .jsonld and .owl from one sorted pass over the graph (pyoxigraph
-    # writes the Turtle ~10x faster than rdflib; see benchmarks/bench_export.py).
-    written = save_rdf(graph, out_dir, turtle=True)
-    for save in (save_graphml, save_neo4j, save_html):
-        written.extend(save(graph, out_dir))
-    return written
-
-
 def _move_into_place(scratch: Path, out_dir: Path) -> None:
     """Replace what the build owns in out_dir with the finished files, entry by entry."""
-    from pipeline.files import new_file_mode
-
     # Exporters write through temporary files (mode 0o600): give every output the mode a
     # plain open() would, so that others (a web server, a colleague) can read the build.
     mode = new_file_mode()
@@ -132,16 +119,20 @@ def run_build(
     format: str | None = None,
     min_confidence: float = 0.0,
     progress: bool = False,
-    export: Callable[..., list[Path]] = _export_all,
+    exports: Sequence[str] | None = None,
 ) -> BuildSummary:
-    """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir."""
+    """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir.
+
+    `exports` names what to write (pipeline.export.EXPORTERS; default: all of them);
+    effikg.ttl is always written. Other files already in out_dir are left as they are.
+    """
     from pipeline.graph import to_rdf
     from pipeline.nlp import extract
     from pipeline.validate import validate
 
+    summary = BuildSummary(exports=[e.name for e in select_exporters(exports)])  # fails before reading
     inputs = list(inputs) or bundled_corpus()
     out_dir = Path(out_dir)
-    summary = BuildSummary()
     papers = _progress(read_inputs(inputs, summary, format), progress)
     graph = to_rdf(_count(extract(papers, min_confidence=min_confidence), summary))
     if summary.papers == 0:
@@ -159,7 +150,7 @@ def run_build(
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".effikg-build-", dir=out_dir.parent) as tmp:
             scratch = Path(tmp)
-            written = export(graph, scratch)
+            written = save_exports(graph, scratch, summary.exports)
             _move_into_place(scratch, out_dir)
     except OSError as err:
         # A full disk or a folder that cannot be written: the scratch folder is gone

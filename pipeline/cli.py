@@ -13,6 +13,7 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import EffikgError
+from pipeline.export import EXPORTERS, explain_unknown
 
 DEFAULT_OUT = Path("graphs")
 DEFAULT_GRAPH = DEFAULT_OUT / "effikg.ttl"
@@ -34,6 +35,17 @@ def main() -> None:
     """effikg: research abstracts on efficient ML and its hardware, as a knowledge graph."""
 
 
+def _export_names(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
+    """`--export ttl,nt` -> ["ttl", "nt"]; a name not registered is a usage error."""
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    problem = explain_unknown(names)
+    if problem:
+        raise click.BadParameter(problem)
+    return names
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -49,12 +61,17 @@ def main() -> None:
     help="Drop extracted claims whose confidence is below this.",
 )
 @click.option(
+    "--export", "exports", metavar="LIST", default=None, callback=_export_names,
+    help=f"Exports to write, comma-separated (default: all): {', '.join(EXPORTERS)}. "
+    "effikg.ttl is always written; other files in --out are left as they are.",
+)
+@click.option(
     "--progress/--no-progress", default=None,
     help="Show a progress bar (default: only on an interactive terminal outside CI).",
 )
 def build(
     inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
-    min_confidence: float, progress: bool | None,
+    min_confidence: float, exports: list[str] | None, progress: bool | None,
 ) -> None:
     """Build the knowledge graph of INPUT files or folders (default: the bundled corpus)."""
     from pipeline.build import run_build, show_progress_default
@@ -66,7 +83,7 @@ def build(
             param_hint="--format",
         )
     summary = run_build(
-        inputs, out_dir, format=input_format, min_confidence=min_confidence,
+        inputs, out_dir, format=input_format, min_confidence=min_confidence, exports=exports,
         progress=show_progress_default() if progress is None else progress,
     )
     for line in summary.failed_inputs:
@@ -82,7 +99,8 @@ def build(
         f"{summary.papers_with_methods} papers name a method; "
         f"{summary.claims} claims ({by_relation or 'none'}); {summary.triples} triples."
     )
-    click.echo(f"Wrote {len(summary.files)} files to {out_dir}/; open {out_dir / 'index.html'} in a browser.")
+    explore = f"; open {out_dir / 'index.html'} in a browser" if "html" in summary.exports else ""
+    click.echo(f"Wrote {len(summary.files)} files to {out_dir}/{explore}.")
 
 
 @main.command()

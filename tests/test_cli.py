@@ -245,3 +245,20 @@ def test_cli_query_on_a_missing_graph_is_one_clean_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1
     assert "none.ttl: no such graph file" in result.output
+
+
+def test_cli_build_unknown_export_is_a_usage_error_naming_the_valid_ones(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--export", "ttl,pdf", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "unknown export 'pdf'; choose from: ttl, nt, jsonld, owl, graphml, neo4j, html" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_cli_build_export_writes_only_what_is_named(tmp_path: Path) -> None:
+    good = _write_jsonl(tmp_path / "good.jsonl", [json.dumps(GOOD)])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(good), "--export", "jsonld", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["effikg.jsonld", "effikg.ttl"]
+    assert result.output.splitlines()[-1] == f"Wrote 2 files to {out}/."

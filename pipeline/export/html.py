@@ -38,6 +38,7 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.errors import HtmlExportError
+from pipeline.export.source import GraphLike, as_source
 from pipeline.files import write_atomic
 from pipeline.terms import EKG
 
@@ -418,19 +419,18 @@ def _paper_title(info: PaperInfo) -> str:
 
 
 def save_html(
-    graph: rdflib.Graph, out_dir: Path, *, top_n: int = DEFAULT_TOP_N, paper_pages: bool = True,
+    graph: GraphLike, out_dir: Path, *, top_n: int = DEFAULT_TOP_N, paper_pages: bool = True,
 ) -> list[Path]:
     """Write the explorer for `graph` into out_dir: index.html, papers/*.html, explorer/*.
 
     `top_n` caps how many nodes (by degree) a page shows at first; 0 shows all.
     Returns the paths written, sorted.
     """
-    from pipeline.graph import to_networkx
-
+    source = as_source(graph)
     out_dir = Path(out_dir)
-    g = to_networkx(graph)
-    papers = read_papers(graph)
-    claims = read_claims(graph)
+    g = source.networkx
+    papers = read_papers(source.graph)
+    claims = read_claims(source.graph)
     degrees = {n: int(d) for n, d in g.degree()}
     written: list[Path] = []
 

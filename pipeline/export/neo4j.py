@@ -17,10 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import rdflib
-
 from pipeline.errors import ExportError
 from pipeline.export.property_graph import Edge, Node, PropertyGraph, Value, to_property_graph
+from pipeline.export.source import GraphLike, as_source
 from pipeline.files import write_atomic
 
 BATCH = 500  # rows a statement: big enough to be fast, small enough for any server's limits
@@ -289,9 +288,9 @@ the tests run this script on, has no `:param`). Run it once, on an empty databas
 # --------------------------------------------------------------------------- entry point
 
 
-def save_neo4j(graph: rdflib.Graph, out_dir: Path) -> list[Path]:
+def save_neo4j(graph: GraphLike, out_dir: Path) -> list[Path]:
     """Write out_dir/neo4j/: node and relationship CSVs, effikg.cypher and README.md."""
-    pg = to_property_graph(graph)
+    pg = to_property_graph(as_source(graph).graph)
     delimiter = _array_delimiter(pg)
     nodes = to_node_csvs(pg, delimiter)
     rels = to_relationship_csvs(pg, delimiter)
