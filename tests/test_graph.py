@@ -275,7 +275,13 @@ def test_graph_to_networkx_nodes_and_edges(graph: Graph) -> None:
     assert sorted(edge["evidence"]) == sorted([S1, "We revisit TriForce on an NVIDIA A100."])
     assert edge["papers"] == sorted([str(paper_iri("2404.11912")), str(paper_iri("2501.00001"))])
     assert edge["confidence"] == 0.9
+    # Per claim, in claim IRI order: what the explorer lists under an edge.
+    assert [(c["paper"], c["figure"]) for c in edge["claims"]] == [
+        (str(paper_iri("2404.11912")), "up to 2.31×"), (str(paper_iri("2501.00001")), None)]
+    assert [c["claim"] for c in edge["claims"]] == sorted(c["claim"] for c in edge["claims"])
+    assert {c["evidence"] for c in edge["claims"]} == set(edge["evidence"])
     assert g.has_edge(str(paper_iri("2404.11912")), t, "proposes")
+    assert g.edges[str(paper_iri("2404.11912")), t, "proposes"]["claims"] == []
     relations = sorted(k for _, _, k in g.edges(keys=True))
     assert relations.count("proposes") == 2
     assert relations.count("targets") == 2 and relations.count("improves") == 3
