@@ -1,5 +1,5 @@
 """The shape of the package: imports run one way, top to bottom, with no cycles; no module
-reads a library's private attributes.
+reads a library's private attributes; no function is longer than a screen.
 
 Everything here reads the source with ast (function-level imports included), so the
 checks see the code as written, not what happens to be imported at test time.
@@ -45,6 +45,11 @@ KNOWN_CYCLES: set[frozenset[str]] = {
     # (issue 10.2).
     frozenset({"pipeline.nlp", "pipeline.nlp.extract"}),
 }
+
+MAX_FUNCTION_LINES = 60
+# pipeline/nlp/ is being rewritten (issue 10.2); whoever lands that rewrite removes this
+# exclusion, and from then on nlp's functions are held to the same limit.
+LENGTH_EXCLUDED = ("pipeline.nlp",)
 
 
 # ---------------------------------------------------------------------- reading the source
@@ -166,6 +171,20 @@ def private_attributes(modules: dict[str, ast.Module]) -> list[str]:
     return found
 
 
+def long_functions(modules: dict[str, ast.Module], limit: int, excluded: tuple[str, ...] = ()) -> list[str]:
+    """Functions (methods too) longer than `limit` lines, from `def` to their last line."""
+    found = []
+    for module, tree in sorted(modules.items()):
+        if any(module == e or module.startswith(e + ".") for e in excluded):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1  # type: ignore[operator]
+                if lines > limit:
+                    found.append(f"{module}:{node.lineno} {node.name} ({lines} lines)")
+    return found
+
+
 # ---------------------------------------------------------------------- the package
 
 
@@ -202,6 +221,10 @@ def test_pipeline_reads_no_private_attribute_of_a_library(modules: dict[str, ast
     assert private_attributes(modules) == []
 
 
+def test_pipeline_no_function_is_over_60_lines(modules: dict[str, ast.Module]) -> None:
+    assert long_functions(modules, MAX_FUNCTION_LINES, LENGTH_EXCLUDED) == []
+
+
 # ---------------------------------------------------------------------- the checks themselves
 
 
@@ -230,3 +253,12 @@ def test_pipeline_checks_catch_an_upward_import_a_cycle_and_a_private_attribute(
     assert upward_imports(edges, layers) == {("pkg.low", "pkg.top")}
     assert cycles(edges) == {frozenset({"pkg.mid.a", "pkg.mid.b"}), frozenset({"pkg.low", "pkg.top"})}
     assert [f.split(" ")[1] for f in private_attributes(modules)] == ["_Memory__contextTriples", "_why"]
+
+
+def test_pipeline_length_check_counts_from_def_to_the_last_line(tmp_path: Path) -> None:
+    body = "".join(f"    x{i} = {i}\n" for i in range(59))
+    root = _write(tmp_path, {"__init__.py": "", "a.py": f"def ok():\n{body}\n\ndef long():\n{body}    x = 0\n",
+                             "skip/__init__.py": f"def long():\n{body}    x = 0\n"})
+    modules = read_modules(root)
+    assert long_functions(modules, 60) == ["pkg.a:63 long (61 lines)", "pkg.skip:1 long (61 lines)"]
+    assert long_functions(modules, 60, ("pkg.skip",)) == ["pkg.a:63 long (61 lines)"]

@@ -220,14 +220,7 @@ def to_relationship_csvs(pg: PropertyGraph, delimiter: str) -> dict[str, bytes]:
 # --------------------------------------------------------------------------- README
 
 
-def to_readme(pg: PropertyGraph, node_files: Iterable[str], rel_files: Iterable[str], delimiter: str) -> str:
-    labels = Counter(label for n in pg.nodes for label in n.labels)
-    types = Counter(e.type for e in pg.edges)
-    nodes_args = " \\\n    ".join(f"--nodes=import/{f}" for f in node_files)
-    rels_args = " \\\n    ".join(f"--relationships=import/{f}" for f in rel_files)
-    counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(labels.items()))
-    rel_counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(types.items()))
-    return f"""# effikg in Neo4j
+_README = """# effikg in Neo4j
 
 Two ways to load the same graph: pick one.
 
@@ -283,6 +276,19 @@ the tests run this script on, has no `:param`). Run it once, on an empty databas
 |---|---|
 {rel_counts}
 """
+
+
+def to_readme(pg: PropertyGraph, node_files: Iterable[str], rel_files: Iterable[str], delimiter: str) -> str:
+    """neo4j/README.md: how to load the files, the mapping from RDF, and the counts."""
+    labels = Counter(label for n in pg.nodes for label in n.labels)
+    types = Counter(e.type for e in pg.edges)
+    nodes_args = " \\\n    ".join(f"--nodes=import/{f}" for f in node_files)
+    rels_args = " \\\n    ".join(f"--relationships=import/{f}" for f in rel_files)
+    counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(labels.items()))
+    rel_counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(types.items()))
+    return _README.format(
+        delimiter=delimiter, nodes_args=nodes_args, rels_args=rels_args, counts=counts, rel_counts=rel_counts,
+    )
 
 
 # --------------------------------------------------------------------------- entry point
