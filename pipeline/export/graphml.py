@@ -34,9 +34,9 @@ def _scalar_edge(attrs: dict) -> dict[str, str | int | float]:
 
 def to_graphml_graph(graph: GraphLike) -> nx.MultiDiGraph:
     """The networkx view of the graph with every attribute a GraphML scalar."""
-    source = as_source(graph).networkx
+    view = as_source(graph).networkx
     out = nx.MultiDiGraph()
-    for node, attrs in sorted(source.nodes(data=True)):
+    for node, attrs in sorted(view.nodes(data=True)):
         out.add_node(
             node,
             label=str(attrs.get("label", node)),
@@ -44,7 +44,7 @@ def to_graphml_graph(graph: GraphLike) -> nx.MultiDiGraph:
             aliases="; ".join(attrs.get("aliases", [])),
             baseline=bool(attrs.get("baseline", False)),
         )
-    edges = sorted(source.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+    edges = sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
     for u, v, key, attrs in edges:
         out.add_edge(u, v, key=key, **_scalar_edge(attrs))
     return out
