@@ -22,7 +22,7 @@ from itertools import islice
 
 import spacy
 
-from pipeline.build import bundled_corpus
+from pipeline.corpus import bundled_corpus
 from pipeline.ingest import read_papers
 from pipeline.nlp import extract, make_nlp, model_path
 from pipeline.records import Paper

@@ -13,12 +13,15 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
-from pipeline.ingest import InputError, read_papers
+from pipeline.corpus import bundled_corpus
+from pipeline.errors import BuildError, ExportError, InputError
+from pipeline.export import EXPORTERS, save_exports, select_exporters
+from pipeline.files import new_file_mode
+from pipeline.ingest import read_papers
 from pipeline.ingest.common import describe_error
 from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
 
@@ -26,10 +29,6 @@ from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
 EXTRACT_BATCH = 64
 # What no output format can write (XML 1.0 forbids these; UTF-8 cannot encode surrogates).
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-class BuildError(Exception):
-    """The build could not produce a graph (nothing readable, or an invalid graph)."""
 
 
 @dataclass
@@ -44,19 +43,12 @@ class BuildSummary:
     notices: list[Notice] = field(default_factory=list)  # records kept, but changed (cut, cleaned)
     failed_inputs: list[str] = field(default_factory=list)  # file-level errors, one line each
     triples: int = 0
+    exports: list[str] = field(default_factory=list)  # names in pipeline.export.EXPORTERS
     files: list[Path] = field(default_factory=list)
 
     @property
     def claims(self) -> int:
         return sum(self.claims_by_relation.values())
-
-
-def bundled_corpus() -> list[Path]:
-    """The seed corpus installed with the package, in file order."""
-    corpus = resources.files("pipeline.corpus")
-    return sorted(
-        Path(str(p)) for p in corpus.iterdir() if p.name.endswith(".txt") and p.is_file()
-    )
 
 
 def read_inputs(
@@ -188,51 +180,37 @@ def show_progress_default() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def _export_all(graph, out_dir: Path) -> list[Path]:
-    from pipeline.export.graphml import save_graphml
-    from pipeline.export.html import save_html
-    from pipeline.export.neo4j import save_neo4j
-    from pipeline.export.rdf import save_rdf
-
-    # effikg.ttl, .nt, .jsonld and .owl from one sorted pass over the graph (pyoxigraph
-    # writes the Turtle ~10x faster than rdflib; see benchmarks/bench_export.py).
-    written = save_rdf(graph, out_dir, turtle=True)
-    for save in (save_graphml, save_neo4j, save_html):
-        written.extend(save(graph, out_dir))
-    return written
-
-
 def _make_readable(scratch: Path) -> None:
     """Exporters write through temporary files (mode 0o600): give every output the mode a
     plain open() would, so that others (a web server, a colleague) can read the build."""
-    from pipeline.files import new_file_mode
-
     mode = new_file_mode()
     for path in scratch.rglob("*"):
         if path.is_file() and not path.is_symlink():
             path.chmod(mode)
 
 
-def _write_build(graph, plan, export: Callable[..., list[Path]]) -> list[str]:
-    """Export into a scratch folder and make it the build; return the commit's warnings."""
+def _write_build(graph, plan, exports: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Export into a scratch folder and make it the build; return the files written (relative
+    to the folder) and the commit's warnings."""
     from pipeline import __version__
-    from pipeline.export.rdf import ExportError
-    from pipeline.outdir import OutDirError, commit, scratch_folder
+    from pipeline.outdir import commit, scratch_folder
 
+    # What the exports not named would write: an earlier build's copies of it stay.
+    keep = tuple(f for e in EXPORTERS.values() if e.name not in exports for f in e.files)
     try:
         with scratch_folder(plan) as scratch:
-            export(graph, scratch)
+            written = [p.relative_to(scratch).as_posix() for p in save_exports(graph, scratch, exports)]
             _make_readable(scratch)
-            return commit(plan, scratch, __version__)
-    except OutDirError as err:
-        raise BuildError(str(err)) from None
+            return written, commit(plan, scratch, __version__, keep=keep)
+    except ExportError as err:  # the graph holds what a format cannot carry
+        raise type(err)(f"{err}; the output folder is left as it was") from err
     except OSError as err:
         # A full disk or a folder that cannot be written: the scratch folder is gone
         # with everything in it, and whatever the output folder held is left as it was.
         where = err.filename or plan.out
         raise BuildError(f"{where}: cannot write the build ({err.strerror or err}); "
                          "the output folder is left as it was") from err
-    except (ExportError, ValueError, UnicodeError) as err:
+    except (ValueError, UnicodeError) as err:
         raise BuildError(f"cannot write the build ({describe_error(err)}); "
                          "the output folder is left as it was") from err
 
@@ -245,27 +223,28 @@ def run_build(
     min_confidence: float = 0.0,
     progress: bool = False,
     force: bool = False,
-    export: Callable[..., list[Path]] = _export_all,
+    exports: Sequence[str] | None = None,
 ) -> BuildSummary:
     """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir.
 
-    out_dir is replaced as a whole and only what effikg wrote there is ever removed (see
-    pipeline.outdir); a non-empty folder that holds no effikg build needs `force`.
+    `exports` names what to write (pipeline.export.EXPORTERS; default: all of them);
+    effikg.ttl is always written. out_dir is replaced as a whole and only what effikg
+    wrote there is ever removed (see pipeline.outdir): an earlier build's files of the
+    exports not named are kept as they are, and the user's files always are. A non-empty
+    folder that holds no effikg build needs `force`.
     """
     from pipeline.graph import to_rdf
-    from pipeline.outdir import OutDirError, prepare, read_owned
+    from pipeline.outdir import prepare
     from pipeline.validate import validate
 
+    summary = BuildSummary(exports=[e.name for e in select_exporters(exports)])  # fails before reading
     inputs = list(inputs) or bundled_corpus()
     out_dir = Path(out_dir)
     try:
         plan = prepare(out_dir, force=force)  # before the NLP: a refused folder fails fast
-    except OutDirError as err:
-        raise BuildError(str(err)) from None
     except OSError as err:
         raise BuildError(f"{err.filename or out_dir}: cannot use it as the output folder "
                          f"({err.strerror or err})") from None
-    summary = BuildSummary()
     papers = _progress(read_inputs(inputs, summary, format), progress)
     graph = to_rdf(_count(extract_each(papers, summary, min_confidence), summary))
     if summary.papers == 0:
@@ -279,7 +258,7 @@ def run_build(
         raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
     summary.triples = len(graph)
 
-    for warning in _write_build(graph, plan, export):
-        summary.notices.append(Notice(str(out_dir), None, warning))
-    summary.files = sorted(out_dir / rel for rel in read_owned(plan.out, force=True))
+    written, warnings = _write_build(graph, plan, summary.exports)
+    summary.notices.extend(Notice(str(out_dir), None, warning) for warning in warnings)
+    summary.files = sorted(out_dir / rel for rel in written)
     return summary

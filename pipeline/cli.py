@@ -1,24 +1,49 @@
 """The `effikg` command: one sub-command a verb, each a thin layer over one library call.
 
-Library errors a user can act on are re-raised as click errors: one line, no traceback.
+Any EffikgError a command raises is printed as one clean line (`Error: ...`, exit code 1)
+by the command group, in one place; a traceback means a bug.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from pipeline import __version__
+from pipeline.errors import EffikgError
+from pipeline.export import EXPORTERS, explain_unknown
 
 DEFAULT_OUT = Path("graphs")
 DEFAULT_GRAPH = DEFAULT_OUT / "effikg.ttl"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class EffikgGroup(click.Group):
+    """The command group: turns the library's errors into click's one-line errors."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EffikgError as err:
+            raise click.ClickException(str(err)) from None
+
+
+@click.group(cls=EffikgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="effikg")
 def main() -> None:
     """effikg: research abstracts on efficient ML and its hardware, as a knowledge graph."""
+
+
+def _export_names(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
+    """`--export ttl,nt` -> ["ttl", "nt"]; a name not registered is a usage error."""
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    problem = explain_unknown(names)
+    if problem:
+        raise click.BadParameter(problem)
+    return names
 
 
 @main.command()
@@ -36,6 +61,11 @@ def main() -> None:
     help="Drop extracted claims whose confidence is below this.",
 )
 @click.option(
+    "--export", "exports", metavar="LIST", default=None, callback=_export_names,
+    help=f"Exports to write, comma-separated (default: all): {', '.join(EXPORTERS)}. "
+    "effikg.ttl is always written; files of the exports not named, and your own, are left as they are.",
+)
+@click.option(
     "--progress/--no-progress", default=None,
     help="Show a progress bar (default: only on an interactive terminal outside CI).",
 )
@@ -46,16 +76,17 @@ def main() -> None:
 )
 def build(
     inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
-    min_confidence: float, progress: bool | None, force: bool,
+    min_confidence: float, exports: list[str] | None, progress: bool | None, force: bool,
 ) -> None:
     """Build the knowledge graph of INPUT files or folders (default: the bundled corpus).
 
     INPUT may be a FIFO or `-` for standard input. Bad records are skipped with one line
     each; abstracts over 20,000 characters are cut there, with a warning. --out is
     replaced as a whole; only files a previous build wrote (listed in
-    DIR/.effikg-manifest.json) are ever removed from it.
+    DIR/.effikg-manifest.json) are ever removed from it, and those of exports that
+    --export leaves out are kept as they are.
     """
-    from pipeline.build import BuildError, run_build, show_progress_default
+    from pipeline.build import run_build, show_progress_default
     from pipeline.ingest import FORMATS
 
     if input_format is not None and input_format not in FORMATS:
@@ -63,13 +94,10 @@ def build(
             f"unknown format {input_format!r}; choose one of: {', '.join(FORMATS)}",
             param_hint="--format",
         )
-    try:
-        summary = run_build(
-            inputs, out_dir, format=input_format, min_confidence=min_confidence,
-            progress=show_progress_default() if progress is None else progress, force=force,
-        )
-    except BuildError as err:
-        raise click.ClickException(str(err)) from None
+    summary = run_build(
+        inputs, out_dir, format=input_format, min_confidence=min_confidence, exports=exports,
+        progress=show_progress_default() if progress is None else progress, force=force,
+    )
     for line in summary.failed_inputs:
         click.echo(f"error: {line}", err=True)
     for skipped in summary.skipped:
@@ -85,7 +113,8 @@ def build(
         f"{summary.papers_with_methods} papers name a method; "
         f"{summary.claims} claims ({by_relation or 'none'}); {summary.triples} triples."
     )
-    click.echo(f"Wrote {len(summary.files)} files to {out_dir}/; open {out_dir / 'index.html'} in a browser.")
+    explore = f"; open {out_dir / 'index.html'} in a browser" if "html" in summary.exports else ""
+    click.echo(f"Wrote {len(summary.files)} files to {out_dir}/{explore}.")
 
 
 @main.command()
@@ -111,12 +140,9 @@ def formats() -> None:
 )
 def report(graph: Path, out_path: Path, top: int) -> None:
     """Write a Markdown report (statistics, top-N tables, plots) of a built GRAPH."""
-    from pipeline.report import ReportError, write_report
+    from pipeline.report import write_report
 
-    try:
-        written = write_report(graph, out_path, top=top)
-    except ReportError as err:
-        raise click.ClickException(str(err)) from None
+    written = write_report(graph, out_path, top=top)
     click.echo(f"Wrote {out_path} and {len(written) - 1} plot(s).")
 
 
@@ -124,12 +150,9 @@ def report(graph: Path, out_path: Path, top: int) -> None:
 @click.argument("graph", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_GRAPH)
 def validate(graph: Path) -> None:
     """Check a built GRAPH against the SHACL shapes; exit 1 when it does not conform."""
-    from pipeline.validate import GraphReadError, validate_file
+    from pipeline.validate import validate_file
 
-    try:
-        result = validate_file(graph)
-    except GraphReadError as err:
-        raise click.ClickException(str(err)) from None
+    result = validate_file(graph)
     click.echo(result.text)
     if not result.conforms:
         raise SystemExit(1)
@@ -145,12 +168,9 @@ def validate(graph: Path) -> None:
               help="Score only the triples at or above this confidence, as `build --min-confidence` keeps them.")
 def eval_(gold: Path, inputs: tuple[Path, ...], misses: bool, json_path: Path | None, min_confidence: float) -> None:
     """Score extraction on INPUT files (default: the bundled corpus) against a GOLD JSONL file."""
-    from pipeline.evaluate import EvalError, run_eval, save_json, to_text
+    from pipeline.evaluate import run_eval, save_json, to_text
 
-    try:
-        result = run_eval(gold, inputs, min_confidence=min_confidence)
-    except EvalError as err:
-        raise click.ClickException(str(err)) from None
+    result = run_eval(gold, inputs, min_confidence=min_confidence)
     click.echo(to_text(result, misses=misses))
     if json_path is not None:
         save_json(result, json_path)
@@ -189,17 +209,14 @@ def query(
     Queries over 64 KiB, 5,000 tokens or 64 levels of nesting, and SERVICE, are refused
     before the engine parses them (deeper nesting would crash it).
     """
-    from pipeline.query import QueryError, describe_queries, run_query
+    from pipeline.query import describe_queries, run_query
 
     if list_only:
         click.echo(describe_queries(), nl=False)
         return
     if not query_spec:
         raise click.UsageError("give a query NAME, a FILE.rq or SPARQL text (or --list)")
-    try:
-        result = run_query(graph_path, query_spec, _parse_params(params))
-    except QueryError as err:
-        raise click.ClickException(str(err)) from None
+    result = run_query(graph_path, query_spec, _parse_params(params))
     click.echo(result.render(output_format), nl=False)
 
 
@@ -227,10 +244,6 @@ def serve(graph_path: Path, host: str, port: int, timeout: float, max_rows: int,
     are refused with 400 before they reach the engine. Only the files the build wrote
     beside the graph are served.
     """
-    from pipeline.serve import ServeError
     from pipeline.serve import serve as run_server
 
-    try:
-        run_server(graph_path, host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors, workers=workers)
-    except ServeError as err:
-        raise click.ClickException(str(err)) from None
+    run_server(graph_path, host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors, workers=workers)

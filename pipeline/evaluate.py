@@ -3,7 +3,7 @@
 A gold line belongs to the extraction whose abstract contains its "key". A predicted
 triple matches a gold triple when the relation is equal and both ends match the gold label
 or one of its aliases after lower-casing and removing spaces, hyphens and punctuation
-(pipeline.resolve.match_key); metrics match by canonical metric. Matching is one-to-one.
+(pipeline.normalize.match_key); metrics match by canonical metric. Matching is one-to-one.
 """
 
 from __future__ import annotations
@@ -15,17 +15,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.errors import EvalError, InputError
 from pipeline.files import write_atomic
 from pipeline.records import RELATIONS, Claim, Extraction
-from pipeline.resolve import match_key
+from pipeline.normalize import match_key
 
 
 if TYPE_CHECKING:  # spaCy is imported only when extraction runs
     from spacy.language import Language
-
-
-class EvalError(Exception):
-    """The gold file or an input cannot be used (one line, names the file)."""
 
 
 @dataclass(frozen=True)
@@ -207,8 +204,8 @@ def run_eval(
 ) -> EvalResult:
     """Read `inputs` (the bundled corpus when empty), extract (with `nlp`, else the shared
     pipeline), and score against the gold."""
-    from pipeline.build import bundled_corpus
-    from pipeline.ingest import InputError, read_papers
+    from pipeline.corpus import bundled_corpus
+    from pipeline.ingest import read_papers
     from pipeline.nlp import extract
     from pipeline.records import Paper
 

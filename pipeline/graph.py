@@ -5,7 +5,7 @@ one node per canonical entity with a stable slug IRI, one `rdfs:label` each, a
 `skos:altLabel` for every other surface form, the direct triples, one `ekg:Claim` per
 stated result with its provenance, and one `ekg:Assertion` per direct triple carrying how
 many papers state it. No blank nodes, so the same input always gives the same graph, and
-`save_turtle` writes it byte for byte the same.
+`pipeline.export.rdf.save_turtle` writes it byte for byte the same.
 
 Literals: instance text (names, titles, sentences) is a plain `xsd:string` as written,
 because the ontology gives those properties an `xsd:string` range and OWL 2 keeps
@@ -15,9 +15,7 @@ keep its English labels.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,53 +26,20 @@ from pathlib import Path
 from urllib.parse import quote
 
 import networkx as nx
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.records import CANONICAL_METRICS, RELATIONS, Claim, Entity, Extraction, Paper
-
-EKG = Namespace("https://w3id.org/effikg/ontology#")
-RES = Namespace("https://w3id.org/effikg/resource/")
-BIBO = Namespace("http://purl.org/ontology/bibo/")
-
-PREFIXES: dict[str, Namespace] = {
-    "ekg": EKG,
-    "res": RES,
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "owl": Namespace(str(OWL)),
-    "xsd": Namespace(str(XSD)),
-    "skos": Namespace(str(SKOS)),
-    "prov": Namespace(str(PROV)),
-    "dcterms": Namespace(str(DCTERMS)),
-    "bibo": BIBO,
-}
+from pipeline.terms import BIBO, EKG, PREFIXES, RES, slugify
 
 # Node classes that become networkx nodes, most general first.
 NODE_CLASSES: tuple[URIRef, ...] = (EKG.Paper, EKG.Method, EKG.Hardware, EKG.Metric)
 RELATION_PROPERTIES: dict[str, URIRef] = {rel: EKG[rel] for rel in RELATIONS}
 
-_SLUG_MAX = 80
 _PAPER_LABEL_WORDS = 10
 # A surface form that starts like an anaphor ("our method", "the proposed model", "we")
 # and has no capital or digit is a reference, not a name: it must not become an alias.
 _ANAPHOR_START = {"we", "our", "the", "this", "these", "it", "its", "their", "they", "a", "an"}
-
-
-def slugify(text: str) -> str:
-    """A readable, stable IRI slug: "NVIDIA A100 GPU" -> "nvidia-a100-gpu".
-
-    Accents are folded to ASCII and "+" spelled out (SmoothQuant+ must not collide with
-    SmoothQuant); a name with no ASCII letter or digit gets a short hash instead.
-    """
-    folded = unicodedata.normalize("NFKD", text.replace("+", " plus ").replace("&", " and "))
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    if len(slug) > _SLUG_MAX:
-        slug = slug[:_SLUG_MAX].rsplit("-", 1)[0]
-    if not slug:
-        slug = "h-" + hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:10]
-    return slug
 
 
 def paper_iri(paper_id: str) -> URIRef:
@@ -444,17 +409,6 @@ def to_rdf(extractions: Iterable[Extraction]) -> Graph:
     return assembler.finish()
 
 
-def save_turtle(graph: Graph, path: Path | str) -> Path:
-    """Write `graph` as Turtle, byte-identical for the same triples, atomically.
-
-    The same bytes as the effikg.ttl of a build: sorted N-Triples lines written as Turtle
-    by pyoxigraph (pipeline.export.rdf), ~10x faster than rdflib's serialiser.
-    """
-    from pipeline.export.rdf import save_turtle as save_sorted_turtle
-
-    return save_sorted_turtle(graph, Path(path))
-
-
 def _local(iri: URIRef) -> str:
     return str(iri).split("#")[-1]
 
@@ -476,24 +430,73 @@ def _claims_by_assertion(graph: Graph) -> dict[URIRef, list[URIRef]]:
     return claims
 
 
+def _assertions_by_triple(graph: Graph) -> dict[tuple[URIRef, str, URIRef], URIRef]:
+    """The ekg:Assertion of each direct triple (subject, relation, object)."""
+    found: dict[tuple[URIRef, str, URIRef], URIRef] = {}
+    for assertion in graph.subjects(RDF.type, EKG.Assertion):
+        s = graph.value(assertion, EKG.assertionSubject)
+        rel = _value(graph, assertion, EKG.relation)
+        o = graph.value(assertion, EKG.assertionObject)
+        if s is not None and rel is not None and o is not None:
+            found[(s, rel, o)] = assertion
+    return found
+
+
 def _value(graph: Graph, s: URIRef, p: URIRef) -> str | None:
     o = graph.value(s, p)
     return None if o is None else str(o)
+
+
+def first_value(graph: Graph, s: URIRef, p: URIRef) -> str | None:
+    """The first value of s p, in sorted order: the same one whatever order the store keeps."""
+    return min((str(o) for o in graph.objects(s, p)), default=None)
+
+
+def _claim_attrs(graph: Graph, claim: URIRef) -> dict[str, str | None]:
+    return {
+        "claim": str(claim),
+        "paper": first_value(graph, claim, PROV.wasDerivedFrom),
+        "evidence": first_value(graph, claim, EKG.evidence),
+        "figure": first_value(graph, claim, EKG.figureText),
+    }
+
+
+def _relation_edge_attrs(graph: Graph, relation: str, assertion: URIRef | None, claims: list[URIRef]) -> dict:
+    """A direct triple's edge: its support and what the claims behind it say."""
+    stated = [_claim_attrs(graph, c) for c in claims]
+    papers = sorted({str(p) for c in claims for p in graph.objects(c, PROV.wasDerivedFrom)})
+    support = graph.value(assertion, EKG.supportCount) if assertion is not None else None
+    confidences = [float(v) for c in claims for v in graph.objects(c, EKG.confidence)]
+    return {
+        "relation": relation,
+        "support": int(support) if support is not None else len(papers),
+        "figures": [c["figure"] for c in stated if c["figure"] is not None],
+        "evidence": [c["evidence"] for c in stated if c["evidence"] is not None],
+        "papers": papers,
+        "confidence": max(confidences) if confidences else None,
+        "claims": stated,
+    }
+
+
+def _node_types(graph: Graph) -> dict[URIRef, set[URIRef]]:
+    """Every paper, method, hardware and metric, with all its types."""
+    nodes: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for cls in NODE_CLASSES:
+        for s in graph.subjects(RDF.type, cls):
+            if isinstance(s, URIRef):
+                nodes[s].update(o for o in graph.objects(s, RDF.type) if isinstance(o, URIRef))
+    return nodes
 
 
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """The graph as a networkx MultiDiGraph: entity and paper nodes, relation edges.
 
     Nodes are keyed by IRI (str). Edges carry the support of their direct triple and the
-    figures, sentences and papers of the claims behind it; `proposes` edges come from
-    the papers.
+    figures, sentences and papers of the claims behind it, and per claim (`claims`) its
+    IRI, paper, sentence and figure; `proposes` edges come from the papers.
     """
     g = nx.MultiDiGraph()
-    nodes: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for cls in NODE_CLASSES:
-        for s in graph.subjects(RDF.type, cls):
-            if isinstance(s, URIRef):
-                nodes[s].update(o for o in graph.objects(s, RDF.type) if isinstance(o, URIRef))
+    nodes = _node_types(graph)
     for iri in sorted(nodes):
         types = nodes[iri]
         g.add_node(
@@ -503,39 +506,20 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
             aliases=sorted(str(a) for a in graph.objects(iri, SKOS.altLabel)),
             baseline=EKG.Baseline in types,
         )
-
     claims_of = _claims_by_assertion(graph)
-    assertion_of: dict[tuple[URIRef, str, URIRef], URIRef] = {}
-    for assertion in graph.subjects(RDF.type, EKG.Assertion):
-        s = graph.value(assertion, EKG.assertionSubject)
-        rel = _value(graph, assertion, EKG.relation)
-        o = graph.value(assertion, EKG.assertionObject)
-        if s is not None and rel is not None and o is not None:
-            assertion_of[(s, rel, o)] = assertion
-
+    assertion_of = _assertions_by_triple(graph)
     edges: list[tuple[str, str, str, dict]] = []
     for rel, prop in RELATION_PROPERTIES.items():
         for s, o in graph.subject_objects(prop):
-            if s not in nodes or o not in nodes:
-                continue
-            assertion = assertion_of.get((s, rel, o))
-            claims = sorted(claims_of.get(assertion, [])) if assertion is not None else []
-            papers = sorted({str(p) for c in claims for p in graph.objects(c, PROV.wasDerivedFrom)})
-            support = graph.value(assertion, EKG.supportCount) if assertion is not None else None
-            confidences = [float(v) for c in claims for v in graph.objects(c, EKG.confidence)]
-            edges.append((str(s), str(o), rel, {
-                "relation": rel,
-                "support": int(support) if support is not None else len(papers),
-                "figures": [t for c in claims if (t := _value(graph, c, EKG.figureText)) is not None],
-                "evidence": [t for c in claims if (t := _value(graph, c, EKG.evidence)) is not None],
-                "papers": papers,
-                "confidence": max(confidences) if confidences else None,
-            }))
+            if s in nodes and o in nodes:
+                assertion = assertion_of.get((s, rel, o))
+                claims = sorted(claims_of.get(assertion, [])) if assertion is not None else []
+                edges.append((str(s), str(o), rel, _relation_edge_attrs(graph, rel, assertion, claims)))
     for paper, method in graph.subject_objects(EKG.proposes):
         if paper in nodes and method in nodes:
             edges.append((str(paper), str(method), "proposes", {
                 "relation": "proposes", "support": 1, "figures": [], "evidence": [],
-                "papers": [str(paper)], "confidence": 1.0,
+                "papers": [str(paper)], "confidence": 1.0, "claims": [],
             }))
     for u, v, key, attrs in sorted(edges, key=lambda e: (e[0], e[2], e[1])):
         g.add_edge(u, v, key=key, **attrs)

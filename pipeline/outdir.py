@@ -9,7 +9,8 @@ DIR/.effikg-manifest.json lists every file the build wrote, with its sha256. Any
 else in DIR is the user's: it is carried into the new build as a hard link before the
 swap (moved after it, where no link can be made), never deleted. A file of an earlier
 build that the new one no longer writes is stale and goes, unless it was changed since
-(then it is the user's). A non-empty DIR that holds no effikg build is refused unless
+(then it is the user's) or it is a file of an export the new build leaves out (`effikg
+build --export`; then it stays in the build as it was). A non-empty DIR that holds no effikg build is refused unless
 `force`; a folder built before manifests existed is recognised by its files.
 
 Where DIR cannot be swapped (it is a mount point, or its parent cannot be written), the
@@ -32,6 +33,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.errors import OutDirError
+
 MANIFEST = ".effikg-manifest.json"
 _PENDING = ".effikg-pending"  # in a scratch folder that has not become the build
 _JOURNAL = ".effikg-commit"  # in-place mode: the scratch, once its entries are moving in
@@ -46,10 +49,6 @@ _LEGACY_NAMES = frozenset({
     "neo4j/README.md", "neo4j/effikg.cypher",
 })
 _LEGACY_PAGE = b'<link rel="stylesheet" href="../explorer/explorer.css">'
-
-
-class OutDirError(Exception):
-    """The output folder cannot take the build; the message names it and says what to do."""
 
 
 @dataclass(frozen=True)
@@ -156,9 +155,15 @@ def scratch_folder(plan: Plan) -> Iterator[Path]:
         raise
 
 
-def commit(plan: Plan, scratch: Path, version: str) -> list[str]:
+def commit(plan: Plan, scratch: Path, version: str, keep: tuple[str, ...] = ()) -> list[str]:
     """Make the finished scratch folder the build in plan.out; return warnings (the new
-    build is in place by then, whatever they say)."""
+    build is in place by then, whatever they say).
+
+    `keep` names what this build chose not to write (the files of exports it leaves out:
+    "effikg.owl", "neo4j/"; a trailing "/" is a folder): the current build's files there
+    stay part of the build, unchanged. An edited one becomes the user's, as a stale one does.
+    """
+    _keep_earlier(plan, scratch, keep)
     new = write_manifest(scratch, version)
     stale = {p: h for p, h in plan.owned.items() if p not in new and (plan.out / p).is_file()}
     keep = {p for p, h in stale.items() if _changed(plan.out / p, h)}  # edited since: the user's now
@@ -176,6 +181,21 @@ def commit(plan: Plan, scratch: Path, version: str) -> list[str]:
     except OSError as err:
         return [f"{plan.out}: the build is in place, but {err.strerror or err}"]
     return _clear_old_tree(old_tree, plan.out, owned) if old_tree is not None else []
+
+
+def _keep_earlier(plan: Plan, scratch: Path, keep: tuple[str, ...]) -> None:
+    """Hard-link (or copy) into scratch the current build's unchanged files under `keep`."""
+    for rel, sha256 in sorted(plan.owned.items()):
+        source = plan.out / rel
+        if (not any(rel == k or (k.endswith("/") and rel.startswith(k)) for k in keep)
+                or os.path.lexists(scratch / rel) or not source.is_file() or _changed(source, sha256)):
+            continue
+        _check_no_clash(scratch, rel)
+        _make_parents(plan.out, scratch, rel)
+        try:
+            os.link(source, scratch / rel, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(source, scratch / rel, follow_symlinks=False)
 
 
 def _swap(scratch: Path, out: Path) -> Path | None:

@@ -31,7 +31,9 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
-from pipeline.export.rdf import PREFIXES, read_ontology, to_ntriples_lines
+from pipeline.errors import QueryError
+from pipeline.export.ntriples import ontology_lines, to_ntriples, to_ntriples_lines
+from pipeline.terms import PREFIXES
 
 FORMATS = ("table", "csv", "json")
 _PARAM_LINE = re.compile(r"#\s*param:\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$")
@@ -42,10 +44,6 @@ _IRI = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
 _QUERY_START = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)\b", re.IGNORECASE)
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _TABLE_CELL = 60  # the table view cuts long cells (sentences); csv and json keep them whole
-
-
-class QueryError(ValueError):
-    """A query that cannot be found, parsed or bound; the message says which and why."""
 
 
 @dataclass(frozen=True)
@@ -304,7 +302,7 @@ def load_store(graph_or_path: rdflib.Graph | Path | str) -> ox.Store:
     """
     store = ox.Store()
     if isinstance(graph_or_path, rdflib.Graph):
-        store.load(input="".join(to_ntriples_lines(graph_or_path)).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        store.load(input=to_ntriples(to_ntriples_lines(graph_or_path)), format=ox.RdfFormat.N_TRIPLES)
     else:
         path = Path(graph_or_path)
         if not path.is_file():
@@ -320,7 +318,7 @@ def load_store(graph_or_path: rdflib.Graph | Path | str) -> ox.Store:
 
 @lru_cache(maxsize=1)
 def _ontology_nt() -> bytes:
-    return "".join(to_ntriples_lines(read_ontology())).encode("utf-8")
+    return to_ntriples(ontology_lines())
 
 
 def _first_line(err: BaseException, limit: int = 240) -> str:

@@ -26,6 +26,7 @@ import os
 import platform
 import queue
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -38,8 +39,11 @@ from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+from rdflib.namespace import XSD
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from pipeline.errors import QueryError, WorkerError
+
+_XSD_STRING = str(XSD.string)
 _GRACE = 1.0  # seconds a worker gets past the deadline to stop by itself before it is killed
 _CHECK_EVERY = 256  # rows between two looks at the clock
 
@@ -49,10 +53,6 @@ class Answer:
     status: int
     media: str  # Content-Type of body
     body: bytes
-
-
-class WorkerError(RuntimeError):
-    """No worker could be started (the graph cannot be read); the message says why."""
 
 
 # --------------------------------------------------------------------------- framing
@@ -108,9 +108,7 @@ def deny_network() -> bool:
 
 def worker_main(graph: str) -> int:
     """`python -m pipeline.query_workers GRAPH`: load the graph, then answer until stdin ends."""
-    from pipeline.query import QueryError, load_store
-
-    import signal
+    from pipeline.query import load_store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's: it ends its workers
     out, requests = sys.stdout.buffer, sys.stdin.buffer
@@ -145,7 +143,7 @@ def _exit_with_parent() -> None:
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
-        os._exit(1)
+        os.kill(os.getpid(), signal.SIGKILL)  # at once, even inside the engine: no cleanup to run
 
     threading.Thread(target=watch, daemon=True, name="effikg-parent-watch").start()
 

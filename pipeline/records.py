@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipeline.normalize import printable
+
 Relation = Literal["targets", "improves", "outperforms"]
 EntityType = Literal["Method", "Hardware", "Metric"]
 
@@ -43,24 +45,6 @@ class Paper:
     categories: tuple[str, ...] = ()
     source: str = ""  # the file it was read from
     position: int = 0  # 0-based index of the record within that file
-
-
-def printable(text: str) -> str:
-    """`text` safe to print on one terminal line: control and format characters escaped.
-
-    A file name or a quoted record may carry ESC sequences, bidi overrides or line
-    breaks; printed raw they would rewrite the user's terminal or forge report lines.
-    """
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
-
-
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 @dataclass(frozen=True)

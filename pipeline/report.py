@@ -21,21 +21,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from pipeline.export.rdf import PREFIXES
-from pipeline.query import QueryError, load_store, run_query, run_sparql
+from pipeline.errors import QueryError, ReportError
+from pipeline.query import load_store, run_query, run_sparql, with_prefixes
 from pipeline.records import RELATIONS
+from pipeline.terms import EKG, to_curie
 
-EKG = "https://w3id.org/effikg/ontology#"
-
-_SPARQL_PREFIXES = "".join(
-    f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("ekg", "prov", "rdf", "rdfs")
-)
 # Matplotlib stamps its version into PNG text chunks unless told not to.
 _PNG_METADATA: dict[str, str | None] = {"Software": None}
-
-
-class ReportError(Exception):
-    """The graph could not be read or is not an effikg build; one line, names the file."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +69,13 @@ def read_stores(path: Path) -> Stores:
     data = ox.Store()
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) or ox.RdfFormat.TURTLE
     data.load(path=str(path), format=fmt)
-    if not data.query(_SPARQL_PREFIXES + "ASK { ?p a ekg:Paper }"):
+    if not data.query(with_prefixes("ASK { ?p a ekg:Paper }")):
         raise ReportError(f"{path}: no ekg:Paper in this graph; is it an effikg build?")
     return Stores(data, full)
 
 
 def _select(store: ox.Store, query: str) -> list[tuple]:
-    return list(run_sparql(store, _SPARQL_PREFIXES + query, "report").rows)
+    return list(run_sparql(store, with_prefixes(query), "report").rows)
 
 
 def _count(store: ox.Store, query: str) -> int:
@@ -97,12 +89,7 @@ def _int(term: Literal | None) -> int:
 
 def _short(iri: URIRef) -> str:
     """A prefixed name (ekg:Method) for the class and predicate tables."""
-    text = str(iri)
-    best = max((ns for ns in PREFIXES.values() if text.startswith(ns)), key=len, default=None)
-    if best is None:
-        return f"<{text}>"
-    prefix = next(p for p, ns in sorted(PREFIXES.items()) if ns == best)
-    return f"{prefix}:{text[len(best):]}"
+    return to_curie(str(iri)) or f"<{iri}>"
 
 
 def _decimal(value: Literal | None) -> Decimal | None:
@@ -175,7 +162,7 @@ def to_class_table(stores: Stores) -> Table:
     """Instances per effikg class in the data (a node counts once in each of its classes)."""
     found = _select(stores.data, f"""
         SELECT ?cls (COUNT(DISTINCT ?x) AS ?n) WHERE {{
-            ?x a ?cls . FILTER(STRSTARTS(STR(?cls), "{EKG}"))
+            ?x a ?cls . FILTER(STRSTARTS(STR(?cls), "{str(EKG)}"))
         }} GROUP BY ?cls""")
     rows = _by_count([(_short(cls), _int(n)) for cls, n in found])
     return Table("classes", "Instances per class", ("class", "instances"), rows)

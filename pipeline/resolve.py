@@ -9,29 +9,10 @@ punctuation-insensitive key ("SARATHI" and "Sarathi" share one), so that distinc
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pipeline.records import CANONICAL_METRICS, Entity
+from pipeline.terms import slugify
 from pipeline.vocab import HardwareEntry
-
-_GREEK = {"λ": "lambda", "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "μ": "mu", "π": "pi", "σ": "sigma"}
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens: "NVIDIA A100 GPU" -> "nvidia-a100-gpu"."""
-    for char, name in _GREEK.items():
-        text = text.replace(char, f" {name} ")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = text.replace("+", " plus ")
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "x"
-
-
-def match_key(text: str) -> str:
-    """The annotation guide's matching form: lower-case, no spaces, hyphens or punctuation."""
-    for char, name in _GREEK.items():
-        text = text.replace(char, name)
-    return re.sub(r"[\W_]+", "", text.lower())
 
 
 def to_metric_entity(metric: str) -> Entity:

@@ -34,9 +34,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from pipeline.errors import ServeError
 from pipeline.query import with_prefixes
-from pipeline.records import printable
 from pipeline.query_check import check_query
+from pipeline.normalize import printable
 from pipeline.query_workers import GRAPH_MEDIA, SOLUTION_MEDIA, QueryPool, WorkerError
 
 DEFAULT_PORT = 7878
@@ -67,10 +68,6 @@ mimetypes.add_type("application/rdf+xml", ".owl")
 mimetypes.add_type("application/graphml+xml", ".graphml")
 mimetypes.add_type("application/sparql-query", ".rq")
 mimetypes.add_type("text/plain", ".cypher")
-
-
-class ServeError(RuntimeError):
-    """The server cannot start: no graph, or the port is taken."""
 
 
 def _accepted(accept: str) -> list[str]:
@@ -115,12 +112,10 @@ Each query may run {timeout:g} s and return {max_rows:,} rows.</p>
 <option value="xml">XML</option></select></label> <button type="submit">Run</button></p>
 </form></body></html>
 """
-_EXAMPLE = """PREFIX ekg: <https://w3id.org/effikg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?method ?hardware WHERE {
+_EXAMPLE = with_prefixes("""SELECT ?method ?hardware WHERE {
   ?m ekg:targets ?h . ?m rdfs:label ?method . ?h rdfs:label ?hardware .
 } ORDER BY ?method LIMIT 50
-"""
+""")  # with its PREFIX lines, so that it also runs when pasted into another tool
 
 
 class _BadRequest(Exception):

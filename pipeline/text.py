@@ -384,88 +384,116 @@ class _Scanner:
         return nxt
 
     def command(self, pos: int, end: int, math: bool) -> int:
-        src = self.src
+        """A control sequence at pos; returns where scanning goes on. The order of the
+        tests matters: an accent before a symbol, a symbol before an unknown command."""
         stop = self.control_end(pos, end)
-        name = src[pos + 1 : stop]
+        name = self.src[pos + 1 : stop]
         if name == "":
             return stop  # a lone backslash at the end
         if name in ACCENTS and (len(name) == 1 and not name.isalpha() or self._takes_accent(stop, end)):
             return self.accent(pos, stop, end, name)
         if not (name[0].isascii() and name[0].isalpha()):
-            if name in CONTROL_SYMBOLS:
-                self.emit(CONTROL_SYMBOLS[name], pos, stop)
-            elif name in "([":
-                return self.bracket_math(pos, stop, end, ")" if name == "(" else "]")
-            elif name in ")]":
-                pass  # a closing delimiter without its opening one
-            else:
-                return pos + 1  # drop the backslash; the character is read as usual
-            return stop
+            return self.control_symbol(pos, stop, end, name)
         if name in _MARK_COMMANDS:
             return stop
         if name in SYMBOLS:
             self.emit(SYMBOLS[name], pos, stop)
-            return stop + 2 if src.startswith("{}", stop) and stop + 2 <= end else stop
+            return stop + 2 if self.src.startswith("{}", stop) and stop + 2 <= end else stop
         if name == "unicode":
             return self.unicode(pos, stop, end)
         if name in ("url", "path", "nolinkurl"):
-            arg = self.argument(stop, end)
-            if arg is None:
-                return stop
-            for k in range(arg[0], arg[1]):  # verbatim: URLs hold _ % ~ #
-                if src[k] not in "\\$":
-                    self.emit(src[k], k, k + 1)
-            return arg[2]
+            return self.verbatim(stop, end)
         if name == "href":
-            first = self.argument(stop, end)
-            second = self.argument(first[2], end) if first else None
-            if first and second:
-                self.scan(second[0], second[1], math)
-                return second[2]
-            return stop
+            return self.href(stop, end, math)
         if name in ("frac", "dfrac", "tfrac", "nicefrac"):
             return self.fraction(pos, stop, end, math)
         if name == "sqrt":
             return self.root(pos, stop, end)
         if name in ("textsuperscript", "textsubscript"):
-            marker_pos = pos  # reuse script() by pretending a ^ or _ sits here
-            arg = self.argument(stop, end)
-            if arg is None:
-                return stop
-            table = _SUPERSCRIPTS if name == "textsuperscript" else _SUBSCRIPTS
-            pieces = [p for p in self.render(arg[0], arg[1], math=True) if not p[0].isspace()]
-            if pieces and all(c in FOOTNOTE_MARKS for c, _, _ in pieces):
-                return arg[2]
-            if all(c in table for c, _, _ in pieces):
-                self.out.extend((table[c], s, e) for c, s, e in pieces)
-            else:
-                self.emit("^" if name == "textsuperscript" else "_", marker_pos, stop)
-                self.out.extend(pieces)
-            return arg[2]
+            return self.text_script(pos, stop, end, name)
         if name in DROP_ARGUMENT:
-            nxt = stop
-            if src.startswith("[", nxt):  # an optional argument: \cite[p.~3]{key}
-                close = src.find("]", nxt, end)
-                nxt = close + 1 if close != -1 else nxt
-            arg = self.argument(nxt, end)
-            if arg is not None and arg[2] == arg[1] + 1 and src[arg[0] - 1] == "{":
-                nxt = arg[2]
-            self.drop_space_before_punctuation(nxt, end)
-            return nxt
+            return self.drop_argument(stop, end)
         if name in DROP:
             return stop
         if name in KEEP_ARGUMENT or name == "textcolor":
-            nxt = stop
-            if name == "textcolor":  # \textcolor{red}{text}: the first argument is a colour
-                first = self.argument(stop, end)
-                nxt = first[2] if first else stop
-            arg = self.argument(nxt, end)
-            if arg is None:
-                return nxt
-            self.scan(arg[0], arg[1], math)
+            return self.keep_argument(stop, end, math, name)
+        return self.unknown_command(pos, stop, end, math, name)
+
+    def control_symbol(self, pos: int, stop: int, end: int, name: str) -> int:
+        """A backslash and one non-letter: \\%, \\(, \\) ..."""
+        if name in CONTROL_SYMBOLS:
+            self.emit(CONTROL_SYMBOLS[name], pos, stop)
+        elif name in "([":
+            return self.bracket_math(pos, stop, end, ")" if name == "(" else "]")
+        elif name in ")]":
+            pass  # a closing delimiter without its opening one
+        else:
+            return pos + 1  # drop the backslash; the character is read as usual
+        return stop
+
+    def verbatim(self, stop: int, end: int) -> int:
+        """\\url{...}: the argument as written, since URLs hold _ % ~ #."""
+        arg = self.argument(stop, end)
+        if arg is None:
+            return stop
+        for k in range(arg[0], arg[1]):
+            if self.src[k] not in "\\$":
+                self.emit(self.src[k], k, k + 1)
+        return arg[2]
+
+    def href(self, stop: int, end: int, math: bool) -> int:
+        """\\href{url}{text}: the text."""
+        first = self.argument(stop, end)
+        second = self.argument(first[2], end) if first else None
+        if first and second:
+            self.scan(second[0], second[1], math)
+            return second[2]
+        return stop
+
+    def text_script(self, pos: int, stop: int, end: int, name: str) -> int:
+        """\\textsuperscript{x} and \\textsubscript{x}: as math ^ and _ would be."""
+        arg = self.argument(stop, end)
+        if arg is None:
+            return stop
+        table = _SUPERSCRIPTS if name == "textsuperscript" else _SUBSCRIPTS
+        pieces = [p for p in self.render(arg[0], arg[1], math=True) if not p[0].isspace()]
+        if pieces and all(c in FOOTNOTE_MARKS for c, _, _ in pieces):
             return arg[2]
-        # An unknown command: keep its name as a word and its braced argument as text.
-        if stop < end and src[stop] == "{":
+        if all(c in table for c, _, _ in pieces):
+            self.out.extend((table[c], s, e) for c, s, e in pieces)
+        else:
+            self.emit("^" if name == "textsuperscript" else "_", pos, stop)
+            self.out.extend(pieces)
+        return arg[2]
+
+    def drop_argument(self, stop: int, end: int) -> int:
+        """A citation, note or reference: dropped with its argument (and an optional one)."""
+        src = self.src
+        nxt = stop
+        if src.startswith("[", nxt):  # an optional argument: \cite[p.~3]{key}
+            close = src.find("]", nxt, end)
+            nxt = close + 1 if close != -1 else nxt
+        arg = self.argument(nxt, end)
+        if arg is not None and arg[2] == arg[1] + 1 and src[arg[0] - 1] == "{":
+            nxt = arg[2]
+        self.drop_space_before_punctuation(nxt, end)
+        return nxt
+
+    def keep_argument(self, stop: int, end: int, math: bool, name: str) -> int:
+        """A font or box command: its argument as text."""
+        nxt = stop
+        if name == "textcolor":  # \textcolor{red}{text}: the first argument is a colour
+            first = self.argument(stop, end)
+            nxt = first[2] if first else stop
+        arg = self.argument(nxt, end)
+        if arg is None:
+            return nxt
+        self.scan(arg[0], arg[1], math)
+        return arg[2]
+
+    def unknown_command(self, pos: int, stop: int, end: int, math: bool, name: str) -> int:
+        """An unknown command: its braced argument as text, else its name as a word."""
+        if stop < end and self.src[stop] == "{":
             arg = self.argument(stop, end)
             if arg is not None:
                 self.scan(arg[0], arg[1], math)

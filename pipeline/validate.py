@@ -6,23 +6,21 @@ value), sorted, so that a failing build or `effikg validate` says exactly what t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.term import Node
 
-from pipeline.graph import PREFIXES
+from pipeline.errors import GraphReadError
+from pipeline.terms import SHAPES, to_curie
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 # The focus of the graph-wide checks in shapes.ttl; their offending node is the value.
-GRAPH_NODE = URIRef("https://w3id.org/effikg/shapes#graph")
-
-
-class GraphReadError(Exception):
-    """A graph file that cannot be read or parsed; the message names the file."""
+GRAPH_NODE = SHAPES["graph"]
 
 
 @dataclass(frozen=True)
@@ -68,12 +66,7 @@ def _short(node: Node | None) -> str:
         suffix = f"^^{_short(node.datatype)}" if node.datatype else (f"@{node.language}" if node.language else "")
         return f'"{text}"{suffix}'
     if isinstance(node, URIRef):
-        iri = str(node)
-        # Longest namespace first so res: wins over a shorter overlapping prefix.
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-            if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-                return f"{prefix}:{iri[len(str(ns)):]}"
-        return f"<{iri}>"
+        return to_curie(str(node)) or f"<{node}>"
     return str(node)
 
 
@@ -138,11 +131,15 @@ def read_graph(path: Path | str) -> Graph:
     return graph
 
 
+# How rdflib's Turtle / N3 parser (BadSyntax) says where and why it gave up.
+_BAD_SYNTAX = re.compile(r"\Aat line (?P<line>\d+) of <[^>]*>:\nBad syntax \((?P<why>.*?)\) at \^ in:")
+
+
 def _parse_problem(err: Exception) -> str:
     """One line saying where and why a parser gave up."""
-    why, line = getattr(err, "_why", None), getattr(err, "lines", None)
-    if isinstance(why, str) and isinstance(line, int):  # the Turtle / N3 parser's BadSyntax
-        return f"line {line + 1}: bad syntax ({why})"
+    bad_syntax = _BAD_SYNTAX.match(str(err))
+    if bad_syntax:
+        return f"line {bad_syntax['line']}: bad syntax ({bad_syntax['why']})"
     text = " ".join(str(err).split())
     return (text[:197] + "...") if len(text) > 200 else text or type(err).__name__
 

@@ -11,45 +11,99 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS
 
-from pipeline.build import BuildError, bundled_corpus, run_build
+from pipeline.build import BuildError, run_build
+from pipeline.errors import ExportError
 
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
 
 ABSTRACT = (
     "We present QuickKV, a KV cache compression method for LLM serving on NVIDIA H100 GPUs. "
     "QuickKV reduces KV cache memory by 4.2x and improves throughput by 35% over vLLM."
 )
-
-
-def test_build_bundled_corpus_is_installed_with_the_package() -> None:
-    files = bundled_corpus()
-    assert [f.name[:3] for f in files] == ["000", "001", "002", "003", "004"]
+from pipeline.terms import EKG
 
 
 @pytest.mark.slow
 def test_build_writes_every_export(built_graph_dir: Path) -> None:
-    names = {p.name for p in built_graph_dir.iterdir()}
-    for expected in ("effikg.ttl", "effikg.nt", "effikg.jsonld", "effikg.owl", "effikg.graphml",
-                     "neo4j", "index.html"):
-        assert expected in names, f"build did not write {expected}: {sorted(names)}"
+    from pipeline.export import EXPORTERS
+
+    from pipeline.outdir import MANIFEST
+
+    names = {p.name + ("/" if p.is_dir() else "") for p in built_graph_dir.iterdir()}
+    declared = {f for e in EXPORTERS.values() for f in e.files}
+    assert declared | {MANIFEST} == names
+    assert {"effikg.ttl", "effikg.nt", "effikg.jsonld", "effikg.owl", "effikg.graphml", "neo4j/",
+            "index.html"} <= names  # what README.md promises
 
 
 @pytest.mark.slow
-def test_build_failed_export_leaves_previous_output_untouched(tmp_path: Path) -> None:
+@pytest.mark.parametrize("failure,error,message", [
+    (OSError("disk full"), BuildError, r"cannot write the build \(disk full\); the output folder is left as it was"),
+    (ExportError("cannot write 'Tab\x0bhere' in XML 1.0"), ExportError, r"in XML 1\.0; the output folder is left as it was"),
+], ids=["disk-full", "export-error"])
+def test_build_failed_export_leaves_previous_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception, error: type[Exception], message: str,
+) -> None:
+    # The OWL export fails after the Turtle, N-Triples and JSON-LD are in the scratch folder.
+    # (A record with a character XML 1.0 cannot carry never gets this far: the build skips it.)
+    def failing_owl(graph: rdflib.Graph, scratch: Path) -> list[Path]:
+        (scratch / "effikg.owl").write_text("half", encoding="utf-8")
+        raise failure
+
+    monkeypatch.setattr("pipeline.export.rdf.save_owl", failing_owl)
     src = tmp_path / "one.jsonl"
     src.write_text(json.dumps({"title": "QuickKV", "abstract": ABSTRACT}) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     (out / "effikg.ttl").write_text("previous build\n", encoding="utf-8")
 
-    def failing_export(graph: rdflib.Graph, scratch: Path) -> list[Path]:
-        (scratch / "effikg.ttl").write_text("half", encoding="utf-8")
-        raise OSError("disk full")
-
-    with pytest.raises(BuildError, match=r"cannot write the build \(disk full\)"):
-        run_build([src], out, export=failing_export, force=True)
+    with pytest.raises(error, match=message):
+        run_build([src], out, force=True)
+    assert [p.name for p in out.iterdir()] == ["effikg.ttl"]
     assert (out / "effikg.ttl").read_text(encoding="utf-8") == "previous build\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.slow
+def test_build_writes_the_named_exports_and_always_turtle(tmp_path: Path) -> None:
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"title": "QuickKV", "abstract": ABSTRACT}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "neo4j").mkdir(parents=True)
+    (out / "neo4j" / "README.md").write_text("not from effikg\n", encoding="utf-8")
+    summary = run_build([src], out, exports=["nt", "graphml"], force=True)  # no build in it yet: --force
+    assert summary.exports == ["ttl", "nt", "graphml"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".effikg-manifest.json", "effikg.graphml", "effikg.nt", "effikg.ttl", "neo4j"]
+    assert (out / "neo4j" / "README.md").read_text(encoding="utf-8") == "not from effikg\n"  # not ours to touch
+    assert summary.files == [out / "effikg.graphml", out / "effikg.nt", out / "effikg.ttl"]
+
+
+@pytest.mark.slow
+def test_build_export_keeps_the_earlier_files_of_the_exports_it_leaves_out(tmp_path: Path) -> None:
+    from pipeline.outdir import MANIFEST, read_owned
+
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"title": "QuickKV", "abstract": ABSTRACT}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_build([src], out, exports=["nt", "graphml"])
+    graphml = (out / "effikg.graphml").stat().st_ino
+    (out / "effikg.nt").write_text("edited by hand\n", encoding="utf-8")
+    summary = run_build([src], out, exports=["jsonld"])
+    assert summary.files == [out / "effikg.jsonld", out / "effikg.ttl"]
+    assert (out / "effikg.graphml").stat().st_ino == graphml  # left as it was, still the build's
+    assert set(read_owned(out)) == {"effikg.ttl", "effikg.jsonld", "effikg.graphml"}
+    assert (out / "effikg.nt").read_text(encoding="utf-8") == "edited by hand\n"  # changed: the user's now
+    assert sorted(p.name for p in out.iterdir()) == [
+        MANIFEST, "effikg.graphml", "effikg.jsonld", "effikg.nt", "effikg.ttl"]
+    run_build([src], out)  # everything: the user's edited effikg.nt is named as an output
+    assert set(read_owned(out)) >= {"effikg.nt", "effikg.graphml", "index.html"}
+    assert (out / "effikg.nt").read_text(encoding="utf-8") != "edited by hand\n"
+
+
+def test_build_unknown_export_fails_before_reading_anything(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="unknown export 'pdf'; choose from: ttl, nt"):
+        run_build([tmp_path / "missing.jsonl"], tmp_path / "out", exports=["pdf"])
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.build import BuildError, run_build
+from pipeline.terms import EKG
 
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
 RAPPER = shutil.which("rapper")
 GOOD = [
     "We propose FastKV, which cuts the KV cache memory of LLM serving on an NVIDIA A100 GPU by 40% over vLLM.",

@@ -15,8 +15,7 @@ import rdflib
 from click.testing import CliRunner
 
 from pipeline.cli import main
-
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
+from pipeline.terms import EKG
 
 
 def _commands() -> list[tuple[str, click.Command]]:
@@ -220,3 +219,62 @@ def test_cli_build_reads_standard_input(tmp_path: Path) -> None:
     assert "Read 3 abstracts from 1 input(s)" in result.stdout
     g = rdflib.Graph().parse(out / "effikg.ttl", format="turtle")
     assert len(set(g.subjects(rdflib.RDF.type, EKG.Paper))) == 3
+
+
+def test_cli_group_turns_any_effikg_error_into_one_line() -> None:
+    from pipeline.cli import EffikgGroup
+    from pipeline.errors import EffikgError
+
+    class NewStageError(EffikgError):
+        pass
+
+    group = EffikgGroup()
+
+    @group.command()
+    def fail() -> None:
+        """Fail with a stage error no command catches."""
+        raise NewStageError("graphs/x.ttl: cannot do it\n  second line")
+
+    @group.command()
+    def crash() -> None:
+        """Fail with a bug."""
+        raise KeyError("bug")
+
+    result = CliRunner().invoke(group, ["fail"])
+    assert result.exit_code == 1
+    assert result.output == "Error: graphs/x.ttl: cannot do it\n  second line\n"
+    assert isinstance(CliRunner().invoke(group, ["crash"]).exception, KeyError)  # bugs are not hidden
+
+
+def test_cli_catches_library_errors_in_one_place_only() -> None:
+    import ast
+    import inspect
+
+    import pipeline.cli
+
+    tries = [node for node in ast.walk(ast.parse(inspect.getsource(pipeline.cli))) if isinstance(node, ast.Try)]
+    assert len(tries) == 1, "catch EffikgError in EffikgGroup.invoke, not in each command"
+
+
+def test_cli_query_on_a_missing_graph_is_one_clean_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["query", "--graph", str(tmp_path / "none.ttl"), "papers-with-code"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert "none.ttl: no such graph file" in result.output
+
+
+def test_cli_build_unknown_export_is_a_usage_error_naming_the_valid_ones(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--export", "ttl,pdf", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "unknown export 'pdf'; choose from: ttl, nt, jsonld, owl, graphml, neo4j, html" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_cli_build_export_writes_only_what_is_named(tmp_path: Path) -> None:
+    good = _write_jsonl(tmp_path / "good.jsonl", [json.dumps(GOOD)])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(good), "--export", "jsonld", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [".effikg-manifest.json", "effikg.jsonld", "effikg.ttl"]
+    assert result.output.splitlines()[-1] == f"Wrote 2 files to {out}/."

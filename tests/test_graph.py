@@ -11,17 +11,10 @@ from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV
 
-from pipeline.graph import (
-    EKG,
-    RES,
-    iri_for,
-    paper_iri,
-    save_turtle,
-    slugify,
-    to_networkx,
-    to_rdf,
-)
+from pipeline.export.rdf import save_turtle
+from pipeline.graph import iri_for, paper_iri, to_networkx, to_rdf
 from pipeline.records import RELATIONS, Claim, Entity, Extraction, Figure, Paper
+from pipeline.terms import EKG, RES
 
 TRIFORCE = Entity("Method", "TriForce", "triforce")
 DEEPSPEED = Entity("Method", "DeepSpeed-Zero-Inference", "deepspeed-zero-inference")
@@ -110,17 +103,6 @@ def graph() -> Graph:
 
 def labels(graph: Graph, node: URIRef) -> list[str]:
     return sorted(str(o) for o in graph.objects(node, RDFS.label))
-
-
-def test_graph_slugify_is_readable_and_stable() -> None:
-    assert slugify("NVIDIA A100 GPU") == "nvidia-a100-gpu"
-    assert slugify("LLM-FP4") == "llm-fp4"
-    assert slugify("  Model size ") == "model-size"
-    assert slugify("SmoothQuant+") == "smoothquant-plus"
-    assert slugify("SmoothQuant+") != slugify("SmoothQuant")
-    assert slugify("Señorita-café") == "senorita-cafe"
-    assert slugify("量子") == slugify("量子") and slugify("量子").startswith("h-")
-    assert len(slugify("word " * 100)) <= 80
 
 
 def test_graph_iris_follow_the_contract() -> None:
@@ -293,7 +275,13 @@ def test_graph_to_networkx_nodes_and_edges(graph: Graph) -> None:
     assert sorted(edge["evidence"]) == sorted([S1, "We revisit TriForce on an NVIDIA A100."])
     assert edge["papers"] == sorted([str(paper_iri("2404.11912")), str(paper_iri("2501.00001"))])
     assert edge["confidence"] == 0.9
+    # Per claim, in claim IRI order: what the explorer lists under an edge.
+    assert [(c["paper"], c["figure"]) for c in edge["claims"]] == [
+        (str(paper_iri("2404.11912")), "up to 2.31×"), (str(paper_iri("2501.00001")), None)]
+    assert [c["claim"] for c in edge["claims"]] == sorted(c["claim"] for c in edge["claims"])
+    assert {c["evidence"] for c in edge["claims"]} == set(edge["evidence"])
     assert g.has_edge(str(paper_iri("2404.11912")), t, "proposes")
+    assert g.edges[str(paper_iri("2404.11912")), t, "proposes"]["claims"] == []
     relations = sorted(k for _, _, k in g.edges(keys=True))
     assert relations.count("proposes") == 2
     assert relations.count("targets") == 2 and relations.count("improves") == 3
@@ -359,7 +347,7 @@ def test_graph_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_graph_built_corpus_papers_carry_their_metadata(built_graph: Graph) -> None:
-    from pipeline.build import bundled_corpus
+    from pipeline.corpus import bundled_corpus
 
     papers = set(built_graph.subjects(RDF.type, EKG.Paper))
     assert len(papers) == 86

@@ -3,6 +3,7 @@ replaced as a whole (old build or new build, never a mix, even after kill -9).""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -100,6 +101,30 @@ def test_outdir_keeps_the_users_files_and_drops_only_its_own_stale_ones(tmp_path
     assert (out / "papers" / "f11.html").read_text(encoding="utf-8") == "edited by hand\n"
     assert not (out / "papers" / "f9.html").exists()  # stale, unchanged: removed
     assert _generations(out) == {"generation 2"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["swap", "in-place"])
+def test_outdir_keep_leaves_the_files_of_exports_not_written_in_the_build(tmp_path: Path, in_place: bool) -> None:
+    """`effikg build --export ttl` after a full build: neo4j/ and papers/ stay, unchanged
+    and still the build's; a file under `keep` that was edited becomes the user's."""
+    out = tmp_path / "o"
+    _fake_build(prepare(out), 1, n_files=6)
+    inode = (out / "neo4j" / "f0.html").stat().st_ino
+    (out / "papers" / "f5.html").write_text("edited by hand\n", encoding="utf-8")
+    plan = dataclasses.replace(prepare(out), in_place=in_place)
+    with scratch_folder(plan) as scratch:
+        (scratch / "effikg.ttl").write_text("generation 2\n", encoding="utf-8")
+        commit(plan, scratch, "test", keep=("neo4j/", "papers/"))
+    owned = read_owned(out)
+    assert set(owned) == {"effikg.ttl", "neo4j/f0.html", "neo4j/f2.html", "neo4j/f4.html",
+                          "papers/f1.html", "papers/f3.html"}
+    assert (out / "neo4j" / "f0.html").stat().st_ino == inode
+    assert (out / "papers" / "f5.html").read_text(encoding="utf-8") == "edited by hand\n"
+    assert (out / "effikg.ttl").read_text(encoding="utf-8") == "generation 2\n"
+    _fake_build(prepare(out), 3, n_files=2)  # writes neo4j/ and papers/ again: the rest is stale
+    assert set(read_owned(out)) == {"effikg.ttl", "neo4j/f0.html", "papers/f1.html"}
+    assert sorted(p.name for p in (out / "papers").iterdir()) == ["f1.html", "f5.html"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 

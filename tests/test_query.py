@@ -27,8 +27,8 @@ from pipeline.query import (
     to_bound_sparql,
 )
 from pipeline.records import Claim, Entity, Extraction, Figure, Paper
+from pipeline.terms import EKG
 
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 
 # --------------------------------------------------------------------------- a small graph
@@ -171,7 +171,7 @@ def test_query_bad_graph_file_is_one_line(tmp_path: Path) -> None:
 
 def test_query_rdflib_and_oxigraph_agree_on_every_named_query(small) -> None:
     """Each .rq is portable: rdflib's evaluator gives the same rows as Oxigraph."""
-    from pipeline.export.rdf import read_ontology
+    from pipeline.graph import read_ontology
 
     both = small + read_ontology()
     for q in list_queries():
@@ -378,7 +378,7 @@ def test_query_cli_list_names_every_query() -> None:
 
 
 def test_query_cli_runs_with_params_and_formats(small, tmp_path: Path) -> None:
-    from pipeline.graph import save_turtle
+    from pipeline.export.rdf import save_turtle
 
     graph = save_turtle(small, tmp_path / "effikg.ttl")
     args = ["query", "methods-targeting-hardware", "--param", "hardware=H100", "--graph", str(graph)]
@@ -396,7 +396,7 @@ def test_query_cli_runs_with_params_and_formats(small, tmp_path: Path) -> None:
     ([], "give a query NAME"),
 ])
 def test_query_cli_errors(small, tmp_path: Path, args: list[str], message: str) -> None:
-    from pipeline.graph import save_turtle
+    from pipeline.export.rdf import save_turtle
 
     graph = save_turtle(small, tmp_path / "effikg.ttl")
     result = CliRunner().invoke(main, ["query", *args, "--graph", str(graph)])
@@ -428,7 +428,7 @@ def test_query_cli_refuses_what_would_crash_or_fetch(small, tmp_path: Path, quer
     import subprocess
     import sys
 
-    from pipeline.graph import save_turtle
+    from pipeline.export.rdf import save_turtle
 
     graph = save_turtle(small, tmp_path / "effikg.ttl")
     result = subprocess.run(

@@ -13,8 +13,8 @@ from rdflib import RDF, RDFS, Literal
 from pipeline.cli import main
 from pipeline.records import Claim, Entity, Extraction, Figure, Paper
 from pipeline.report import ReportError, plot_dir_for, read_stores, to_tables, write_report
+from pipeline.terms import EKG
 
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -12,7 +12,9 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from pipeline.cli import main
-from pipeline.graph import EKG, RES, save_turtle, to_rdf
+from pipeline.export.rdf import save_turtle
+from pipeline.graph import to_rdf
+from pipeline.terms import EKG, RES
 from pipeline.validate import GraphReadError, read_graph, validate
 from test_graph import all_extractions
 
@@ -75,7 +77,8 @@ BROKEN: list[tuple[str, Mutation, str, str]] = [
      "res:claim/2404.11912/1", "do not match the direct triple"),
     ("baseline nobody beats", lambda g: g.add((A100, RDF.type, EKG.Baseline)),
      "res:hardware/nvidia-a100-gpu ^ekg:outperforms", "no method ekg:outperforms it"),
-    ("unknown metric", lambda g: g.add((EKG.Latency, RDF.type, EKG.Metric)),
+    # EKG is closed: a term outside the ontology has to be minted by hand.
+    ("unknown metric", lambda g: g.add((URIRef(str(EKG) + "Latency"), RDF.type, EKG.Metric)),
      "ekg:Latency", "eight canonical"),
     ("targets a metric", lambda g: g.add((TRIFORCE, EKG.targets, EKG.Speed)),
      "res:method/triforce ekg:targets", "ekg:Hardware"),

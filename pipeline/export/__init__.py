@@ -1,1 +1,89 @@
-"""One module a target format. Each exposes `save_<format>(graph, out_dir) -> list[Path]`."""
+"""The exporters, registered by name: `effikg build --export ttl,nt,...` picks from EXPORTERS.
+
+Each target is one module with a `save_<name>(graph, out_dir) -> list[Path]` that takes an
+rdflib Graph or the GraphSource of a run (pipeline.export.source). Adding a format is that
+module and one line below. A save function is named by "module:function" and imported
+only when it runs, so reading this table (the CLI does, for its help) imports no exporter.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.errors import ExportError
+
+if TYPE_CHECKING:
+    from pipeline.export.source import GraphLike
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One target: its name on the command line, what it is for, what it writes."""
+
+    name: str
+    description: str
+    files: tuple[str, ...]  # what it writes into the build folder; a trailing "/" is a folder
+    target: str  # "module:function" of its save function
+
+    def load(self) -> Callable[[GraphLike, Path], list[Path]]:
+        module, _, function = self.target.partition(":")
+        return getattr(importlib.import_module(module), function)
+
+    def save(self, graph: GraphLike, out_dir: Path) -> list[Path]:
+        """Write this export of `graph` into out_dir; return the files written."""
+        return self.load()(graph, out_dir)
+
+
+EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
+    Exporter("ttl", "Turtle: the graph query, serve, report and validate read", ("effikg.ttl",),
+             "pipeline.export.rdf:save_ttl"),
+    Exporter("nt", "N-Triples, one triple a line, sorted", ("effikg.nt",), "pipeline.export.rdf:save_nt"),
+    Exporter("jsonld", "JSON-LD with a @context that maps to the ontology", ("effikg.jsonld",),
+             "pipeline.export.rdf:save_jsonld"),
+    Exporter("owl", "RDF/XML with the ontology merged in, for Protégé", ("effikg.owl",),
+             "pipeline.export.rdf:save_owl"),
+    Exporter("graphml", "GraphML for Gephi, Cytoscape, yEd and networkx", ("effikg.graphml",),
+             "pipeline.export.graphml:save_graphml"),
+    Exporter("neo4j", "CSVs for neo4j-admin import and a Cypher script", ("neo4j/",),
+             "pipeline.export.neo4j:save_neo4j"),
+    Exporter("html", "the interactive explorer: the whole graph and one page a paper",
+             ("index.html", "papers/", "explorer/"), "pipeline.export.html:save_html"),
+)}
+# The design contract: `effikg build --out DIR` always writes DIR/effikg.ttl.
+ALWAYS = ("ttl",)
+
+
+def explain_unknown(names: Sequence[str]) -> str | None:
+    """What is wrong with a list of export names, or None when every one is registered."""
+    choices = ", ".join(EXPORTERS)
+    if not names:
+        return f"name at least one export; choose from: {choices}"
+    unknown = [name for name in names if name not in EXPORTERS]
+    return f"unknown export {', '.join(map(repr, unknown))}; choose from: {choices}" if unknown else None
+
+
+def select_exporters(names: Sequence[str] | None = None) -> list[Exporter]:
+    """The exporters named (all of them for None), plus ALWAYS, in the order of EXPORTERS."""
+    if names is None:
+        return list(EXPORTERS.values())
+    problem = explain_unknown(names)
+    if problem:
+        raise ExportError(problem)
+    wanted = {*names, *ALWAYS}
+    return [e for e in EXPORTERS.values() if e.name in wanted]
+
+
+def save_exports(graph: GraphLike, out_dir: Path, names: Sequence[str] | None = None) -> list[Path]:
+    """Write the named exports of `graph` (default: all) into out_dir; return the files.
+
+    One GraphSource serves them all, so the views they share are made once.
+    """
+    from pipeline.export.source import as_source
+
+    exporters = select_exporters(names)
+    source = as_source(graph)
+    return [path for exporter in exporters for path in exporter.save(source, Path(out_dir))]

@@ -1,7 +1,8 @@
 """The interactive HTML explorer: `index.html` for the whole graph, one page a paper.
 
-The nodes and edges are built with pyvis from `pipeline.graph.to_networkx`, but the page
-comes from our own template: pyvis's template loads Bootstrap and tom-select from CDNs even
+The nodes and edges, and the claims behind each edge, come from the networkx view of the
+graph (`pipeline.graph.to_networkx`) and are laid out through pyvis, but the page comes
+from our own template: pyvis's template loads Bootstrap and tom-select from CDNs even
 with `cdn_resources="in_line"` (pyvis #228/#229), and the explorer must open from disk with
 no network. So the page links only local files written next to it:
 
@@ -35,11 +36,13 @@ import rdflib
 from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import RDF, RDFS, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS
 
+from pipeline.errors import HtmlExportError
+from pipeline.export.source import GraphLike, as_source
 from pipeline.files import write_atomic
-
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
+from pipeline.graph import first_value
+from pipeline.terms import EKG
 
 # Pages of graphs larger than this show only the top nodes by degree until the reader asks
 # for more: vis-network's layout slows sharply past a few thousand nodes (pyvis #204).
@@ -92,10 +95,6 @@ RELATION_COLORS: dict[str, str] = {
 }
 
 
-class HtmlExportError(Exception):
-    """The explorer could not be written (a missing asset, an unusable graph)."""
-
-
 @dataclass(frozen=True)
 class PaperInfo:
     iri: str
@@ -109,20 +108,7 @@ class PaperInfo:
     code: str | None
 
 
-@dataclass(frozen=True)
-class ClaimInfo:
-    iri: str
-    paper: str | None
-    evidence: str | None
-    figure: str | None
-
-
 # ---- reading what the pages show from the RDF graph -------------------------------------------
-
-
-def _text(graph: rdflib.Graph, s: URIRef, p: URIRef) -> str | None:
-    values = sorted(str(o) for o in graph.objects(s, p))
-    return values[0] if values else None
 
 
 def paper_slug(paper_id: str) -> str:
@@ -133,50 +119,26 @@ def paper_slug(paper_id: str) -> str:
     return slug
 
 
-def read_papers(graph: rdflib.Graph) -> dict[str, PaperInfo]:
-    """Every ekg:Paper with what its tooltip and details show, keyed by IRI."""
+def read_paper_info(graph: rdflib.Graph) -> dict[str, PaperInfo]:
+    """Every ekg:Paper with what its tooltip, details and page show, keyed by IRI."""
     papers: dict[str, PaperInfo] = {}
     for iri in sorted(s for s in graph.subjects(RDF.type, EKG.Paper) if isinstance(s, URIRef)):
-        paper_id = _text(graph, iri, DCTERMS.identifier) or str(iri).rsplit("/", 1)[-1]
-        arxiv = _text(graph, iri, EKG.arxivId)
+        paper_id = first_value(graph, iri, DCTERMS.identifier) or str(iri).rsplit("/", 1)[-1]
+        arxiv = first_value(graph, iri, EKG.arxivId)
         see_also = sorted(str(o) for o in graph.objects(iri, RDFS.seeAlso) if "arxiv.org/" in str(o))
-        title = _text(graph, iri, DCTERMS.title)
+        title = first_value(graph, iri, DCTERMS.title)
         papers[str(iri)] = PaperInfo(
             iri=str(iri),
             slug=paper_slug(paper_id),
-            label=_text(graph, iri, RDFS.label) or title or paper_id,
+            label=first_value(graph, iri, RDFS.label) or title or paper_id,
             title=title,
             arxiv=arxiv,
             url=see_also[0] if see_also else None,
-            date=_text(graph, iri, DCTERMS.date),
-            venue=_text(graph, iri, EKG.venue),
-            code=_text(graph, iri, EKG.codeRepository),
+            date=first_value(graph, iri, DCTERMS.date),
+            venue=first_value(graph, iri, EKG.venue),
+            code=first_value(graph, iri, EKG.codeRepository),
         )
     return papers
-
-
-def read_claims(graph: rdflib.Graph) -> dict[tuple[str, str, str], list[ClaimInfo]]:
-    """The claims behind each direct triple (subject, relation, object), in IRI order."""
-    triple_of: dict[URIRef, tuple[str, str, str]] = {}
-    for assertion in graph.subjects(RDF.type, EKG.Assertion):
-        s = graph.value(assertion, EKG.assertionSubject)
-        rel = graph.value(assertion, EKG.relation)
-        o = graph.value(assertion, EKG.assertionObject)
-        if s is not None and rel is not None and o is not None:
-            triple_of[assertion] = (str(s), str(rel), str(o))
-    claims: dict[tuple[str, str, str], list[ClaimInfo]] = {}
-    for claim in sorted(c for c in graph.subjects(RDF.type, EKG.Claim) if isinstance(c, URIRef)):
-        for assertion in sorted(graph.objects(claim, EKG.supports)):
-            triple = triple_of.get(assertion)
-            if triple is None:
-                continue
-            claims.setdefault(triple, []).append(ClaimInfo(
-                iri=str(claim),
-                paper=_text(graph, claim, PROV.wasDerivedFrom),
-                evidence=_text(graph, claim, EKG.evidence),
-                figure=_text(graph, claim, EKG.figureText),
-            ))
-    return claims
 
 
 # ---- from networkx to the page's data --------------------------------------------------------
@@ -233,10 +195,98 @@ def vis_options(n_nodes: int) -> dict[str, Any]:
     }
 
 
+def _node_label(iri: str, attrs: dict[str, Any], papers: dict[str, PaperInfo]) -> str:
+    """A paper is drawn as its arXiv id (or a short title); anything else as its label."""
+    info = papers.get(iri)
+    if info is None:
+        return str(attrs.get("label") or iri)
+    return f"arXiv:{info.arxiv}" if info.arxiv else _short(info.title or info.label)
+
+
+def _add_nodes(net: Any, g: nx.MultiDiGraph, papers: dict[str, PaperInfo], degrees: dict[str, int]) -> Counter[str]:
+    """Every node of g on the pyvis network, in IRI order; returns the count per legend class."""
+    proposed = {v for _, v, d in g.edges(data=True) if d.get("relation") == "proposes"}
+    rank = {n: i for i, n in enumerate(sorted(g.nodes, key=lambda n: (-degrees.get(n, 0), n)))}
+    class_counts: Counter[str] = Counter()
+    for iri in sorted(g.nodes):
+        attrs = g.nodes[iri]
+        cls = node_class(attrs, iri in proposed)
+        style = CLASS_BY_NAME[cls]
+        class_counts[cls] += 1
+        degree = degrees.get(iri, 0)
+        net.add_node(
+            iri, label=_node_label(iri, attrs, papers), shape=style.shape, color=style.color,
+            size=round(10 + 5 * math.sqrt(degree), 2),
+            cls=cls, aliases=[str(a) for a in attrs.get("aliases") or []],
+            degree=degree, rank=rank[iri], baseline=bool(attrs.get("baseline")),
+            paper=iri if iri in papers else None, iri=iri,
+            # Baselines that are also methods or hardware get a dashed border.
+            shapeProperties={"borderDashes": [4, 3]} if attrs.get("baseline") and cls != "Baseline" else {},
+        )
+    return class_counts
+
+
+def _edge_claims(u: str, relation: str, attrs: dict[str, Any]) -> list[dict[str, str | None]]:
+    """What an edge's details list: each claim's sentence, figure and paper."""
+    if relation == "proposes":
+        return [{"evidence": None, "figure": None, "paper": u}]
+    return [{"evidence": c["evidence"], "figure": c["figure"], "paper": c["paper"]} for c in attrs.get("claims") or []]
+
+
+def _add_edges(net: Any, g: nx.MultiDiGraph) -> tuple[Counter[str], int, set[str]]:
+    """Every edge of g on the pyvis network; returns the count per relation, the largest
+    support and the papers the edges cite."""
+    relation_counts: Counter[str] = Counter()
+    max_support = 1
+    cited: set[str] = set()
+    for i, (u, v, key, attrs) in enumerate(_sorted_edges(g)):
+        relation = str(attrs.get("relation") or key)
+        relation_counts[relation] += 1
+        support = int(attrs.get("support") or 1)
+        max_support = max(max_support, support)
+        confidence = attrs.get("confidence")
+        claims = _edge_claims(u, relation, attrs)
+        cited.update(c["paper"] for c in claims if c["paper"])
+        net.add_edge(
+            u, v, id=f"e{i}", label=relation, relation=relation,
+            color=RELATION_COLORS.get(relation, "#444444"),
+            width=round(1 + math.log2(support), 2), support=support,
+            confidence=None if confidence is None else round(float(confidence), 4),
+            claims=claims,
+        )
+    return relation_counts, max_support, cited
+
+
+def _page_papers(papers: dict[str, PaperInfo], shown: set[str], paper_href: str) -> dict[str, dict[str, str | None]]:
+    """The details of every paper a page draws or cites, by IRI."""
+    return {
+        iri: {
+            "label": info.label, "title": info.title, "arxiv": info.arxiv, "url": info.url,
+            "date": info.date, "venue": info.venue, "code": info.code,
+            "page": paper_href.format(slug=info.slug),
+        }
+        for iri, info in sorted(papers.items()) if iri in shown
+    }
+
+
+def _legend(class_counts: Counter[str], relation_counts: Counter[str]) -> dict[str, list[dict[str, Any]]]:
+    """The classes and relations a page shows, in legend order, with their counts."""
+    relations = [r for r in RELATION_COLORS if relation_counts[r]]
+    relations += sorted(r for r in relation_counts if r not in RELATION_COLORS)
+    return {
+        "classes": [
+            {"name": c.name, "label": c.label, "shape": c.shape, "color": c.color, "count": class_counts[c.name]}
+            for c in NODE_CLASSES if class_counts[c.name]
+        ],
+        "relations": [
+            {"name": r, "color": RELATION_COLORS.get(r, "#444444"), "count": relation_counts[r]} for r in relations
+        ],
+    }
+
+
 def to_page_data(
     g: nx.MultiDiGraph,
     papers: dict[str, PaperInfo],
-    claims: dict[tuple[str, str, str], list[ClaimInfo]],
     *,
     top_n: int,
     paper_href: str,
@@ -248,88 +298,20 @@ def to_page_data(
     `degrees` lets a paper page size its nodes as the whole corpus does.
     """
     degrees = degrees if degrees is not None else {n: int(d) for n, d in g.degree()}
-    proposed = {v for _, v, d in g.edges(data=True) if d.get("relation") == "proposes"}
-    order = sorted(g.nodes, key=lambda n: (-degrees.get(n, 0), n))
-    rank = {n: i for i, n in enumerate(order)}
-
     net = Network(directed=True)
-    used_papers: set[str] = set()
-    class_counts: Counter[str] = Counter()
-    for iri in sorted(g.nodes):
-        attrs = g.nodes[iri]
-        cls = node_class(attrs, iri in proposed)
-        style = CLASS_BY_NAME[cls]
-        class_counts[cls] += 1
-        label = str(attrs.get("label") or iri)
-        paper = iri if iri in papers else None
-        if paper:
-            used_papers.add(iri)
-            info = papers[iri]
-            label = f"arXiv:{info.arxiv}" if info.arxiv else _short(info.title or info.label)
-        degree = degrees.get(iri, 0)
-        net.add_node(
-            iri, label=label, shape=style.shape, color=style.color,
-            size=round(10 + 5 * math.sqrt(degree), 2),
-            cls=cls, aliases=[str(a) for a in attrs.get("aliases") or []],
-            degree=degree, rank=rank[iri], baseline=bool(attrs.get("baseline")),
-            paper=paper, iri=iri,
-            # Baselines that are also methods or hardware get a dashed border.
-            shapeProperties={"borderDashes": [4, 3]} if attrs.get("baseline") and cls != "Baseline" else {},
-        )
-
-    relation_counts: Counter[str] = Counter()
-    max_support = 1
-    for i, (u, v, _key, attrs) in enumerate(_sorted_edges(g)):
-        relation = str(attrs.get("relation") or _key)
-        relation_counts[relation] += 1
-        support = int(attrs.get("support") or 1)
-        max_support = max(max_support, support)
-        confidence = attrs.get("confidence")
-        if relation == "proposes":
-            edge_claims = [{"evidence": None, "figure": None, "paper": u}]
-        else:
-            edge_claims = [
-                {"evidence": c.evidence, "figure": c.figure, "paper": c.paper}
-                for c in claims.get((u, relation, v), [])
-            ]
-        for c in edge_claims:
-            if c["paper"] in papers:
-                used_papers.add(c["paper"])
-        net.add_edge(
-            u, v, id=f"e{i}", label=relation, relation=relation,
-            color=RELATION_COLORS.get(relation, "#444444"),
-            width=round(1 + math.log2(support), 2), support=support,
-            confidence=None if confidence is None else round(float(confidence), 4),
-            claims=edge_claims,
-        )
-
-    page_papers = {}
-    for iri in sorted(used_papers):
-        info = papers[iri]
-        page_papers[iri] = {
-            "label": info.label, "title": info.title, "arxiv": info.arxiv, "url": info.url,
-            "date": info.date, "venue": info.venue, "code": info.code,
-            "page": paper_href.format(slug=info.slug),
-        }
+    class_counts = _add_nodes(net, g, papers, degrees)
+    relation_counts, max_support, cited = _add_edges(net, g)
     nodes, edges, _heading, _height, _width, _options = net.get_network_data()
+    n_nodes = g.number_of_nodes()
     return {
-        "classes": [
-            {"name": c.name, "label": c.label, "shape": c.shape, "color": c.color,
-             "count": class_counts[c.name]}
-            for c in NODE_CLASSES if class_counts[c.name]
-        ],
-        "relations": [
-            {"name": r, "color": RELATION_COLORS.get(r, "#444444"), "count": relation_counts[r]}
-            for r in [r for r in RELATION_COLORS if relation_counts[r]]
-            + sorted(r for r in relation_counts if r not in RELATION_COLORS)
-        ],
+        **_legend(class_counts, relation_counts),
         "nodes": nodes,
         "edges": edges,
-        "papers": page_papers,
+        "papers": _page_papers(papers, cited | set(g.nodes), paper_href),
         "maxSupport": max_support,
-        "topN": top_n if 0 < top_n < g.number_of_nodes() else 0,
+        "topN": top_n if 0 < top_n < n_nodes else 0,
         "layoutBudgetMs": LAYOUT_BUDGET_MS,
-        "options": vis_options(g.number_of_nodes() if top_n <= 0 else min(top_n, g.number_of_nodes())),
+        "options": vis_options(n_nodes if top_n <= 0 else min(top_n, n_nodes)),
     }
 
 
@@ -397,11 +379,6 @@ def render_page(
     )
 
 
-def _write(path: Path, content: bytes) -> Path:
-    """Write through a temp file in the same folder, so no reader sees half a file."""
-    return write_atomic(path, content)
-
-
 def read_assets() -> dict[str, bytes]:
     """The files every page links: vis-network from pyvis, our script and stylesheet."""
     import pyvis
@@ -421,35 +398,12 @@ def _paper_title(info: PaperInfo) -> str:
     return info.title or info.label
 
 
-def save_html(
-    graph: rdflib.Graph, out_dir: Path, *, top_n: int = DEFAULT_TOP_N, paper_pages: bool = True,
-) -> list[Path]:
-    """Write the explorer for `graph` into out_dir: index.html, papers/*.html, explorer/*.
-
-    `top_n` caps how many nodes (by degree) a page shows at first; 0 shows all.
-    Returns the paths written, sorted.
-    """
-    from pipeline.graph import to_networkx
-
-    out_dir = Path(out_dir)
-    g = to_networkx(graph)
-    papers = read_papers(graph)
-    claims = read_claims(graph)
-    degrees = {n: int(d) for n, d in g.degree()}
-    written: list[Path] = []
-
-    for name, content in sorted(read_assets().items()):
-        written.append(_write(out_dir / ASSETS_DIR / name, content))
-
-    pages = sorted(
-        (p for p in papers.values() if p.iri in g), key=lambda p: (_paper_title(p).lower(), p.iri)
-    ) if paper_pages else []
-    index_data = to_page_data(
-        g, papers, claims, top_n=top_n, paper_href=f"{PAPERS_DIR}/{{slug}}.html" if paper_pages else "",
-    )
+def _index_page(g: nx.MultiDiGraph, papers: dict[str, PaperInfo], pages: list[PaperInfo], top_n: int) -> str:
+    """index.html: the whole graph, and a list of the paper pages."""
+    data = to_page_data(g, papers, top_n=top_n, paper_href=f"{PAPERS_DIR}/{{slug}}.html" if pages else "")
     n_papers = sum(1 for n in g if n in papers)
-    index = render_page(
-        index_data,
+    return render_page(
+        data,
         title="effikg explorer",
         heading="effikg explorer",
         subheading=f"{n_papers} papers, {g.number_of_nodes()} nodes, {g.number_of_edges()} edges",
@@ -461,28 +415,51 @@ def save_html(
             for p in pages
         ],
     )
-    written.append(_write(out_dir / "index.html", index.encode("utf-8")))
 
-    kept: set[str] = set()
+
+def _paper_page(
+    sub: nx.MultiDiGraph, info: PaperInfo, papers: dict[str, PaperInfo], top_n: int, degrees: dict[str, int],
+) -> str:
+    """papers/{slug}.html: one paper's subgraph, its nodes sized as on the corpus page."""
+    data = to_page_data(sub, papers, top_n=top_n, paper_href="{slug}.html", degrees=degrees)
+    title = _paper_title(info)
+    return render_page(
+        data,
+        title=f"{_short(title, 80)} - effikg explorer",
+        heading=title,
+        subheading=(f"arXiv:{info.arxiv} \u00b7 " if info.arxiv else "")
+        + f"{sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges",
+        assets=f"../{ASSETS_DIR}",
+        home="../index.html",
+        paper_pages=[],
+    )
+
+
+def save_html(
+    graph: GraphLike, out_dir: Path, *, top_n: int = DEFAULT_TOP_N, paper_pages: bool = True,
+) -> list[Path]:
+    """Write the explorer for `graph` into out_dir: index.html, papers/*.html, explorer/*.
+
+    `top_n` caps how many nodes (by degree) a page shows at first; 0 shows all.
+    Returns the paths written, sorted.
+    """
+    source = as_source(graph)
+    out_dir = Path(out_dir)
+    g = source.networkx
+    papers = read_paper_info(source.graph)
+    written = [write_atomic(out_dir / ASSETS_DIR / name, content) for name, content in sorted(read_assets().items())]
+    pages = sorted(
+        (p for p in papers.values() if p.iri in g), key=lambda p: (_paper_title(p).lower(), p.iri)
+    ) if paper_pages else []
+    written.append(write_atomic(out_dir / "index.html", _index_page(g, papers, pages, top_n).encode("utf-8")))
+
+    degrees = {n: int(d) for n, d in g.degree()}
     paper_edges = edges_by_paper(g) if pages else {}
     for info in pages:
         sub = paper_subgraph(g, info.iri, paper_edges.get(info.iri, []))
-        data = to_page_data(sub, papers, claims, top_n=top_n, paper_href="{slug}.html", degrees=degrees)
-        title = _paper_title(info)
-        page = render_page(
-            data,
-            title=f"{_short(title, 80)} - effikg explorer",
-            heading=title,
-            subheading=(f"arXiv:{info.arxiv} \u00b7 " if info.arxiv else "")
-            + f"{sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges",
-            assets=f"../{ASSETS_DIR}",
-            home="../index.html",
-            paper_pages=[],
-        )
-        name = f"{info.slug}.html"
-        kept.add(name)
-        written.append(_write(out_dir / PAPERS_DIR / name, page.encode("utf-8")))
-    _remove_stale(out_dir / PAPERS_DIR, kept)
+        page = _paper_page(sub, info, papers, top_n, degrees)
+        written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page.encode("utf-8")))
+    _remove_stale(out_dir / PAPERS_DIR, {f"{info.slug}.html" for info in pages})
     return sorted(written)
 
 

@@ -17,10 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import rdflib
-
+from pipeline.errors import ExportError
 from pipeline.export.property_graph import Edge, Node, PropertyGraph, Value, to_property_graph
-from pipeline.export.rdf import ExportError
+from pipeline.export.source import GraphLike, as_source
 from pipeline.files import write_atomic
 
 BATCH = 500  # rows a statement: big enough to be fast, small enough for any server's limits
@@ -221,14 +220,7 @@ def to_relationship_csvs(pg: PropertyGraph, delimiter: str) -> dict[str, bytes]:
 # --------------------------------------------------------------------------- README
 
 
-def to_readme(pg: PropertyGraph, node_files: Iterable[str], rel_files: Iterable[str], delimiter: str) -> str:
-    labels = Counter(label for n in pg.nodes for label in n.labels)
-    types = Counter(e.type for e in pg.edges)
-    nodes_args = " \\\n    ".join(f"--nodes=import/{f}" for f in node_files)
-    rels_args = " \\\n    ".join(f"--relationships=import/{f}" for f in rel_files)
-    counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(labels.items()))
-    rel_counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(types.items()))
-    return f"""# effikg in Neo4j
+_README = """# effikg in Neo4j
 
 Two ways to load the same graph: pick one.
 
@@ -286,12 +278,25 @@ the tests run this script on, has no `:param`). Run it once, on an empty databas
 """
 
 
+def to_readme(pg: PropertyGraph, node_files: Iterable[str], rel_files: Iterable[str], delimiter: str) -> str:
+    """neo4j/README.md: how to load the files, the mapping from RDF, and the counts."""
+    labels = Counter(label for n in pg.nodes for label in n.labels)
+    types = Counter(e.type for e in pg.edges)
+    nodes_args = " \\\n    ".join(f"--nodes=import/{f}" for f in node_files)
+    rels_args = " \\\n    ".join(f"--relationships=import/{f}" for f in rel_files)
+    counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(labels.items()))
+    rel_counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(types.items()))
+    return _README.format(
+        delimiter=delimiter, nodes_args=nodes_args, rels_args=rels_args, counts=counts, rel_counts=rel_counts,
+    )
+
+
 # --------------------------------------------------------------------------- entry point
 
 
-def save_neo4j(graph: rdflib.Graph, out_dir: Path) -> list[Path]:
+def save_neo4j(graph: GraphLike, out_dir: Path) -> list[Path]:
     """Write out_dir/neo4j/: node and relationship CSVs, effikg.cypher and README.md."""
-    pg = to_property_graph(graph)
+    pg = to_property_graph(as_source(graph).graph)
     delimiter = _array_delimiter(pg)
     nodes = to_node_csvs(pg, delimiter)
     rels = to_relationship_csvs(pg, delimiter)

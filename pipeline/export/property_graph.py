@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import PROV, RDF, XSD
 
-from pipeline.export.rdf import EKG, PREFIXES
+from pipeline.terms import EKG, PREFIXES
 
 Value = str | int | float | bool | tuple[str, ...] | tuple[int, ...] | tuple[float, ...]
 
@@ -48,9 +48,12 @@ _INTEGERS = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, 
              XSD.unsignedLong}
 _FLOATS = {XSD.decimal, XSD.double, XSD.float}
 # Claim properties that are structure, not payload: already the relationship's ends.
-_CLAIM_STRUCTURE = {EKG + "method", EKG + "supports", EKG + "relation", str(RDF.type)}
-_CLAIM_RENAMES = {EKG + "figureText": "figure", PREFIXES["prov"] + "wasDerivedFrom": "paper"}
-_CONTEXT = {EKG + "hardware": "hardware", EKG + "metric": "metric", EKG + "baseline": "baseline"}
+# Predicates as plain strings: the mapping compares str(predicate), and an rdflib URIRef
+# is never equal to the str of the same IRI, so a set of one would not find the other.
+_EKG = str(EKG)
+_CLAIM_STRUCTURE = {str(EKG.method), str(EKG.supports), str(EKG.relation), str(RDF.type)}
+_CLAIM_RENAMES = {str(EKG.figureText): "figure", str(PROV.wasDerivedFrom): "paper"}
+_CONTEXT = {str(EKG.hardware): "hardware", str(EKG.metric): "metric", str(EKG.baseline): "baseline"}
 
 
 @dataclass(frozen=True)
@@ -115,10 +118,10 @@ def _keys_for(predicates: set[str]) -> dict[str, str]:
     """predicate IRI -> property key: its local name, prefixed when two share one."""
     keys: dict[str, str] = {}
     taken: set[str] = set()
-    for pred in sorted(predicates, key=lambda p: (not p.startswith(EKG), p)):
+    for pred in sorted(predicates, key=lambda p: (not p.startswith(_EKG), p)):
         key = local_name(pred)
         if key in taken or key == "iri":
-            prefix = next((p for p, ns in PREFIXES.items() if pred.startswith(ns)), "x")
+            prefix = next((p for p, ns in sorted(PREFIXES.items()) if pred.startswith(ns)), "x")
             key = f"{prefix}_{key}"
         taken.add(key)
         keys[pred] = key
@@ -140,7 +143,7 @@ def _pack(values: dict[str, list[str | int | float | bool]], lists: set[str]) ->
 
 
 def _node_labels(types: set[str]) -> tuple[str, ...]:
-    names = {local_name(t) for t in types if t.startswith(EKG)} - NOT_NODES
+    names = {local_name(t) for t in types if t.startswith(_EKG)} - NOT_NODES
     primary = next((p for p in PRIMARY_LABELS if p in names), None)
     if primary is None:
         primary = min(names) if names else FALLBACK_LABEL
@@ -150,7 +153,7 @@ def _node_labels(types: set[str]) -> tuple[str, ...]:
 def _to_nodes(graph: rdflib.Graph, node_ids: set[str], types: dict[str, set[str]]) -> tuple[Node, ...]:
     literal_preds: set[str] = set()
     values: dict[str, dict[str, list[str | int | float | bool]]] = defaultdict(lambda: defaultdict(list))
-    skip = {str(RDF.type), *(EKG + r for r in RELATIONSHIP_TYPES)}
+    skip = {str(RDF.type), *(str(EKG[r]) for r in RELATIONSHIP_TYPES)}
     raw: list[tuple[str, str, str | int | float | bool]] = []
     for node_id in node_ids:
         for pred, obj in graph.predicate_objects(URIRef(node_id)):
@@ -201,29 +204,29 @@ def to_property_graph(graph: rdflib.Graph) -> PropertyGraph:
             types[str(s)].add(str(o))
     node_ids = {
         s for s, ts in types.items()
-        if any(t.startswith(EKG) and local_name(t) not in NOT_NODES for t in ts)
+        if any(t.startswith(_EKG) and local_name(t) not in NOT_NODES for t in ts)
     }
 
     # direct triple (s, relation, o) -> assertion and the claims that support it
     support: dict[tuple[str, str, str], int] = {}
     claims: dict[tuple[str, str, str], list[URIRef]] = defaultdict(list)
     assertion_of: dict[str, tuple[str, str, str]] = {}
-    for a in graph.subjects(RDF.type, URIRef(EKG + "Assertion")):
-        s, rel, o = (graph.value(a, URIRef(EKG + p)) for p in ("assertionSubject", "relation", "assertionObject"))
+    for a in graph.subjects(RDF.type, EKG.Assertion):
+        s, rel, o = (graph.value(a, p) for p in (EKG.assertionSubject, EKG.relation, EKG.assertionObject))
         if s is None or rel is None or o is None or str(rel) not in RELATIONSHIP_TYPES:
             continue
         key = (str(s), str(rel), str(o))
-        count = graph.value(a, URIRef(EKG + "supportCount"))
+        count = graph.value(a, EKG.supportCount)
         if isinstance(count, Literal):
             support[key] = int(str(count))
         assertion_of[str(a)] = key
-    for c, a in graph.subject_objects(URIRef(EKG + "supports")):
+    for c, a in graph.subject_objects(EKG.supports):
         if str(a) in assertion_of:
             claims[assertion_of[str(a)]].append(c)  # type: ignore[arg-type]
 
     direct: set[tuple[str, str, str]] = set(claims) | set(support)
     for rel in RELATIONSHIP_TYPES:
-        for s, o in graph.subject_objects(URIRef(EKG + rel)):
+        for s, o in graph.subject_objects(EKG[rel]):
             direct.add((str(s), rel, str(o)))
 
     rows: list[tuple[str, str, str, dict[str, list[str | int | float | bool]]]] = []

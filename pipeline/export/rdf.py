@@ -1,11 +1,10 @@
-"""RDF exports of the built graph: N-Triples, JSON-LD with a @context, and OWL (RDF/XML).
+"""The RDF files of the built graph: Turtle, N-Triples, JSON-LD with a @context, OWL (RDF/XML).
 
-Every file is derived from one list of sorted N-Triples lines, so the three files say the
-same thing and the output is byte-identical for the same graph whatever the order its
-triples were added in. rdflib's own serialisers are slow on large graphs and order their
-output by hash-seeded sets; here Python only formats and sorts lines, and pyoxigraph
-(Rust) parses them back for the RDF/XML writer and the JSON-LD grouping
-(see benchmarks/bench_export.py for the figures).
+All four are written from one list of sorted N-Triples lines (pipeline.export.ntriples),
+so they say the same thing and are byte-identical for the same graph whatever the order
+its triples were added in. rdflib's own serialisers are slow on large graphs; here
+pyoxigraph (Rust) writes the Turtle and the RDF/XML from the parsed lines, and Python
+groups them for JSON-LD (see benchmarks/bench_export.py for the figures).
 """
 
 from __future__ import annotations
@@ -13,53 +12,42 @@ from __future__ import annotations
 import heapq
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import BNode, Literal, URIRef
-from rdflib.compare import to_canonical_graph
-from rdflib.namespace import OWL, RDF, XSD
-from rdflib.plugins.stores.memory import Memory
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from pipeline.errors import ExportError
+from pipeline.export.ntriples import ontology_lines, parse_lines, to_ntriples
+from pipeline.export.source import GraphLike, GraphSource, as_source
 from pipeline.files import write_atomic
 from pipeline.graph import read_ontology  # parsed once, shared with graph assembly
+from pipeline.terms import BIBO, EKG, PREFIXES, to_curie
 
-EKG = "https://w3id.org/effikg/ontology#"
-RES = "https://w3id.org/effikg/resource/"
-
-# Prefixes used in every export, longest namespace wins when compacting an IRI.
-PREFIXES: dict[str, str] = {
-    "bibo": "http://purl.org/ontology/bibo/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "ekg": EKG,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "res": RES,
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "vann": "http://purl.org/vocab/vann/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+# Every export names the prefixes in one order, whatever the order of the shared table,
+# so that the files stay byte-identical.
+_PREFIXES: dict[str, str] = dict(sorted(PREFIXES.items()))
+_EKG = str(EKG)
 
 # Terms of other vocabularies the built graph uses, for the JSON-LD @context:
 # name -> (IRI, coercion) where coercion is "@id" (values are IRIs), a datatype, or None.
 _EXTRA_TERMS: dict[str, tuple[str, str | None]] = {
-    "label": (PREFIXES["rdfs"] + "label", None),
-    "comment": (PREFIXES["rdfs"] + "comment", None),
-    "seeAlso": (PREFIXES["rdfs"] + "seeAlso", "@id"),
-    "altLabel": (PREFIXES["skos"] + "altLabel", None),
-    "prefLabel": (PREFIXES["skos"] + "prefLabel", None),
-    "inScheme": (PREFIXES["skos"] + "inScheme", "@id"),
-    "title": (PREFIXES["dcterms"] + "title", None),
-    "identifier": (PREFIXES["dcterms"] + "identifier", None),
-    "abstract": (PREFIXES["dcterms"] + "abstract", None),
-    "date": (PREFIXES["dcterms"] + "date", None),
-    "doi": (PREFIXES["bibo"] + "doi", None),
-    "wasDerivedFrom": (PREFIXES["prov"] + "wasDerivedFrom", "@id"),
+    "label": (str(RDFS.label), None),
+    "comment": (str(RDFS.comment), None),
+    "seeAlso": (str(RDFS.seeAlso), "@id"),
+    "altLabel": (str(SKOS.altLabel), None),
+    "prefLabel": (str(SKOS.prefLabel), None),
+    "inScheme": (str(SKOS.inScheme), "@id"),
+    "title": (str(DCTERMS.title), None),
+    "identifier": (str(DCTERMS.identifier), None),
+    "abstract": (str(DCTERMS.abstract), None),
+    "date": (str(DCTERMS.date), None),
+    "doi": (str(BIBO.doi), None),
+    "wasDerivedFrom": (str(PROV.wasDerivedFrom), "@id"),
 }
 
 _RDF_TYPE = str(RDF.type)
@@ -67,111 +55,14 @@ _XSD_STRING = str(XSD.string)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class ExportError(ValueError):
-    """The graph holds something a target format cannot represent."""
-
-
-# --------------------------------------------------------------------------- N-Triples
-
-
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
-
-
-def _nt_term(term: rdflib.term.Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        lexical = f'"{_escape(str(term))}"'
-        if term.language:
-            return f"{lexical}@{term.language}"
-        # RDF 1.1: a simple literal *is* an xsd:string, so the explicit type is dropped
-        # (pyoxigraph and rapper drop it too; keeping it would make the files disagree).
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{lexical}^^<{term.datatype}>"
-        return lexical
-    raise ExportError(f"cannot write {term!r} as N-Triples")
-
-
-def iter_triples(graph: rdflib.Graph) -> Iterable[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
-    """Every triple of the graph, fast.
-
-    Iterating an rdflib Graph costs tens of microseconds a triple in the Memory store,
-    which works out the contexts of each triple it yields (see benchmarks/bench_export.py);
-    the store keeps each graph's triples as a set, so a plain Graph over a Memory store
-    is read from that set. Anything else goes through the public API.
-    """
-    store = graph.store
-    if type(graph) is rdflib.Graph and type(store) is Memory:
-        ident = graph.identifier
-        triples = getattr(store, "_Memory__contextTriples", {}).get(f"{type(ident).__name__}:{ident}")
-        if isinstance(triples, set) and len(triples) == len(graph):
-            return triples
-    return graph
-
-
-def to_ntriples_lines(graph: rdflib.Graph) -> list[str]:
-    """The graph as sorted, distinct N-Triples lines (each ending in a newline).
-
-    One pass over the graph (iterating rdflib's store is most of the cost), each distinct
-    term formatted once. Blank nodes get canonical labels first (rdflib.compare), so that
-    their labels, and so the output, do not depend on the parse that made them.
-    """
-    done: dict[rdflib.term.Node, str] = {}
-    lines: set[str] = set()
-    for triple in iter_triples(graph):
-        row = []
-        for term in triple:
-            text = done.get(term)
-            if text is None:
-                if isinstance(term, BNode):
-                    return _canonical_lines(graph)
-                text = done[term] = _nt_term(term)
-            row.append(text)
-        lines.add(f"{row[0]} {row[1]} {row[2]} .\n")
-    return sorted(lines)
-
-
-def _canonical_lines(graph: rdflib.Graph) -> list[str]:
-    canonical = to_canonical_graph(graph)
-    return sorted({f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n" for s, p, o in canonical})
-
-
-def _ntriples_bytes(lines: Iterable[str]) -> bytes:
-    return "".join(lines).encode("utf-8")
-
-
-def _parse_lines(lines: list[str]) -> list[ox.Triple]:
-    """pyoxigraph triples in the order of the lines (its parser keeps blank node labels)."""
-    return list(ox.parse(_ntriples_bytes(lines), format=ox.RdfFormat.N_TRIPLES))
-
-
-# --------------------------------------------------------------------------- the ontology
-
-
-@lru_cache(maxsize=1)
-def _ontology_lines() -> tuple[str, ...]:
-    return tuple(to_ntriples_lines(read_ontology()))
-
-
 # --------------------------------------------------------------------------- JSON-LD
 
 
 @lru_cache(maxsize=1 << 16)  # predicates, classes and shared objects repeat on every node
 def _compact(iri: str) -> str:
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")) and iri != ns:
-            best = prefix
-    if not best:
-        return iri
-    local = iri[len(PREFIXES[best]) :]
+    curie = to_curie(iri)
     # "p://x" would be read as an absolute IRI with scheme p, not a compact IRI.
-    return iri if local.startswith("//") else f"{best}:{local}"
+    return iri if curie is None or curie.partition(":")[2].startswith("//") else curie
 
 
 @lru_cache(maxsize=1)
@@ -180,19 +71,19 @@ def _terms() -> dict[str, tuple[str, str | None]]:
     onto = read_ontology()
     terms: dict[str, tuple[str, str | None]] = dict(_EXTRA_TERMS)
     for prop in sorted(set(onto.subjects(RDF.type, OWL.ObjectProperty))):
-        if isinstance(prop, URIRef) and prop.startswith(EKG):
-            terms[prop[len(EKG) :]] = (str(prop), "@id")
+        if isinstance(prop, URIRef) and prop.startswith(_EKG):
+            terms[prop[len(_EKG) :]] = (str(prop), "@id")
     for prop in sorted(set(onto.subjects(RDF.type, OWL.DatatypeProperty))):
-        if isinstance(prop, URIRef) and prop.startswith(EKG):
-            ranges = [r for r in onto.objects(prop, rdflib.RDFS.range) if isinstance(r, URIRef)]
+        if isinstance(prop, URIRef) and prop.startswith(_EKG):
+            ranges = [r for r in onto.objects(prop, RDFS.range) if isinstance(r, URIRef)]
             coerce = str(ranges[0]) if len(ranges) == 1 and ranges[0] != XSD.string else None
-            terms[prop[len(EKG) :]] = (str(prop), coerce)
+            terms[prop[len(_EKG) :]] = (str(prop), coerce)
     return terms
 
 
 def jsonld_context() -> dict[str, object]:
     """The @context of effikg.jsonld: the prefixes and one term per ontology property."""
-    context: dict[str, object] = dict(sorted(PREFIXES.items()))
+    context: dict[str, object] = dict(_PREFIXES)
     for name, (iri, coerce) in sorted(_terms().items()):
         if coerce is None:
             context[name] = _compact(iri)
@@ -273,7 +164,7 @@ def to_jsonld(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes
 
     `triples` are the lines already parsed (_parse_lines), when the caller has them.
     """
-    triples = _parse_lines(lines) if triples is None else triples
+    triples = parse_lines(lines) if triples is None else triples
     document = {"@context": jsonld_context(), "@graph": list(_jsonld_nodes(triples))}
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
@@ -294,7 +185,7 @@ def _merge_sorted(
 
 @lru_cache(maxsize=1)
 def _ontology_triples() -> list[ox.Triple]:
-    return _parse_lines(list(_ontology_lines()))
+    return parse_lines(ontology_lines())
 
 
 def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
@@ -303,14 +194,14 @@ def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
     `triples` are the lines already parsed, when the caller has them: parsing a million
     lines into Python objects costs more than writing them.
     """
-    triples = _parse_lines(lines) if triples is None else triples
+    triples = parse_lines(lines) if triples is None else triples
     for line in lines:  # the ontology's own lines are plain text
         if _XML_INVALID.search(line):
             raise ExportError(
                 f"a literal holds a character XML 1.0 cannot carry: {line[:120].strip()}"
             )
-    merged = _merge_sorted(lines, triples, _ontology_lines(), _ontology_triples())
-    xml = ox.serialize(merged, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    merged = _merge_sorted(lines, triples, ontology_lines(), _ontology_triples())
+    xml = ox.serialize(merged, format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
     # XML parsers turn a raw CR into LF; a character reference survives. Literals are
     # written as element text (IRIs hold no CR), where the reference is valid.
     return xml.replace(b"\r", b"&#13;")
@@ -320,7 +211,7 @@ def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
 
 # Instance IRIs (res:claim/2404.11912/1) hold slashes, which a Turtle local name can only
 # carry escaped (res:claim\/2404.11912\/1); written in full they stay readable.
-_TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "res"}
+_TURTLE_PREFIXES = {p: ns for p, ns in _PREFIXES.items() if p != "res"}
 
 
 def to_turtle(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
@@ -330,32 +221,67 @@ def to_turtle(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes
     million-triple graph (rdflib #2135; see benchmarks/bench_export.py); the lines come
     sorted, so pyoxigraph's streaming writer already sees each subject's triples together.
     """
-    triples = _parse_lines(lines) if triples is None else triples
+    triples = parse_lines(lines) if triples is None else triples
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES)
 
 
-def save_turtle(graph: rdflib.Graph, path: Path) -> Path:
+def save_turtle(graph: rdflib.Graph, path: Path | str) -> Path:
     """Write the graph as Turtle to path (atomically); byte-identical for the same triples."""
-    return write_atomic(Path(path), to_turtle(to_ntriples_lines(graph)))
+    return write_atomic(Path(path), _turtle(as_source(graph)))
 
 
-# --------------------------------------------------------------------------- entry point
+# --------------------------------------------------------------------------- the exporters
 
 
-def save_rdf(graph: rdflib.Graph, out_dir: Path, *, turtle: bool = False) -> list[Path]:
-    """Write effikg.nt, effikg.jsonld and effikg.owl into out_dir; return their paths.
+def _turtle(source: GraphSource) -> bytes:
+    return to_turtle(source.lines, source.triples)
 
-    With turtle=True also effikg.ttl, from the same sorted lines (one pass over the graph
-    for all four files instead of a second, slow one in rdflib's Turtle serialiser).
-    """
-    out_dir = Path(out_dir)
-    lines = to_ntriples_lines(graph)
-    triples = _parse_lines(lines)  # once, for every writer below
-    files = {
-        "effikg.nt": _ntriples_bytes(lines),
-        "effikg.jsonld": to_jsonld(lines, triples),
-        "effikg.owl": to_owl(lines, triples),
-    }
-    if turtle:
-        files = {"effikg.ttl": to_turtle(lines, triples), **files}
-    return [write_atomic(out_dir / name, data) for name, data in files.items()]
+
+def _ntriples(source: GraphSource) -> bytes:
+    return to_ntriples(source.lines)
+
+
+def _jsonld(source: GraphSource) -> bytes:
+    return to_jsonld(source.lines, source.triples)
+
+
+def _owl(source: GraphSource) -> bytes:
+    return to_owl(source.lines, source.triples)
+
+
+_FILES: dict[str, Callable[[GraphSource], bytes]] = {
+    "effikg.ttl": _turtle, "effikg.nt": _ntriples, "effikg.jsonld": _jsonld, "effikg.owl": _owl,
+}
+
+
+def _save(graph: GraphLike, out_dir: Path, names: Iterable[str]) -> list[Path]:
+    """Write the named files; every one is made before the first is written."""
+    source = as_source(graph)
+    files = {name: _FILES[name](source) for name in names}
+    return [write_atomic(Path(out_dir) / name, data) for name, data in files.items()]
+
+
+def save_ttl(graph: GraphLike, out_dir: Path) -> list[Path]:
+    """Write out_dir/effikg.ttl, the graph every other command reads."""
+    return _save(graph, out_dir, ["effikg.ttl"])
+
+
+def save_nt(graph: GraphLike, out_dir: Path) -> list[Path]:
+    """Write out_dir/effikg.nt: one triple a line, sorted."""
+    return _save(graph, out_dir, ["effikg.nt"])
+
+
+def save_jsonld(graph: GraphLike, out_dir: Path) -> list[Path]:
+    """Write out_dir/effikg.jsonld, its @context mapping to the ontology."""
+    return _save(graph, out_dir, ["effikg.jsonld"])
+
+
+def save_owl(graph: GraphLike, out_dir: Path) -> list[Path]:
+    """Write out_dir/effikg.owl: the ontology and the data as one RDF/XML file, for Protégé."""
+    return _save(graph, out_dir, ["effikg.owl"])
+
+
+def save_rdf(graph: GraphLike, out_dir: Path, *, turtle: bool = False) -> list[Path]:
+    """Write effikg.nt, effikg.jsonld and effikg.owl (and effikg.ttl with turtle=True) into
+    out_dir from one pass over the graph; nothing is written if any of them fails."""
+    return _save(graph, out_dir, [*(["effikg.ttl"] if turtle else []), "effikg.nt", "effikg.jsonld", "effikg.owl"])

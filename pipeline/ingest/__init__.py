@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from pipeline.errors import InputError
 from pipeline.ingest.abstract_text import read_abstract_text
 from pipeline.ingest.arxiv_jsonl import SNAPSHOT_KEYS, read_arxiv_jsonl
 from pipeline.ingest.arxiv_listing import read_arxiv_listing
@@ -28,7 +29,6 @@ from pipeline.ingest.common import (
     SNIFF_BYTES,
     STDIN,
     Input,
-    InputError,
     drop_duplicates,
     open_input,
     to_safe_records,

@@ -24,7 +24,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from pipeline.records import Notice, Paper, Skipped, printable
+from pipeline.errors import InputError
+from pipeline.normalize import printable
+from pipeline.records import Notice, Paper, Skipped
 
 SNIFF_BYTES = 64 * 1024
 STDIN = "-"  # the input name that reads standard input
@@ -36,18 +38,6 @@ MAX_LINE_BYTES = 8 * 1024 * 1024
 # would otherwise hang the build for ever). A writer that is there but slow is waited for.
 FIFO_WAIT_SECONDS = 30.0
 _CHUNK = 64 * 1024
-
-
-class InputError(Exception):
-    """A whole input cannot be read (missing, empty, binary, not UTF-8, unknown format).
-
-    The message is one line that names the file and the problem.
-    """
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(printable(f"{self.path}: {problem}"))
 
 
 # -- inputs --------------------------------------------------------------------------------

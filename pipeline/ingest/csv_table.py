@@ -10,8 +10,9 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.ingest.common import Input, InputError, describe_error, read_lines
-from pipeline.ingest.jsonl import ABSTRACT_KEYS, RecordProblem, paper_from_record
+from pipeline.errors import InputError, RecordProblem
+from pipeline.ingest.common import Input, describe_error, read_lines
+from pipeline.ingest.jsonl import ABSTRACT_KEYS, paper_from_record
 from pipeline.records import Paper, Skipped
 
 # Abstracts are long; the default 128 KiB field limit is kept as a guard against a

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+from pipeline.errors import RecordProblem
 from pipeline.ingest.common import (
     Input,
     describe_error,
@@ -36,10 +37,6 @@ _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?/?$", re.I
 _DOI_URL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 ToPaper = Callable[[Mapping[str, object], str, int], "Paper | str"]
-
-
-class RecordProblem(ValueError):
-    """Why one record cannot become a Paper (the reason of its Skipped)."""
 
 
 def text_field(record: Mapping[str, object], keys: tuple[str, ...]) -> str | None:

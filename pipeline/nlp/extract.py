@@ -12,8 +12,9 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.normalize import match_key
 from pipeline.records import Claim, Entity, Extraction, Paper
-from pipeline.resolve import match_key, to_method_entity
+from pipeline.resolve import to_method_entity
 
 from pipeline.text import CleanText, clean
 

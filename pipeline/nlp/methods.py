@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.names import NameMention, acronym_end, find_acronyms, find_names, is_coined, is_stop_word
-from pipeline.resolve import match_key
+from pipeline.normalize import match_key
 from pipeline.vocab import Vocab
 
 PROPOSE_VERBS = frozenset({

@@ -42,8 +42,9 @@ from pipeline.nlp.hardware import HardwareMention
 from pipeline.nlp.methods import Proposal
 from pipeline.nlp.metrics import FigureMention, MetricMention
 from pipeline.nlp.names import NameMention
+from pipeline.normalize import match_key
 from pipeline.records import Entity, Figure, Relation
-from pipeline.resolve import match_key, to_method_entity, to_metric_entity
+from pipeline.resolve import to_method_entity, to_metric_entity
 from pipeline.vocab import Vocab
 
 # Inflected beat verbs, for when the tagger takes them for nouns ("X outperforms Y" -> NOUN).

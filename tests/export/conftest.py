@@ -85,11 +85,8 @@ def sample_graph() -> rdflib.Graph:
 
 @pytest.fixture(scope="session")
 def sample_export_dir(sample_graph: rdflib.Graph, tmp_path_factory) -> Path:
-    from pipeline.export.graphml import save_graphml
-    from pipeline.export.neo4j import save_neo4j
-    from pipeline.export.rdf import save_rdf
+    from pipeline.export import save_exports
 
     out = tmp_path_factory.mktemp("sample-export")
-    for save in (save_rdf, save_graphml, save_neo4j):
-        save(sample_graph, out)
+    save_exports(sample_graph, out, ["nt", "jsonld", "owl", "graphml", "neo4j"])
     return out

@@ -10,8 +10,8 @@ import rdflib
 from rdflib.namespace import RDF
 
 from pipeline.export.graphml import save_graphml
+from pipeline.terms import EKG
 
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
 NODE_CLASSES = (EKG.Paper, EKG.Method, EKG.Hardware, EKG.Metric)
 
 

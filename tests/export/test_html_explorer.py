@@ -447,11 +447,11 @@ def test_html_layout_time_limit_freezes_a_slow_layout(html_graph, html_nx, tmp_p
 
 def check_paper_pages(browser: Any, site: Path, graph: rdflib.Graph, papers: list[str]) -> None:
     """Open each paper's page from disk: it draws exactly its sub-graph, asks for nothing remote."""
-    from pipeline.export.html import edges_by_paper, read_papers
+    from pipeline.export.html import edges_by_paper, read_paper_info
 
     nxg = to_networkx(graph)
     by_paper = edges_by_paper(nxg)
-    slugs = {iri: info.slug for iri, info in read_papers(graph).items()}
+    slugs = {iri: info.slug for iri, info in read_paper_info(graph).items()}
     for paper in papers:
         opened = OpenedPage(browser, site / "papers" / f"{slugs[paper]}.html")
         try:

@@ -15,8 +15,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from pipeline.export.neo4j import read_cypher_statements, save_neo4j
+from pipeline.terms import EKG
 
-EKG = rdflib.Namespace("https://w3id.org/effikg/ontology#")
 RELATIONS = ("targets", "improves", "outperforms")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import bundled_corpus
+from pipeline.corpus import bundled_corpus
 from pipeline.ingest import read_papers
 from pipeline.records import Paper, Skipped
 

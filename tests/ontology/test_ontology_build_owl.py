@@ -38,13 +38,17 @@ def test_ontology_build_check_fails_on_a_stale_copy(tmp_path: Path, capsys) -> N
     ttl = tmp_path / "effikg.ttl"
     ttl.write_text((ontology_dir() / "effikg.ttl").read_text(encoding="utf-8"), encoding="utf-8")
     owl = tmp_path / "effikg.owl"
-    assert main(["--source", str(ttl), "--target", str(owl)]) == 0
-    assert main(["--check", "--source", str(ttl), "--target", str(owl)]) == 0
+    # A copy of the README too: without --readme, main() would rewrite the repository's.
+    readme = tmp_path / "README.md"
+    readme.write_text((ontology_dir() / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
+    paths = ["--source", str(ttl), "--target", str(owl), "--readme", str(readme)]
+    assert main(paths) == 0
+    assert main(["--check", *paths]) == 0
     with ttl.open("a", encoding="utf-8") as f:
         f.write('\n<https://w3id.org/effikg/ontology#Paper> <http://www.w3.org/2004/02/skos/core#note> "changed"@en .\n')
-    assert main(["--check", "--source", str(ttl), "--target", str(owl)]) == 1
+    assert main(["--check", *paths]) == 1
     assert "stale" in capsys.readouterr().err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["effikg.owl", "effikg.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "effikg.owl", "effikg.ttl"]
 
 
 def test_ontology_build_readme_is_current() -> None:
@@ -73,7 +77,8 @@ def test_ontology_build_readme_shows_every_term() -> None:
 
 
 def test_ontology_build_merge_writes_ontology_and_graph(tmp_path: Path) -> None:
-    from pipeline.graph import save_turtle, to_rdf
+    from pipeline.export.rdf import save_turtle
+    from pipeline.graph import to_rdf
     from test_graph import all_extractions
 
     graph = to_rdf(all_extractions())

@@ -10,8 +10,8 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 
 from conftest import merged, require_extractor
-from pipeline.graph import EKG, RES
 from pipeline.ontology_build import ontology_dir
+from pipeline.terms import EKG, RES
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from conftest import OwlApiChecker, merged, require_extractor
-from pipeline.graph import EKG, RES
 from pipeline.ontology_build import ontology_dir
+from pipeline.terms import EKG, RES
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from pipeline.graph import EKG, hardware_kinds, metric_local_name, read_ontology
+from pipeline.graph import hardware_kinds, metric_local_name, read_ontology
 from pipeline.records import CANONICAL_METRICS
+from pipeline.terms import EKG
 
 ONTOLOGY = URIRef("https://w3id.org/effikg/ontology")
 

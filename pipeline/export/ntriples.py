@@ -1,0 +1,89 @@
+"""A graph as sorted, distinct N-Triples lines: what every RDF file is written from.
+
+Python only formats and sorts lines; pyoxigraph (Rust) parses them back for the writers
+that need structure (Turtle, RDF/XML, the JSON-LD grouping) and for the query engine.
+Sorting makes every file byte-identical for the same graph, whatever the order its
+triples were added in (rdflib's serialisers follow hash-seeded sets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import XSD
+
+from pipeline.errors import ExportError
+from pipeline.graph import read_ontology
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def _nt_term(term: rdflib.term.Node) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        lexical = f'"{_escape(str(term))}"'
+        if term.language:
+            return f"{lexical}@{term.language}"
+        # RDF 1.1: a simple literal *is* an xsd:string, so the explicit type is dropped
+        # (pyoxigraph and rapper drop it too; keeping it would make the files disagree).
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{lexical}^^<{term.datatype}>"
+        return lexical
+    raise ExportError(f"cannot write {term!r} as N-Triples")
+
+
+def to_ntriples_lines(graph: rdflib.Graph) -> list[str]:
+    """The graph as sorted, distinct N-Triples lines (each ending in a newline).
+
+    One pass over the graph through rdflib's public iterator (its Memory store works out
+    the contexts of every triple it yields, a good part of the cost; see
+    benchmarks/bench_export.py), each distinct term formatted once. Blank nodes get
+    canonical labels first (rdflib.compare), so that their labels, and so the output, do
+    not depend on the parse that made them.
+    """
+    done: dict[rdflib.term.Node, str] = {}
+    lines: set[str] = set()
+    # Unrolled by hand: this loop runs once a triple, a million times on a large graph.
+    for s, p, o in graph:
+        s_text, p_text, o_text = done.get(s), done.get(p), done.get(o)
+        if s_text is None or p_text is None or o_text is None:
+            if isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode):
+                return _canonical_lines(graph)
+            s_text = s_text or done.setdefault(s, _nt_term(s))
+            p_text = p_text or done.setdefault(p, _nt_term(p))
+            o_text = o_text or done.setdefault(o, _nt_term(o))
+        lines.add(f"{s_text} {p_text} {o_text} .\n")
+    return sorted(lines)
+
+
+def _canonical_lines(graph: rdflib.Graph) -> list[str]:
+    canonical = to_canonical_graph(graph)
+    return sorted({f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n" for s, p, o in canonical})
+
+
+def to_ntriples(lines: Iterable[str]) -> bytes:
+    """The lines as one N-Triples document."""
+    return "".join(lines).encode("utf-8")
+
+
+def parse_lines(lines: Iterable[str]) -> list[ox.Triple]:
+    """pyoxigraph triples in the order of the lines (its parser keeps blank node labels)."""
+    return list(ox.parse(to_ntriples(lines), format=ox.RdfFormat.N_TRIPLES))
+
+
+@lru_cache(maxsize=1)
+def ontology_lines() -> tuple[str, ...]:
+    """The ontology (ontology/effikg.ttl) as sorted N-Triples lines, made once."""
+    return tuple(to_ntriples_lines(read_ontology()))

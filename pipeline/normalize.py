@@ -1,0 +1,54 @@
+"""Word normalisation every stage shares: Greek letters spelled out, the matching key, and
+text made safe to print.
+
+Bottom layer (it imports nothing of effikg), so that resolve, nlp, evaluate and the IRI
+slugs of pipeline.terms all spell "λ-ECLIPSE" the same way, and so that pipeline.errors
+and pipeline.records can print what they quote without a raw control character.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Each Greek letter (both cases, the variant forms, the micro sign) -> its name in Latin
+# letters, as a paper written without Unicode spells it ("lambda-ECLIPSE").
+_GREEK_LETTERS = (
+    ("αΑ", "alpha"), ("βΒϐ", "beta"), ("γΓ", "gamma"), ("δΔ", "delta"), ("εΕϵ", "epsilon"),
+    ("ζΖ", "zeta"), ("ηΗ", "eta"), ("θΘϑ", "theta"), ("ιΙ", "iota"), ("κΚϰ", "kappa"),
+    ("λΛ", "lambda"), ("μΜµ", "mu"), ("νΝ", "nu"), ("ξΞ", "xi"), ("οΟ", "omicron"),
+    ("πΠϖ", "pi"), ("ρΡϱ", "rho"), ("σςΣ", "sigma"), ("τΤ", "tau"), ("υΥϒ", "upsilon"),
+    ("φΦϕ", "phi"), ("χΧ", "chi"), ("ψΨ", "psi"), ("ωΩ", "omega"),
+)
+GREEK_NAMES: dict[str, str] = {char: name for chars, name in _GREEK_LETTERS for char in chars}
+_GREEK = re.compile("[" + "".join(GREEK_NAMES) + "]")
+_NOT_A_WORD_CHARACTER = re.compile(r"[\W_]+")
+
+
+def spell_greek(text: str, separator: str = "") -> str:
+    """Greek letters as their names: "λ-ECLIPSE" -> "lambda-ECLIPSE" ("αβ" with separator
+    " " -> " alpha  beta ")."""
+    return _GREEK.sub(lambda m: f"{separator}{GREEK_NAMES[m.group()]}{separator}", text)
+
+
+def match_key(text: str) -> str:
+    """The annotation guide's matching form: lower-case, no spaces, hyphens or punctuation,
+    Greek letters spelled out ("λ-ECLIPSE" and "Lambda ECLIPSE" -> "lambdaeclipse")."""
+    return _NOT_A_WORD_CHARACTER.sub("", spell_greek(text).lower())
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one terminal line: control and format characters escaped.
+
+    A file name or a quoted record may carry ESC sequences, bidi overrides or line
+    breaks; printed raw they would rewrite the user's terminal or forge report lines.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"

@@ -1,0 +1,29 @@
+"""pipeline.normalize: Greek letters spelled out, and the annotation guide's matching key."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.normalize import GREEK_NAMES, match_key, spell_greek
+
+
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=30))
+def test_normalize_match_key_ignores_case_space_and_punctuation(text: str) -> None:
+    assert match_key(text) == match_key(text.upper()) == match_key(text.lower())
+    assert match_key(text) == match_key(re.sub(r"[\s\-_.,;:]", "", text))
+
+
+@pytest.mark.parametrize("a,b", [("λ-ECLIPSE", "lambda-ECLIPSE"), ("Λ-ECLIPSE", "Lambda ECLIPSE"), ("μNAS", "muNAS")])
+def test_normalize_match_key_spells_greek_letters(a: str, b: str) -> None:
+    assert match_key(a) == match_key(b)
+
+
+def test_normalize_spell_greek_keeps_everything_else() -> None:
+    assert spell_greek("λ-ECLIPSE") == "lambda-ECLIPSE"
+    assert spell_greek("αβ", " ") == " alpha  beta "
+    assert spell_greek("TriForce 2.31× ±") == "TriForce 2.31× ±"
+    assert all(name.isascii() and name.isalpha() for name in GREEK_NAMES.values())
