@@ -147,9 +147,20 @@ def _predicted(extraction: Extraction) -> list[_Predicted]:
     return list(out.values())
 
 
+def gold_forms(triple: dict) -> tuple[set[str], set[str]]:
+    """The match keys a predicted subject and object may have to match a gold triple."""
+    s_forms = _forms(triple["s"], triple.get("s_aliases", []))
+    o_forms = {match_key(triple["o"])} if triple["p"] == "improves" else _forms(triple["o"], triple.get("aliases", []))
+    return s_forms, o_forms
+
+
 def evaluate(gold_path: Path, extractions: Iterable[Extraction]) -> EvalResult:
     """Score `extractions` against the gold file at gold_path."""
-    gold = read_gold(gold_path)
+    return score(read_gold(gold_path), extractions)
+
+
+def score(gold: list[dict], extractions: Iterable[Extraction]) -> EvalResult:
+    """Score `extractions` against gold lines (as read_gold returns them)."""
     found: dict[int, Extraction] = {}
     for extraction in extractions:
         for i, row in enumerate(gold):
@@ -169,8 +180,7 @@ def evaluate(gold_path: Path, extractions: Iterable[Extraction]) -> EvalResult:
         used: set[int] = set()
         for t in row.get("triples", []):
             rel = t["p"]
-            s_forms = _forms(t["s"], t.get("s_aliases", []))
-            o_forms = {match_key(t["o"])} if rel == "improves" else _forms(t["o"], t.get("aliases", []))
+            s_forms, o_forms = gold_forms(t)
             match = next((j for j, p in enumerate(preds) if j not in used and p.relation == rel
                           and p.subject & s_forms and p.object & o_forms), None)
             value = t.get("value")

@@ -17,7 +17,7 @@ from spacy.language import Language
 from thinc.api import Config
 
 # Importing the component modules registers their factories.
-from pipeline.nlp import hardware, methods, metrics, relations  # noqa: F401
+from pipeline.nlp import candidates, hardware, methods, metrics, patterns, relations, scorer  # noqa: F401
 from pipeline.nlp.extract import extract
 from pipeline.vocab import Vocab, load_vocab
 
@@ -49,19 +49,27 @@ def read_config() -> Config:
     return Config().from_str(text)
 
 
-@lru_cache(maxsize=1)
-def _cached_nlp() -> Language:
-    return make_nlp()
+@lru_cache(maxsize=4)
+def _cached_nlp(model: str | None = None) -> Language:
+    return make_nlp(model=model)
 
 
-def make_nlp() -> Language:
-    """A fresh pipeline: the pinned model with effikg's components added after it."""
-    nlp = spacy.load(model_path())
+def make_nlp(*, model: str | Path | None = None, scorer: bool = True) -> Language:
+    """A fresh pipeline: the pinned model with effikg's components added after it.
+
+    `model`: a folder written by `effikg train` (or its scorer.json) instead of the shipped
+    scorer. `scorer=False` stops at the candidates (what `effikg train` learns from)."""
+    nlp = spacy.load(model_path(), exclude=["ner"])  # nothing reads the entity recogniser
     _split_glued_sentences(nlp)
     config = read_config()
     for name in config["pipeline"]["components"]:
         section = dict(config["components"][name])
         factory = section.pop("factory")
+        if factory == "effikg_scorer":
+            if not scorer:
+                continue
+            if model:
+                section["model"] = str(model)
         nlp.add_pipe(factory, name=name, config=section)
     return nlp
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -29,9 +30,43 @@ def _docs(nlp: Language, papers: Iterable[Paper]) -> Iterator[tuple[Doc, tuple[P
         yield doc, (paper, cleaned)
 
 
+@dataclass
+class DocResult:
+    """What the pipeline up to the candidates found in one paper: enough to decide its
+    claims again with another scorer or threshold, without the Doc (train.py replays it)."""
+
+    paper: Paper
+    cleaned: CleanText
+    proposed: list
+    candidates: list
+
+    def forms(self) -> dict[str, set[str]]:
+        """Match keys of every name of each proposed method, by entity key."""
+        out: dict[str, set[str]] = {}
+        for p in self.proposed:
+            out.setdefault(to_method_entity(p.name).key, set()).update(p.keys)
+        return out
+
+    def extraction(self, scores, threshold: float, min_confidence: float = 0.0) -> Extraction:
+        claims = [replace(c.claim, confidence=round(float(s), 3))
+                  for c, s in zip(self.candidates, scores) if s >= threshold]
+        return build_extraction(self.paper, self.cleaned, self.proposed, claims, min_confidence)
+
+
+def doc_results(nlp: Language, papers: Iterable[Paper], batch_size: int = 64) -> Iterator[DocResult]:
+    """One DocResult a paper, in order (nlp may stop at the candidates: make_nlp(scorer=False))."""
+    for doc, (paper, cleaned) in nlp.pipe(_docs(nlp, papers), as_tuples=True, batch_size=batch_size):
+        yield DocResult(paper, cleaned, list(doc._.proposed or []), list(doc._.candidates or []))
+
+
 def to_extraction(doc: Doc, paper: Paper, cleaned: CleanText, min_confidence: float = 0.0) -> Extraction:
     """The Extraction of one processed Doc, spans mapped to the original abstract."""
-    proposed = doc._.proposed or []
+    return build_extraction(paper, cleaned, doc._.proposed or [], doc._.claims or [], min_confidence)
+
+
+def build_extraction(paper: Paper, cleaned: CleanText, proposed: list, doc_claims: list,
+                     min_confidence: float = 0.0) -> Extraction:
+    """The Extraction of a paper's proposed methods and accepted claims."""
     methods = tuple(dict.fromkeys(to_method_entity(p.name) for p in proposed))
     forms: dict[tuple[str, str], None] = {}
     for p in proposed:
@@ -41,7 +76,7 @@ def to_extraction(doc: Doc, paper: Paper, cleaned: CleanText, min_confidence: fl
             forms[(entity.key, alias)] = None
     claims: list[Claim] = []
     seen: set[tuple] = set()
-    for c in doc._.claims or []:
+    for c in doc_claims:
         if c.confidence < min_confidence:
             continue
         start, end = cleaned.to_original(c.sent_start, c.sent_end)

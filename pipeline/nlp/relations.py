@@ -435,7 +435,7 @@ class RelationReader:
         return False
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.claims = self._read(doc)
+        doc._.rule_claims = self._read(doc)
         return doc
 
     def _read(self, doc: Doc) -> list[DocClaim]:
@@ -1100,12 +1100,20 @@ class RelationReader:
 
 
 def register_extensions() -> None:
-    if not Doc.has_extension("claims"):
-        Doc.set_extension("claims", default=None)
+    if not Doc.has_extension("rule_claims"):
+        Doc.set_extension("rule_claims", default=None)
+
+
+# The reader's checks, read by the candidate features (pipeline/nlp/features.py).
+blocked = RelationReader._blocked
+has_cue = RelationReader._has_cue
+in_purpose_clause = RelationReader._in_purpose_clause
+speaks_of_own = RelationReader._speaks_of_own
+hardware_position = RelationReader._hardware_position
 
 
 @Language.factory(
-    "effikg_relations", assigns=["doc._.claims"],
+    "effikg_relations", assigns=["doc._.rule_claims"],
     requires=["doc._.proposed", "doc._.names", "doc._.hardware", "doc._.metrics", "doc._.figures"],
     default_config={"vocab": {"@misc": "effikg.vocab.v1"}, "default_x_metric": "Speed",
                     "default_percent_metric": "Accuracy"},

@@ -1,0 +1,215 @@
+"""Component `effikg_candidates`: every claim a sentence could support, with its features.
+
+Recall first: in every sentence of an abstract that proposes a method, each hardware
+mention is a `targets` and an `outperforms` candidate, each named thing that is not the
+paper's own method an `outperforms` candidate, each metric phrase and each figure an
+`improves` candidate (a figure with no metric phrase gets its unit's metric, or the
+default of a bare "N×" / "N%"). The rule reader's claims are candidates too, and its
+confidence is one feature among the others. The scorer (pipeline/nlp/scorer.py) decides.
+
+The subject of a candidate is the paper's own method named nearest before the object in
+the sentence, else the first named after it, else the main proposed method (implied by
+"we", "our method", "it").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.features import View, featurize
+from pipeline.nlp.methods import Proposal
+from pipeline.nlp.relations import DocClaim
+from pipeline.normalize import match_key
+from pipeline.records import Entity, Figure
+from pipeline.resolve import to_method_entity, to_metric_entity
+from pipeline.vocab import Vocab
+
+FIGURE_REACH = 12  # tokens between a metric phrase and a figure that may be its own
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One claim the sentence could support, before the scorer has weighed it."""
+
+    claim: DocClaim  # what it becomes if accepted (confidence set by the scorer)
+    features: dict[str, float]
+    object_span: tuple[int, int]  # token offsets in the Doc
+    subject_span: tuple[int, int] | None  # None when the subject is implied
+
+
+class _Own:
+    """The paper's own methods and how a name in the text maps to one of them."""
+
+    def __init__(self, proposed: list[Proposal]):
+        self.proposed = proposed
+        self.by_key: dict[str, Proposal] = {}
+        for p in proposed:
+            for k in p.keys:
+                self.by_key.setdefault(k, p)
+        self.entities = {id(p): to_method_entity(p.name) for p in proposed}
+
+    def of(self, text: str) -> Proposal | None:
+        k = match_key(text)
+        if k in self.by_key:
+            return self.by_key[k]
+        # Variants of the paper's own method ("InceptionNeXt-T").
+        for key, p in self.by_key.items():
+            if len(key) >= 3 and k.startswith(key) and len(k) - len(key) <= 6:
+                return p
+        return None
+
+
+def _subject_for(i: int, own_in_sent: list[tuple[int, int, Proposal, str]], main: Proposal):
+    """(proposal, text, span) of the subject for an object at token i."""
+    before = [o for o in own_in_sent if o[1] <= i]
+    after = [o for o in own_in_sent if o[0] > i]
+    pick = max(before, key=lambda o: o[0]) if before else (min(after, key=lambda o: o[0]) if after else None)
+    if pick is None:
+        return main, main.name, None
+    return pick[2], pick[3], (pick[0], pick[1])
+
+
+class CandidateMaker:
+    def __init__(self, nlp: Language, name: str, vocab: Vocab, default_x_metric: str, default_percent_metric: str):
+        self.vocab = vocab
+        self.default_x_metric = default_x_metric
+        self.default_percent_metric = default_percent_metric
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.candidates = self.candidates(doc)
+        return doc
+
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        proposed: list[Proposal] = doc._.proposed or []
+        if not proposed:
+            return []
+        own = _Own(proposed)
+        sents = list(doc.sents)
+        starts = [p.sent_start for p in proposed if p.sent_start >= 0]
+        proposal_sent = next((k for k, s in enumerate(sents) if starts and s.start <= min(starts) < s.end), 0)
+        rule_claims: list[DocClaim] = doc._.rule_claims or []
+        out: list[Candidate] = []
+        for k, sent in enumerate(sents):
+            context = {"sent_index": k, "proposal_sent": proposal_sent, "n_sents": len(sents)}
+            rules_here = [c for c in rule_claims if c.sent_start == sent.start_char]
+            out.extend(self._sentence(doc, sent, own, context, rules_here))
+        return out
+
+    def _sentence(self, doc: Doc, sent: Span, own: _Own, context: dict, rules_here: list[DocClaim]) -> list[Candidate]:
+        names = [n for n in doc._.names or [] if sent.start <= n.start < sent.end]
+        own_in_sent = [(n.start, n.end, p, n.text) for n in names if (p := own.of(n.text)) is not None]
+        main = own.proposed[0]
+        proposals = []  # (relation, object entity, object text, object span, figure span, figure, extras)
+        hardware_tokens = set()
+        for h in doc._.hardware or []:
+            if sent.start <= h.start < sent.end:
+                hardware_tokens.update(range(h.start, h.end))
+                extras = {"hardware_kind": h.entity.kind, "object_is_hardware": True}
+                proposals.append(("targets", h.entity, h.text, (h.start, h.end), None, extras))
+                proposals.append(("outperforms", h.entity, h.text, (h.start, h.end), None, extras))
+        for n in names:
+            if own.of(n.text) is not None or n.text.lower() in self.vocab.datasets or n.start in hardware_tokens:
+                continue
+            proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, {}))
+        proposals.extend(self._improves(doc, sent))
+        made: dict[tuple, Candidate] = {}
+        for rel, obj, obj_text, span, fig, extras in proposals:
+            p, subj_text, subj_span = _subject_for(span[0], own_in_sent, main)
+            claim = DocClaim(relation=rel, subject=own.entities[id(p)], subject_text=subj_text, object=obj,
+                             object_text=obj_text, sent_start=sent.start_char, sent_end=sent.end_char,
+                             confidence=0.0, figure=fig[1] if fig else None)
+            same = [c for c in rules_here if (c.relation, c.subject.key, c.object.key)
+                    == (rel, claim.subject.key, obj.key)]
+            rule = max((c.confidence for c in same), default=0.0)
+            extras = {**extras, "rule_same_figure": any(_same_figure(c.figure, claim.figure) for c in same)}
+            view = View(doc=doc, relation=rel, sent=sent, obj=doc[span[0]:span[1]],
+                        subject=doc[subj_span[0]:subj_span[1]] if subj_span else None,
+                        figure=doc[fig[0][0]:fig[0][1]] if fig else None, rule=rule, **context, **extras)
+            key = (rel, claim.subject.key, obj.key, span, fig[0] if fig else None)
+            made.setdefault(key, Candidate(claim, featurize(view), span, subj_span))
+        out = list(made.values())
+        out.extend(self._rule_only(doc, sent, rules_here, out, context))
+        return out
+
+    def _improves(self, doc: Doc, sent: Span) -> list[tuple]:
+        """improves candidates: each metric phrase (with the nearest figure it could own)
+        and each figure (with its unit's metric, or the default of a bare N× / N%)."""
+        metrics = [m for m in doc._.metrics or [] if sent.start <= m.start < sent.end]
+        figures = [f for f in doc._.figures or [] if sent.start <= f.start < sent.end]
+        out = []
+        for m in metrics:
+            near = [f for f in figures if f.metric in (None, m.metric)
+                    and min(abs(f.start - m.end), abs(m.start - f.end)) <= FIGURE_REACH]
+            near.sort(key=lambda f: min(abs(f.start - m.end), abs(m.start - f.end)))
+            choices = [None] + ([((near[0].start, near[0].end), near[0].figure)] if near else [])
+            for fig in choices:
+                out.append(("improves", to_metric_entity(m.metric), m.text, (m.start, m.end), fig,
+                            {"metric": m.metric}))
+        for f in figures:
+            metric, default = f.metric, False
+            if metric is None:
+                metric = self.default_x_metric if f.figure.unit == "x" else (
+                    self.default_percent_metric if f.figure.unit == "%" else None)
+                default = True
+            if metric is None:
+                continue
+            out.append(("improves", to_metric_entity(metric), f.figure.text, (f.start, f.end),
+                        ((f.start, f.end), f.figure), {"metric": metric, "default_metric": default}))
+        return out
+
+    def _rule_only(self, doc: Doc, sent: Span, rules_here: list[DocClaim], made: list[Candidate],
+                   context: dict) -> list[Candidate]:
+        """The rule reader's claims that no candidate above covers (described baselines,
+        figures bound across the sentence), with the rule's own figure."""
+        have = {_rule_key(c.claim) for c in made}
+        out = []
+        for rc in rules_here:
+            if _rule_key(rc) in have:
+                continue
+            have.add(_rule_key(rc))
+            span = _find(doc, sent, rc.object_text)
+            view = View(doc=doc, relation=rc.relation, sent=sent, obj=doc[span[0]:span[1]], rule=rc.confidence,
+                        metric=rc.object.label if rc.object.type == "Metric" else None,
+                        hardware_kind=rc.object.kind, object_is_hardware=rc.object.type == "Hardware",
+                        rule_same_figure=True, **context)
+            out.append(Candidate(replace(rc, confidence=0.0), featurize(view), span, None))
+        return out
+
+
+def _same_figure(a: Figure | None, b: Figure | None) -> bool:
+    return a is not None and b is not None and a.value == b.value
+
+
+def _rule_key(c: DocClaim) -> tuple:
+    """A rule claim is covered by a candidate with the same ends and the same figure."""
+    return c.relation, c.subject.key, c.object.key, c.figure.value if c.figure else None
+
+
+def _find(doc: Doc, sent: Span, text: str) -> tuple[int, int]:
+    """Token span of `text` in the sentence (its first token match), else the sentence root."""
+    first = (text.split() or [""])[0].lower()
+    for t in sent:
+        if t.lower_ == first or (first and t.lower_.startswith(first[:4])):
+            n = max(1, len(text.split()))
+            return t.i, min(t.i + n, sent.end)
+    return sent.root.i, sent.root.i + 1
+
+
+@Language.factory(
+    "effikg_candidates", assigns=["doc._.candidates"],
+    requires=["doc._.proposed", "doc._.names", "doc._.hardware", "doc._.metrics", "doc._.figures",
+              "doc._.rule_claims", "doc._.pattern_hits"],
+    default_config={"vocab": {"@misc": "effikg.vocab.v1"}, "default_x_metric": "Speed",
+                    "default_percent_metric": "Accuracy"},
+)
+def make_candidates(nlp: Language, name: str, vocab: Vocab, default_x_metric: str,
+                    default_percent_metric: str) -> CandidateMaker:
+    if not Doc.has_extension("candidates"):
+        Doc.set_extension("candidates", default=None)
+    return CandidateMaker(nlp, name, vocab, default_x_metric, default_percent_metric)
+
+
+__all__ = ["Candidate", "CandidateMaker", "Entity", "Figure"]

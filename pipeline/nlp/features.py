@@ -1,0 +1,185 @@
+"""The features of a candidate claim: named, pure functions of a `View`.
+
+Each function reads only the Doc and the token spans of one candidate (its sentence,
+subject, object and figure) and returns {feature name: value}; `FEATURES` lists them all.
+The scorer (pipeline/nlp/scorer.py) learns from the gold what each is worth, so a
+feature states evidence ("the object is under 'on'", "a keeping word is next to the
+metric"), never a verdict. The checks of the rule reader (platform position, setting,
+keeping quality, change cue, purpose clause, authors speaking) are features here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp import relations as rules
+from pipeline.records import CANONICAL_METRICS, RELATIONS
+
+HARDWARE_KINDS = ("ASIC", "CPU", "EdgeDevice", "FPGA", "GPU", "InMemoryComputing", "Microcontroller", "MobileDevice",
+                  "NPU")
+OBJECT_DEPS = ("amod", "appos", "compound", "conj", "dobj", "nmod", "nsubj", "nsubjpass", "pobj")
+WINDOW = 4  # tokens either side of the object read for keeping / loss / change words
+
+
+@dataclass(frozen=True)
+class View:
+    """What a feature may read: the Doc and the candidate's spans (token offsets)."""
+
+    doc: Doc
+    relation: str
+    sent: Span
+    obj: Span
+    subject: Span | None = None  # None when the subject is implied ("we", "our method", the main method)
+    figure: Span | None = None
+    metric: str | None = None  # improves: the canonical metric
+    hardware_kind: str | None = None  # the object's kind, when it is hardware
+    object_is_hardware: bool = False
+    default_metric: bool = False  # the metric is the default of a bare "N×" / "N%" figure
+    sent_index: int = 0  # the sentence's position in the abstract
+    proposal_sent: int = 0  # the sentence that proposes the method (0 when unknown)
+    n_sents: int = 1
+    rule: float = 0.0  # the rule reader's confidence in the same claim in this sentence (0: not proposed)
+    rule_same_figure: bool = False  # ... and the rule bound the same figure to it
+
+
+def relation(v: View) -> dict[str, float]:
+    return {f"rel={r}": float(v.relation == r) for r in RELATIONS}
+
+
+def rule_evidence(v: View) -> dict[str, float]:
+    """The rule reader, as one voice among the features."""
+    return {"rule": v.rule, "rule_any": float(v.rule > 0), "rule_same_figure": float(v.rule_same_figure)}
+
+
+def position(v: View) -> dict[str, float]:
+    """Where the sentence stands: before the proposal (background), at it, after it."""
+    rel = v.sent_index - v.proposal_sent
+    return {"sent_before_proposal": float(rel < 0), "sent_is_proposal": float(rel == 0),
+            "sent_offset": float(max(-3, min(rel, 6))), "sent_is_last": float(v.sent_index == v.n_sents - 1),
+            "sent_is_first": float(v.sent_index == 0)}
+
+
+def _path_length(a, b) -> int:
+    """Edges between two tokens in the parse tree."""
+    up_a = [a] + list(a.ancestors)
+    depth = {t.i: d for d, t in enumerate(up_a)}
+    for d, t in enumerate([b] + list(b.ancestors)):
+        if t.i in depth:
+            return d + depth[t.i]
+    return 20
+
+
+def subject(v: View) -> dict[str, float]:
+    """How the subject is named and how far the object is from it."""
+    root = v.obj.root
+    if v.subject is None:
+        return {"subj_implied": 1.0, "subj_tok_dist": 30.0, "subj_tree_dist": float(min(_path_length(root, v.sent.root), 20)),
+                "subj_before_object": 0.0, "subj_is_nsubj": 0.0}
+    s_root = v.subject.root
+    return {"subj_implied": 0.0, "subj_tok_dist": float(min(abs(v.obj.start - v.subject.start), 30)),
+            "subj_tree_dist": float(min(_path_length(root, s_root), 20)),
+            "subj_before_object": float(v.subject.start < v.obj.start),
+            "subj_is_nsubj": float(s_root.dep_ in {"nsubj", "nsubjpass"})}
+
+
+def object_syntax(v: View) -> dict[str, float]:
+    """The object's place in the parse: its dependency, its depth, the word it hangs off."""
+    root = v.obj.root
+    depth = sum(1 for _ in root.ancestors)
+    out = {f"obj_dep={d}": float(root.dep_ == d) for d in OBJECT_DEPS}
+    out["obj_depth"] = float(min(depth, 10))
+    out["obj_in_parens"] = float(v.obj.start > v.sent.start and v.doc[v.obj.start - 1].text == "(")
+    out["obj_head_is_verb"] = float(root.head.pos_ in {"VERB", "AUX"})
+    out["obj_modifier"] = float(root.dep_ in {"compound", "amod", "nmod"} and root.head.i != root.i)
+    out["obj_rel_pos"] = (v.obj.start - v.sent.start) / max(1, len(v.sent))
+    return out
+
+
+def _hits(v: View, span: Span | None, role: str) -> set[str]:
+    hits = v.doc._.pattern_hits or {}
+    if span is None:
+        return set()
+    return {h.split(":", 1)[1] for i in range(span.start, span.end) for h in hits.get(i, ()) if h.startswith(role + ":")}
+
+
+def constructions(v: View) -> dict[str, float]:
+    """Which constructions of patterns/*.jsonl hold the object or the figure."""
+    from pipeline.nlp.patterns import labels
+
+    on_object = _hits(v, v.obj, "object")
+    on_figure = _hits(v, v.figure, "figure")
+    out = {}
+    for label in labels():
+        out[f"pat={label}"] = float(label in on_object)
+        out[f"figpat={label}"] = float(label in on_figure)
+    return out
+
+
+def rule_checks(v: View) -> dict[str, float]:
+    """The rule reader's checks, as evidence: keeping quality, a change cue, a purpose
+    clause, the hardware's position, a setting figure, the authors speaking."""
+    doc, sent, obj = v.doc, v.sent, v.obj
+    out = {"blocked": float(rules.blocked(doc, obj.start, obj.end, sent)),
+           "change_cue": float(rules.has_cue(doc, obj.start, obj.end, sent)),
+           "purpose_clause": float(rules.in_purpose_clause(obj.root)),
+           "speaks_of_own": float(rules.speaks_of_own(sent))}
+    for where in ("platform", "subject", "other"):
+        out[f"hw_position={where}"] = float(v.object_is_hardware and rules.hardware_position(doc, obj) == where)
+    if v.figure is not None:
+        out["figure_blocked"] = float(rules.blocked(doc, v.figure.start, v.figure.end, sent))
+    return out
+
+
+def figure(v: View) -> dict[str, float]:
+    """The figure bound to an improves candidate: there, how near, how it reads."""
+    if v.figure is None:
+        return {"has_figure": 0.0, "fig_dist": 30.0, "fig_after_object": 0.0, "fig_unit_x": 0.0, "fig_unit_pct": 0.0}
+    f = v.figure
+    dist = f.start - v.obj.end if f.start >= v.obj.end else v.obj.start - f.end
+    return {"has_figure": 1.0, "fig_dist": float(min(max(dist, 0), 30)), "fig_after_object": float(f.start >= v.obj.end),
+            "fig_unit_x": float(f.text.rstrip().endswith(("x", "×", "X", "times"))),
+            "fig_unit_pct": float("%" in f.text)}
+
+
+def words_near(v: View) -> dict[str, float]:
+    """Cue words around the object within its sentence."""
+    lo, hi = max(v.sent.start, v.obj.start - WINDOW), min(v.sent.end, v.obj.end + WINDOW)
+    near = [t.lower_ for t in v.doc[lo:hi]]
+    lemmas = [t.lemma_.lower() for t in v.sent]
+    return {"near_keep": float(any(w in rules.BLOCK_BEFORE for w in near)),
+            "near_loss": float(any(w in rules.BLOCK_AFTER for w in near)),
+            "near_change": float(any(w in rules.CHANGE_WORDS or w in rules.CHANGE_LEMMAS for w in near)),
+            "sent_beat_verb": float(any(w in rules.BEAT_VERBS for w in lemmas)),
+            "sent_compare_prep": float(any(t.lower_ in rules.COMPARE_PREPS for t in v.sent)),
+            "sent_respectively": float(any(t.lower_ == "respectively" for t in v.sent)),
+            "sent_negation": float(any(t.dep_ == "neg" for t in v.sent)),
+            "sent_len": float(min(len(v.sent), 80))}
+
+
+def object_kind(v: View) -> dict[str, float]:
+    """What the object is: which metric, which kind of hardware, a product or a class."""
+    out = {f"metric={m}": float(v.metric == m) for m in CANONICAL_METRICS}
+    out.update({f"kind={k}": float(bool(v.hardware_kind) and k in v.hardware_kind.split("+")) for k in HARDWARE_KINDS})
+    out["obj_is_hardware"] = float(v.object_is_hardware)
+    out["obj_has_digit"] = float(any(c.isdigit() for c in v.obj.text))
+    out["obj_capitalised"] = float(v.obj.text[:1].isupper())
+    out["metric_default"] = float(v.default_metric)
+    out["obj_len"] = float(min(len(v.obj), 6))
+    return out
+
+
+FEATURES: dict[str, Callable[[View], dict[str, float]]] = {
+    f.__name__: f for f in (relation, rule_evidence, position, subject, object_syntax, constructions, rule_checks,
+                            figure, words_near, object_kind)
+}
+
+
+def featurize(v: View) -> dict[str, float]:
+    """Every feature of one candidate."""
+    out: dict[str, float] = {}
+    for fn in FEATURES.values():
+        out.update(fn(v))
+    return out
