@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.records import Figure
+from pipeline.vocab import word_class
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # Longest units first so "tokens/s" wins over "tokens" and "ms" over "s".
@@ -54,7 +55,9 @@ FIGURE_RE = re.compile(
     rf"(?<![\w.×/-])(?P<lo>{_NUM})\s?(?:(?:{_UNIT_RE})\s?)?(?:-|–|—|~|to)\s?(?P<hi>{_NUM})\s?(?P<unit>{_UNIT_RE})"
     rf"|(?:(?P<qual2>(?:{_QUALIFIER})\s+|(?:{_SYMBOL})\s?))?(?<![\w.×/-])(?P<one>{_NUM}){_SCALE}\s?(?P<unit2>{_UNIT_RE})",
 )
-_UNIT_COMPILED = [(re.compile(rf"^(?:{rx})$", re.IGNORECASE if norm not in {"B", "W", "J", "s", "x"} else 0), norm, metric)
+# Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
+_CASED_UNITS = word_class("cased_unit_norms")
+_UNIT_COMPILED = [(re.compile(rf"^(?:{rx})$", re.IGNORECASE if norm not in _CASED_UNITS else 0), norm, metric)
                   for rx, norm, metric in _UNITS]
 
 _DECREASE = re.compile(

@@ -21,11 +21,14 @@ from spacy.util import filter_spans
 
 from pipeline.records import Entity
 from pipeline.resolve import to_hardware_entity
-from pipeline.vocab import HardwareEntry, Vocab
+from pipeline.vocab import HardwareEntry, Vocab, word_class
 
 _EDITION = re.compile(r"(?<=\d)(Ti|Super|SUPER)$")
 # A hardware word used as a unit or a resource, not as a platform: "74 GPU hours".
-UNIT_NOUNS = frozenset({"hour", "hours", "day", "days", "hr", "hrs", "year", "years", "minute", "minutes"})
+UNIT_NOUNS = word_class("resource_unit_nouns")
+# Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
+CARD_EDITIONS = word_class("card_editions")
+LIST_JOINERS = word_class("list_joiners")
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ class HardwareRecognizer:
                     if self.model_res[i].match(model):
                         # "GTX 1080 Ti" and "GTX 1080Ti" are one card, "1080" another.
                         model = _EDITION.sub(r" \1", model)
-                        if k < len(doc) and doc[k].text in {"Ti", "Super", "SUPER"} and not model.endswith(doc[k].text):
+                        if k < len(doc) and doc[k].text in CARD_EDITIONS and not model.endswith(doc[k].text):
                             model, k = f"{model} {doc[k].text}", k + 1
                         widened = self._widen(doc, i, start, k)
                         if widened:
@@ -150,7 +153,7 @@ class HardwareRecognizer:
         if 2 <= len(between) <= 4 and between[0].text == "-" and between[1].lower_ == "based" and entity.kind == "ASIC" \
                 and not any(t.is_punct for t in between[2:]):
             return prev.entity
-        if len(between) == 1 and between[0].lower_ in {"and", "or", ","} and prev.end - prev.start >= 2:
+        if len(between) == 1 and between[0].lower_ in LIST_JOINERS and prev.end - prev.start >= 2:
             vendor = doc[prev.start].lower_
             if vendor in self.vendors:
                 row = self.class_forms.get(f"{vendor} {span.text.lower()}")

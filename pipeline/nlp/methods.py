@@ -27,13 +27,9 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.names import NameMention, acronym_end, find_acronyms, find_names, is_coined, is_stop_word
 from pipeline.normalize import match_key
-from pipeline.vocab import Vocab
+from pipeline.vocab import Vocab, word_class
 
-PROPOSE_VERBS = frozenset({
-    "propose", "introduce", "present", "develop", "design", "devise", "build", "create", "contribute",
-    "release", "implement", "offer", "unveil", "describe", "establish", "construct", "formulate", "call",
-    "name", "term", "dub", "coin", "denote", "open-source", "publish",
-})
+PROPOSE_VERBS = word_class("propose_verbs")
 _IRREGULAR = {"build": ["built"], "dub": ["dubbed", "dubs", "dubbing"], "coin": ["coined"]}
 VERB_FORMS = frozenset(
     f for v in PROPOSE_VERBS for f in (
@@ -41,15 +37,12 @@ VERB_FORMS = frozenset(
         *_IRREGULAR.get(v, []),
     )
 )
-NAMING_WORDS = frozenset({"called", "named", "termed", "dubbed", "coined", "namely", "denoted", "call", "term", "name", "dub"})
-AUTHOR_NOUNS = frozenset({"paper", "work", "study", "article", "letter", "thesis", "dissertation", "chapter", "report"})
+NAMING_WORDS = word_class("naming_words")
+AUTHOR_NOUNS = word_class("author_nouns")
 # Title words that introduce the method a title names ("... with Sarathi-Serve").
-TITLE_PREPOSITIONS = frozenset({"with", "using", "via", "through", "by"})
+TITLE_PREPOSITIONS = word_class("title_prepositions")
 # Words a title made of a name alone never holds ("Attention Is All You Need").
-_TITLE_NOT_NAME = frozenset(
-    "a an the of for and or in on to with by from at as via is are be all you your we our how why what "
-    "when towards toward beyond into not no do does can should".split()
-)
+_TITLE_NOT_NAME = word_class("title_function_words")
 _TITLE_WITH = re.compile(
     r"\b(?i:" + "|".join(sorted(TITLE_PREPOSITIONS)) + r")\s+((?:[A-Z0-9][\w.·-]*(?:\s+|$)){1,5})"
 )
@@ -57,14 +50,19 @@ _TITLE_WITH = re.compile(
 # as opposed to a new member named for what it adds ("MobileLLM-LS").
 _SIZE_SUFFIX = r"[-\s](?i:large|small|tiny|base|huge|mini|nano|medium|x{0,2}l|xs|[smbtlh]\d{0,2}|\d+(?:\.\d+)?[bmk]?)"
 # Words that mark a naming phrase as the authors' own ("The resulting models, denoted as X").
-OWN_MARKERS = frozenset({"we", "our", "resultant", "resulting", "proposed", "new", "novel"})
+OWN_MARKERS = word_class("own_markers")
 # Head nouns of a method introduced as a part of a larger model.
-PART_HEADS = frozenset({"operator", "module", "layer", "block", "attention", "mechanism", "kernel", "unit",
-                        "component", "operation", "primitive", "decoder", "encoder", "head", "loss", "scheme",
-                        "technique", "strategy", "trick"})
+PART_HEADS = word_class("part_heads")
 # Where the object phrase of a proposal verb ends.
-OBJECT_STOPS = frozenset({"that", "which", "who", "where", "whose", ";", "by", "while", "whereas", "because"})
-LEAD_WORDS = frozenset({"a", "an", "the", "novel", "new", "our", "simple", "two", "three", "first", "efficient"})
+OBJECT_STOPS = word_class("object_stops")
+LEAD_WORDS = word_class("lead_words")
+# Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
+AUTHOR_DETERMINERS = word_class("author_determiners")
+BE_FINITE_FORMS = word_class("be_finite_forms")
+BE_FORMS = word_class("be_forms")
+FIRST_PERSON_WORDS = word_class("first_person_words")
+LIST_JOINERS = word_class("list_joiners")
+NAME_CLOSERS = word_class("name_closers")
 
 
 @dataclass
@@ -98,18 +96,16 @@ def _has_author_cue(sent: Span, verb: Token) -> bool:
             break
         if tok.lower_ in {"we", "our"}:
             return True
-        if tok.lower_ in AUTHOR_NOUNS and tok.i > sent.start and tok.nbor(-1).lower_ in {"this", "the", "our"}:
+        if tok.lower_ in AUTHOR_NOUNS and tok.i > sent.start and tok.nbor(-1).lower_ in AUTHOR_DETERMINERS:
             return True
     prev = verb.nbor(-1) if verb.i > sent.start else None
-    return bool(prev is not None and prev.lower_ in {"is", "are", "was", "were", "been", "be"} and verb.tag_ == "VBN")
+    return bool(prev is not None and prev.lower_ in BE_FORMS and verb.tag_ == "VBN")
 
 
 # Prepositions that attach a tool or a setting, not the thing proposed ("we propose
 # combining techniques with traditional U-Net architectures"); "of" may still lead to it
 # ("a family of models, X").
-_ADJUNCT_PREPOSITIONS = frozenset({"with", "using", "on", "upon", "atop", "onto", "over", "than", "against", "via",
-                                   "from", "to", "in", "into", "within", "inside", "for", "across", "under", "beyond",
-                                   "alongside", "besides"})
+_ADJUNCT_PREPOSITIONS = word_class("adjunct_prepositions")
 
 
 def _inside_quotes(doc: Doc, start: int, i: int) -> bool:
@@ -267,7 +263,7 @@ class MethodFinder:
             if doc[j].lower_ in OBJECT_STOPS or (doc[j].lower_ in VERB_FORMS and j > verb.i + 1 and doc[j - 1].lower_ in {"and", "we"}):
                 stop = j
                 break
-        if verb.nbor(-1).lower_ in {"is", "are", "was", "were"} and verb.i > sent.start:
+        if verb.nbor(-1).lower_ in BE_FINITE_FORMS and verb.i > sent.start:
             # Passive "X is proposed": the name is the clause's subject, before the verb.
             # The parse gives the subject phrase ("Hector intermediate representation (IR)
             # and its code generator are proposed"); a spelled-out field concept is skipped.
@@ -338,7 +334,7 @@ class MethodFinder:
                     continue
                 sent = intro.sent
                 if any(t.lower_ in VERB_FORMS and t.i < intro.start for t in sent) and any(
-                    t.lower_ in {"we", "us", "our"} for t in sent
+                    t.lower_ in FIRST_PERSON_WORDS for t in sent
                 ):
                     out.append(Proposal(name=phrase, rank=2, token=intro.start, sent_start=sent.start,
                                         cue="the-proposed"))
@@ -383,7 +379,7 @@ class MethodFinder:
             return n.end
         if nxt.lower_ in self.vocab.generic_heads and (n.coined or n.end - n.start > 1):
             return n.end
-        closes = n.end + 1 >= len(doc) or doc[n.end + 1].is_punct or doc[n.end + 1].lower_ in {"and", "that", "which", "to"}
+        closes = n.end + 1 >= len(doc) or doc[n.end + 1].is_punct or doc[n.end + 1].lower_ in NAME_CLOSERS
         return n.end + 1 if closes or nxt.dep_ in {"dobj", "appos", "pobj", "conj", "oprd"} else n.end
 
     @staticmethod
@@ -564,14 +560,14 @@ class MethodFinder:
 def _is_passive_proposal(tok: Token, sent: Span) -> bool:
     """"... are proposed", "is introduced": the authors' proposal in the passive."""
     return (tok.lower_ in VERB_FORMS and tok.tag_ == "VBN" and tok.i > sent.start
-            and tok.nbor(-1).lower_ in {"is", "are", "was", "were"})
+            and tok.nbor(-1).lower_ in BE_FINITE_FORMS)
 
 
 def _listed_after(doc: Doc, i: int, stop: int, by_token: dict[int, NameMention]) -> list[tuple[int, int]]:
     """Spans of the items that continue a list after token i: ", Y and Z" where each item is
     a name or a lowercase hyphenated coinage ("boosted-clipping")."""
     out: list[tuple[int, int]] = []
-    while i + 1 < stop and doc[i].lower_ in {",", "and", "or"}:
+    while i + 1 < stop and doc[i].lower_ in LIST_JOINERS:
         j = i + 1 if doc[i].lower_ != "," or doc[i + 1].lower_ not in {"and", "or"} else i + 2
         n = by_token.get(j)
         if n is not None and n.start == j:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from pipeline.vocab import Vocab
+from pipeline.vocab import Vocab, word_class
 
 _EDGE_PUNCT = set("()[]{},;:.'\"“”‘’/!?")
 _COINED = [
@@ -34,10 +34,9 @@ _ADJECTIVAL = re.compile(
     r"shot|trained|enhanced|assisted)$",
     re.IGNORECASE,
 )
-_FUNCTION_WORDS = frozenset(
-    "a an the of for and or in on to with by from at as via we our this that these those is are be "
-    "it its their they which who than over vs versus".split()
-)
+_FUNCTION_WORDS = word_class("name_function_words")
+# Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
+_TRAILING_MARKS = word_class("name_trailing_marks")
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ def _groups(texts: list[str], spaced: list[bool]) -> list[tuple[int, int]]:
         s, e = i, j + 1
         while s < e and (texts[s] in _EDGE_PUNCT or texts[s] == "-"):
             s += 1
-        while e > s and (texts[e - 1] in _EDGE_PUNCT or texts[e - 1].lower() in {"'s", "’s", "-"}):
+        while e > s and (texts[e - 1] in _EDGE_PUNCT or texts[e - 1].lower() in _TRAILING_MARKS):
             e -= 1
         if s < e:
             groups.append((s, e))

@@ -45,38 +45,23 @@ from pipeline.nlp.names import NameMention
 from pipeline.normalize import match_key
 from pipeline.records import Entity, Figure, Relation
 from pipeline.resolve import to_method_entity, to_metric_entity
-from pipeline.vocab import Vocab
+from pipeline.vocab import Vocab, word_class
 
 # Inflected beat verbs, for when the tagger takes them for nouns ("X outperforms Y" -> NOUN).
-BEAT_FORMS = frozenset({"outperforms", "outperformed", "outperforming", "surpasses", "surpassed", "surpassing",
-                        "beats", "exceeds", "outpaces"})
-COMPARE_PREPS = frozenset({"than", "over", "against", "versus", "vs", "vs."})
-BEAT_VERBS = frozenset({"outperform", "surpass", "beat", "exceed", "outpace", "outstrip", "eclipse", "dominate", "outrun"})
+BEAT_FORMS = word_class("beat_verb_inflections")
+COMPARE_PREPS = word_class("compare_preps")
+BEAT_VERBS = word_class("beat_verbs")
 # Prepositions under a baseline that attach the setting, not another baseline.
-SETTING_PREPS = frozenset({"on", "for", "in", "at", "across", "under", "using", "by", "from", "during", "when", "while", "within", "to"})
-OTHERS_DETS = frozenset({"existing", "prior", "previous", "conventional", "traditional", "current", "most", "many", "these", "those", "such", "other", "standard", "state-of-the-art", "baseline"})
-GENERIC_SUBJECT_HEADS = frozenset({"method", "approach", "work", "system", "model", "technique", "solution", "framework", "algorithm", "they", "baseline", "implementation"})
-BLOCK_BEFORE = frozenset({"maintain", "maintains", "maintaining", "preserve", "preserves", "preserving", "retain",
-                          "retains", "retaining", "keep", "keeps", "keeping", "without", "negligible", "minimal",
-                          "little", "comparable", "similar", "same", "sacrificing", "compromising", "no", "marginal",
-                          "slight", "minor", "matching", "match", "matches", "hurting", "losing", "sacrifice"})
-BLOCK_AFTER = frozenset({"loss", "losses", "degradation", "drop", "drops", "penalty", "decline", "overhead", "bottleneck",
-                         "bottlenecks", "constraints", "constraint", "limitations", "budget", "budgets", "requirements",
-                         "demands", "demand", "pressure", "issues", "problem", "wall"})
-INTRINSIC_GAINS = frozenset({"speedup", "speedups", "speed-up", "speed-ups", "faster", "acceleration", "savings",
-                             "saving", "cheaper", "quicker", "accelerates", "accelerate", "accelerating"})
-CHANGE_LEMMAS = frozenset({"improve", "reduce", "lower", "increase", "boost", "save", "cut", "decrease", "accelerate",
-                           "speed", "minimize", "minimise", "enhance", "outperform", "surpass", "exceed", "halve",
-                           "shrink", "compress", "maximize", "maximise", "raise", "double", "triple", "slash",
-                           "reduction", "improvement", "gain", "saving", "boost", "speedup", "increase", "decrease"})
-CHANGE_WORDS = frozenset({"higher", "lower", "better", "less", "fewer", "faster", "smaller", "greater", "superior",
-                          "state-of-the-art", "sota", "best", "highest", "lowest", "improved", "reduced", "high", "low",
-                          "increased", "decreased", "enhanced", "boosted", "least", "fastest", "smallest",
-                          "cheaper", "lesser", "more", "new", "record", "leading",
-                          "remarkable", "impressive", "excellent", "strong", "stronger", "top", "efficient"})
-HARD_BLOCK = frozenset({"maintain", "preserve", "retain", "keep", "sacrifice", "compromise", "hurt", "lose"})
-STRONG_POSITIVE = frozenset({"better", "higher", "improve", "improves", "improved", "improvement", "outperform",
-                             "outperforms", "superior", "surpass", "surpasses", "boost", "boosts"})
+SETTING_PREPS = word_class("setting_preps")
+OTHERS_DETS = word_class("others_determiners")
+GENERIC_SUBJECT_HEADS = word_class("generic_subject_heads")
+BLOCK_BEFORE = word_class("keeping_quality_before")
+BLOCK_AFTER = word_class("loss_words_after")
+INTRINSIC_GAINS = word_class("intrinsic_gains")
+CHANGE_LEMMAS = word_class("change_lemmas")
+CHANGE_WORDS = word_class("change_words")
+HARD_BLOCK = word_class("keeping_quality_lemmas")
+STRONG_POSITIVE = word_class("strong_positive_words")
 
 
 @dataclass(frozen=True)
@@ -98,83 +83,80 @@ class DocClaim:
 
 
 # "slower than X", "models larger than X": a comparison the method does not win.
-LOSING_COMPARATIVES = frozenset({"slower", "worse", "larger", "bigger", "heavier", "costlier", "weaker"})
+LOSING_COMPARATIVES = word_class("losing_comparatives")
 # Modifiers that leave a baseline unnamed: "the original model", "a dense baseline".
-UNNAMED_MODIFIERS = frozenset({"original", "baseline", "other", "similar", "same", "different", "various",
-                               "dense", "full", "unoptimized", "naive", "sota", "competing", "comparable",
-                               "alternative", "leading", "popular", "best", "strong", "stronger", "larger",
-                               "smaller", "recent", "more", "several", "all", "many", "both", "open-source",
-                               "corresponding", "conventional", "typical", "common"})
+UNNAMED_MODIFIERS = word_class("unnamed_baseline_modifiers")
 # Heads that never name a baseline: "the baseline", "a record", "the tradeoffs".
-NOT_A_BASELINE_HEADS = frozenset({"baseline", "work", "art", "record", "tradeoff", "trade-off", "performance",
-                                  "result", "level", "budget", "setting", "case", "version", "counterpart",
-                                  "equivalent", "state", "number", "time", "cost", "size", "accuracy", "quality"})
+NOT_A_BASELINE_HEADS = word_class("not_a_baseline_heads")
 # Heads that say "a method", not which: "X techniques" is named by its X.
-GENERIC_BASELINE_HEADS = frozenset({"technique", "techniques", "baselines", "counterpart", "counterparts",
-                                    "alternative", "alternatives", "variant", "variants", "design", "designs",
-                                    "architecture", "architectures", "network", "networks", "scheme", "schemes",
-                                    "strategy", "strategies", "solution", "implementation", "implementations",
-                                    "equivalent", "equivalents", "library", "libraries", "engine", "engines",
-                                    "kernel", "kernels", "one", "ones", "counterpart", "method", "methods",
-                                    "approaches", "systems", "models", "frameworks", "algorithms", "works", "tools"})
+GENERIC_BASELINE_HEADS = word_class("generic_baseline_heads")
 # Words that end a clause: a block word before them does not reach past.
-CLAUSE_BREAKS = frozenset({"while", "whereas", "but", ",", ";", "and", "yet"})
+CLAUSE_BREAKS = word_class("clause_breaks")
 # Words with which "over" spans rather than compares.
-SPANNING_WORDS = frozenset({"range", "set", "variety", "spectrum", "experiment", "investigate", "report", "data",
-                            "dataset", "distribution", "time", "period", "course", "year", "month", "day",
-                            "iteration", "epoch", "step", "network", "channel", "link", "sequence", "space",
-                            "optimality", "study", "evaluate", "evaluation", "number", "total"})
+SPANNING_WORDS = word_class("spanning_words")
 # Prepositions that introduce examples of the phrase they hang off: "such as X", "including X".
-EXAMPLE_PREPS = frozenset({"as", "including", "like"})
+EXAMPLE_PREPS = word_class("example_preps")
 # Prepositions that introduce a platform: "on an A100", "for mobile devices", "to FPGAs".
-PLATFORM_PREPS = frozenset({"on", "for", "to", "onto", "across", "into"})
+PLATFORM_PREPS = word_class("platform_preps")
 # Verbs whose object is a platform: "deploy to", "run on", "targets FPGAs".
-DEPLOY_VERBS = frozenset({"deploy", "run", "execute", "target", "port", "implement", "accelerate", "serve"})
+DEPLOY_VERBS = word_class("deploy_verbs")
 # Words by which the authors speak of their own work.
-OWN_WORDS = frozenset({"we", "our", "us", "ours", "proposed"})
+OWN_WORDS = word_class("own_words")
 # Words that make an absolute time a latency result.
-TIME_METRIC_WORDS = frozenset({"latency", "latencies", "runtime", "inference", "per", "response", "delay", "faster",
-                               "less", "lower", "under", "within", "only", "just", "speedup", "decoding", "time",
-                               "in"})
+TIME_METRIC_WORDS = word_class("time_metric_words")
 # Nouns of growth: a gain only for metrics where more is better.
-GROWTH_NOUNS = frozenset({"increase", "growth", "rise"})
+GROWTH_NOUNS = word_class("growth_nouns")
 # Verbs whose purpose clause states what the method is for ("proposed to improve X").
-PURPOSE_OF_PROPOSAL = frozenset({"propose", "introduce", "present", "add", "develop", "apply", "employ",
-                                 "leverage", "use", "exploit", "adopt", "incorporate"})
+PURPOSE_OF_PROPOSAL = word_class("purpose_of_proposal_verbs")
 # General words for quality, and what makes them a claimed gain ("superior performance").
-GENERIC_QUALITY = frozenset({"performance", "results", "result", "precision"})
-QUALITY_CUES = frozenset({"superior", "better", "improved", "higher", "best", "boost", "improve", "enhance",
-                          "sota", "outstanding", "stronger", "remarkable", "enhanced", "boosted"})
+GENERIC_QUALITY = word_class("generic_quality_nouns")
+QUALITY_CUES = word_class("quality_cues")
 # What "performance" is of when it means speed: "execution performance", "performance of LLM serving".
-SYSTEM_PERFORMANCE = frozenset({"execution", "inference", "serving", "training", "hardware", "system", "systems",
-                                "runtime", "computational", "compute", "end-to-end", "kernel", "decoding"})
+SYSTEM_PERFORMANCE = word_class("system_performance_words")
 # Nouns a metric phrase can modify and still be the claim: "addresses the memory consumption issue".
-PROBLEM_NOUNS = frozenset({"issue", "problem", "bottleneck", "burden", "challenge", "wall", "overhead"})
-GROWTH_VERBS = frozenset({"increase", "enlarge", "grow", "raise", "expand", "double", "triple", "scale"})
+PROBLEM_NOUNS = word_class("problem_nouns")
+GROWTH_VERBS = word_class("growth_verbs")
 # Verbs that take away a share: "removes 50% of the parameters".
-REMOVE_VERBS = frozenset({"remove", "prune", "eliminate", "drop", "skip", "discard", "save", "cut"})
+REMOVE_VERBS = word_class("remove_verbs")
 # Verbs of compression: with no metric named, their figure is a size ("compress BERT by 4x").
-COMPRESS_VERBS = frozenset({"compress", "shrink", "quantize", "quantise", "prune"})
+COMPRESS_VERBS = word_class("compress_verbs")
 # "X enables / allows ... to improve Y": what the method makes possible is its claim.
-ENABLING_VERBS = frozenset({"enable", "allow", "let", "permit"})
+ENABLING_VERBS = word_class("enabling_verbs")
 # Verbs that are themselves a change of speed: "accelerates X by 2.6x".
-SPEED_VERBS = frozenset({"accelerate", "speed", "expedite", "hasten"})
+SPEED_VERBS = word_class("speed_verbs")
 # Nouns that name quality in general; with an "N×" figure they mean speed.
 GENERIC_PERFORMANCE = frozenset({"performance"})
 # "serve 4.48x more requests": more of these per unit time is throughput.
-THROUGHPUT_NOUNS = frozenset({"requests", "queries", "tokens", "images", "samples", "frames", "users", "sequences",
-                              "inferences", "predictions"})
+THROUGHPUT_NOUNS = word_class("throughput_nouns")
 # Nouns that state a change and take the metric as a complement: "reduction in latency".
-CHANGE_NOUNS = frozenset({"reduction", "reductions", "improvement", "improvements", "increase", "decrease", "gain",
-                          "gains", "saving", "savings", "boost", "speedup", "speedups", "acceleration", "drop",
-                          "enhancement", "lift", "cut", "advantage"})
+CHANGE_NOUNS = word_class("change_nouns")
 # Nouns after a memory size that make it a device's capacity, not a result: "a 16GB GPU".
-DEVICE_MEMORY_NOUNS = frozenset({"gpu", "gpus", "memory", "ram", "vram", "hbm", "dram", "sram", "device", "devices",
-                                 "card", "cards", "board", "flash"})
+DEVICE_MEMORY_NOUNS = word_class("device_memory_nouns")
 # Words before a parameter count that make it a result ("with only 3.8M parameters").
-SMALL_CUES = frozenset({"only", "just", "with", "fewer", "less", "under", "using", "uses", "requires", "needs",
-                        "mere", "merely", "than", "within"})
-COMPARISON_LEMMAS = frozenset({"outperform", "surpass", "improvement", "beat", "exceed", "than", "over"})
+SMALL_CUES = word_class("small_cues")
+COMPARISON_LEMMAS = word_class("comparison_lemmas")
+# Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
+BASELINE_LIST_FILLERS = word_class("baseline_list_fillers")
+BIT_COMPARISON_WORDS = word_class("bit_comparison_words")
+CHANGE_COMPLEMENT_PREPS = word_class("change_complement_preps")
+COMPARE_COMPLEMENT_PREPS = word_class("compare_complement_preps")
+COMPARE_LEMMAS = word_class("compare_lemmas")
+COMPARE_MARKERS = word_class("compare_markers")
+DECLINE_NOUNS = word_class("decline_nouns")
+EXAMPLE_MARKERS = word_class("example_markers")
+FIGURE_RUN_JOINERS = word_class("figure_run_joiners")
+GROWTH_COMPARATIVES = word_class("growth_comparatives")
+LOWER_IS_BETTER_METRICS = word_class("lower_is_better_metrics")
+MEMORY_UNITS = word_class("memory_units")
+MORE_OR_FEWER = word_class("more_or_fewer")
+SCALED_MEMORY_UNITS = word_class("scaled_memory_units")
+SHARE_WORDS = word_class("share_words")
+SMALLER_COMPARATIVES = word_class("smaller_comparatives")
+THAN_OR_VERSUS = word_class("than_or_versus")
+THIS_WORK_HEADS = word_class("this_work_heads")
+TIME_UNITS = word_class("time_units")
+VERSUS_OR_UNLIKE_WORDS = word_class("versus_or_unlike_words")
+VERSUS_WORDS = word_class("versus_words")
 # "N times as <adjective> as X".
 AS_ADJ_METRIC = {"fast": "Speed", "quick": "Speed", "small": "Model size", "accurate": "Accuracy", "cheap": "Cost",
                  "efficient": "Energy"}
@@ -206,12 +188,12 @@ class RelationReader:
                 found = [c for c in t.children if c.dep_ in {"pobj", "pcomp", "dobj"}]
                 if not found and t.dep_ == "mark" and t.head.i > t.i:
                     found = [t.head]  # "faster than vLLM" parsed with "than" as a marker
-                if not found and t.i + 1 < sent.end and t.i + 1 in named and low in {"versus", "vs", "vs.", "against"}:
+                if not found and t.i + 1 < sent.end and t.i + 1 in named and low in VERSUS_WORDS:
                     found = [sent.doc[t.i + 1]]  # "Versus TGI, ..." parsed as a compound name
                 roots.extend((c, t) for c in found)
-            elif t.lemma_.lower() in {"compare", "comparison", "relative", "respect"} or low in {"compared", "comparing"}:
+            elif t.lemma_.lower() in COMPARE_LEMMAS or low in {"compared", "comparing"}:
                 for p in t.children:
-                    if p.dep_ == "prep" and p.lower_ in {"to", "with", "against"}:
+                    if p.dep_ == "prep" and p.lower_ in COMPARE_COMPLEMENT_PREPS:
                         roots.extend((c, t) for c in p.children if c.dep_ in {"pobj", "pcomp"})
             elif t.lemma_.lower() in BEAT_VERBS or t.lower_ in BEAT_FORMS:
                 # The first object only: "outperform X ...: 36.9x throughput improvement"
@@ -239,7 +221,7 @@ class RelationReader:
         for _ in range(4):
             if tok.lower_ in BLOCK_AFTER:
                 return True
-            if tok.lower_ in {"reduction", "drop", "decrease", "degradation"} and any(
+            if tok.lower_ in DECLINE_NOUNS and any(
                 c.lower_ in BLOCK_BEFORE for c in tok.children
             ):
                 return True
@@ -263,7 +245,7 @@ class RelationReader:
         """The figure the comparison states: inside the phrase the comparison word belongs
         to ("1.97x faster than X", "3.8x improvement over X", "outperforms X by 5%"),
         nearest to it."""
-        compare = marker.lower_ in {"compared", "comparing", "comparison", "relative"}
+        compare = marker.lower_ in COMPARE_MARKERS
         gov = marker if marker.pos_ in {"VERB", "AUX"} and not compare else marker.head
         if marker.dep_ == "mark" and gov.head.i != gov.i:
             gov = gov.head  # "faster than vLLM" with "than" parsed as the baseline's marker
@@ -356,9 +338,9 @@ class RelationReader:
         the simplex", "verified against the LLM"): than, versus, outperform, compared to, or
         over / against / upon after a gain or a comparative."""
         low = marker.lower_
-        if low in {"than", "versus", "vs", "vs."} or marker.lemma_.lower() in BEAT_VERBS:
+        if low in THAN_OR_VERSUS or marker.lemma_.lower() in BEAT_VERBS:
             return True
-        if low in {"compared", "comparing", "comparison", "relative"}:
+        if low in COMPARE_MARKERS:
             return True
         head = marker.head
         return bool(head.lemma_.lower() in CHANGE_LEMMAS or head.lower_ in CHANGE_NOUNS or head.tag_ in {"JJR", "RBR"})
@@ -375,12 +357,12 @@ class RelationReader:
         i = max(comp) + 1
         while i < sent.end:
             tok = doc[i]
-            if tok.lower_ in {"such", "as", "including", "e.g.", "like"} and i + 1 < sent.end:
+            if tok.lower_ in EXAMPLE_MARKERS and i + 1 < sent.end:
                 i += 1
                 continue
             if tok.text[:1].isdigit() and i not in names_by_tok and i not in hw_tokens:
                 break  # "than X and 1.4x faster than Y": a figure starts the next comparison
-            if tok.text in {",", "and", "or", "the"} or i in names_by_tok or i in hw_tokens or (
+            if tok.text in BASELINE_LIST_FILLERS or i in names_by_tok or i in hw_tokens or (
                 tok.pos_ in {"NOUN", "PROPN"} and i - 1 in out
             ):
                 if i in names_by_tok or i in hw_tokens or tok.pos_ in {"NOUN", "PROPN"}:
@@ -418,8 +400,7 @@ class RelationReader:
             if child.dep_ not in {"nsubj", "nsubjpass"}:
                 continue
             n = names_by_tok.get(child.i)
-            if n is not None and n.start > sent.start and sent.doc[n.start - 1].lower_ in {"versus", "vs", "vs.", "unlike",
-                                                                                          "against"}:
+            if n is not None and n.start > sent.start and sent.doc[n.start - 1].lower_ in VERSUS_OR_UNLIKE_WORDS:
                 continue  # "Versus TGI, it cuts ...": the parser made the baseline a subject
             if n is not None and match_key(n.text) not in own and not any(
                 match_key(n.text).startswith(k) for k in own
@@ -630,7 +611,7 @@ class RelationReader:
                 if after is not None:
                     fig_metric[id(f)] = after.metric
                 continue
-            if nxt is not None and (nxt.tag_ in {"JJR", "RBR"} or nxt.lower_ in {"more", "less", "fewer"}):
+            if nxt is not None and (nxt.tag_ in {"JJR", "RBR"} or nxt.lower_ in MORE_OR_FEWER):
                 if nxt.lower_ in FIGURE_ADJ_METRIC:
                     fig_metric[id(f)] = FIGURE_ADJ_METRIC[nxt.lower_]
                     continue
@@ -655,7 +636,7 @@ class RelationReader:
                 fig_metric[id(f)] = best[1]
             elif f.figure.unit == "x":
                 fig_metric[id(f)] = self.default_x_metric
-            elif f.figure.unit in {"B", "KB", "MB", "GB", "TB"}:
+            elif f.figure.unit in MEMORY_UNITS:
                 fig_metric[id(f)] = "Memory"  # "needs only 3.76 KB of SRAM"
             elif f.figure.unit == "%" and any(t.lemma_.lower() in COMPARISON_LEMMAS for t in sent):
                 # "outperforms X by 32.4%", "improvements ... by 5.3%": a relative gain
@@ -767,7 +748,7 @@ class RelationReader:
             if dep in {"dobj", "pobj"} and head.lemma_.lower() in DEPLOY_VERBS:
                 return "platform"
             if dep in {"conj", "appos", "pobj", "prep", "amod", "compound", "nmod"} and head.pos_ != "VERB" or (
-                dep == "pobj" and head.lower_ in {"as", "like", "including"}
+                dep == "pobj" and head.lower_ in EXAMPLE_PREPS
             ):
                 tok = head
                 continue
@@ -827,7 +808,7 @@ class RelationReader:
                 return True
             if low in {"it", "its"} and t.dep_ in {"nsubj", "nsubjpass", "poss"}:
                 return True
-            if low == "this" and t.head.lemma_.lower() in GENERIC_SUBJECT_HEADS | {"design", "architecture", "paper"}:
+            if low == "this" and t.head.lemma_.lower() in GENERIC_SUBJECT_HEADS | THIS_WORK_HEADS:
                 return True
         return False
 
@@ -843,7 +824,7 @@ class RelationReader:
         if unit == "bit":
             # "down to 4-bit", "to only 3 bits", "of up to 3-bit": what the model is compressed to.
             qual = (f.figure.qualifier or "").split()
-            return "to" not in before + qual or any(w in before for w in ("compared", "relative", "similar", "equivalent"))
+            return "to" not in before + qual or any(w in before for w in BIT_COMPARISON_WORDS)
         if unit == "GPU hours":
             # A compute budget is a result when it is said to be small: "a mere 74 GPU hours".
             return not (set(before) & SMALL_CUES or any(t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS
@@ -851,13 +832,13 @@ class RelationReader:
         if unit in {"h", "min"}:
             window = doc[max(sent.start, f.start - 6):min(sent.end, f.end + 4)]
             return not any(t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS for t in window)
-        if unit in {"KB", "MB", "GB", "TB"} and nxt is not None:
+        if unit in SCALED_MEMORY_UNITS and nxt is not None:
             return nxt.lower_ in DEVICE_MEMORY_NOUNS or nxt.pos_ == "PROPN"
-        if unit == "%" and nxt is not None and nxt.lower_ in {"of", "percentile", "quantile"} and before[-1:] != ["of"]:
+        if unit == "%" and nxt is not None and nxt.lower_ in SHARE_WORDS and before[-1:] != ["of"]:
             # "only 3% of the data", "the 75% percentile": a share, not a gain, unless a
             # change verb takes it ("removes 50% of the parameters").
             return not any(t.lemma_.lower() in CHANGE_LEMMAS | REMOVE_VERBS for t in doc[max(sent.start, f.start - 3):f.start])
-        if unit in {"s", "ms", "μs", "ns"}:
+        if unit in TIME_UNITS:
             # An absolute time is a result when it names its metric or a change
             # ("0.31 μs latency", "2.4ms less"); "segmentation took about 2 seconds" is not.
             window = doc[max(sent.start, f.start - 3):min(sent.end, f.end + 2)]
@@ -865,7 +846,7 @@ class RelationReader:
                            or t.lower_ in CHANGE_WORDS for t in window)
         if unit == "parameters":
             after = doc[f.end].lower_ if f.end < sent.end else ""
-            return not (set(before) & SMALL_CUES or after in {"fewer", "less", "smaller"})
+            return not (set(before) & SMALL_CUES or after in SMALLER_COMPARATIVES)
         return False
 
     @staticmethod
@@ -876,7 +857,7 @@ class RelationReader:
         out: dict[int, str] = {}
         run: list[FigureMention] = []
         for f in figs:
-            if run and not all(t.text in {",", "and", "or", "/"} for t in doc[run[-1].end:f.start]):
+            if run and not all(t.text in FIGURE_RUN_JOINERS for t in doc[run[-1].end:f.start]):
                 run = []
             run.append(f)
             if len(run) > 1 and f.end in metric_at and f.metric is None:
@@ -976,7 +957,7 @@ class RelationReader:
             if child.i == branch.i:
                 continue
             found: MetricMention | None = None
-            if child.dep_ == "prep" and child.lower_ in {"in", "of", "on"}:
+            if child.dep_ == "prep" and child.lower_ in CHANGE_COMPLEMENT_PREPS:
                 for t in child.subtree:
                     if t.i in metric_at:
                         found = metric_at[t.i]
@@ -995,7 +976,7 @@ class RelationReader:
     def _lower_is_better(m: MetricMention) -> bool:
         """Metrics that improve by going down, named as a quantity ("model size", "memory
         usage"), not as an efficiency ("memory efficiency")."""
-        return m.metric in {"Model size", "Memory", "Computation", "Cost"} and not any(
+        return m.metric in LOWER_IS_BETTER_METRICS and not any(
             w in m.text.lower() for w in ("efficien", "saving", "reduction"))
 
     @staticmethod
@@ -1013,8 +994,7 @@ class RelationReader:
         if not self._lower_is_better(m):
             return False
         near = [root.head, *root.children]
-        return any(t.lemma_.lower() in GROWTH_VERBS or t.lower_ in {"larger", "bigger", "more", "higher", "greater",
-                                                                    "increased"} for t in near)
+        return any(t.lemma_.lower() in GROWTH_VERBS or t.lower_ in GROWTH_COMPARATIVES for t in near)
 
     @staticmethod
     def _in_purpose_clause(tok: Token) -> bool:

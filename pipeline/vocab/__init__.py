@@ -1,7 +1,8 @@
-"""Gazetteers shipped as JSONL data: hardware, metric phrases and name stop-lists.
+"""Gazetteers shipped as JSONL data: hardware, metric phrases and name stop-lists, and
+the word classes (words.jsonl) the spaCy components test tokens against.
 
 Loaded once per process (they are read-only); the spaCy components build their
-matchers from these at initialise time.
+matchers from these at initialise time and read their word classes with word_class().
 """
 
 from __future__ import annotations
@@ -105,3 +106,24 @@ def load_vocab() -> Vocab:
         stop_exact=frozenset(exact),
         software=frozenset(software),
     )
+
+
+@lru_cache(maxsize=1)
+def word_classes() -> dict[str, frozenset[str]]:
+    """Every word class of words.jsonl by name: the closed word lists (beat verbs, change
+    words, keeping-quality words, generic heads, ...) the spaCy components test tokens
+    against. Words are lower-case unless the row says "cased"."""
+    classes: dict[str, frozenset[str]] = {}
+    for row in read_jsonl("words.jsonl"):
+        if row["class"] in classes:
+            raise ValueError(f"pipeline/vocab/words.jsonl: class {row['class']!r} is defined twice")
+        classes[row["class"]] = frozenset(row["words"])
+    return classes
+
+
+def word_class(name: str) -> frozenset[str]:
+    """One word class of words.jsonl ("beat_verbs" -> the lemmas of the beat verbs)."""
+    try:
+        return word_classes()[name]
+    except KeyError:
+        raise KeyError(f"no word class {name!r} in pipeline/vocab/words.jsonl") from None
