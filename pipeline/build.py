@@ -86,7 +86,7 @@ def read_inputs(
 
 
 def extract_each(
-    papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0,
+    papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0, model: Path | None = None,
 ) -> Iterator[Extraction]:
     """Extract batch by batch; a paper the model or the assembly cannot take is a Skipped.
 
@@ -98,12 +98,12 @@ def extract_each(
 
     for batch in _batches(papers, EXTRACT_BATCH):
         try:
-            done = list(extract(batch, min_confidence=min_confidence))
+            done = list(extract(batch, min_confidence=min_confidence, model=model))
         except Exception:  # noqa: BLE001 - find the paper that failed, below
             done = []
             for paper in batch:
                 try:
-                    done.extend(extract([paper], min_confidence=min_confidence))
+                    done.extend(extract([paper], min_confidence=min_confidence, model=model))
                 except Exception as err:  # noqa: BLE001 - the per-record boundary
                     _skip(summary, paper, f"extraction failed ({describe_error(err)})")
         for extraction in done:
@@ -224,6 +224,7 @@ def run_build(
     progress: bool = False,
     force: bool = False,
     exports: Sequence[str] | None = None,
+    model: Path | None = None,
 ) -> BuildSummary:
     """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir.
 
@@ -231,13 +232,18 @@ def run_build(
     effikg.ttl is always written. out_dir is replaced as a whole and only what effikg
     wrote there is ever removed (see pipeline.outdir): an earlier build's files of the
     exports not named are kept as they are, and the user's files always are. A non-empty
-    folder that holds no effikg build needs `force`.
+    folder that holds no effikg build needs `force`. `model`: a scorer folder written by
+    `effikg train` instead of the shipped one.
     """
     from pipeline.graph import to_rdf
     from pipeline.outdir import prepare
     from pipeline.validate import validate
 
     summary = BuildSummary(exports=[e.name for e in select_exporters(exports)])  # fails before reading
+    if model is not None:
+        from pipeline.nlp.scorer import load_model, model_file
+
+        load_model(model_file(model))  # a bad --model fails here, not as every paper's error
     inputs = list(inputs) or bundled_corpus()
     out_dir = Path(out_dir)
     try:
@@ -246,7 +252,7 @@ def run_build(
         raise BuildError(f"{err.filename or out_dir}: cannot use it as the output folder "
                          f"({err.strerror or err})") from None
     papers = _progress(read_inputs(inputs, summary, format), progress)
-    graph = to_rdf(_count(extract_each(papers, summary, min_confidence), summary))
+    graph = to_rdf(_count(extract_each(papers, summary, min_confidence, model), summary))
     if summary.papers == 0:
         problems = summary.failed_inputs + [str(s) for s in summary.skipped]
         if len(problems) <= 1:

@@ -211,6 +211,7 @@ def score(gold: list[dict], extractions: Iterable[Extraction]) -> EvalResult:
 
 def run_eval(
     gold_path: Path, inputs: Sequence[Path] = (), *, min_confidence: float = 0.0, nlp: Language | None = None,
+    model: Path | None = None,
 ) -> EvalResult:
     """Read `inputs` (the bundled corpus when empty), extract (with `nlp`, else the shared
     pipeline), and score against the gold."""
@@ -227,7 +228,7 @@ def run_eval(
             papers.extend(r for r in read_papers(Path(path)) if isinstance(r, Paper))
         except InputError as err:
             raise EvalError(str(err)) from None
-    return evaluate(gold_path, extract(papers, nlp=nlp, min_confidence=min_confidence))
+    return evaluate(gold_path, extract(papers, nlp=nlp, min_confidence=min_confidence, model=model))
 
 
 def to_text(result: EvalResult, *, misses: bool = False) -> str:

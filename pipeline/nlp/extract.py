@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -22,7 +23,7 @@ from pipeline.text import CleanText, clean
 _PLURAL = re.compile(r"[A-Za-z]{2,}[^s]s$")
 
 
-def _docs(nlp: Language, papers: Iterable[Paper]) -> Iterator[tuple[Doc, tuple[Paper, CleanText]]]:
+def prepared_docs(nlp: Language, papers: Iterable[Paper]) -> Iterator[tuple[Doc, tuple[Paper, CleanText]]]:
     for paper in papers:
         cleaned = clean(paper.abstract)
         doc = nlp.make_doc(cleaned.text)
@@ -48,14 +49,15 @@ class DocResult:
         return out
 
     def extraction(self, scores, threshold: float, min_confidence: float = 0.0) -> Extraction:
-        claims = [replace(c.claim, confidence=round(float(s), 3))
-                  for c, s in zip(self.candidates, scores) if s >= threshold]
+        from pipeline.nlp.scorer import decide
+
+        claims = decide(self.candidates, scores, threshold)
         return build_extraction(self.paper, self.cleaned, self.proposed, claims, min_confidence)
 
 
 def doc_results(nlp: Language, papers: Iterable[Paper], batch_size: int = 64) -> Iterator[DocResult]:
     """One DocResult a paper, in order (nlp may stop at the candidates: make_nlp(scorer=False))."""
-    for doc, (paper, cleaned) in nlp.pipe(_docs(nlp, papers), as_tuples=True, batch_size=batch_size):
+    for doc, (paper, cleaned) in nlp.pipe(prepared_docs(nlp, papers), as_tuples=True, batch_size=batch_size):
         yield DocResult(paper, cleaned, list(doc._.proposed or []), list(doc._.candidates or []))
 
 
@@ -102,13 +104,15 @@ def build_extraction(paper: Paper, cleaned: CleanText, proposed: list, doc_claim
 
 def extract(
     papers: Iterable[Paper], *, nlp: Language | None = None, min_confidence: float = 0.0, batch_size: int = 64,
+    model: str | Path | None = None,
 ) -> Iterator[Extraction]:
-    """One Extraction per Paper, in input order, streaming."""
+    """One Extraction per Paper, in input order, streaming (`model`: a scorer folder
+    written by `effikg train` instead of the shipped one; ignored when `nlp` is given)."""
     if nlp is None:
         from pipeline.nlp import _cached_nlp
 
-        nlp = _cached_nlp()
-    for doc, (paper, cleaned) in nlp.pipe(_docs(nlp, papers), as_tuples=True, batch_size=batch_size):
+        nlp = _cached_nlp(str(model) if model else None)
+    for doc, (paper, cleaned) in nlp.pipe(prepared_docs(nlp, papers), as_tuples=True, batch_size=batch_size):
         yield to_extraction(doc, paper, cleaned, min_confidence)
 
 

@@ -190,6 +190,9 @@ class HardwareRecognizer:
             ))
             products.append(self.entries[i].type != "class")
         doc._.hardware = _resolve_short_forms(mentions, products)
+        # As spaCy Spans too (displaCy, DocBin, Scorer): label = the kind, kb_id = the entity.
+        doc.spans["hardware"] = [Span(doc, m.start, m.end, label=m.entity.kind or "Hardware", kb_id=m.entity.label)
+                                 for m in doc._.hardware]
         return doc
 
 

@@ -147,6 +147,7 @@ class MethodFinder:
         by_token = {t: n for n in names for t in range(n.start, n.end)}
         acronyms = find_acronyms(doc)
         doc._.names = names
+        doc.spans["name"] = [Span(doc, n.start, n.end, label="Coined" if n.coined else "Name") for n in names]
         acr = {i: doc[i:acronym_end(doc, i)].text for i in acronyms}
         doc._.acronyms = {acr[i]: doc[s:e].text for i, (s, e) in acronyms.items()}
 
@@ -253,6 +254,8 @@ class MethodFinder:
             if any(t.lower_ in VERB_FORMS and t.lower_ not in NAMING_WORDS and _has_author_cue(before, t) for t in before):
                 proposed[0].sent_start = before.start
         doc._.proposed = proposed
+        keys = {k for p in proposed for k in p.keys}
+        doc.spans["method"] = [Span(doc, n.start, n.end, label="Method") for n in names if match_key(n.text) in keys]
         return doc
 
     def _from_verb(self, doc: Doc, verb: Token, sent: Span, by_token, acronyms, add) -> None:

@@ -64,6 +64,8 @@ class MetricRecognizer:
             if span is not None:
                 figures.append(FigureMention(start=span.start, end=span.end, figure=hit.figure, metric=hit.metric))
         doc._.figures = figures
+        doc.spans["metric"] = [Span(doc, m.start, m.end, label=m.metric) for m in doc._.metrics]
+        doc.spans["figure"] = [Span(doc, f.start, f.end, label=f.metric or "Figure") for f in figures]
         return doc
 
 

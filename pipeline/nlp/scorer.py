@@ -94,6 +94,24 @@ def load_model(path: Path) -> ScorerModel:
         raise EffikgError(f"{path}: not a scorer model ({err})") from None
 
 
+def decide(candidates: list, scores, threshold: float) -> list:
+    """The claims among scored candidates: those at or above the threshold, one a
+    (relation, subject, object, sentence, figure); a claim without a figure gives way to
+    one with a figure for the same ends in the same sentence. Confidence = probability."""
+    best: dict[tuple, tuple[float, object]] = {}
+    for c, s in zip(candidates, scores):
+        if s < threshold:
+            continue
+        claim = c.claim
+        key = (claim.relation, claim.subject.key, claim.object.key, claim.sent_start,
+               claim.figure.value if claim.figure else None)
+        if key not in best or s > best[key][0]:
+            best[key] = (float(s), claim)
+    figured = {k[:4] for k in best if k[4] is not None}
+    return [replace(claim, confidence=round(s, 3)) for k, (s, claim) in best.items()
+            if k[4] is not None or k[:4] not in figured]
+
+
 class Scorer:
     def __init__(self, model: ScorerModel, threshold: float):
         self.model = model
@@ -103,8 +121,7 @@ class Scorer:
         candidates = doc._.candidates or []
         scores = self.model.predict(self.model.matrix([c.features for c in candidates]))
         doc._.scores = [float(s) for s in scores]
-        doc._.claims = [replace(c.claim, confidence=round(float(s), 3))
-                        for c, s in zip(candidates, scores) if s >= self.threshold]
+        doc._.claims = decide(candidates, scores, self.threshold)
         return doc
 
 
