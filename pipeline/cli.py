@@ -219,7 +219,7 @@ def eval_(gold: str, inputs: tuple[str, ...], misses: bool, json_path: Path | No
               help="Folder to write scorer.json into (use it with --model).")
 @click.option("--kind", type=click.Choice(["trees", "linear"]), default="trees", show_default=True,
               help="Gradient-boosted trees or logistic regression.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the trees' fitting.")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
               help="Probability a candidate needs to become a claim (default: the one in config.cfg).")
 def train(pairs: tuple[str, ...], out_dir: Path, kind: str, seed: int, threshold: float | None) -> None:

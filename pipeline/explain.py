@@ -46,10 +46,10 @@ def _importance(model) -> dict[str, float]:
 
 def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | None = None) -> str:
     """The explanation as text (and the displaCy page written to html_path)."""
-    from pipeline.nlp import _cached_nlp
+    from pipeline.nlp import shared_nlp
     from pipeline.nlp.extract import prepared_docs
 
-    nlp = _cached_nlp(str(model) if model else None)
+    nlp = shared_nlp(str(model) if model else None)
     doc, _ = next(iter(nlp.pipe(prepared_docs(nlp, [paper]), as_tuples=True)))
     scorer = nlp.get_pipe("effikg_scorer")
     lines = [f"paper {paper.id}: {paper.title or paper.abstract[:70]}", "", "mentions:"]

@@ -44,7 +44,7 @@ KNOWN_VIOLATIONS: set[tuple[str, str]] = {
 }
 # Import cycles that exist today, each as the set of modules on it; may only shrink.
 KNOWN_CYCLES: set[frozenset[str]] = {
-    # nlp.extract reaches the shared pipeline (pipeline.nlp._cached_nlp) through a
+    # nlp.extract reaches the shared pipeline (pipeline.nlp.shared_nlp) through a
     # function-level import of its own package; removed with the rewrite of pipeline/nlp
     # (issue 10.2).
     frozenset({"pipeline.nlp", "pipeline.nlp.extract"}),

@@ -55,7 +55,7 @@ def default_threshold() -> float:
 
 
 @lru_cache(maxsize=4)
-def _cached_nlp(model: str | None = None) -> Language:
+def shared_nlp(model: str | None = None) -> Language:
     return make_nlp(model=model)
 
 

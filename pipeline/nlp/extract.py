@@ -109,9 +109,9 @@ def extract(
     """One Extraction per Paper, in input order, streaming (`model`: a scorer folder
     written by `effikg train` instead of the shipped one; ignored when `nlp` is given)."""
     if nlp is None:
-        from pipeline.nlp import _cached_nlp
+        from pipeline.nlp import shared_nlp
 
-        nlp = _cached_nlp(str(model) if model else None)
+        nlp = shared_nlp(str(model) if model else None)
     for doc, (paper, cleaned) in nlp.pipe(prepared_docs(nlp, papers), as_tuples=True, batch_size=batch_size):
         yield to_extraction(doc, paper, cleaned, min_confidence)
 

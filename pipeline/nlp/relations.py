@@ -1079,17 +1079,25 @@ class RelationReader:
         return False
 
 
+    # Public names of the checks the candidate features read.
+    blocked = _blocked
+    has_cue = _has_cue
+    in_purpose_clause = _in_purpose_clause
+    speaks_of_own = _speaks_of_own
+    hardware_position = _hardware_position
+
+
 def register_extensions() -> None:
     if not Doc.has_extension("rule_claims"):
         Doc.set_extension("rule_claims", default=None)
 
 
 # The reader's checks, read by the candidate features (pipeline/nlp/features.py).
-blocked = RelationReader._blocked
-has_cue = RelationReader._has_cue
-in_purpose_clause = RelationReader._in_purpose_clause
-speaks_of_own = RelationReader._speaks_of_own
-hardware_position = RelationReader._hardware_position
+blocked = RelationReader.blocked
+has_cue = RelationReader.has_cue
+in_purpose_clause = RelationReader.in_purpose_clause
+speaks_of_own = RelationReader.speaks_of_own
+hardware_position = RelationReader.hardware_position
 
 
 @Language.factory(

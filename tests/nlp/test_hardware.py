@@ -136,7 +136,7 @@ def test_hardware_modifier_use_is_flagged(parse) -> None:
 
 def test_hardware_background_mention_is_no_target(parse) -> None:
     doc = parse("GPUs are costly. We propose TriForce, which reduces latency by 2x.")
-    assert [c for c in doc._.claims if c.relation == "targets"] == []
+    assert [c for c in doc._.rule_claims if c.relation == "targets"] == []
 
 
 def test_hardware_gazetteer_is_broad() -> None:

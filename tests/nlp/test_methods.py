@@ -117,7 +117,7 @@ def test_methods_whole_model_comes_before_its_parts(parse) -> None:
     doc = parse("To get context-varying weights, we propose a HyperZ-ZW operator that connects kernels. Based on this "
                 "design, we present a novel Terminator architecture. Our model needs fewer parameters.")
     assert [p.name for p in doc._.proposed] == ["Terminator architecture", "HyperZ-ZW"]
-    assert [(c.subject.label, c.relation) for c in doc._.claims] == [("Terminator", "improves")]
+    assert [(c.subject.label, c.relation) for c in doc._.rule_claims] == [("Terminator", "improves")]
 
 
 def test_methods_proposal_sentence_just_before_the_name_counts(parse) -> None:
@@ -125,7 +125,7 @@ def test_methods_proposal_sentence_just_before_the_name_counts(parse) -> None:
                 "leverage these improvements to develop a new model family, HaloNets, which reach high accuracy.")
     [halo] = doc._.proposed
     assert halo.name == "HaloNets" and halo.sent_start == list(doc.sents)[1].start
-    assert ("HaloNets", "improves", "Speed") in {(c.subject.label, c.relation, c.object.label) for c in doc._.claims}
+    assert ("HaloNets", "improves", "Speed") in {(c.subject.label, c.relation, c.object.label) for c in doc._.rule_claims}
 
 
 def test_methods_title_name_is_the_main_method(parse) -> None:
@@ -139,7 +139,7 @@ def test_methods_title_name_over_backbone_variant(parse) -> None:
                 "SLAB: Efficient Transformers with Simplified Attention")
     slab = doc._.proposed[0]
     assert (slab.name, slab.aliases) == ("SLAB", ["SLAB-Swin"])
-    assert {c.subject.label for c in doc._.claims} == {"SLAB"}
+    assert {c.subject.label for c in doc._.rule_claims} == {"SLAB"}
 
 
 def test_methods_composed_name_belongs_to_its_head(parse) -> None:
@@ -178,7 +178,7 @@ def test_methods_acronyms_defined_in_parentheses(parse) -> None:
     ids=["it", "our-method", "we"],
 )
 def test_methods_references_resolve_to_the_proposed_method(parse, text: str) -> None:
-    claims = parse(text)._.claims
+    claims = parse(text)._.rule_claims
     targets = {(c.subject.label, c.object.label) for c in claims if c.relation == "targets"}
     assert targets == {("TriForce", "NVIDIA A100 GPU")}
     assert all(c.subject.label == "TriForce" for c in claims)

@@ -13,11 +13,16 @@ from pipeline.vocab import _hardware_entry, load_vocab
 def test_pipeline_config_lists_registered_factories() -> None:
     config = read_config()
     names = config["pipeline"]["components"]
-    assert names == ["effikg_hardware", "effikg_metrics", "effikg_methods", "effikg_relations"]
+    assert names == ["effikg_hardware", "effikg_metrics", "effikg_methods", "effikg_relations", "effikg_patterns",
+                     "effikg_candidates", "effikg_scorer"]
     for name in names:
         section = config["components"][name]
         assert Language.has_factory(section["factory"]), section["factory"]
-        assert section["vocab"] == {"@misc": "effikg.vocab.v1"}
+        if name not in ("effikg_patterns", "effikg_scorer"):
+            assert section["vocab"] == {"@misc": "effikg.vocab.v1"}
+    # The scorer and its threshold are named in the config (issue 11.3).
+    assert config["components"]["effikg_scorer"]["model"] == ""
+    assert 0.0 < config["components"]["effikg_scorer"]["threshold"] < 1.0
 
 
 def test_pipeline_config_model_is_the_pinned_package() -> None:
@@ -28,9 +33,12 @@ def test_pipeline_config_model_is_the_pinned_package() -> None:
 
 @pytest.mark.slow
 def test_pipeline_config_components_follow_the_model(nlp) -> None:
-    assert nlp.pipe_names[-4:] == read_config()["pipeline"]["components"]
-    assert {"tok2vec", "tagger", "parser"} <= set(nlp.pipe_names[:-4])
-    for name in ("hardware", "metrics", "figures", "names", "acronyms", "proposed", "claims", "title"):
+    effikg = read_config()["pipeline"]["components"]
+    assert nlp.pipe_names[-len(effikg):] == effikg
+    assert {"tok2vec", "tagger", "parser"} <= set(nlp.pipe_names[:-len(effikg)])
+    assert "ner" not in nlp.pipe_names and "ner" not in nlp.disabled  # excluded: nothing reads it
+    for name in ("hardware", "metrics", "figures", "names", "acronyms", "proposed", "rule_claims", "pattern_hits",
+                 "candidates", "scores", "claims", "title"):
         assert Doc.has_extension(name), name
     methods = nlp.get_pipe_meta("effikg_methods")
     assert "doc._.proposed" in methods.assigns and "doc._.hardware" in methods.requires

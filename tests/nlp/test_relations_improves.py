@@ -8,7 +8,7 @@ import pytest
 def _improves(nlp, text: str) -> dict[str, str | None]:
     """metric label -> figure text (None when the claim states no figure)."""
     out: dict[str, str | None] = {}
-    for c in nlp(text)._.claims:
+    for c in nlp(text)._.rule_claims:
         if c.relation == "improves":
             fig = c.figure.text if c.figure else None
             out[c.object.label] = out.get(c.object.label) or fig
@@ -167,6 +167,6 @@ def test_relations_improves_figure_goes_to_the_method_named_before_it(nlp) -> No
     text = ("We propose VTrans. We further propose Fast-VTrans and Faster-VTrans. Fast-VTrans uses 3% of the data, "
             "and Faster-VTrans accelerates compression by up to 25 times.")
     found = {(c.subject.label, c.object.label, c.figure.text if c.figure else None)
-             for c in nlp(text)._.claims if c.relation == "improves"}
+             for c in nlp(text)._.rule_claims if c.relation == "improves"}
     # No speed claim from the "Faster" inside a name, no size claim from "accelerates compression".
     assert found == {("Faster-VTrans", "Speed", "up to 25 times")}

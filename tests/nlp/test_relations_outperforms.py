@@ -8,7 +8,7 @@ import pytest
 def _outperforms(nlp, text: str) -> dict[str, tuple[str | None, str | None]]:
     """baseline as written -> (figure text, metric label) of its claim."""
     out: dict[str, tuple[str | None, str | None]] = {}
-    for c in nlp(text)._.claims:
+    for c in nlp(text)._.rule_claims:
         if c.relation == "outperforms":
             out[c.object_text] = (c.figure.text if c.figure else None, c.metric.label if c.metric else None)
     return out
@@ -123,5 +123,5 @@ def test_relations_outperforms_two_comparisons_each_with_its_margin(nlp) -> None
 @pytest.mark.slow
 def test_relations_outperforms_sentence_opening_with_versus(nlp) -> None:
     doc = nlp("We propose GemServe. Versus TGI, it cuts time-to-first-token by 60%.")
-    claims = {(c.relation, c.object.label) for c in doc._.claims}
+    claims = {(c.relation, c.object.label) for c in doc._.rule_claims}
     assert {("outperforms", "TGI"), ("improves", "Speed")} <= claims
