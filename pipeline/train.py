@@ -108,6 +108,14 @@ def fit(samples: Sequence[Sample], *, kind: str = "trees", seed: int = 0, thresh
     from sklearn.ensemble import GradientBoostingClassifier
 
     clf = GradientBoostingClassifier(random_state=seed, **TREES).fit(x, y)
+    model = trees_model(clf, names, y)
+    model.update(threshold=threshold, trained_on=_summary(samples))
+    return model
+
+
+def trees_model(clf, names: list[str], y: np.ndarray) -> dict:
+    """A fitted GradientBoostingClassifier as plain data: per tree its node arrays; the
+    start value is the log-odds of the prior, as scikit-learn's default init gives."""
     prior = float(y.mean())
     trees = []
     for est in clf.estimators_[:, 0]:
@@ -117,9 +125,8 @@ def fit(samples: Sequence[Sample], *, kind: str = "trees", seed: int = 0, thresh
                       "value": [round(v, 8) for v in t.value[:, 0, 0].tolist()]})
     importance = {n: round(float(v), 5) for n, v in zip(names, clf.feature_importances_) if v > 0}
     return {"kind": "trees", "features": names, "init": round(float(np.log(prior / (1 - prior))), 8),
-            "learning_rate": TREES["learning_rate"], "threshold": threshold, "trees": trees,
-            "importance": dict(sorted(importance.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "trained_on": _summary(samples)}
+            "learning_rate": clf.learning_rate, "trees": trees,
+            "importance": dict(sorted(importance.items(), key=lambda kv: (-kv[1], kv[0])))}
 
 
 def _fit_linear(names: list[str], x: np.ndarray, y: np.ndarray, seed: int, threshold: float) -> dict:

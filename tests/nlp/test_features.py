@@ -1,0 +1,115 @@
+"""Candidate features: pure functions of a View, each checked on a hand-built Doc (no model)."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from pipeline.nlp import features as F
+from pipeline.nlp.patterns import labels
+
+# "TriForce achieves 2.31x speedup on an A100 GPU ." parsed by hand.
+WORDS = ["TriForce", "achieves", "2.31x", "speedup", "on", "an", "A100", "GPU", "."]
+HEADS = [1, 1, 3, 1, 1, 7, 7, 4, 1]
+DEPS = ["nsubj", "ROOT", "nummod", "dobj", "prep", "det", "compound", "pobj", "punct"]
+VOCAB = spacy.blank("en").vocab  # lexical attributes (lower_, like_num) without any model
+POS = ["PROPN", "VERB", "NUM", "NOUN", "ADP", "DET", "PROPN", "NOUN", "PUNCT"]
+
+
+def _doc(words=WORDS, heads=HEADS, deps=DEPS, pos=POS, hits=None) -> Doc:
+    if not Doc.has_extension("pattern_hits"):
+        Doc.set_extension("pattern_hits", default=None)
+    doc = Doc(VOCAB, words=words, heads=heads, deps=deps, pos=pos, sent_starts=[True] + [False] * (len(words) - 1))
+    doc._.pattern_hits = hits or {}
+    return doc
+
+
+def _view(doc, relation="targets", obj=(6, 8), subject=(0, 1), **kw) -> F.View:
+    return F.View(doc=doc, relation=relation, sent=doc[0:len(doc)], obj=doc[obj[0]:obj[1]],
+                  subject=doc[subject[0]:subject[1]] if subject else None, **kw)
+
+
+def test_features_relation_is_one_hot() -> None:
+    assert F.relation(_view(_doc(), "improves")) == {"rel=targets": 0.0, "rel=improves": 1.0, "rel=outperforms": 0.0}
+
+
+def test_features_rule_evidence_is_the_rule_confidence() -> None:
+    assert F.rule_evidence(_view(_doc(), rule=0.9)) == {"rule": 0.9, "rule_any": 1.0, "rule_same_figure": 0.0}
+    assert F.rule_evidence(_view(_doc()))["rule_any"] == 0.0
+
+
+def test_features_position_before_at_and_after_the_proposal() -> None:
+    assert F.position(_view(_doc(), sent_index=0, proposal_sent=2))["sent_before_proposal"] == 1.0
+    at = F.position(_view(_doc(), sent_index=2, proposal_sent=2, n_sents=3))
+    assert at["sent_is_proposal"] == 1.0 and at["sent_is_last"] == 1.0 and at["sent_offset"] == 0.0
+    assert F.position(_view(_doc(), sent_index=12, proposal_sent=1))["sent_offset"] == 6.0  # clipped
+
+
+def test_features_subject_distance_in_tokens_and_in_the_tree() -> None:
+    named = F.subject(_view(_doc()))
+    # GPU -> on -> achieves <- TriForce: three edges; six tokens from TriForce to A100.
+    assert named["subj_tree_dist"] == 3.0 and named["subj_tok_dist"] == 6.0
+    assert named["subj_before_object"] == 1.0 and named["subj_is_nsubj"] == 1.0
+    implied = F.subject(_view(_doc(), subject=None))
+    assert implied["subj_implied"] == 1.0 and implied["subj_tree_dist"] == 2.0  # GPU to the root
+
+
+def test_features_object_syntax() -> None:
+    syntax = F.object_syntax(_view(_doc()))
+    assert syntax["obj_dep=pobj"] == 1.0 and syntax["obj_dep=dobj"] == 0.0
+    assert syntax["obj_depth"] == 2.0 and syntax["obj_head_is_verb"] == 0.0 and syntax["obj_in_parens"] == 0.0
+    assert F.object_syntax(_view(_doc(), obj=(3, 4)))["obj_head_is_verb"] == 1.0  # "speedup" hangs off "achieves"
+
+
+def test_features_constructions_read_the_pattern_hits_on_object_and_figure() -> None:
+    doc = _doc(hits={7: {"object:platform"}, 2: {"figure:up_to"}})
+    out = F.constructions(_view(doc, figure=doc[2:3]))
+    assert out["pat=platform"] == 1.0 and out["figpat=up_to"] == 1.0
+    assert out["pat=compare"] == 0.0 and out["figpat=platform"] == 0.0
+    assert {k.split("=", 1)[1] for k in out} == set(labels())
+
+
+def test_features_rule_checks_platform_position_and_keeping_quality() -> None:
+    checks = F.rule_checks(_view(_doc(), object_is_hardware=True))
+    assert checks["hw_position=platform"] == 1.0 and checks["hw_position=subject"] == 0.0
+    words = ["It", "maintains", "accuracy", "."]
+    doc = _doc(words, [1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"], ["PRON", "VERB", "NOUN", "PUNCT"])
+    doc[1].lemma_ = "maintain"
+    kept = F.rule_checks(_view(doc, "improves", obj=(2, 3), subject=None))
+    assert kept["blocked"] == 1.0 and kept["hw_position=platform"] == 0.0
+
+
+def test_features_figure_distance_and_unit() -> None:
+    doc = _doc()
+    with_figure = F.figure(_view(doc, "improves", obj=(3, 4), figure=doc[2:3]))
+    assert with_figure == {"has_figure": 1.0, "fig_dist": 0.0, "fig_after_object": 0.0, "fig_unit_x": 1.0,
+                           "fig_unit_pct": 0.0}
+    assert F.figure(_view(doc, "improves", obj=(3, 4)))["has_figure"] == 0.0
+
+
+def test_features_words_near_the_object() -> None:
+    words = ["X", "has", "no", "accuracy", "loss", "."]
+    doc = _doc(words, [1, 1, 4, 4, 1, 1], ["nsubj", "ROOT", "det", "compound", "dobj", "punct"],
+               ["PROPN", "VERB", "DET", "NOUN", "NOUN", "PUNCT"])
+    near = F.words_near(_view(doc, "improves", obj=(3, 4), subject=(0, 1)))
+    assert near["near_keep"] == 1.0 and near["near_loss"] == 1.0 and near["sent_len"] == 6.0
+
+
+def test_features_object_kind() -> None:
+    kind = F.object_kind(_view(_doc(), hardware_kind="EdgeDevice+GPU", object_is_hardware=True))
+    assert kind["kind=GPU"] == 1.0 and kind["kind=EdgeDevice"] == 1.0 and kind["kind=CPU"] == 0.0
+    assert kind["obj_has_digit"] == 1.0 and kind["metric=Speed"] == 0.0
+    assert F.object_kind(_view(_doc(), "improves", obj=(3, 4), metric="Speed"))["metric=Speed"] == 1.0
+
+
+@pytest.mark.parametrize("name", sorted(F.FEATURES))
+def test_features_every_feature_returns_numbers(name) -> None:
+    out = F.FEATURES[name](_view(_doc(), figure=_doc()[2:3]))
+    assert out and all(isinstance(v, float) for v in out.values()), name
+
+
+def test_features_featurize_has_unique_names() -> None:
+    names = [k for fn in F.FEATURES.values() for k in fn(_view(_doc()))]
+    assert len(names) == len(set(names))
+    assert F.featurize(_view(_doc())).keys() == set(names)

@@ -1,0 +1,74 @@
+"""The scorer's JSON model: the same probabilities as the scikit-learn model it was written
+from, deterministic files, decisions by threshold, and clean errors for a bad model."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.errors import EffikgError
+from pipeline.nlp.scorer import ScorerModel, decide, load_model, model_file
+from pipeline.records import Entity, Figure
+from pipeline.nlp.relations import DocClaim
+
+
+def _data(seed=0, n=300):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 4))
+    y = (x[:, 0] + 0.5 * x[:, 1] - x[:, 2] * x[:, 3] + rng.normal(scale=0.3, size=n) > 0).astype(int)
+    return x, y
+
+
+def test_scorer_trees_match_scikit_learn() -> None:
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    from pipeline import train
+
+    x, y = _data()
+    clf = GradientBoostingClassifier(random_state=0, **train.TREES).fit(x, y)
+    model = ScorerModel(train.trees_model(clf, ["a", "b", "c", "d"], y))
+    assert np.allclose(model.predict(x), clf.predict_proba(x)[:, 1], atol=1e-5)
+
+
+def test_scorer_linear_model_is_a_logistic_function() -> None:
+    model = ScorerModel({"kind": "linear", "features": ["a", "b"], "weights": [2.0, -1.0], "bias": 0.5})
+    x = model.matrix([{"a": 1.0, "b": 1.0}, {"b": 3.0, "unknown": 9.0}])
+    assert np.allclose(model.predict(x), 1 / (1 + np.exp(-np.array([1.5, -2.5]))))
+
+
+def test_scorer_model_file_defaults_to_the_shipped_model() -> None:
+    path = model_file(None)
+    assert path.name == "scorer.json" and path.parent.name == "model"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["kind"] in ("trees", "linear") and data["features"] == sorted(data["features"])
+
+
+def test_scorer_bad_model_is_one_clear_error(tmp_path) -> None:
+    with pytest.raises(EffikgError, match="cannot read the scorer model"):
+        load_model(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"kind": "forest"}')
+    with pytest.raises(EffikgError, match="not a scorer model"):
+        load_model(bad)
+
+
+class _C:  # a candidate as decide() reads it
+    def __init__(self, claim):
+        self.claim = claim
+
+
+def _claim(obj="Speed", figure=None, sent=0):
+    method = Entity("Method", "TriForce", "triforce")
+    metric = Entity("Metric", obj, obj.lower())
+    return DocClaim("improves", method, "TriForce", metric, obj, sent, 10, 0.0,
+                    figure=Figure(figure, float(figure.rstrip("x"))) if figure else None)
+
+
+def test_scorer_decide_keeps_the_likely_one_per_claim_and_prefers_a_figure() -> None:
+    cands = [_C(_claim()), _C(_claim(figure="2.31x")), _C(_claim(figure="2.31x")), _C(_claim("Memory")),
+             _C(_claim(sent=20))]
+    claims = decide(cands, [0.9, 0.7, 0.8, 0.3, 0.6], threshold=0.5)
+    assert [(c.object.label, c.figure.text if c.figure else None, c.sent_start, c.confidence) for c in claims] == [
+        ("Speed", "2.31x", 0, 0.8), ("Speed", None, 20, 0.6)]
