@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.features import View, featurize
+from pipeline.nlp.features import View, featurize, paper_features
 from pipeline.nlp.methods import Proposal
 from pipeline.nlp.relations import DocClaim
 from pipeline.normalize import match_key
@@ -93,10 +93,12 @@ class CandidateMaker:
         rule_claims: list[DocClaim] = doc._.rule_claims or []
         out: list[Candidate] = []
         for k, sent in enumerate(sents):
-            context = {"sent_index": k, "proposal_sent": proposal_sent, "n_sents": len(sents)}
+            context = {"sent_index": k, "proposal_sent": proposal_sent, "n_sents": len(sents),
+                       "n_proposed": len(proposed)}
             rules_here = [c for c in rule_claims if c.sent_start == sent.start_char]
             out.extend(self._sentence(doc, sent, own, context, rules_here))
-        return out
+        rows = paper_features([c.claim for c in out], [c.features for c in out])
+        return [replace(c, features=r) for c, r in zip(out, rows)]
 
     def _sentence(self, doc: Doc, sent: Span, own: _Own, context: dict, rules_here: list[DocClaim]) -> list[Candidate]:
         names = [n for n in doc._.names or [] if sent.start <= n.start < sent.end]
@@ -107,13 +109,15 @@ class CandidateMaker:
         for h in doc._.hardware or []:
             if sent.start <= h.start < sent.end:
                 hardware_tokens.update(range(h.start, h.end))
-                extras = {"hardware_kind": h.entity.kind, "object_is_hardware": True}
+                extras = {"hardware_kind": h.entity.kind, "object_is_hardware": True, "hw_modifier": h.modifier}
                 proposals.append(("targets", h.entity, h.text, (h.start, h.end), None, extras))
                 proposals.append(("outperforms", h.entity, h.text, (h.start, h.end), None, extras))
         for n in names:
             if own.of(n.text) is not None or n.text.lower() in self.vocab.datasets or n.start in hardware_tokens:
                 continue
-            proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, {}))
+            low = n.text.lower()
+            extras = {"obj_known_model": low in self.vocab.object_models, "obj_software": low in self.vocab.software}
+            proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, extras))
         proposals.extend(self._improves(doc, sent))
         made: dict[tuple, Candidate] = {}
         for rel, obj, obj_text, span, fig, extras in proposals:
@@ -127,7 +131,8 @@ class CandidateMaker:
             extras = {**extras, "rule_same_figure": any(_same_figure(c.figure, claim.figure) for c in same)}
             view = View(doc=doc, relation=rel, sent=sent, obj=doc[span[0]:span[1]],
                         subject=doc[subj_span[0]:subj_span[1]] if subj_span else None,
-                        figure=doc[fig[0][0]:fig[0][1]] if fig else None, rule=rule, **context, **extras)
+                        figure=doc[fig[0][0]:fig[0][1]] if fig else None, rule=rule, subj_main=p is main,
+                        subj_rank=p.rank, subj_part=p.part, **context, **extras)
             key = (rel, claim.subject.key, obj.key, span, fig[0] if fig else None)
             made.setdefault(key, Candidate(claim, featurize(view), span, subj_span))
         out = list(made.values())

@@ -43,6 +43,13 @@ class View:
     n_sents: int = 1
     rule: float = 0.0  # the rule reader's confidence in the same claim in this sentence (0: not proposed)
     rule_same_figure: bool = False  # ... and the rule bound the same figure to it
+    hw_modifier: bool = False  # hardware used as a modifier ("GPU memory")
+    obj_known_model: bool = False  # a model others accelerate ("Llama2-7B"), from the vocab
+    obj_software: bool = False  # a library ("PyTorch"), from the vocab
+    subj_main: bool = True  # the subject is the paper's main proposed method
+    subj_rank: int = 1  # how the method was found: 0 named, 1 object of a proposal verb, 2 weaker cue
+    subj_part: bool = False  # introduced as a part of the main method
+    n_proposed: int = 1
 
 
 def relation(v: View) -> dict[str, float]:
@@ -83,6 +90,18 @@ def subject(v: View) -> dict[str, float]:
             "subj_tree_dist": float(min(_path_length(root, s_root), 20)),
             "subj_before_object": float(v.subject.start < v.obj.start),
             "subj_is_nsubj": float(s_root.dep_ in {"nsubj", "nsubjpass"})}
+
+
+def subject_method(v: View) -> dict[str, float]:
+    """What the method finder knew about the subject."""
+    return {"subj_main": float(v.subj_main), "subj_rank": float(v.subj_rank), "subj_part": float(v.subj_part),
+            "n_proposed": float(min(v.n_proposed, 5))}
+
+
+def object_vocab(v: View) -> dict[str, float]:
+    """What the gazetteers say of the object."""
+    return {"hw_modifier": float(v.hw_modifier), "obj_known_model": float(v.obj_known_model),
+            "obj_software": float(v.obj_software)}
 
 
 def object_syntax(v: View) -> dict[str, float]:
@@ -172,9 +191,26 @@ def object_kind(v: View) -> dict[str, float]:
 
 
 FEATURES: dict[str, Callable[[View], dict[str, float]]] = {
-    f.__name__: f for f in (relation, rule_evidence, position, subject, object_syntax, constructions, rule_checks,
-                            figure, words_near, object_kind)
+    f.__name__: f for f in (relation, rule_evidence, position, subject, subject_method, object_vocab, object_syntax,
+                            constructions, rule_checks, figure, words_near, object_kind)
 }
+
+
+def paper_features(claims: list, rows: list[dict[str, float]]) -> list[dict[str, float]]:
+    """What the whole abstract says of each candidate's triple: in how many sentences it
+    is proposed, the rule reader's best confidence anywhere, the best construction seen.
+    `claims[i]` is the DocClaim of `rows[i]`; returns the rows extended."""
+    by_triple: dict[tuple, list[int]] = {}
+    for i, c in enumerate(claims):
+        by_triple.setdefault((c.relation, c.subject.key, c.object.key), []).append(i)
+    out = [dict(r) for r in rows]
+    for members in by_triple.values():
+        sents = {claims[i].sent_start for i in members}
+        rule_max = max(rows[i].get("rule", 0.0) for i in members)
+        for i in members:
+            out[i].update({"paper_triple_sents": float(min(len(sents), 5)), "paper_rule_max": rule_max,
+                           "paper_triple_candidates": float(min(len(members), 8))})
+    return out
 
 
 def featurize(v: View) -> dict[str, float]:
