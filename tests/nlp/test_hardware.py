@@ -147,3 +147,79 @@ def test_hardware_gazetteer_is_broad() -> None:
     assert {"GPU", "CPU", "FPGA", "ASIC", "NPU", "Microcontroller", "EdgeDevice", "MobileDevice",
             "InMemoryComputing"} <= kinds
     assert len(entries) >= 120
+
+
+@pytest.mark.parametrize(
+    "text,label,kind",
+    [
+        ("attention on Hopper GPUs", "NVIDIA Hopper GPU", "GPU"),
+        ("on the NVIDIA Ampere architecture", "NVIDIA Ampere GPU", "GPU"),
+        ("on an RTX 4090 Laptop GPU", "NVIDIA RTX 4090 Laptop GPU", "GPU"),
+        ("on a Quadro P6000", "NVIDIA Quadro P6000 GPU", "GPU"),
+        ("on the Jetson Orin Nano Super", "NVIDIA Jetson Orin Nano Super", "EdgeDevice"),
+        ("on an NVIDIA Grace CPU", "NVIDIA Grace CPU", "CPU"),
+        ("on AMD Instinct MI355X GPUs", "AMD Instinct MI355X GPU", "GPU"),
+        ("on a Radeon Pro W7900", "AMD Radeon Pro W7900 GPU", "GPU"),
+        ("on a Ryzen Threadripper 3990X", "AMD Ryzen Threadripper 3990X CPU", "CPU"),
+        ("on an AMD KV260", "AMD Kria KV260", "FPGA"),
+        ("on an Ultra96-V2 board", "Avnet Ultra96 board", "FPGA"),
+        ("on an Artix-7 FPGA", "Xilinx Artix-7 FPGA", "FPGA"),
+        ("on Sapphire Rapids CPUs", "Intel Sapphire Rapids CPU", "CPU"),
+        ("on an Intel Core Ultra 7 155H", "Intel Core Ultra 7 155H CPU", "CPU"),
+        ("on AWS Graviton3 instances", "AWS Graviton3 CPU", "CPU"),
+        ("on an Arm Mali-G76 GPU", "Arm Mali-G76 GPU", "GPU"),
+        ("on Neoverse N1 cores", "Arm Neoverse N1 CPU", "CPU"),
+        ("on a Snapdragon 8 Gen 3", "Qualcomm Snapdragon 8 Gen 3", "MobileDevice"),
+        ("on a Dimensity 9300", "MediaTek Dimensity 9300", "MobileDevice"),
+        ("on an Exynos 2200", "Samsung Exynos 2200", "MobileDevice"),
+        ("on a Galaxy S23 Ultra", "Samsung Galaxy S23 Ultra", "MobileDevice"),
+        ("on a Pixel 7 Pro", "Google Pixel 7 Pro", "MobileDevice"),
+        ("on an iPhone 15 Pro", "iPhone 15 Pro", "MobileDevice"),
+        ("on Google Tensor G3", "Google Tensor G3", "MobileDevice"),
+        ("on Kirin 9000 chips", "Huawei Kirin 9000", "MobileDevice"),
+        ("on TPU v6e chips", "Google TPU v6e", "ASIC"),
+        ("on a STM32L476RG", "STM32L476 microcontroller", "Microcontroller"),
+        ("on STM32U5 MCUs", "STM32U5 microcontroller", "Microcontroller"),
+        ("on the GAP9 SoC", "GreenWaves GAP9", "Microcontroller"),
+        ("on an ESP32-C3", "ESP32-C3 microcontroller", "Microcontroller"),
+        ("on the MAX78000", "Analog Devices MAX78000", "Microcontroller"),
+        ("on a Raspberry Pi Zero 2 W", "Raspberry Pi Zero 2 W", "EdgeDevice"),
+        ("on UPMEM PIM systems", "UPMEM PIM", "InMemoryComputing"),
+        ("on Android devices", "Android device", "MobileDevice"),
+        ("on iOS devices", "iOS device", "MobileDevice"),
+        ("on mobile SoCs", "mobile SoC", "MobileDevice"),
+        ("full System-on-Chip designs", "SoC", "EdgeDevice"),
+        ("on end-user devices", "end-user device", "EdgeDevice"),
+        ("on memory-constrained devices", "resource-constrained device", "EdgeDevice"),
+        ("on AIoT devices", "IoT device", "EdgeDevice"),
+        ("on PCs", "PC", "CPU"),
+        ("on a laptop", "laptop", "CPU"),
+        ("on integrated GPUs", "integrated GPU", "GPU"),
+        ("on RISC-V processors", "RISC-V processor", "CPU"),
+        ("on Apple silicon", "Apple silicon", "CPU"),
+        ("on systolic arrays", "systolic array", "ASIC"),
+        ("on neuromorphic systems", "neuromorphic hardware", "ASIC"),
+        ("on photonic accelerators", "photonic hardware", "ASIC"),
+        ("on RRAM crossbar arrays", "resistive memory", "InMemoryComputing"),
+    ],
+)
+def test_hardware_gazetteer_covers_more(parse, text: str, label: str, kind: str) -> None:
+    found = _mentions(parse, text)
+    assert found and found[0][1:] == (label, kind), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It passes the Turing test.", "The pixel values are normalised.", "A galaxy of methods exists.",
+     "PC-DARTS searches cells.", "Each tensor is split."],
+    ids=["turing-test", "pixel", "galaxy", "method-name", "tensor"],
+)
+def test_hardware_new_rows_not_a_platform(parse, text: str) -> None:
+    assert parse(text)._.hardware == [], [m.text for m in parse(text)._.hardware]
+
+
+def test_hardware_new_siblings_stay_distinct(parse) -> None:
+    for text in ["RTX 4090 Laptop GPU and an RTX 4090 GPU", "Graviton2 and Graviton3 instances", "a MAX78000 and a MAX78002",
+                 "Jetson Orin Nano and Jetson Orin Nano Super", "Hopper GPUs and Ampere GPUs"]:
+        labels = [label for _, label, _ in _mentions(parse, text)]
+        assert len(labels) == 2 and labels[0] != labels[1], (text, labels)
