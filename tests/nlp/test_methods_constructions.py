@@ -18,7 +18,35 @@ PROPOSALS = [
                  ["BitNet b1.58 2B4T"], id="version-and-size-tokens"),
     pytest.param("We propose TriForce— a hierarchical speculative decoding system for long sequences.",
                  ["TriForce"], id="em-dash-glued-to-name"),
+    pytest.param("We propose movement pruning, a simple first-order weight pruning method.",
+                 ["movement pruning"], id="lower-case-technique"),
+    pytest.param("We present ORCA, a serving system. We propose iteration-level scheduling, a new scheduling "
+                 "mechanism.", ["ORCA", "iteration-level scheduling"], id="lower-case-technique-after-named"),
+    pytest.param("Therefore we propose the progressive shrinking algorithm, which trains one network.",
+                 ["progressive shrinking"], id="lower-case-technique-generic-head-dropped"),
+    pytest.param("Eyeriss uses a proposed processing dataflow, called row stationary (RS), on a spatial array.",
+                 ["RS"], id="called-lower-case-with-acronym"),
 ]
+
+NOT_PROPOSED = [
+    pytest.param("We propose a new pruning method for transformers.", id="a-descriptive-technique"),
+    pytest.param("We also present two sparse convolution algorithms for long sequences.", id="numbered-class"),
+    pytest.param("Structured pruning is common. We propose structured pruning for transformers.",
+                 id="technique-already-in-background"),
+    pytest.param("A large part of it can be removed, which we call energy bloat.", id="called-a-problem"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_PROPOSED)
+def test_methods_constructions_not_proposed(parse, text: str) -> None:
+    assert [p.name for p in parse(text)._.proposed] == []
+
+
+def test_methods_constructions_generic_head_is_an_alias(parse) -> None:
+    [p] = parse("We devised block fusion algorithms to implement a residual block in one kernel.")._.proposed
+    assert p.name == "block fusion" and "block fusion algorithms" in p.aliases and p.part
+    [rs] = parse("Eyeriss uses a proposed processing dataflow, called row stationary (RS), on a spatial array.")._.proposed
+    assert "row stationary" in rs.aliases
 
 
 @pytest.mark.parametrize("text,names", PROPOSALS)
