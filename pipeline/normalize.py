@@ -9,6 +9,7 @@ and pipeline.records can print what they quote without a raw control character.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Each Greek letter (both cases, the variant forms, the micro sign) -> its name in Latin
 # letters, as a paper written without Unicode spells it ("lambda-ECLIPSE").
@@ -32,8 +33,9 @@ def spell_greek(text: str, separator: str = "") -> str:
 
 def match_key(text: str) -> str:
     """The annotation guide's matching form: lower-case, no spaces, hyphens or punctuation,
-    Greek letters spelled out ("λ-ECLIPSE" and "Lambda ECLIPSE" -> "lambdaeclipse")."""
-    return _NOT_A_WORD_CHARACTER.sub("", spell_greek(text).lower())
+    Greek letters spelled out ("λ-ECLIPSE" and "Lambda ECLIPSE" -> "lambdaeclipse"), and
+    compatibility forms folded (NFKC: "S³" -> "s3", a full-width "Ｘ" -> "x", "ﬁ" -> "fi")."""
+    return _NOT_A_WORD_CHARACTER.sub("", spell_greek(unicodedata.normalize("NFKC", text)).lower())
 
 
 def printable(text: str) -> str:

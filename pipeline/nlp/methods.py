@@ -63,6 +63,10 @@ BE_FORMS = word_class("be_forms")
 FIRST_PERSON_WORDS = word_class("first_person_words")
 LIST_JOINERS = word_class("list_joiners")
 NAME_CLOSERS = word_class("name_closers")
+# Heads that make a lower-case phrase the authors propose a technique name ("we propose
+# movement pruning"), and verbs that say a proposed method is made of named parts.
+TECHNIQUE_NOUNS = word_class("technique_nouns")
+PART_VERBS = word_class("part_verbs")
 
 
 @dataclass
@@ -153,9 +157,10 @@ class MethodFinder:
 
         candidates: list[Proposal] = []
 
-        def add(mention_start: int, mention_end: int, rank: int, cue: str, sent: Span) -> None:
+        def add(mention_start: int, mention_end: int, rank: int, cue: str, sent: Span,
+                extra: list[str] | None = None, part: bool = False) -> None:
             text = doc[mention_start:mention_end].text
-            aliases: list[str] = []
+            aliases: list[str] = [a for a in extra or () if a != text]
             bare = by_token.get(mention_start)
             if bare is not None and bare.start == mention_start and bare.end < mention_end:
                 aliases.append(bare.text)  # "Ghost module" is also written "Ghost"
@@ -181,7 +186,7 @@ class MethodFinder:
                 if acr[i] == text:
                     aliases.append(doc[s:e].text)
             head = doc[mention_end].lower_ if mention_end < len(doc) else ""
-            part = not PART_HEADS.isdisjoint({head, doc[mention_end - 1].lower_})
+            part = part or not PART_HEADS.isdisjoint({head, doc[mention_end - 1].lower_})
             candidates.append(Proposal(name=text, aliases=aliases, rank=rank, token=mention_start,
                                        sent_start=sent.start, cue=cue, part=part))
 
@@ -203,12 +208,23 @@ class MethodFinder:
                             for a, b in _listed_after(doc, n.end, sent.end, by_token):
                                 add(a, b, 0, f"named:{low}", sent)
                             break
+                        if j == tok.i + 1 and low != "namely":
+                            # "a dataflow, called row stationary (RS)", "what we call codebook features"
+                            # (a lower-case phrase named so is a name when it ends in a
+                            # technique noun or gets an acronym: not "which we call energy bloat")
+                            phrase = _lowercase_phrase(doc, j, sent.end)
+                            if phrase is not None and phrase[1] - phrase[0] >= 2 and _ends_name(doc, phrase[1]) and (
+                                _is_technique(doc[phrase[1] - 1]) or phrase[1] + 1 in acronyms
+                            ):
+                                add(phrase[0], phrase[1], 0, f"named-lower:{low}", sent)
+                                break
                         if doc[j].is_punct and doc[j].text not in {'"', "“", "'", ":", "‘"}:
                             break
                         if not doc[j].is_punct and doc[j].pos_ not in {"DET", "ADJ", "NOUN", "PRON", "VERB"}:
                             break
                 elif low in VERB_FORMS and _has_author_cue(sent, tok):
                     self._from_verb(doc, tok, sent, by_token, acronyms, add)
+                    self._lowercase_technique(doc, tok, sent, add)
                 # "our X" where X is a coined name: the authors' own method.
                 elif low == "our" and tok.i + 1 < sent.end:
                     for j in range(tok.i + 1, min(tok.i + 3, sent.end)):
@@ -241,11 +257,17 @@ class MethodFinder:
         for c in candidates:
             if c.cue.startswith(("verb", "our", "named", "passive")) and first_seen.get(loose_key(c.name), c.sent_start) < c.sent_start:
                 c.rank += 2
-        if not any(c.rank < 2 for c in candidates):
+        if not any(c.rank < 2 and not c.cue.startswith("verb-lower") for c in candidates):
             self._by_frequency(doc, names, candidates)
         if not any(c.rank < 2 for c in candidates):
             self._the_proposed_phrase(doc, candidates)
-        proposed = self._merge(candidates, names)
+        # Lower-case technique names are the paper's too, but never hide a named method
+        # (nor make the weaker cues give way): they join after the named ones.
+        techniques = [c for c in candidates if c.cue.startswith("verb-lower")]
+        proposed = self._merge([c for c in candidates if c not in techniques], names)
+        for t in self._merge(techniques, names) if techniques else ():
+            if not any(t.keys & p.keys for p in proposed):
+                proposed.append(t)
         # "We propose two extensions that improve speed. We leverage these improvements to
         # develop HaloNets": the authors' proposal sentence just before the one that names the
         # method already speaks of it.
@@ -313,6 +335,36 @@ class MethodFinder:
                 # "the linear-complexity multiplication L-Mul algorithm", "a scheduler Sarathi-Serve"
                 add(n.start, n.end, 1, f"verb-inner:{verb.lower_}", sent)
                 seen_first = True
+
+    def _lowercase_technique(self, doc: Doc, verb: Token, sent: Span, add) -> None:
+        """"We propose movement pruning, a ...", "we propose the progressive shrinking
+        algorithm": a lower-case phrase right after the proposal verb (no "a": "a new
+        pruning method" describes, it does not name) that ends in a technique noun. A generic
+        head ("algorithm") stays out of the name and in an alias; a phrase already used
+        before this sentence is background, not the paper's."""
+        j = verb.i + 1
+        if verb.nbor(-1).lower_ in BE_FINITE_FORMS or j >= sent.end or doc[j].lower_ in {"a", "an"}:
+            return
+        while j < sent.end and doc[j].lower_ in LEAD_WORDS and not doc[j].like_num:
+            j += 1
+        if doc[j].like_num:  # "two sparse convolution algorithms" describes a class
+            return
+        phrase = _lowercase_phrase(doc, j, sent.end)
+        if phrase is None:
+            return
+        start, end = phrase
+        name_end = end
+        while name_end > start and doc[name_end - 1].lower_ in self.vocab.generic_heads:
+            name_end -= 1
+        last = doc[name_end - 1] if name_end > start else None
+        if last is None or not _ends_name(doc, end) or len([t for t in doc[start:name_end] if t.is_alpha]) < 2:
+            return
+        if not _is_technique(last):
+            return
+        text = doc[start:name_end].text.lower()
+        if text in doc[:sent.start].text.lower():
+            return
+        add(start, name_end, 1, f"verb-lower:{verb.lower_}", sent, extra=[doc[start:end].text], part=True)
 
     def _the_proposed_phrase(self, doc: Doc, out: list[Proposal]) -> None:
         """No name at all, but "This leads us to propose a simple fast compound scaling
@@ -586,6 +638,39 @@ def _listed_after(doc: Doc, i: int, stop: int, by_token: dict[int, NameMention])
         out.append((j, k + 1))
         i = k + 1
     return out
+
+
+def _lowercase_phrase(doc: Doc, i: int, stop: int) -> tuple[int, int] | None:
+    """The lower-case noun phrase from token i ("iteration-level scheduling", "row
+    stationary"): adjectives and nouns, hyphen-joined words; it never opens on a verb
+    ("combining ... techniques")."""
+    if i >= stop or not doc[i].is_lower or doc[i].pos_ not in {"ADJ", "NOUN"}:
+        return None
+    k = i
+    while k < stop:
+        t = doc[k]
+        if t.text == "-" and k > i and not doc[k - 1].whitespace_ and not t.whitespace_ and k + 1 < stop:
+            k += 1
+            continue
+        if not (t.is_lower and t.is_alpha and t.pos_ in {"ADJ", "NOUN", "VERB", "PROPN"}) or t.lower_ in OBJECT_STOPS:
+            break
+        k += 1
+    return (i, k) if k > i and doc[k - 1].text != "-" else None
+
+
+def _is_technique(tok: Token) -> bool:
+    """The last word of a lower-case technique name: a technique noun or a noun in -ing
+    ("pruning", "parallelism", "shrinking")."""
+    return tok.lower_ in TECHNIQUE_NOUNS or (tok.lower_.endswith("ing") and tok.pos_ in {"NOUN", "VERB"})
+
+
+def _ends_name(doc: Doc, k: int) -> bool:
+    """Token k may follow a name: the sentence's end, punctuation or a function word, not
+    a capitalised word or a number that would continue the phrase."""
+    if k >= len(doc):
+        return True
+    t = doc[k]
+    return t.is_punct or (t.is_lower and t.pos_ in {"ADP", "SCONJ", "CCONJ", "PRON", "PART", "AUX", "DET", "VERB"})
 
 
 def _coined_parts(text: str) -> set[str]:

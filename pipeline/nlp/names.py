@@ -9,6 +9,7 @@ datasets and hardware are excluded through the gazetteers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,7 +17,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.vocab import Vocab, word_class
 
-_EDGE_PUNCT = set("()[]{},;:.'\"“”‘’/!?")
+_EDGE_PUNCT = set("()[]{},;:.'\"“”‘’/!?—–")  # em and en dashes: "TriForce— a system"
 _COINED = [
     re.compile(r"[a-z][A-Z]"),  # TriForce, vAttention, DeepSpeed
     re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)*s?$"),  # MARCA, HAQ, LLM-FP4
@@ -52,11 +53,13 @@ def is_coined(text: str) -> bool:
     """True for coined words and acronyms (TriForce, MARCA, LLM-FP4, MCUNetV2, vLLM)."""
     if len(text) < 2 or not any(c.isalpha() for c in text) or _ADJECTIVAL.search(text):
         return False
+    text = unicodedata.normalize("NFKC", text)  # "S³" is written for "S3"
     return any(rx.search(text) for rx in _COINED)
 
 
-# A version or size after a name: "Claude 3", "MiniCPM-Llama3-V 2.5" (not "2.5x", "7B").
-_VERSION = re.compile(r"^\d{1,2}(?:\.\d{1,2})?$")
+# A version or size after a name: "Claude 3", "MiniCPM-Llama3-V 2.5", "FireFly v2", "BitNet
+# b1.58" (one lower-case letter before the number), not "2.5x", "7B".
+_VERSION = re.compile(r"^[a-z]?\d{1,2}(?:\.\d{1,3})?$")
 _NUMBERISH = re.compile(r"^\d[\d.,]*[A-Za-z]{0,2}(?:/\d[\d.,]*[A-Za-z]{0,2})*\.?$")  # "256K", "7B", "125M/350M": sizes
 
 

@@ -1,0 +1,64 @@
+"""Component effikg_methods: name shapes and constructions found on unseen abstracts
+(shared/extraction-errors.md, "methods not found"): version and size tokens, non-ASCII
+forms, a name glued to punctuation, lower-case technique names, named parts."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.normalize import match_key
+
+pytestmark = pytest.mark.slow  # the real spaCy model
+
+# (abstract, expected proposed names in order)
+PROPOSALS = [
+    pytest.param("We present FireFly v2, an FPGA accelerator for spiking neural networks.",
+                 ["FireFly v2"], id="version-token"),
+    pytest.param("We introduce BitNet b1.58 2B4T, the first open-source native 1-bit LLM.",
+                 ["BitNet b1.58 2B4T"], id="version-and-size-tokens"),
+    pytest.param("We propose TriForce— a hierarchical speculative decoding system for long sequences.",
+                 ["TriForce"], id="em-dash-glued-to-name"),
+    pytest.param("We propose movement pruning, a simple first-order weight pruning method.",
+                 ["movement pruning"], id="lower-case-technique"),
+    pytest.param("We present ORCA, a serving system. We propose iteration-level scheduling, a new scheduling "
+                 "mechanism.", ["ORCA", "iteration-level scheduling"], id="lower-case-technique-after-named"),
+    pytest.param("Therefore we propose the progressive shrinking algorithm, which trains one network.",
+                 ["progressive shrinking"], id="lower-case-technique-generic-head-dropped"),
+    pytest.param("Eyeriss uses a proposed processing dataflow, called row stationary (RS), on a spatial array.",
+                 ["RS"], id="called-lower-case-with-acronym"),
+]
+
+NOT_PROPOSED = [
+    pytest.param("We propose a new pruning method for transformers.", id="a-descriptive-technique"),
+    pytest.param("We also present two sparse convolution algorithms for long sequences.", id="numbered-class"),
+    pytest.param("Structured pruning is common. We propose structured pruning for transformers.",
+                 id="technique-already-in-background"),
+    pytest.param("A large part of it can be removed, which we call energy bloat.", id="called-a-problem"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_PROPOSED)
+def test_methods_constructions_not_proposed(parse, text: str) -> None:
+    assert [p.name for p in parse(text)._.proposed] == []
+
+
+def test_methods_constructions_generic_head_is_an_alias(parse) -> None:
+    [p] = parse("We devised block fusion algorithms to implement a residual block in one kernel.")._.proposed
+    assert p.name == "block fusion" and "block fusion algorithms" in p.aliases and p.part
+    [rs] = parse("Eyeriss uses a proposed processing dataflow, called row stationary (RS), on a spatial array.")._.proposed
+    assert "row stationary" in rs.aliases
+
+
+@pytest.mark.parametrize("text,names", PROPOSALS)
+def test_methods_constructions_proposed(parse, text: str, names: list[str]) -> None:
+    assert [p.name for p in parse(text)._.proposed] == names
+
+
+def test_methods_constructions_superscript_matches_its_digit(parse) -> None:
+    [s3] = parse("We propose S³, a system that increases serving throughput.")._.proposed
+    assert match_key("S3") in s3.keys
+
+
+def test_normalize_match_key_folds_compatibility_forms() -> None:
+    assert match_key("S³") == match_key("S3") == "s3"
+    assert match_key("λ-ECLIPSE") == "lambdaeclipse"
