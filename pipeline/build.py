@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.corpus import bundled_corpus
-from pipeline.errors import BuildError, ExportError, InputError
+from pipeline.errors import BuildError, ExportError, InputError, InputsFailedError
 from pipeline.export import EXPORTERS, save_exports, select_exporters
 from pipeline.files import new_file_mode
-from pipeline.ingest import read_papers
+from pipeline.ingest import STDIN, read_papers
 from pipeline.ingest.common import describe_error
 from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
 
@@ -215,6 +215,34 @@ def _write_build(graph, plan, exports: Sequence[str]) -> tuple[list[str], list[s
                          "the output folder is left as it was") from err
 
 
+def _check_inputs_exist(inputs: Sequence[Path]) -> None:
+    missing = [p for p in inputs if str(p) != STDIN and not os.path.lexists(p)]
+    if missing:
+        raise InputsFailedError(_problem_lines(
+            "cannot read the input" + ("s" if len(missing) > 1 else ""),
+            [f"{p}: no such file or folder" for p in missing],
+        ) + "; nothing was written (--keep-going builds the inputs that can be read)")
+
+
+def _problem_lines(head: str, problems: Sequence[str]) -> str:
+    """One problem: one line; more: one line each, under the head."""
+    if len(problems) <= 1:
+        return head + "".join(f": {p}" for p in problems)
+    return "\n  ".join([head + ":", *problems])
+
+
+def _check_read(summary: BuildSummary, keep_going: bool) -> None:
+    """Fail when nothing was read, or (unless keep_going) when a named input was unreadable."""
+    error = InputsFailedError if summary.failed_inputs else BuildError
+    if summary.papers == 0:
+        problems = summary.failed_inputs + [str(s) for s in summary.skipped]
+        raise error(_problem_lines("no abstract could be read", problems))
+    if summary.failed_inputs and not keep_going:
+        raise error(_problem_lines("cannot read the input" + ("s" if len(summary.failed_inputs) > 1 else ""),
+                                   summary.failed_inputs)
+                    + "; nothing was written (--keep-going builds the inputs that can be read)")
+
+
 def run_build(
     inputs: Sequence[Path],
     out_dir: Path,
@@ -224,6 +252,7 @@ def run_build(
     progress: bool = False,
     force: bool = False,
     exports: Sequence[str] | None = None,
+    keep_going: bool = False,
 ) -> BuildSummary:
     """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir.
 
@@ -231,7 +260,9 @@ def run_build(
     effikg.ttl is always written. out_dir is replaced as a whole and only what effikg
     wrote there is ever removed (see pipeline.outdir): an earlier build's files of the
     exports not named are kept as they are, and the user's files always are. A non-empty
-    folder that holds no effikg build needs `force`.
+    folder that holds no effikg build needs `force`. A named input that cannot be read at
+    all (missing, empty, binary) raises InputsFailedError before anything is written,
+    unless `keep_going`; bad records inside a readable input are only reported.
     """
     from pipeline.graph import to_rdf
     from pipeline.outdir import prepare
@@ -239,6 +270,8 @@ def run_build(
 
     summary = BuildSummary(exports=[e.name for e in select_exporters(exports)])  # fails before reading
     inputs = list(inputs) or bundled_corpus()
+    if not keep_going:
+        _check_inputs_exist(inputs)  # before the model loads: a typo fails in a second
     out_dir = Path(out_dir)
     try:
         plan = prepare(out_dir, force=force)  # before the NLP: a refused folder fails fast
@@ -247,12 +280,7 @@ def run_build(
                          f"({err.strerror or err})") from None
     papers = _progress(read_inputs(inputs, summary, format), progress)
     graph = to_rdf(_count(extract_each(papers, summary, min_confidence), summary))
-    if summary.papers == 0:
-        problems = summary.failed_inputs + [str(s) for s in summary.skipped]
-        if len(problems) <= 1:
-            raise BuildError("no abstract could be read" + "".join(f": {p}" for p in problems))
-        # One line a problem, each naming its file, as for a build that did read something.
-        raise BuildError("\n  ".join(["no abstract could be read:", *problems]))
+    _check_read(summary, keep_going)
     result = validate(graph)
     if not result.conforms:
         raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)

@@ -1,7 +1,8 @@
 """The `effikg` command: one sub-command a verb, each a thin layer over one library call.
 
 Any EffikgError a command raises is printed as one clean line (`Error: ...`, exit code 1)
-by the command group, in one place; a traceback means a bug.
+by the command group, in one place (exit code 2 when a named input cannot be read at all);
+a traceback means a bug.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ class EffikgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except EffikgError as err:
-            raise click.ClickException(str(err)) from None
+            clean = click.ClickException(str(err))
+            clean.exit_code = err.exit_code  # 2 for an input that cannot be read at all
+            raise clean from None
 
 
 @click.group(cls=EffikgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,6 +73,11 @@ def _export_names(ctx: click.Context, param: click.Parameter, value: str | None)
     help="Show a progress bar (default: only on an interactive terminal outside CI).",
 )
 @click.option(
+    "--keep-going", is_flag=True,
+    help="Build what can be read when a named INPUT cannot be read at all (missing, empty, "
+         "binary); without it such an input stops the build with exit code 2 and nothing written.",
+)
+@click.option(
     "--force", is_flag=True,
     help="Build into a non-empty folder that holds no effikg build: files named as effikg's outputs "
          "(index.html, effikg.ttl, ...) are replaced, all others left alone.",
@@ -77,11 +85,13 @@ def _export_names(ctx: click.Context, param: click.Parameter, value: str | None)
 def build(
     inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
     min_confidence: float, exports: list[str] | None, progress: bool | None, force: bool,
+    keep_going: bool,
 ) -> None:
     """Build the knowledge graph of INPUT files or folders (default: the bundled corpus).
 
-    INPUT may be a FIFO or `-` for standard input. Bad records are skipped with one line
-    each; abstracts over 20,000 characters are cut there, with a warning. --out is
+    INPUT may be a FIFO or `-` for standard input. An INPUT that cannot be read at all
+    fails the build (exit code 2, nothing written) unless --keep-going. Bad records inside
+    a readable input are skipped with one line each; abstracts over 20,000 characters are cut there, with a warning. --out is
     replaced as a whole; only files a previous build wrote (listed in
     DIR/.effikg-manifest.json) are ever removed from it, and those of exports that
     --export leaves out are kept as they are.
@@ -97,6 +107,7 @@ def build(
     summary = run_build(
         inputs, out_dir, format=input_format, min_confidence=min_confidence, exports=exports,
         progress=show_progress_default() if progress is None else progress, force=force,
+        keep_going=keep_going,
     )
     for line in summary.failed_inputs:
         click.echo(f"error: {line}", err=True)
