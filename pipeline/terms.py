@@ -83,6 +83,7 @@ class EKG(DefinedNamespace):
     venue: URIRef
     codeRepository: URIRef
     authorCount: URIRef
+    authorList: URIRef
     sourceFile: URIRef
     sourcePosition: URIRef
 
