@@ -211,19 +211,28 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     "--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_GRAPH,
     show_default=True, help="The built graph to query (Turtle, N-Triples, RDF/XML...).",
 )
-@click.option("--list", "list_only", is_flag=True, help="List the named queries, what each answers and its parameters.")
+@click.option("--list", "list_only", is_flag=True,
+              help="List the named queries, what each answers and its parameters; with a NAME, show "
+                   "that one query, what its parameters match and its SPARQL.")
 def query(
     query_spec: str | None, params: tuple[str, ...], output_format: str, graph_path: Path, list_only: bool,
 ) -> None:
     """Run a named SPARQL query, a .rq file or SPARQL text on the built graph.
 
+    A --param that names a thing is matched against the labels and aliases in the graph
+    ignoring case, spaces, hyphens and vendor words (hardware=a100, "RTX 4090"); a metric
+    may be any phrase for it (FLOPs, perplexity); a hardware kind is checked against the
+    ontology's classes. A value that matches nothing is an error listing what would; a
+    mistyped query name gets "did you mean"; a SPARQL syntax error shows the line and a
+    caret under the position.
+
     Queries over 64 KiB, 5,000 tokens or 64 levels of nesting, and SERVICE, are refused
     before the engine parses them (deeper nesting would crash it).
     """
-    from pipeline.query import describe_queries, run_query
+    from pipeline.query import describe_queries, describe_query, run_query
 
     if list_only:
-        click.echo(describe_queries(), nl=False)
+        click.echo(describe_query(query_spec) if query_spec else describe_queries(), nl=False)
         return
     if not query_spec:
         raise click.UsageError("give a query NAME, a FILE.rq or SPARQL text (or --list)")

@@ -9,8 +9,9 @@ many papers state it. No blank nodes, so the same input always gives the same gr
 
 Literals: instance text (names, titles, sentences) is a plain `xsd:string` as written,
 because the ontology gives those properties an `xsd:string` range and OWL 2 keeps
-`rdf:langString` apart from it; only the metric concepts, which the ontology defines,
-keep its English labels.
+`rdf:langString` apart from it. The metric concepts, which the ontology defines, have a
+plain rdfs:label too (so `?x rdfs:label "Speed"` finds them) and keep its English
+skos:prefLabel.
 """
 
 from __future__ import annotations
@@ -370,8 +371,8 @@ class _Assembler:
                 label = metric_labels[iri]
                 add(iri, RDF.type, EKG.Metric)
                 add(iri, RDF.type, SKOS.Concept)
-                add(iri, RDFS.label, label)
-                add(iri, SKOS.prefLabel, label)
+                add(iri, RDFS.label, Literal(str(label)))  # plain, like every other label
+                add(iri, SKOS.prefLabel, Literal(str(label), lang="en"))  # as the ontology has it
                 add(iri, SKOS.inScheme, EKG.Metrics)
                 label_text = str(label)
             else:

@@ -22,7 +22,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.cli",),
     ("pipeline.build", "pipeline.query", "pipeline.serve", "pipeline.report", "pipeline.evaluate",
      "pipeline.validate", "pipeline.ontology_build",
-     "pipeline.query_workers"),  # serve's worker processes; they load the graph with pipeline.query
+     "pipeline.query_workers",  # serve's worker processes; they load the graph with pipeline.query
+     "pipeline.query_match"),  # query parameters matched against the graph's names
     ("pipeline.export",),
     ("pipeline.graph",),
     ("pipeline.resolve",),
