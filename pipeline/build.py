@@ -24,6 +24,7 @@ from pipeline.files import new_file_mode
 from pipeline.ingest import STDIN, read_papers
 from pipeline.ingest.common import describe_error
 from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
+from pipeline.vocab import VocabExtra, vocabulary_hash
 
 # Papers sent to the model at a time; a batch that fails is redone paper by paper.
 EXTRACT_BATCH = 64
@@ -86,7 +87,7 @@ def read_inputs(
 
 
 def extract_each(
-    papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0,
+    papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0, vocab: VocabExtra | None = None,
 ) -> Iterator[Extraction]:
     """Extract batch by batch; a paper the model or the assembly cannot take is a Skipped.
 
@@ -94,19 +95,21 @@ def extract_each(
     each extraction is checked for what graph assembly and the writers reject, so that
     nothing fails later, where it would take the whole build down.
     """
-    from pipeline.nlp import extract
+    from pipeline.nlp import extract, shared_nlp
+    from pipeline.resolve import apply_vocab_extra
 
+    nlp = shared_nlp(vocab)
     for batch in _batches(papers, EXTRACT_BATCH):
         try:
-            done = list(extract(batch, min_confidence=min_confidence))
+            done = list(extract(batch, nlp=nlp, min_confidence=min_confidence))
         except Exception:  # noqa: BLE001 - find the paper that failed, below
             done = []
             for paper in batch:
                 try:
-                    done.extend(extract([paper], min_confidence=min_confidence))
+                    done.extend(extract([paper], nlp=nlp, min_confidence=min_confidence))
                 except Exception as err:  # noqa: BLE001 - the per-record boundary
                     _skip(summary, paper, f"extraction failed ({describe_error(err)})")
-        for extraction in done:
+        for extraction in map(lambda e: apply_vocab_extra(e, vocab), done):
             problem = unwritable(extraction)
             if problem is None:
                 yield extraction
@@ -243,6 +246,21 @@ def _check_read(summary: BuildSummary, keep_going: bool) -> None:
                     + "; nothing was written (--keep-going builds the inputs that can be read)")
 
 
+def build_info(inputs: Sequence[Path], vocab: VocabExtra | None, **options: object):
+    """The graph's record of this build: only what decides its content, no dates or paths."""
+    from pipeline import __version__
+    from pipeline.graph import BuildInfo
+
+    extra = vocab or VocabExtra()
+    lines = [f"hardware {label} ({kind}) = {', '.join(aliases) or label}" for label, kind, aliases in extra.hardware]
+    lines += [f"hardware kind {label} = {kind}" for label, kind in extra.hardware_kinds]
+    lines += [f"never a method: {name}" for name in extra.never_methods]
+    lines += [f"merge {alias} = {target}" for alias, target in extra.merges]
+    shown = tuple((k, str(v)) for k, v in sorted(options.items()) if v not in (None, False))
+    return BuildInfo(__version__, tuple(sorted({Path(str(p)).name for p in inputs})), shown,
+                     vocabulary_hash(extra), tuple(lines))
+
+
 def run_build(
     inputs: Sequence[Path],
     out_dir: Path,
@@ -253,6 +271,7 @@ def run_build(
     force: bool = False,
     exports: Sequence[str] | None = None,
     keep_going: bool = False,
+    vocab: VocabExtra | None = None,
 ) -> BuildSummary:
     """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir.
 
@@ -262,7 +281,9 @@ def run_build(
     exports not named are kept as they are, and the user's files always are. A non-empty
     folder that holds no effikg build needs `force`. A named input that cannot be read at
     all (missing, empty, binary) raises InputsFailedError before anything is written,
-    unless `keep_going`; bad records inside a readable input are only reported.
+    unless `keep_going`; bad records inside a readable input are only reported. `vocab`
+    (a project file's [vocab]) goes on top of the shipped gazetteers. What the build was
+    made from (version, inputs, options, vocabulary hash) is recorded on `res:build`.
     """
     from pipeline.graph import to_rdf
     from pipeline.outdir import prepare
@@ -279,7 +300,9 @@ def run_build(
         raise BuildError(f"{err.filename or out_dir}: cannot use it as the output folder "
                          f"({err.strerror or err})") from None
     papers = _progress(read_inputs(inputs, summary, format), progress)
-    graph = to_rdf(_count(extract_each(papers, summary, min_confidence), summary))
+    info = build_info(inputs, vocab, format=format, min_confidence=min_confidence, keep_going=keep_going,
+                      exports=",".join(summary.exports))
+    graph = to_rdf(_count(extract_each(papers, summary, min_confidence, vocab), summary), build=info)
     _check_read(summary, keep_going)
     result = validate(graph)
     if not result.conforms:

@@ -73,6 +73,11 @@ def _export_names(ctx: click.Context, param: click.Parameter, value: str | None)
     help="Show a progress bar (default: only on an interactive terminal outside CI).",
 )
 @click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Project file with build options ([build]) and vocabulary additions ([vocab]); "
+         "default: effikg.toml in the working folder, if there is one. Options given here win.",
+)
+@click.option(
     "--keep-going", is_flag=True,
     help="Build what can be read when a named INPUT cannot be read at all (missing, empty, "
          "binary); without it such an input stops the build with exit code 2 and nothing written.",
@@ -85,7 +90,7 @@ def _export_names(ctx: click.Context, param: click.Parameter, value: str | None)
 def build(
     inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
     min_confidence: float, exports: list[str] | None, progress: bool | None, force: bool,
-    keep_going: bool,
+    keep_going: bool, config_path: Path | None,
 ) -> None:
     """Build the knowledge graph of INPUT files or folders (default: the bundled corpus).
 
@@ -97,7 +102,15 @@ def build(
     --export leaves out are kept as they are.
     """
     from pipeline.build import run_build, show_progress_default
+    from pipeline.config import find_project
     from pipeline.ingest import FORMATS
+
+    project = find_project(config_path)
+    given = _project_options(click.get_current_context(), project.build)
+    inputs = tuple(given.get("inputs", inputs))
+    out_dir, input_format = given.get("out", out_dir), given.get("format", input_format)
+    min_confidence, exports = float(given.get("min_confidence", min_confidence)), given.get("exports", exports)
+    keep_going, force = given.get("keep_going", keep_going), given.get("force", force)
 
     if input_format is not None and input_format not in FORMATS:
         raise click.BadParameter(
@@ -107,7 +120,7 @@ def build(
     summary = run_build(
         inputs, out_dir, format=input_format, min_confidence=min_confidence, exports=exports,
         progress=show_progress_default() if progress is None else progress, force=force,
-        keep_going=keep_going,
+        keep_going=keep_going, vocab=project.vocab,
     )
     for line in summary.failed_inputs:
         click.echo(f"error: {line}", err=True)
@@ -126,6 +139,18 @@ def build(
     )
     explore = f"; open {out_dir / 'index.html'} in a browser" if "html" in summary.exports else ""
     click.echo(f"Wrote {len(summary.files)} files to {out_dir}/{explore}.")
+
+
+_OPTION_OF = {"inputs": "inputs", "out": "out_dir", "format": "input_format", "min_confidence": "min_confidence",
+              "exports": "exports", "keep_going": "keep_going", "force": "force"}
+
+
+def _project_options(ctx: click.Context, build: dict[str, Any]) -> dict[str, Any]:
+    """The project file's [build] options that the command line did not set itself."""
+    from click.core import ParameterSource
+
+    return {key: value for key, value in build.items()
+            if ctx.get_parameter_source(_OPTION_OF[key]) in (ParameterSource.DEFAULT, None)}
 
 
 @main.command()

@@ -437,11 +437,43 @@ def new_graph() -> Graph:
     return graph
 
 
-def to_rdf(extractions: Iterable[Extraction]) -> Graph:
-    """Assemble the knowledge graph (instance data only; the ontology is separate)."""
+@dataclass(frozen=True)
+class BuildInfo:
+    """What a build was made from, recorded on `res:build` (nothing time- or machine-bound)."""
+
+    version: str
+    inputs: tuple[str, ...] = ()  # file names
+    options: tuple[tuple[str, str], ...] = ()  # (name, value)
+    vocabulary_hash: str = ""
+    vocabulary: tuple[str, ...] = ()  # the additions, one line each
+
+
+BUILD_IRI = RES["build"]
+
+
+def _add_build(assembler: _Assembler, info: BuildInfo) -> None:
+    add = assembler.add
+    add(BUILD_IRI, RDF.type, EKG.Build)
+    add(BUILD_IRI, RDFS.label, Literal(f"effikg {info.version} build"))
+    add(BUILD_IRI, EKG.effikgVersion, Literal(info.version))
+    for name in info.inputs:
+        add(BUILD_IRI, EKG.buildInput, Literal(name))
+    for key, value in info.options:
+        add(BUILD_IRI, EKG.buildOption, Literal(f"{key}={value}"))
+    if info.vocabulary_hash:
+        add(BUILD_IRI, EKG.vocabularyHash, Literal(info.vocabulary_hash))
+    for line in info.vocabulary:
+        add(BUILD_IRI, EKG.vocabularyAddition, Literal(line))
+
+
+def to_rdf(extractions: Iterable[Extraction], *, build: BuildInfo | None = None) -> Graph:
+    """Assemble the knowledge graph (instance data only; the ontology is separate), with
+    what the build was made from on `res:build` when `build` is given."""
     assembler = _Assembler()
     for extraction in _pick_extractions(extractions):
         assembler.extraction(extraction)
+    if build is not None:
+        _add_build(assembler, build)
     return assembler.finish()
 
 

@@ -51,6 +51,7 @@ class EKG(DefinedNamespace):
     Claim: URIRef
     Assertion: URIRef
     Baseline: URIRef
+    Build: URIRef
 
     # Object properties: the direct relations, then a claim's and an assertion's links
     proposes: URIRef
@@ -86,6 +87,13 @@ class EKG(DefinedNamespace):
     authorList: URIRef
     sourceFile: URIRef
     sourcePosition: URIRef
+
+    # Data properties of the build
+    effikgVersion: URIRef
+    buildInput: URIRef
+    buildOption: URIRef
+    vocabularyHash: URIRef
+    vocabularyAddition: URIRef
 
     # The metrics concept scheme and its eight concepts
     Metrics: URIRef

