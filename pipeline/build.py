@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.corpus import bundled_corpus
-from pipeline.errors import BuildError, ExportError, InputError
+from pipeline.errors import BuildError, ExportError, InputError, InputsFailedError
 from pipeline.export import EXPORTERS, save_exports, select_exporters
 from pipeline.files import new_file_mode
-from pipeline.ingest import read_papers
+from pipeline.ingest import STDIN, read_papers
 from pipeline.ingest.common import describe_error
 from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
+from pipeline.vocab import VocabExtra, vocabulary_hash
 
 # Papers sent to the model at a time; a batch that fails is redone paper by paper.
 EXTRACT_BATCH = 64
@@ -86,7 +87,8 @@ def read_inputs(
 
 
 def extract_each(
-    papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0, model: Path | None = None,
+    papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0, vocab: VocabExtra | None = None,
+    model: Path | None = None,
 ) -> Iterator[Extraction]:
     """Extract batch by batch; a paper the model or the assembly cannot take is a Skipped.
 
@@ -94,19 +96,21 @@ def extract_each(
     each extraction is checked for what graph assembly and the writers reject, so that
     nothing fails later, where it would take the whole build down.
     """
-    from pipeline.nlp import extract
+    from pipeline.nlp import extract, shared_nlp
+    from pipeline.resolve import apply_vocab_extra
 
+    nlp = shared_nlp(vocab, model)
     for batch in _batches(papers, EXTRACT_BATCH):
         try:
-            done = list(extract(batch, min_confidence=min_confidence, model=model))
+            done = list(extract(batch, nlp=nlp, min_confidence=min_confidence))
         except Exception:  # noqa: BLE001 - find the paper that failed, below
             done = []
             for paper in batch:
                 try:
-                    done.extend(extract([paper], min_confidence=min_confidence, model=model))
+                    done.extend(extract([paper], nlp=nlp, min_confidence=min_confidence))
                 except Exception as err:  # noqa: BLE001 - the per-record boundary
                     _skip(summary, paper, f"extraction failed ({describe_error(err)})")
-        for extraction in done:
+        for extraction in map(lambda e: apply_vocab_extra(e, vocab), done):
             problem = unwritable(extraction)
             if problem is None:
                 yield extraction
@@ -215,6 +219,49 @@ def _write_build(graph, plan, exports: Sequence[str]) -> tuple[list[str], list[s
                          "the output folder is left as it was") from err
 
 
+def _check_inputs_exist(inputs: Sequence[Path]) -> None:
+    missing = [p for p in inputs if str(p) != STDIN and not os.path.lexists(p)]
+    if missing:
+        raise InputsFailedError(_problem_lines(
+            "cannot read the input" + ("s" if len(missing) > 1 else ""),
+            [f"{p}: no such file or folder" for p in missing],
+        ) + "; nothing was written (--keep-going builds the inputs that can be read)")
+
+
+def _problem_lines(head: str, problems: Sequence[str]) -> str:
+    """One problem: one line; more: one line each, under the head."""
+    if len(problems) <= 1:
+        return head + "".join(f": {p}" for p in problems)
+    return "\n  ".join([head + ":", *problems])
+
+
+def _check_read(summary: BuildSummary, keep_going: bool) -> None:
+    """Fail when nothing was read, or (unless keep_going) when a named input was unreadable."""
+    error = InputsFailedError if summary.failed_inputs else BuildError
+    if summary.papers == 0:
+        problems = summary.failed_inputs + [str(s) for s in summary.skipped]
+        raise error(_problem_lines("no abstract could be read", problems))
+    if summary.failed_inputs and not keep_going:
+        raise error(_problem_lines("cannot read the input" + ("s" if len(summary.failed_inputs) > 1 else ""),
+                                   summary.failed_inputs)
+                    + "; nothing was written (--keep-going builds the inputs that can be read)")
+
+
+def build_info(inputs: Sequence[Path], vocab: VocabExtra | None, **options: object):
+    """The graph's record of this build: only what decides its content, no dates or paths."""
+    from pipeline import __version__
+    from pipeline.graph import BuildInfo
+
+    extra = vocab or VocabExtra()
+    lines = [f"hardware {label} ({kind}) = {', '.join(aliases) or label}" for label, kind, aliases in extra.hardware]
+    lines += [f"hardware kind {label} = {kind}" for label, kind in extra.hardware_kinds]
+    lines += [f"never a method: {name}" for name in extra.never_methods]
+    lines += [f"merge {alias} = {target}" for alias, target in extra.merges]
+    shown = tuple((k, str(v)) for k, v in sorted(options.items()) if v not in (None, False))
+    return BuildInfo(__version__, tuple(sorted({Path(str(p)).name for p in inputs})), shown,
+                     vocabulary_hash(extra), tuple(lines))
+
+
 def run_build(
     inputs: Sequence[Path],
     out_dir: Path,
@@ -224,6 +271,8 @@ def run_build(
     progress: bool = False,
     force: bool = False,
     exports: Sequence[str] | None = None,
+    keep_going: bool = False,
+    vocab: VocabExtra | None = None,
     model: Path | None = None,
 ) -> BuildSummary:
     """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir.
@@ -232,7 +281,12 @@ def run_build(
     effikg.ttl is always written. out_dir is replaced as a whole and only what effikg
     wrote there is ever removed (see pipeline.outdir): an earlier build's files of the
     exports not named are kept as they are, and the user's files always are. A non-empty
-    folder that holds no effikg build needs `force`. `model`: a scorer folder written by
+    folder that holds no effikg build needs `force`. A named input that cannot be read at
+    all (missing, empty, binary) raises InputsFailedError before anything is written,
+    unless `keep_going`; bad records inside a readable input are only reported. `vocab`
+    (a project file's [vocab]) goes on top of the shipped gazetteers. What the build was
+    made from (version, inputs, options, vocabulary hash) is recorded on `res:build`.
+    `model`: a scorer folder written by
     `effikg train` instead of the shipped one.
     """
     from pipeline.graph import to_rdf
@@ -245,6 +299,8 @@ def run_build(
 
         load_model(model_file(model))  # a bad --model fails here, not as every paper's error
     inputs = list(inputs) or bundled_corpus()
+    if not keep_going:
+        _check_inputs_exist(inputs)  # before the model loads: a typo fails in a second
     out_dir = Path(out_dir)
     try:
         plan = prepare(out_dir, force=force)  # before the NLP: a refused folder fails fast
@@ -252,13 +308,10 @@ def run_build(
         raise BuildError(f"{err.filename or out_dir}: cannot use it as the output folder "
                          f"({err.strerror or err})") from None
     papers = _progress(read_inputs(inputs, summary, format), progress)
-    graph = to_rdf(_count(extract_each(papers, summary, min_confidence, model), summary))
-    if summary.papers == 0:
-        problems = summary.failed_inputs + [str(s) for s in summary.skipped]
-        if len(problems) <= 1:
-            raise BuildError("no abstract could be read" + "".join(f": {p}" for p in problems))
-        # One line a problem, each naming its file, as for a build that did read something.
-        raise BuildError("\n  ".join(["no abstract could be read:", *problems]))
+    info = build_info(inputs, vocab, format=format, min_confidence=min_confidence, keep_going=keep_going,
+                      exports=",".join(summary.exports))
+    graph = to_rdf(_count(extract_each(papers, summary, min_confidence, vocab, model), summary), build=info)
+    _check_read(summary, keep_going)
     result = validate(graph)
     if not result.conforms:
         raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)

@@ -1,7 +1,8 @@
 """The `effikg` command: one sub-command a verb, each a thin layer over one library call.
 
 Any EffikgError a command raises is printed as one clean line (`Error: ...`, exit code 1)
-by the command group, in one place; a traceback means a bug.
+by the command group, in one place (exit code 2 when a named input cannot be read at all);
+a traceback means a bug.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ class EffikgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except EffikgError as err:
-            raise click.ClickException(str(err)) from None
+            clean = click.ClickException(str(err))
+            clean.exit_code = err.exit_code  # 2 for an input that cannot be read at all
+            raise clean from None
 
 
 @click.group(cls=EffikgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,6 +74,16 @@ def _export_names(ctx: click.Context, param: click.Parameter, value: str | None)
     help="Show a progress bar (default: only on an interactive terminal outside CI).",
 )
 @click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Project file with build options ([build]) and vocabulary additions ([vocab]); "
+         "default: effikg.toml in the working folder, if there is one. Options given here win.",
+)
+@click.option(
+    "--keep-going", is_flag=True,
+    help="Build what can be read when a named INPUT cannot be read at all (missing, empty, "
+         "binary); without it such an input stops the build with exit code 2 and nothing written.",
+)
+@click.option(
     "--force", is_flag=True,
     help="Build into a non-empty folder that holds no effikg build: files named as effikg's outputs "
          "(index.html, effikg.ttl, ...) are replaced, all others left alone.",
@@ -79,18 +92,28 @@ def _export_names(ctx: click.Context, param: click.Parameter, value: str | None)
               help="A scorer folder written by `effikg train` (default: the model shipped with effikg).")
 def build(
     inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
-    min_confidence: float, exports: list[str] | None, progress: bool | None, force: bool, model: Path | None,
+    min_confidence: float, exports: list[str] | None, progress: bool | None, force: bool,
+    keep_going: bool, config_path: Path | None, model: Path | None,
 ) -> None:
     """Build the knowledge graph of INPUT files or folders (default: the bundled corpus).
 
-    INPUT may be a FIFO or `-` for standard input. Bad records are skipped with one line
-    each; abstracts over 20,000 characters are cut there, with a warning. --out is
+    INPUT may be a FIFO or `-` for standard input. An INPUT that cannot be read at all
+    fails the build (exit code 2, nothing written) unless --keep-going. Bad records inside
+    a readable input are skipped with one line each; abstracts over 20,000 characters are cut there, with a warning. --out is
     replaced as a whole; only files a previous build wrote (listed in
     DIR/.effikg-manifest.json) are ever removed from it, and those of exports that
     --export leaves out are kept as they are.
     """
     from pipeline.build import run_build, show_progress_default
+    from pipeline.config import find_project
     from pipeline.ingest import FORMATS
+
+    project = find_project(config_path)
+    given = _project_options(click.get_current_context(), project.build)
+    inputs = tuple(given.get("inputs", inputs))
+    out_dir, input_format = given.get("out", out_dir), given.get("format", input_format)
+    min_confidence, exports = float(given.get("min_confidence", min_confidence)), given.get("exports", exports)
+    keep_going, force = given.get("keep_going", keep_going), given.get("force", force)
 
     if input_format is not None and input_format not in FORMATS:
         raise click.BadParameter(
@@ -99,7 +122,8 @@ def build(
         )
     summary = run_build(
         inputs, out_dir, format=input_format, min_confidence=min_confidence, exports=exports,
-        progress=show_progress_default() if progress is None else progress, force=force, model=model,
+        progress=show_progress_default() if progress is None else progress, force=force,
+        keep_going=keep_going, vocab=project.vocab, model=model,
     )
     for line in summary.failed_inputs:
         click.echo(f"error: {line}", err=True)
@@ -118,6 +142,18 @@ def build(
     )
     explore = f"; open {out_dir / 'index.html'} in a browser" if "html" in summary.exports else ""
     click.echo(f"Wrote {len(summary.files)} files to {out_dir}/{explore}.")
+
+
+_OPTION_OF = {"inputs": "inputs", "out": "out_dir", "format": "input_format", "min_confidence": "min_confidence",
+              "exports": "exports", "keep_going": "keep_going", "force": "force"}
+
+
+def _project_options(ctx: click.Context, build: dict[str, Any]) -> dict[str, Any]:
+    """The project file's [build] options that the command line did not set itself."""
+    from click.core import ParameterSource
+
+    return {key: value for key, value in build.items()
+            if ctx.get_parameter_source(_OPTION_OF[key]) in (ParameterSource.DEFAULT, None)}
 
 
 @main.command()
@@ -280,19 +316,28 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     "--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_GRAPH,
     show_default=True, help="The built graph to query (Turtle, N-Triples, RDF/XML...).",
 )
-@click.option("--list", "list_only", is_flag=True, help="List the named queries, what each answers and its parameters.")
+@click.option("--list", "list_only", is_flag=True,
+              help="List the named queries, what each answers and its parameters; with a NAME, show "
+                   "that one query, what its parameters match and its SPARQL.")
 def query(
     query_spec: str | None, params: tuple[str, ...], output_format: str, graph_path: Path, list_only: bool,
 ) -> None:
     """Run a named SPARQL query, a .rq file or SPARQL text on the built graph.
 
+    A --param that names a thing is matched against the labels and aliases in the graph
+    ignoring case, spaces, hyphens and vendor words (hardware=a100, "RTX 4090"); a metric
+    may be any phrase for it (FLOPs, perplexity); a hardware kind is checked against the
+    ontology's classes. A value that matches nothing is an error listing what would; a
+    mistyped query name gets "did you mean"; a SPARQL syntax error shows the line and a
+    caret under the position.
+
     Queries over 64 KiB, 5,000 tokens or 64 levels of nesting, and SERVICE, are refused
     before the engine parses them (deeper nesting would crash it).
     """
-    from pipeline.query import describe_queries, run_query
+    from pipeline.query import describe_queries, describe_query, run_query
 
     if list_only:
-        click.echo(describe_queries(), nl=False)
+        click.echo(describe_query(query_spec) if query_spec else describe_queries(), nl=False)
         return
     if not query_spec:
         raise click.UsageError("give a query NAME, a FILE.rq or SPARQL text (or --list)")

@@ -18,6 +18,8 @@ from pipeline.normalize import printable
 class EffikgError(Exception):
     """A problem the user can act on; str() of it is the whole message."""
 
+    exit_code = 1  # what the command line exits with
+
 
 class InputError(EffikgError):
     """A whole input cannot be read (missing, empty, binary, not UTF-8, unknown format).
@@ -38,6 +40,13 @@ class RecordProblem(EffikgError):
 
 class BuildError(EffikgError):
     """The build could not produce a graph (nothing readable, an invalid graph, no disk)."""
+
+
+class InputsFailedError(BuildError):
+    """A named input could not be read at all (missing, empty, binary): the build stops
+    before writing anything unless it is told to keep going. Exit code 2."""
+
+    exit_code = 2
 
 
 class OutDirError(BuildError):

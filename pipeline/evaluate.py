@@ -203,6 +203,9 @@ def score(gold: list[dict], extractions: Iterable[Extraction]) -> EvalResult:
                 c = p.claims[0]
                 spurious.append(Triple(row["key"], p.relation, p.label[0], p.label[1],
                                        c.figure.text if c.figure else None, c.sentence))
+    if gold and len(unmatched) == len(gold):
+        raise EvalError(f"{gold_path}: none of its {len(gold)} gold line(s) matches an input abstract, "
+                        "so there is nothing to score (are these the inputs the gold was made from?)")
     per_relation = {r: Scores(*counts[r]) for r in counts}
     micro = Scores(*(sum(v[k] for v in counts.values()) for k in range(3)))
     return EvalResult(per_relation=per_relation, micro=micro, figures_held=held, figures_total=total,

@@ -49,7 +49,7 @@ def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | 
     from pipeline.nlp import shared_nlp
     from pipeline.nlp.extract import prepared_docs
 
-    nlp = shared_nlp(str(model) if model else None)
+    nlp = shared_nlp(model=model)
     doc, _ = next(iter(nlp.pipe(prepared_docs(nlp, [paper]), as_tuples=True)))
     scorer = nlp.get_pipe("effikg_scorer")
     lines = [f"paper {paper.id}: {paper.title or paper.abstract[:70]}", "", "mentions:"]

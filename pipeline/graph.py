@@ -9,15 +9,16 @@ many papers state it. No blank nodes, so the same input always gives the same gr
 
 Literals: instance text (names, titles, sentences) is a plain `xsd:string` as written,
 because the ontology gives those properties an `xsd:string` range and OWL 2 keeps
-`rdf:langString` apart from it; only the metric concepts, which the ontology defines,
-keep its English labels.
+`rdf:langString` apart from it. The metric concepts, which the ontology defines, have a
+plain rdfs:label too (so `?x rdfs:label "Speed"` finds them) and keep its English
+skos:prefLabel.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -36,7 +37,7 @@ from pipeline.terms import BIBO, EKG, PREFIXES, RES, slugify
 NODE_CLASSES: tuple[URIRef, ...] = (EKG.Paper, EKG.Method, EKG.Hardware, EKG.Metric)
 RELATION_PROPERTIES: dict[str, URIRef] = {rel: EKG[rel] for rel in RELATIONS}
 
-_PAPER_LABEL_WORDS = 10
+_LABEL_MAX = 200  # an untitled paper's first sentence, as its label, is cut past this
 # A surface form that starts like an anaphor ("our method", "the proposed model", "we")
 # and has no capital or digit is a reference, not a name: it must not become an alias.
 _ANAPHOR_START = {"we", "our", "the", "this", "these", "it", "its", "their", "they", "a", "an"}
@@ -154,15 +155,36 @@ def date_literal(date: str) -> Literal | None:
     return None
 
 
-def paper_label(paper: Paper) -> str:
-    """The title, else arXiv:{id}, else the abstract's first words."""
+def paper_label(paper: Paper, methods: Sequence[str] = ()) -> str:
+    """The title, else "Paper proposing X" (its methods' names), else its first sentence,
+    else arXiv:{id}."""
     if paper.title and paper.title.strip():
         return " ".join(paper.title.split())
-    if paper.arxiv_id:
-        return f"arXiv:{paper.arxiv_id}"
-    words = paper.abstract.split()
-    head = " ".join(words[:_PAPER_LABEL_WORDS])
-    return head + ("…" if len(words) > _PAPER_LABEL_WORDS else "") if head else f"paper {paper.id}"
+    names = list(dict.fromkeys(methods))
+    if names:
+        shown = names if len(names) <= 3 else names[:3]
+        joined = ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
+        return f"Paper proposing {joined}" + (" and others" if len(names) > 3 else "")
+    sentence = first_sentence(paper.abstract)
+    if sentence:
+        return sentence
+    return f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else f"paper {paper.id}"
+
+
+# A sentence ends at . ! or ? before white space and a capital, digit or opening bracket,
+# not after a one-letter initial or a common abbreviation ("e.g.", "et al.").
+_SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\bal)(?<!\bvs)[.!?](?=\s+[A-Z0-9(\[])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text`, whole unless it runs past _LABEL_MAX characters (then
+    cut at a word boundary, with an ellipsis)."""
+    text = " ".join(text.split())
+    found = _SENTENCE_END.search(text)
+    sentence = text[: found.end()] if found else text
+    if len(sentence) > _LABEL_MAX:
+        sentence = sentence[:_LABEL_MAX].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return sentence
 
 
 @dataclass
@@ -238,11 +260,12 @@ class _Assembler:
         if text and text not in self.figure_texts and not (entity.type == "Method" and _is_reference(text)):
             self.nodes[iri].forms.add(text)
 
-    def paper(self, paper: Paper) -> URIRef:
+    def paper(self, paper: Paper, methods: Sequence[str] = ()) -> URIRef:
         iri = paper_iri(paper.id)
         add = self.add
         add(iri, RDF.type, EKG.Paper)
-        add(iri, RDFS.label, Literal(paper_label(paper)))
+        add(iri, RDFS.label, Literal(paper_label(paper, methods)))
+        self.paper_metadata(iri, paper)
         add(iri, DCTERMS.identifier, Literal(paper.id))
         add(iri, DCTERMS.abstract, Literal(paper.abstract))
         if paper.title and paper.title.strip():
@@ -252,8 +275,7 @@ class _Assembler:
             add(iri, RDFS.seeAlso, URIRef("https://arxiv.org/abs/" + quote(paper.arxiv_id, safe="/.-_~")))
         if paper.doi:
             add(iri, BIBO.doi, Literal(paper.doi))
-        if paper.venue:
-            add(iri, EKG.venue, Literal(paper.venue))
+
         if paper.date and (date := date_literal(paper.date)) is not None:
             add(iri, DCTERMS.date, date)
         if paper.n_authors is not None and paper.n_authors >= 0:
@@ -266,6 +288,20 @@ class _Assembler:
             add(iri, EKG.sourceFile, Literal(Path(paper.source).name))
         add(iri, EKG.sourcePosition, _count(paper.position))
         return iri
+
+    def paper_metadata(self, iri: URIRef, paper: Paper) -> None:
+        """Venue, comment, subjects (arXiv categories) and authors, in their order."""
+        add = self.add
+        if paper.venue:
+            add(iri, EKG.venue, Literal(paper.venue))
+        if paper.comment:
+            add(iri, RDFS.comment, Literal(paper.comment))
+        for category in paper.categories:
+            add(iri, DCTERMS.subject, Literal(category))
+        for name in paper.authors:
+            add(iri, DCTERMS.creator, Literal(name))
+        if paper.authors:
+            add(iri, EKG.authorList, Literal("; ".join(paper.authors)))
 
     def claim(self, claim: Claim, paper: URIRef, n: int) -> None:
         iri = claim_iri(claim.paper_id, n)
@@ -311,7 +347,7 @@ class _Assembler:
         add(iri, EKG.supports, assertion)
 
     def extraction(self, extraction: Extraction) -> None:
-        paper = self.paper(extraction.paper)
+        paper = self.paper(extraction.paper, [m.label for m in extraction.methods])
         self.figure_texts = {" ".join(c.figure.text.split()) for c in extraction.claims if c.figure}
         by_key: dict[str, list[Entity]] = defaultdict(list)
         for method in extraction.methods:
@@ -335,8 +371,8 @@ class _Assembler:
                 label = metric_labels[iri]
                 add(iri, RDF.type, EKG.Metric)
                 add(iri, RDF.type, SKOS.Concept)
-                add(iri, RDFS.label, label)
-                add(iri, SKOS.prefLabel, label)
+                add(iri, RDFS.label, Literal(str(label)))  # plain, like every other label
+                add(iri, SKOS.prefLabel, Literal(str(label), lang="en"))  # as the ontology has it
                 add(iri, SKOS.inScheme, EKG.Metrics)
                 label_text = str(label)
             else:
@@ -401,11 +437,43 @@ def new_graph() -> Graph:
     return graph
 
 
-def to_rdf(extractions: Iterable[Extraction]) -> Graph:
-    """Assemble the knowledge graph (instance data only; the ontology is separate)."""
+@dataclass(frozen=True)
+class BuildInfo:
+    """What a build was made from, recorded on `res:build` (nothing time- or machine-bound)."""
+
+    version: str
+    inputs: tuple[str, ...] = ()  # file names
+    options: tuple[tuple[str, str], ...] = ()  # (name, value)
+    vocabulary_hash: str = ""
+    vocabulary: tuple[str, ...] = ()  # the additions, one line each
+
+
+BUILD_IRI = RES["build"]
+
+
+def _add_build(assembler: _Assembler, info: BuildInfo) -> None:
+    add = assembler.add
+    add(BUILD_IRI, RDF.type, EKG.Build)
+    add(BUILD_IRI, RDFS.label, Literal(f"effikg {info.version} build"))
+    add(BUILD_IRI, EKG.effikgVersion, Literal(info.version))
+    for name in info.inputs:
+        add(BUILD_IRI, EKG.buildInput, Literal(name))
+    for key, value in info.options:
+        add(BUILD_IRI, EKG.buildOption, Literal(f"{key}={value}"))
+    if info.vocabulary_hash:
+        add(BUILD_IRI, EKG.vocabularyHash, Literal(info.vocabulary_hash))
+    for line in info.vocabulary:
+        add(BUILD_IRI, EKG.vocabularyAddition, Literal(line))
+
+
+def to_rdf(extractions: Iterable[Extraction], *, build: BuildInfo | None = None) -> Graph:
+    """Assemble the knowledge graph (instance data only; the ontology is separate), with
+    what the build was made from on `res:build` when `build` is given."""
     assembler = _Assembler()
     for extraction in _pick_extractions(extractions):
         assembler.extraction(extraction)
+    if build is not None:
+        _add_build(assembler, build)
     return assembler.finish()
 
 

@@ -37,6 +37,8 @@ from pipeline.terms import PREFIXES
 
 FORMATS = ("table", "csv", "json")
 _PARAM_LINE = re.compile(r"#\s*param:\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$")
+_MATCH_LINE = re.compile(r"#\s*match:\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*$")
+_ERROR_AT = re.compile(r"error at (\d+):(\d+)")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -50,6 +52,7 @@ _TABLE_CELL = 60  # the table view cuts long cells (sentences); csv and json kee
 class Param:
     name: str
     default: str  # as written in the declaration: "text", 3, <iri>
+    match: str | None = None  # what the value names (pipeline.query_match.MATCHABLE), if declared
 
     @property
     def kind(self) -> str:
@@ -130,6 +133,8 @@ def read_query(text: str, name: str, source: str = "") -> NamedQuery:
             param = Param(match.group(1), match.group(2))
             param.kind  # noqa: B018 - validates the default now, with the file's name
             params.append(param)
+        elif (matches := _MATCH_LINE.match(stripped)) is not None:
+            params = _with_match(params, matches.group(1), matches.group(2), source or name)
         else:
             description.append(stripped.lstrip("#").strip())
     declared = {p.name for p in params}
@@ -139,6 +144,17 @@ def read_query(text: str, name: str, source: str = "") -> NamedQuery:
     if declared - used:
         raise QueryError(f"{source or name}: parameter {', '.join(sorted(declared - used))} declared but never used")
     return NamedQuery(name, " ".join(description), tuple(params), text, source)
+
+
+def _with_match(params: list[Param], name: str, match: str, where: str) -> list[Param]:
+    """`# match: name = CLASS` after `# param: name = ...`: the parameter names a CLASS."""
+    from pipeline.query_match import MATCHABLE
+
+    if match not in MATCHABLE:
+        raise QueryError(f"{where}: # match: {name} = {match}: use one of {', '.join(MATCHABLE)}")
+    if name not in {p.name for p in params}:
+        raise QueryError(f"{where}: # match: {name} comes before (or without) its # param: line")
+    return [Param(p.name, p.default, match) if p.name == name else p for p in params]
 
 
 def list_queries() -> list[NamedQuery]:
@@ -175,7 +191,10 @@ def find_query(name_or_file_or_text: str) -> NamedQuery:
             raise QueryError(f"{spec}: not a UTF-8 text file") from None
     if _QUERY_START.search(spec):
         return NamedQuery("query", "", (), spec)
-    raise QueryError(f"unknown query {spec!r}: run `effikg query --list` for the named ones, or pass a .rq file or SPARQL text")
+    from pipeline.query_match import did_you_mean
+
+    raise QueryError(f"unknown query {spec!r}.{did_you_mean(spec, named)} Run `effikg query --list` "
+                     "for the named ones, or pass a .rq file or SPARQL text")
 
 
 def with_prefixes(sparql: str) -> str:
@@ -354,7 +373,9 @@ def run_sparql(store: ox.Store, sparql: str, source: str = "query") -> QueryResu
         raise QueryError(f"{source}: {reason}")
     try:
         result = store.query(sparql)
-    except (SyntaxError, ValueError, OSError) as err:
+    except SyntaxError as err:
+        raise QueryError(f"{source}: {_first_line(err)}{_show_position(sparql, str(err))}") from None
+    except (ValueError, OSError) as err:
         raise QueryError(f"{source}: {_first_line(err)}") from None
     if isinstance(result, ox.QueryBoolean):
         return QueryResult((), (), bool(result), sparql)
@@ -366,6 +387,33 @@ def run_sparql(store: ox.Store, sparql: str, source: str = "query") -> QueryResu
     return QueryResult(names, rows, None, sparql)
 
 
+def _show_position(sparql: str, message: str) -> str:
+    """The query line a syntax error points at, and a caret under its column."""
+    found = _ERROR_AT.search(message)
+    lines = sparql.split("\n")
+    if found is None or not 1 <= int(found.group(1)) <= len(lines):
+        return ""
+    number, column = int(found.group(1)), int(found.group(2))
+    # Oxigraph counts columns from 1 on the first line, and from the line break before it
+    # on the others (so one more there).
+    offset = max(column - (1 if number == 1 else 2), 0)
+    line = lines[number - 1].replace("\t", " ")
+    return f"\n  line {number}: {line}\n  {' ' * (len(f'line {number}: ') + offset)}^"
+
+
+def match_params(store: ox.Store, query: NamedQuery, params: Mapping[str, str] | None) -> dict[str, str]:
+    """Each value of a `# match:` parameter replaced by what it names in the store."""
+    from pipeline.query_match import resolve_value
+
+    declared = {p.name: p for p in query.params}
+    out = dict(params or {})
+    for name, value in out.items():
+        param = declared.get(name)
+        if param is not None and param.match is not None:
+            out[name] = resolve_value(store, param.match, name, value)
+    return out
+
+
 def run_query(
     graph_or_path: rdflib.Graph | ox.Store | Path | str,
     name_or_file_or_text: str,
@@ -373,8 +421,9 @@ def run_query(
 ) -> QueryResult:
     """Run a named query, a .rq file or SPARQL text on a graph, a graph file or a store."""
     query = find_query(name_or_file_or_text)
-    sparql = to_bound_sparql(query, params)
+    to_bound_sparql(query, params)  # an unknown parameter fails before the graph is loaded
     store = graph_or_path if isinstance(graph_or_path, ox.Store) else load_store(graph_or_path)
+    sparql = to_bound_sparql(query, match_params(store, query, params))
     return run_sparql(store, sparql, query.source or query.name)
 
 
@@ -385,3 +434,19 @@ def describe_queries(queries: Sequence[NamedQuery] | None = None) -> str:
         params = "".join(f" [--param {p.name}={p.default_value}]" for p in q.params)
         out.append(f"{q.name}{params}\n    {q.description}\n")
     return "".join(out)
+
+
+def describe_query(name: str) -> str:
+    """The text of `effikg query --list NAME`: that query, what its parameters match, its SPARQL."""
+    query = find_query(name)
+    if not query.source.startswith("queries/"):
+        named = [q.name for q in list_queries()]
+        from pipeline.query_match import did_you_mean
+
+        raise QueryError(f"no named query {name!r}.{did_you_mean(name, named)} Run `effikg query --list`")
+    lines = [describe_queries([query]).rstrip("\n")]
+    for p in query.params:
+        what = {None: "", "hardware-kind": "; checked against the ontology's hardware classes"}.get(
+            p.match, f"; matched against the names and aliases of {p.match}")
+        lines.append(f"    --param {p.name} (default {p.default_value}{what})")
+    return "\n".join(lines) + "\n\n" + query.text.rstrip("\n") + "\n"

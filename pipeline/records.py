@@ -38,13 +38,15 @@ class Paper:
     title: str | None = None
     arxiv_id: str | None = None
     doi: str | None = None
-    venue: str | None = None  # venue or free-text comments ("EMNLP 2023 Main Conference")
+    venue: str | None = None  # where it appeared: journal-ref, venue, booktitle ("EMNLP 2023")
     date: str | None = None  # ISO 8601 (YYYY-MM-DD or YYYY-MM) when the source gives one
     n_authors: int | None = None
     code_url: str | None = None
     categories: tuple[str, ...] = ()
     source: str = ""  # the file it was read from
     position: int = 0  # 0-based index of the record within that file
+    authors: tuple[str, ...] = ()  # names, in the order the source gives them
+    comment: str | None = None  # free-text comments ("12 pages, 5 figures"), never the venue
 
 
 @dataclass(frozen=True)

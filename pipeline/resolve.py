@@ -9,10 +9,12 @@ punctuation-insensitive key ("SARATHI" and "Sarathi" share one), so that distinc
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from pipeline.records import CANONICAL_METRICS, Entity
+from pipeline.normalize import match_key
+from pipeline.records import CANONICAL_METRICS, Entity, Extraction
 from pipeline.terms import slugify
-from pipeline.vocab import HardwareEntry
+from pipeline.vocab import HardwareEntry, VocabExtra
 
 
 def to_metric_entity(metric: str) -> Entity:
@@ -59,3 +61,41 @@ def method_key(text: str) -> str:
 def to_method_entity(text: str) -> Entity:
     """The Method entity for a name as written; the label keeps the paper's spelling."""
     return Entity(type="Method", label=canonical_method_label(text), key=method_key(text))
+
+
+def apply_vocab_extra(extraction: Extraction, extra: VocabExtra | None) -> Extraction:
+    """The user's never-methods dropped and forced merges made, after extraction.
+
+    A method named in `never_methods` (matched as the annotation guide matches names)
+    is no longer proposed, and every claim it is the method or the object of is dropped;
+    a name in `merges` becomes the method it is merged into, its spelling kept as an alias.
+    """
+    if extra is None or (not extra.never_methods and not extra.merges):
+        return extraction
+    never = {match_key(n) for n in extra.never_methods}
+    into = {match_key(alias): to_method_entity(target) for alias, target in extra.merges}
+
+    def fix(entity: Entity | None) -> Entity | None:
+        if entity is None or entity.type != "Method":
+            return entity
+        if match_key(entity.label) in never or entity.key in never:
+            return None
+        return into.get(match_key(entity.label), entity)
+
+    renamed = {e.key: fixed.key for e in _methods_of(extraction) if (fixed := fix(e)) is not None}
+    claims = []
+    for claim in extraction.claims:
+        subject, obj = fix(claim.subject), fix(claim.object)
+        if subject is None or obj is None:
+            continue
+        claims.append(replace(claim, subject=subject, object=obj, baseline=fix(claim.baseline)))
+    methods = tuple(dict.fromkeys(m for m in map(fix, extraction.methods) if m is not None))
+    forms = tuple(sorted({(renamed[k], t) if k in renamed else (k, t) for k, t in extraction.surface_forms}))
+    return replace(extraction, methods=methods, claims=tuple(claims), surface_forms=forms)
+
+
+def _methods_of(extraction: Extraction) -> list[Entity]:
+    found = list(extraction.methods)
+    for claim in extraction.claims:
+        found += [e for e in (claim.subject, claim.object, claim.baseline) if e is not None and e.type == "Method"]
+    return found

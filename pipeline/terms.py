@@ -51,6 +51,7 @@ class EKG(DefinedNamespace):
     Claim: URIRef
     Assertion: URIRef
     Baseline: URIRef
+    Build: URIRef
 
     # Object properties: the direct relations, then a claim's and an assertion's links
     proposes: URIRef
@@ -83,8 +84,16 @@ class EKG(DefinedNamespace):
     venue: URIRef
     codeRepository: URIRef
     authorCount: URIRef
+    authorList: URIRef
     sourceFile: URIRef
     sourcePosition: URIRef
+
+    # Data properties of the build
+    effikgVersion: URIRef
+    buildInput: URIRef
+    buildOption: URIRef
+    vocabularyHash: URIRef
+    vocabularyAddition: URIRef
 
     # The metrics concept scheme and its eight concepts
     Metrics: URIRef

@@ -12,7 +12,7 @@ import rdflib
 from rdflib.namespace import DCTERMS
 
 from pipeline.build import BuildError, run_build
-from pipeline.errors import ExportError
+from pipeline.errors import ExportError, InputsFailedError
 
 
 ABSTRACT = (
@@ -119,7 +119,14 @@ def test_build_summary_counts_papers_and_claims(tmp_path: Path) -> None:
 
 
 def test_build_nothing_readable_raises(tmp_path: Path) -> None:
-    with pytest.raises(BuildError, match="no abstract could be read"):
+    with pytest.raises(InputsFailedError, match="no abstract could be read") as caught:
+        run_build([tmp_path / "missing.jsonl"], tmp_path / "out", keep_going=True)
+    assert caught.value.exit_code == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_missing_input_fails_before_reading(tmp_path: Path) -> None:
+    with pytest.raises(InputsFailedError, match="missing.jsonl: no such file or folder; nothing was written"):
         run_build([tmp_path / "missing.jsonl"], tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
@@ -140,7 +147,7 @@ def test_build_nothing_readable_lists_each_problem_on_its_own_line(tmp_path: Pat
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{oops\n[1]\n", encoding="utf-8")
     with pytest.raises(BuildError) as caught:
-        run_build([tmp_path / "missing.csv", tmp_path / "empty.txt", bad], tmp_path / "out")
+        run_build([tmp_path / "missing.csv", tmp_path / "empty.txt", bad], tmp_path / "out", keep_going=True)
     lines = str(caught.value).splitlines()
     assert lines[0] == "no abstract could be read:"
     assert [line.strip() for line in lines[1:]] == [

@@ -87,10 +87,36 @@ def test_cli_build_reports_bad_records_and_keeps_good_ones(tmp_path: Path) -> No
 def test_cli_build_missing_file_beside_good_one(tmp_path: Path) -> None:
     good = _write_jsonl(tmp_path / "good.jsonl", [json.dumps(GOOD)])
     missing = tmp_path / "nope.jsonl"
-    result = CliRunner().invoke(main, ["build", str(missing), str(good), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        main, ["build", str(missing), str(good), "--out", str(tmp_path / "o"), "--keep-going"])
     assert result.exit_code == 0, result.output
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "nope.jsonl" in errors[0]
+
+
+def test_cli_build_missing_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    """Without --keep-going a named input that does not exist stops the build at once."""
+    good = _write_jsonl(tmp_path / "good.jsonl", [json.dumps(GOOD)])
+    missing = tmp_path / "nope.jsonl"
+    result = CliRunner().invoke(main, ["build", str(good), str(missing), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"Error: cannot read the input: {missing}: no such file or folder; nothing was written "
+        "(--keep-going builds the inputs that can be read)"
+    )
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_cli_build_unreadable_input_exits_2_after_reading(tmp_path: Path) -> None:
+    """An input that exists but is empty is found only when read: still exit 2, nothing written."""
+    good = _write_jsonl(tmp_path / "good.jsonl", [json.dumps(GOOD)])
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(main, ["build", str(good), str(empty), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert f"{empty}: empty file" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.parametrize(
@@ -106,7 +132,7 @@ def test_cli_build_nothing_readable_fails_cleanly(tmp_path: Path, name: str, con
     bad.write_bytes(content)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(bad), "--out", str(out)])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # an input that cannot be read at all
     assert "Traceback" not in result.output
     assert name in result.output
     assert not out.exists() or not any(out.iterdir())

@@ -144,12 +144,36 @@ def test_graph_every_paper_is_a_node_with_metadata(graph: Graph) -> None:
     assert graph.value(p, EKG.sourcePosition) == Literal(0, datatype=XSD.nonNegativeInteger)
     assert graph.value(p, RDFS.seeAlso) == URIRef("https://arxiv.org/abs/2404.11912")
     assert set(graph.objects(p, EKG.proposes)) == {iri_for(TRIFORCE)}
-    # Labels fall back to the arXiv id, then to the abstract's first words.
-    assert labels(graph, paper_iri("2501.00001")) == ["arXiv:2501.00001"]
-    assert labels(graph, paper_iri("h-cafe")) == ["Cardiovascular disease is one of the universal causes of death…"]
+    # Untitled papers are labelled by their method, else by their whole first sentence.
+    assert labels(graph, paper_iri("h-1ba9a9a645")) == ["Paper proposing MARCA"]
+    assert labels(graph, paper_iri("2501.00001")) == ["We revisit TriForce on an NVIDIA A100."]
+    assert labels(graph, paper_iri("h-cafe")) == [
+        "Cardiovascular disease is one of the universal causes of death in the world today."]
     assert graph.value(paper_iri("h-1ba9a9a645"), DCTERMS.date).datatype == XSD.gYearMonth
     assert graph.value(paper_iri("2501.00001"), DCTERMS.date).datatype == XSD.gYear
     assert (paper_iri("h-cafe"), EKG.proposes, None) not in graph
+
+
+def test_graph_paper_subjects_comment_and_authors_in_order() -> None:
+    paper = Paper(id="2404.11912", abstract=ABSTRACT_1, arxiv_id="2404.11912", venue="COLM 2024",
+                  comment="12 pages, 5 figures", categories=("cs.CL", "cs.LG"),
+                  authors=("Hanshi Sun", "Zhuoming Chen", "Xinyu Yang"))
+    g = to_rdf([Extraction(paper, (TRIFORCE,))])
+    p = paper_iri("2404.11912")
+    assert set(g.objects(p, DCTERMS.subject)) == {Literal("cs.CL"), Literal("cs.LG")}
+    assert g.value(p, RDFS.comment) == Literal("12 pages, 5 figures")
+    assert g.value(p, EKG.venue) == Literal("COLM 2024")
+    assert set(g.objects(p, DCTERMS.creator)) == {Literal(a) for a in paper.authors}
+    assert g.value(p, EKG.authorList) == Literal("Hanshi Sun; Zhuoming Chen; Xinyu Yang")
+    assert labels(g, p) == ["Paper proposing TriForce"]
+
+
+def test_graph_untitled_label_is_a_whole_sentence_not_a_cut() -> None:
+    from pipeline.graph import first_sentence
+
+    assert first_sentence("We use e.g. GPUs and J. Smith's idea. Then more.") == "We use e.g. GPUs and J. Smith's idea."
+    long = "word " * 80
+    assert first_sentence(long).endswith("…") and len(first_sentence(long)) <= 201
 
 
 def test_graph_entities_have_one_label_and_aliases(graph: Graph) -> None:
@@ -162,7 +186,7 @@ def test_graph_entities_have_one_label_and_aliases(graph: Graph) -> None:
     # "our system" refers to TriForce but is not one of its names.
     assert sorted(map(str, graph.objects(iri_for(TRIFORCE), SKOS.altLabel))) == ["Tri-Force"]
     assert sorted(map(str, graph.objects(EKG.Speed, SKOS.altLabel))) == ["speedup", "speedups"]
-    assert graph.value(EKG.Speed, RDFS.label) == Literal("Speed", lang="en")
+    assert graph.value(EKG.Speed, RDFS.label) == Literal("Speed")  # plain, like every label
 
 
 def test_graph_types_materialise_kind_and_baseline(graph: Graph) -> None:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
+
 import nbformat
 import pytest
 
@@ -50,3 +55,30 @@ def test_notebooks_execute(path: Path) -> None:
     assert code and all(c.execution_count is not None for c in code)
     errors = [o for c in code for o in c.outputs if o.get("output_type") == "error"]
     assert not errors, f"{path.name}: {errors[0]}"
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+
+
+def test_notebooks_extra_installs_every_import() -> None:
+    """`pip install -e '.[notebooks]'` (the README's one command) covers what the notebooks import."""
+    project = tomllib.loads((NOTEBOOKS.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    provided = _requirement_names(project["dependencies"]) | _requirement_names(
+        project["optional-dependencies"]["notebooks"])
+    assert {"jupyterlab", "ipykernel", "pandas"} <= provided
+    owners = packages_distributions()
+    missing = set()
+    for path in PATHS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            for module in re.findall(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)", cell.source, re.MULTILINE):
+                if module in sys.stdlib_module_names or module == "pipeline":
+                    continue
+                names = {d.lower().replace("_", "-") for d in owners.get(module, [module])}
+                if not names & provided and not (module == "IPython" and "ipykernel" in provided):
+                    missing.add(f"{path.name}: {module}")
+    assert not missing, f"imports the notebooks extra does not install: {sorted(missing)}"
+    readme = (NOTEBOOKS.parent / "README.md").read_text(encoding="utf-8")
+    assert "pip install -e '.[notebooks]'" in readme and "jupyter lab notebooks/" in readme

@@ -23,7 +23,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.build", "pipeline.query", "pipeline.serve", "pipeline.report", "pipeline.evaluate",
      "pipeline.train", "pipeline.explain",
      "pipeline.validate", "pipeline.ontology_build",
-     "pipeline.query_workers"),  # serve's worker processes; they load the graph with pipeline.query
+     "pipeline.query_workers",  # serve's worker processes; they load the graph with pipeline.query
+     "pipeline.query_match"),  # query parameters matched against the graph's names
     ("pipeline.export",),
     ("pipeline.graph",),
     ("pipeline.resolve",),
@@ -31,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.ingest", "pipeline.text"),
     ("pipeline.records", "pipeline.terms", "pipeline.normalize", "pipeline.errors", "pipeline.files",
      "pipeline.vocab", "pipeline.corpus", "pipeline.ontology", "pipeline",
+     "pipeline.config",  # the project file effikg.toml (reads TOML, builds a VocabExtra)
      "pipeline.outdir",  # the build folder: manifest, swap, journal (files and folders only)
      "pipeline.query_check"),  # SPARQL text checked before any engine sees it (text only)
 )

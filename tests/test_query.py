@@ -102,12 +102,18 @@ def test_query_parameter_matches_aliases_case_insensitively(small) -> None:
     assert by_name.records() == by_alias.records() == [
         {"method": "QuickKV", "hardware": "NVIDIA H100 GPU", "papers": "1"}
     ]
-    assert run_query(small, "methods-targeting-hardware", {"hardware": "TPU"}).rows == ()
+    with pytest.raises(QueryError, match="no hardware 'TPU'.* Valid: NVIDIA H100 GPU"):
+        run_query(small, "methods-targeting-hardware", {"hardware": "TPU"})
 
 
 def test_query_parameter_values_are_escaped_not_injected(small) -> None:
-    result = run_query(small, "claims-about-method", {"method": 'x" } UNION { ?m ?p ?o'})
-    assert result.rows == ()
+    from pipeline.query import read_query, run_sparql, with_prefixes
+
+    attack = 'x" } UNION { ?m ?p ?o'
+    query = read_query('# param: method = "x"\nSELECT ?m WHERE { ?m rdfs:label $method }', "q")
+    assert run_sparql(load_store(small), with_prefixes(query.to_sparql({"method": attack}))).rows == ()
+    with pytest.raises(QueryError, match="no method 'x\" } UNION"):  # a matched parameter: no such name
+        run_query(small, "claims-about-method", {"method": attack})
 
 
 def test_query_unknown_parameter_is_an_error(small) -> None:
@@ -152,12 +158,36 @@ def test_query_formats(small) -> None:
 @pytest.mark.parametrize("spec,message", [
     ("no-such-query", "unknown query 'no-such-query'"),
     ("missing.rq", "missing.rq: no such query file"),
-    ("SELECT ?x WHERE { ?x ", "query: "),
 ])
 def test_query_errors_are_one_line(small, spec: str, message: str) -> None:
     with pytest.raises(QueryError) as err:
         run_query(small, spec)
     assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_query_syntax_error_shows_the_line_and_a_caret(small) -> None:
+    with pytest.raises(QueryError) as err:
+        run_query(small, "SELECT ?x\nWHERE { ?x ?p }")
+    message, line, caret = str(err.value).split("\n")
+    assert message == "query: error at 2:16: expected one of LATERAL, SERVICE, [_]"
+    assert line == "  line 2: WHERE { ?x ?p }"
+    assert caret.index("^") == line.index("}")
+
+
+def test_query_mistyped_name_gets_did_you_mean(small) -> None:
+    with pytest.raises(QueryError, match="unknown query 'methods-targetting-hardware'. "
+                                         "Did you mean methods-targeting-hardware?"):
+        run_query(small, "methods-targetting-hardware")
+
+
+def test_query_list_name_shows_that_query() -> None:
+    result = CliRunner().invoke(main, ["query", "--list", "figures-for-metric"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("figures-for-metric [--param metric=Memory]\n")
+    assert "matched against the names and aliases of ekg:Metric" in result.output
+    assert "SELECT DISTINCT ?method ?figure" in result.output and "best-speedup" not in result.output
+    wrong = CliRunner().invoke(main, ["query", "--list", "figures-for-metrik"])
+    assert wrong.exit_code == 1 and "Did you mean figures-for-metric?" in wrong.output
 
 
 def test_query_bad_graph_file_is_one_line(tmp_path: Path) -> None:
@@ -353,6 +383,50 @@ def test_query_corpus_figures_for_metric(corpus, built_graph: rdflib.Graph) -> N
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("typed,label", [
+    ("a100", "NVIDIA A100 GPU"), ("RTX 4090", "NVIDIA RTX 4090 GPU"), ("rtx-4090 gpus", "NVIDIA RTX 4090 GPU"),
+    ("Tesla A100 GPU", "NVIDIA A100 GPU"), ("nvidia a100", "NVIDIA A100 GPU"),
+])
+def test_query_corpus_hardware_matched_as_a_person_means_it(corpus, typed: str, label: str) -> None:
+    rows = run_query(corpus, "methods-targeting-hardware", {"hardware": typed}).records()
+    assert rows and {r["hardware"] for r in rows} == {label}
+
+
+def test_query_corpus_a100_and_rtx_4090_find_their_methods(corpus) -> None:
+    assert len(run_query(corpus, "methods-targeting-hardware", {"hardware": "a100"}).rows) == 5
+    assert {r["method"] for r in run_query(corpus, "methods-targeting-hardware", {"hardware": "RTX 4090"}).records()} \
+        >= {"TriForce"}
+
+
+@pytest.mark.parametrize("kind,message", [
+    ("GUP", "no kind of hardware 'GUP'; did you mean GPU?"),
+    ("TPU", "TPU is a hardware, not a kind: try `effikg query methods-targeting-hardware --param hardware=TPU`"),
+])
+def test_query_corpus_unknown_kind_is_an_error_with_the_closest(corpus, kind: str, message: str) -> None:
+    with pytest.raises(QueryError) as err:
+        run_query(corpus, "methods-by-hardware-kind", {"kind": kind})
+    assert message in str(err.value)
+    assert "Valid: ASIC, CPU, EdgeDevice, FPGA, GPU, Hardware, InMemoryComputing, Microcontroller" in str(err.value)
+
+
+def test_query_corpus_kind_by_class_name_or_label(corpus) -> None:
+    by_name = run_query(corpus, "methods-by-hardware-kind", {"kind": "fpga"}).records()
+    assert by_name and by_name == run_query(corpus, "methods-by-hardware-kind", {"kind": "FPGA"}).records()
+
+
+@pytest.mark.parametrize("phrase,metric", [("FLOPs", "Computation"), ("perplexity", "Accuracy"),
+                                           ("latency", "Speed"), ("model size", "Model size")])
+def test_query_corpus_any_metric_phrase_is_accepted(corpus, phrase: str, metric: str) -> None:
+    rows = run_query(corpus, "figures-for-metric", {"metric": phrase}).records()
+    assert rows == run_query(corpus, "figures-for-metric", {"metric": metric}).records()
+    assert rows, phrase
+
+
+def test_query_corpus_metric_labels_are_plain_literals(corpus) -> None:
+    rows = run_query(corpus, 'SELECT ?x WHERE { ?x rdfs:label "Speed" }').records()
+    assert rows == [{"x": str(EKG.Speed)}]
+
+
 def test_query_corpus_triples_by_support(corpus) -> None:
     rows = run_query(corpus, "triples-by-support").records()
     assert {"method": "TriForce", "relation": "targets", "object": "NVIDIA A100 GPU"}.items() <= next(

@@ -24,6 +24,7 @@ from pipeline.errors import InputError
 from pipeline.ingest.abstract_text import read_abstract_text
 from pipeline.ingest.arxiv_jsonl import SNAPSHOT_KEYS, read_arxiv_jsonl
 from pipeline.ingest.arxiv_listing import read_arxiv_listing
+from pipeline.ingest.bibtex import ENTRY_START, read_bibtex
 from pipeline.ingest.common import (
     MAX_ABSTRACT_CHARS,
     SNIFF_BYTES,
@@ -35,8 +36,10 @@ from pipeline.ingest.common import (
 )
 from pipeline.ingest.csv_table import header_delimiter, read_csv
 from pipeline.ingest.jsonl import read_jsonl
+from pipeline.ingest.openalex import OPENALEX_KEYS, read_openalex
 from pipeline.ingest.paper_listing import AUTHORS, SEPARATOR, is_chrome, read_paper_listing
 from pipeline.ingest.plain_text import read_plain_text
+from pipeline.ingest.semantic_scholar import S2_KEYS, read_semantic_scholar
 from pipeline.records import Notice, Paper, Skipped
 
 __all__ = ["FORMATS", "DESCRIPTIONS", "MAX_ABSTRACT_CHARS", "STDIN", "InputError", "detect_format", "read_papers"]
@@ -48,6 +51,9 @@ READERS: dict[str, Reader] = {
     "arxiv-listing": read_arxiv_listing,
     "paper-listing": read_paper_listing,
     "arxiv-jsonl": read_arxiv_jsonl,
+    "openalex": read_openalex,
+    "semantic-scholar": read_semantic_scholar,
+    "bibtex": read_bibtex,
     "jsonl": read_jsonl,
     "csv": read_csv,
     "plain-text": read_plain_text,
@@ -57,6 +63,9 @@ DESCRIPTIONS: dict[str, str] = {
     "arxiv-listing": "arXiv listing text: arXiv:ID [- doi: DOI] glued to the next abstract",
     "paper-listing": "a saved paper-listing page: title, abstract, • N authors · date",
     "arxiv-jsonl": "the arXiv metadata snapshot, JSON Lines",
+    "openalex": "OpenAlex works, JSON Lines (snapshot or API results); abstracts rebuilt from abstract_inverted_index",
+    "semantic-scholar": "Semantic Scholar paper records, JSON Lines (Graph API papers or the papers/abstracts datasets)",
+    "bibtex": "BibTeX with abstract fields (Zotero, Mendeley, JabRef, Google Scholar exports)",
     "jsonl": "JSON Lines with title and abstract fields",
     "csv": "CSV or TSV with a header row naming title and abstract columns",
     "plain-text": "a text file holding one abstract (optionally a title line first)",
@@ -65,7 +74,7 @@ DESCRIPTIONS: dict[str, str] = {
 FORMATS: tuple[str, ...] = tuple(DESCRIPTIONS)
 
 # Files a folder holds that are read; anything else in it is reported and passed over.
-FOLDER_SUFFIXES = frozenset({".txt", ".text", ".jsonl", ".ndjson", ".json", ".csv", ".tsv"})
+FOLDER_SUFFIXES = frozenset({".txt", ".text", ".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".bib"})
 _ARXIV_LINE = re.compile(r"^\s*arXiv:\s*(?:\d{4}\.\d{4}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
 _LEADING_MARK = re.compile(r"^\s*(?:Abstract|Title):")
 _TITLE_MAX = 300
@@ -99,10 +108,11 @@ def _detect(source: Input) -> str:
     if first.startswith("{") or suffix in (".jsonl", ".ndjson"):
         objects = [obj for obj in map(_json_object, nonblank[:50]) if obj is not None]
         if objects:
-            keys = set().union(*objects)
-            return "arxiv-jsonl" if keys & SNAPSHOT_KEYS else "jsonl"
+            return _json_lines_format(set().union(*objects))
         if suffix in (".jsonl", ".ndjson"):
             return "jsonl"  # not one good line: each bad one is reported by the reader
+    if suffix == ".bib" or any(ENTRY_START.match(line) for line in nonblank[:200]):
+        return "bibtex"
     if suffix == ".json" or first.startswith("[{"):
         raise InputError(path, "is a JSON document, not JSON Lines (one object a line)")
     if first.startswith("<") and re.match(r"<(?:!doctype|html|\?xml)", first, re.IGNORECASE):
@@ -119,6 +129,15 @@ def _detect(source: Input) -> str:
     if _alternates_titles_and_abstracts(lines):
         return "paper-listing"
     return "plain-text"
+
+
+def _json_lines_format(keys: set[str]) -> str:
+    """Which JSON Lines reader the keys of the first records call for."""
+    if keys & OPENALEX_KEYS:
+        return "openalex"
+    if keys & S2_KEYS:
+        return "semantic-scholar"
+    return "arxiv-jsonl" if keys & SNAPSHOT_KEYS else "jsonl"
 
 
 def _json_object(line: str) -> dict | None:

@@ -2,7 +2,9 @@
 
 Fields: `id`, `title`, `abstract`, `authors`, `authors_parsed`, `doi`, `comments`,
 `journal-ref`, `categories`, `versions`, `update_date`. Titles and abstracts carry hard
-line breaks and leading spaces, which are joined here.
+line breaks and leading spaces, which are joined here. `journal-ref` is the venue;
+`comments` ("12 pages, 5 figures") is a comment, never the venue; `categories` are kept
+as subjects and `authors_parsed` as the names in order.
 """
 
 from __future__ import annotations
@@ -10,9 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from pipeline.ingest.common import Input, make_paper, parse_any_date, parse_arxiv_id, split_code_phrase
+from pipeline.ingest.common import (
+    Input,
+    make_paper,
+    parse_any_date,
+    parse_arxiv_id,
+    split_code_phrase,
+    venue_from_comment,
+)
 from pipeline.ingest.jsonl import (
     abstract_field,
+    author_names,
     categories_field,
     count_authors,
     doi_field,
@@ -44,8 +54,8 @@ def paper_from_arxiv_record(record: Mapping[str, object], source: str, position:
     return make_paper(
         abstract, source=source, position=position,
         title=text_field(record, ("title",)), arxiv_id=arxiv_id, doi=doi_field(record),
-        venue=text_field(record, ("journal-ref",)) or rest or None,
-        date=first_version_date(record), n_authors=count_authors(record),
+        venue=text_field(record, ("journal-ref",)) or venue_from_comment(rest), comment=rest or None,
+        date=first_version_date(record), n_authors=count_authors(record), authors=author_names(record),
         code_url=code_url, categories=categories_field(record),
     )
 

@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.ingest.common import Input, Pieces, make_paper, parse_arxiv_id, read_lines, split_code_phrase
+from pipeline.ingest.common import (
+    Input,
+    Pieces,
+    make_paper,
+    parse_arxiv_id,
+    read_lines,
+    split_code_phrase,
+    venue_from_comment,
+)
 from pipeline.records import Paper, Skipped
 
 ID_LINE = re.compile(r"^\s*arXiv:\s*", re.IGNORECASE)
@@ -108,16 +116,17 @@ def read_arxiv_listing(path: Path | Input) -> Iterator[Paper | Skipped]:
         nonlocal position, current
         if current is None:
             return
-        code_url, venues = None, []
+        code_url, rests = None, []
         for comment in current.comments:
             url, rest = split_code_phrase(comment)
             code_url = code_url or url
             if rest:
-                venues.append(rest)
+                rests.append(rest)
+        venues = [v for v in map(venue_from_comment, rests) if v]
         abstract = " ".join(p.strip() for p in current.parts if p.strip())
         yield make_paper(
             abstract, source=source, position=position, arxiv_id=arxiv_id, doi=doi,
-            venue="; ".join(venues) or None, code_url=code_url,
+            venue="; ".join(venues) or None, comment="; ".join(rests) or None, code_url=code_url,
         )
         position += 1
         current = None

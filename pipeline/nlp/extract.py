@@ -111,7 +111,7 @@ def extract(
     if nlp is None:
         from pipeline.nlp import shared_nlp
 
-        nlp = shared_nlp(str(model) if model else None)
+        nlp = shared_nlp(model=model)
     for doc, (paper, cleaned) in nlp.pipe(prepared_docs(nlp, papers), as_tuples=True, batch_size=batch_size):
         yield to_extraction(doc, paper, cleaned, min_confidence)
 

@@ -7,8 +7,9 @@ matchers from these at initialise time and read their word classes with word_cla
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -46,6 +47,52 @@ class Vocab:
     software: frozenset[str] = frozenset()  # libraries: never proposed, may be beaten ("PyTorch")
 
 
+@dataclass(frozen=True)
+class VocabExtra:
+    """A user's additions to the shipped gazetteers (the [vocab] table of effikg.toml).
+
+    `hardware` and `hardware_kinds` are applied by load_vocab(extra=...), before the model
+    sees any text; `never_methods` and `merges` after extraction (pipeline.resolve), so
+    that they hold whatever the extractor finds.
+    """
+
+    hardware: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (label, kind, aliases)
+    hardware_kinds: tuple[tuple[str, str], ...] = ()  # (shipped hardware label, kind to give it)
+    never_methods: tuple[str, ...] = ()  # names that are never a method
+    merges: tuple[tuple[str, str], ...] = ()  # (name as written, the method it is)
+
+    def to_json(self) -> str:
+        """Canonical JSON: the same additions always give the same text (and hash)."""
+        return json.dumps({
+            "hardware": [list(h[:2]) + [list(h[2])] for h in self.hardware],
+            "hardware_kinds": [list(k) for k in self.hardware_kinds],
+            "never_methods": list(self.never_methods), "merges": [list(m) for m in self.merges],
+        }, sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> VocabExtra:
+        data = json.loads(text) if text else {}
+        return cls(
+            hardware=tuple((h[0], h[1], tuple(h[2])) for h in data.get("hardware", ())),
+            hardware_kinds=tuple((k[0], k[1]) for k in data.get("hardware_kinds", ())),
+            never_methods=tuple(data.get("never_methods", ())),
+            merges=tuple((m[0], m[1]) for m in data.get("merges", ())),
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not (self.hardware or self.hardware_kinds or self.never_methods or self.merges)
+
+
+def vocabulary_hash(extra: VocabExtra | None = None) -> str:
+    """sha256 of the shipped gazetteers and the user's additions: what a build's vocabulary was."""
+    digest = hashlib.sha256()
+    for name in ("hardware.jsonl", "metrics.jsonl", "terms.jsonl"):
+        digest.update(resources.files("pipeline.vocab").joinpath(name).read_bytes())
+    digest.update((extra or VocabExtra()).to_json().encode("utf-8"))
+    return digest.hexdigest()
+
+
 HARDWARE_KINDS = frozenset(
     {"GPU", "CPU", "FPGA", "ASIC", "NPU", "Microcontroller", "EdgeDevice", "MobileDevice", "InMemoryComputing"}
 )
@@ -78,9 +125,29 @@ def _hardware_entry(row: dict) -> HardwareEntry:
     )
 
 
+def load_vocab(extra: VocabExtra | None = None) -> Vocab:
+    """All gazetteers, validated, with the user's additions (`extra`) on top."""
+    if extra is None or extra.empty:
+        return _shipped_vocab()
+    return _with_extra(extra)
+
+
+@lru_cache(maxsize=8)
+def _with_extra(extra: VocabExtra) -> Vocab:
+    base = _shipped_vocab()
+    kinds = dict(extra.hardware_kinds)
+    for label, kind in list(kinds.items()) + [(h[0], h[1]) for h in extra.hardware]:
+        if kind not in HARDWARE_KINDS:
+            raise ValueError(f"hardware {label!r}: unknown kind {kind!r}; use one of {', '.join(sorted(HARDWARE_KINDS))}")
+    shipped = [replace(e, kind=kinds.get(e.label, e.kind)) for e in base.hardware]
+    added = [HardwareEntry(type="class", label=label, kind=kind, forms=tuple(dict.fromkeys((label, *aliases))))
+             for label, kind, aliases in extra.hardware]
+    return replace(base, hardware=tuple(added + shipped))  # the user's rows match first
+
+
 @lru_cache(maxsize=1)
-def load_vocab() -> Vocab:
-    """All gazetteers, validated."""
+def _shipped_vocab() -> Vocab:
+    """All shipped gazetteers, validated."""
     metric_phrases: dict[str, str] = {}
     for row in read_jsonl("metrics.jsonl"):
         if row["metric"] not in CANONICAL_METRICS:

@@ -35,7 +35,24 @@ def test_arxiv_jsonl_snapshot_record(write_input) -> None:
         venue="EMNLP 2023 Main Conference", date="2023-10-25", n_authors=5,
         code_url="https://github.com/nbasyl/LLM-FP4", categories=("cs.CL", "cs.AI", "cs.AR"),
         source=str(path), position=0,
+        authors=("Shih-yang Liu", "Zechun Liu", "Xijie Huang", "Pingcheng Dong", "Kwang-Ting Cheng"),
+        comment="EMNLP 2023 Main Conference",
     )
+
+
+def test_arxiv_jsonl_comments_are_a_comment_journal_ref_the_venue(write_input) -> None:
+    """ "12 pages, 5 figures" is no venue; journal-ref is; categories and authors kept."""
+    path = write_input("snap.jsonl", "\n".join([
+        json.dumps(dict(RECORD, comments="12 pages, 5 figures")),
+        json.dumps(dict(RECORD, id="2401.00002", abstract="Second.", comments="12 pages; accepted at ICML 2024")),
+        json.dumps(dict(RECORD, id="2401.00003", abstract="Third.", comments="9 pages",
+                        **{"journal-ref": "Proc. MLSys 6 (2024) 1-14"})),
+    ]) + "\n")
+    a, b, c = read_papers(path)
+    assert (a.venue, a.comment) == (None, "12 pages, 5 figures")
+    assert (b.venue, b.comment) == ("accepted at ICML 2024", "12 pages; accepted at ICML 2024")
+    assert (c.venue, c.comment) == ("Proc. MLSys 6 (2024) 1-14", "9 pages")
+    assert a.categories == ("cs.CL", "cs.AI", "cs.AR") and a.authors[0] == "Shih-yang Liu"
 
 
 def test_arxiv_jsonl_journal_ref_doi_and_local_ids(write_input) -> None:

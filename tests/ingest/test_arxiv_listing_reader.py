@@ -99,6 +99,6 @@ def test_arxiv_listing_comment_after_an_abstract_that_ends_without_a_full_stop(w
     a, b = read_papers(path)
     assert (a.abstract, a.venue, a.code_url) == (
         "We propose A. Code is at https://github.com/a/a", "Accepted by MICCAI23", "https://github.com/a/a")
-    assert (b.abstract, b.venue) == (
+    assert (b.abstract, b.venue, b.comment) == (
         "We propose B, whose abstract is cut by a line break, and whose last words carry no full stop",
-        "12 pages, 3 figures")
+        None, "12 pages, 3 figures")  # a page count is a comment, never the venue

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.evaluate import EvalResult, evaluate, read_gold, run_eval
-from pipeline.records import RELATIONS
+from pipeline.errors import EvalError
+from pipeline.records import RELATIONS, Extraction, Paper
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SEED_GOLD = DATA / "gold-seeds.jsonl"
@@ -141,3 +142,21 @@ def test_eval_gold_cli_bad_gold_is_one_clean_line(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert f"{gold}:2" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_eval_gold_scoring_nothing_is_an_error(tmp_path: Path) -> None:
+    """A gold file none of whose keys is in the inputs: an error, not a table of zeros."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"key": "no abstract says this", "triples": []}\n', encoding="utf-8")
+    extraction = Extraction(paper=Paper(id="p1", abstract="Something else entirely."))
+    with pytest.raises(EvalError, match="none of its 1 gold line\\(s\\) matches an input abstract"):
+        evaluate(gold, [extraction])
+
+
+@pytest.mark.slow
+def test_eval_gold_cli_scoring_nothing_exits_1(tmp_path: Path) -> None:
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"title": "X", "abstract": "We propose FooNet, 2x faster on A100 GPUs."}) + "\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(DATA / "gold-extra.jsonl"), str(other)])
+    assert result.exit_code == 1 and "nothing to score" in result.output and "0.000" not in result.output
