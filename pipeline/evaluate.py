@@ -156,11 +156,12 @@ def gold_forms(triple: dict) -> tuple[set[str], set[str]]:
 
 def evaluate(gold_path: Path, extractions: Iterable[Extraction]) -> EvalResult:
     """Score `extractions` against the gold file at gold_path."""
-    return score(read_gold(gold_path), extractions)
+    return score(read_gold(gold_path), extractions, source=str(gold_path))
 
 
-def score(gold: list[dict], extractions: Iterable[Extraction]) -> EvalResult:
-    """Score `extractions` against gold lines (as read_gold returns them)."""
+def score(gold: list[dict], extractions: Iterable[Extraction], source: str = "the gold") -> EvalResult:
+    """Score `extractions` against gold lines (as read_gold returns them); `source` names
+    where the lines came from, for the error when none matches an input."""
     found: dict[int, Extraction] = {}
     for extraction in extractions:
         for i, row in enumerate(gold):
@@ -204,7 +205,7 @@ def score(gold: list[dict], extractions: Iterable[Extraction]) -> EvalResult:
                 spurious.append(Triple(row["key"], p.relation, p.label[0], p.label[1],
                                        c.figure.text if c.figure else None, c.sentence))
     if gold and len(unmatched) == len(gold):
-        raise EvalError(f"{gold_path}: none of its {len(gold)} gold line(s) matches an input abstract, "
+        raise EvalError(f"{source}: none of its {len(gold)} gold line(s) matches an input abstract, "
                         "so there is nothing to score (are these the inputs the gold was made from?)")
     per_relation = {r: Scores(*counts[r]) for r in counts}
     micro = Scores(*(sum(v[k] for v in counts.values()) for k in range(3)))

@@ -19,9 +19,10 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.figures import with_direction
 from pipeline.nlp.features import View, featurize, paper_features
 from pipeline.nlp.methods import Proposal
-from pipeline.nlp.relations import DocClaim
+from pipeline.nlp.relations import DocClaim, hardware_position
 from pipeline.normalize import match_key
 from pipeline.records import Entity, Figure
 from pipeline.resolve import to_method_entity, to_metric_entity
@@ -106,6 +107,8 @@ class CandidateMaker:
         main = own.proposed[0]
         proposals = []  # (relation, object entity, object text, object span, figure span, figure, extras)
         hardware_tokens = set()
+        sent_hw = next((h.entity for h in doc._.hardware or [] if sent.start <= h.start < sent.end
+                        and hardware_position(doc, h) == "platform"), None)
         for h in doc._.hardware or []:
             if sent.start <= h.start < sent.end:
                 hardware_tokens.update(range(h.start, h.end))
@@ -118,16 +121,30 @@ class CandidateMaker:
             low = n.text.lower()
             extras = {"obj_known_model": low in self.vocab.object_models, "obj_software": low in self.vocab.software}
             proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, extras))
+        # "beats A, B and C by 1.4x, 3.2x and 1193x, respectively": each baseline its own margin.
+        bound = respectively(doc, sent, sorted({p[3] for p in proposals if p[0] == "outperforms"}))
+        proposals = [(r, o, t, span, bound.get(span), x) if r == "outperforms" else (r, o, t, span, f, x)
+                     for r, o, t, span, f, x in proposals]
         proposals.extend(self._improves(doc, sent))
         made: dict[tuple, Candidate] = {}
         for rel, obj, obj_text, span, fig, extras in proposals:
             p, subj_text, subj_span = _subject_for(span[0], own_in_sent, main)
             claim = DocClaim(relation=rel, subject=own.entities[id(p)], subject_text=subj_text, object=obj,
                              object_text=obj_text, sent_start=sent.start_char, sent_end=sent.end_char,
-                             confidence=0.0, figure=fig[1] if fig else None)
+                             confidence=0.0,
+                             figure=with_direction(fig[1], extras.get("metric"), obj_text) if fig else None)
             same = [c for c in rules_here if (c.relation, c.subject.key, c.object.key)
                     == (rel, claim.subject.key, obj.key)]
             rule = max((c.confidence for c in same), default=0.0)
+            # What else the sentence states of the result: the rule reader's reading, else
+            # the sentence's first platform for a gain.
+            if same:
+                claim = replace(claim, hardware=same[0].hardware, baseline=same[0].baseline, metric=same[0].metric)
+            elif rel == "improves":
+                claim = replace(claim, hardware=sent_hw)
+            if rel == "outperforms" and claim.figure is None and any(c.figure for c in same):
+                # The margin of the rule reader's comparison clause ("outperforms X by 5.3%").
+                claim = replace(claim, figure=next(c.figure for c in same if c.figure))
             extras = {**extras, "rule_same_figure": any(_same_figure(c.figure, claim.figure) for c in same)}
             view = View(doc=doc, relation=rel, sent=sent, obj=doc[span[0]:span[1]],
                         subject=doc[subj_span[0]:subj_span[1]] if subj_span else None,
@@ -144,16 +161,23 @@ class CandidateMaker:
         and each figure (with its unit's metric, or the default of a bare N× / N%)."""
         metrics = [m for m in doc._.metrics or [] if sent.start <= m.start < sent.end]
         figures = [f for f in doc._.figures or [] if sent.start <= f.start < sent.end]
+        # "reduces latency, memory and energy by 1.4x, 3.2x and 45%, respectively".
+        bound = respectively(doc, sent, sorted({(m.start, m.end) for m in metrics}))
+        taken = {fig[0] for fig in bound.values()}
         out = []
         for m in metrics:
             near = [f for f in figures if f.metric in (None, m.metric)
                     and min(abs(f.start - m.end), abs(m.start - f.end)) <= FIGURE_REACH]
             near.sort(key=lambda f: min(abs(f.start - m.end), abs(m.start - f.end)))
             choices = [None] + ([((near[0].start, near[0].end), near[0].figure)] if near else [])
+            if bound:
+                choices = [None] + ([bound[(m.start, m.end)]] if (m.start, m.end) in bound else [])
             for fig in choices:
                 out.append(("improves", to_metric_entity(m.metric), m.text, (m.start, m.end), fig,
                             {"metric": m.metric}))
         for f in figures:
+            if (f.start, f.end) in taken:
+                continue  # bound to its metric phrase by "respectively"
             metric, default = f.metric, False
             if metric is None:
                 metric = self.default_x_metric if f.figure.unit == "x" else (
@@ -180,8 +204,21 @@ class CandidateMaker:
                         metric=rc.object.label if rc.object.type == "Metric" else None,
                         hardware_kind=rc.object.kind, object_is_hardware=rc.object.type == "Hardware",
                         rule_same_figure=True, **context)
-            out.append(Candidate(replace(rc, confidence=0.0), featurize(view), span, None))
+            figure = with_direction(rc.figure, rc.object.label if rc.object.type == "Metric" else None,
+                                    rc.object_text) if rc.figure else None
+            out.append(Candidate(replace(rc, confidence=0.0, figure=figure), featurize(view), span, None))
         return out
+
+
+def respectively(doc: Doc, sent: Span, items: list[tuple[int, int]]) -> dict[tuple[int, int], tuple]:
+    """{item span: (figure span, Figure)} when the sentence pairs a list of items with as
+    many figures by "respectively" (the i-th item with the i-th figure); else {}."""
+    if len(items) < 2 or not any(t.lower_ == "respectively" for t in sent):
+        return {}
+    figures = sorted((f for f in doc._.figures or [] if sent.start <= f.start < sent.end), key=lambda f: f.start)
+    if len(figures) != len(items):
+        return {}
+    return {item: ((f.start, f.end), f.figure) for item, f in zip(items, figures)}
 
 
 def _same_figure(a: Figure | None, b: Figure | None) -> bool:
@@ -189,8 +226,10 @@ def _same_figure(a: Figure | None, b: Figure | None) -> bool:
 
 
 def _rule_key(c: DocClaim) -> tuple:
-    """A rule claim is covered by a candidate with the same ends and the same figure."""
-    return c.relation, c.subject.key, c.object.key, c.figure.value if c.figure else None
+    """A rule claim is covered by a candidate with the same ends (and, for improves, the
+    same figure: a figure bound to another metric is another claim)."""
+    figure = c.figure.value if c.figure and c.relation == "improves" else None
+    return c.relation, c.subject.key, c.object.key, figure
 
 
 def _find(doc: Doc, sent: Span, text: str) -> tuple[int, int]:

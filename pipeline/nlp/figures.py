@@ -8,12 +8,14 @@ records.Figure with a normalised unit and the metric its unit implies, if any.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.records import Figure
 from pipeline.vocab import word_class
 
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# "1,142x" is a thousand separator; "1,4x" a decimal comma; "77. 7%" a decimal point that
+# scraping split from its digits (read as written: 77.7, not 7).
+_NUM = r"(?:\b\d{1,2}\.\s\d{1,2}(?=\s?[%x×])|\d+(?:,\d{1,2}(?=\s?[%x×])|(?:,\d{3})*(?:\.\d+)?))"
 # Longest units first so "tokens/s" wins over "tokens" and "ms" over "s".
 _UNITS: list[tuple[str, str, str | None]] = [
     # (regex, normalised unit, implied metric)
@@ -82,6 +84,9 @@ _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 
 def _number(text: str) -> float:
+    text = text.replace(" ", "")
+    if re.fullmatch(r"\d+,\d{1,2}", text):
+        return float(text.replace(",", "."))
     return float(text.replace(",", ""))
 
 
@@ -135,6 +140,22 @@ def _word_ratios(text: str) -> list[FigureHit]:
     return hits
 
 
+def nearest_direction(text: str, start: int, end: int, reach: int = 40) -> str | None:
+    """The change word nearest the figure within `reach` characters says its direction:
+    "reduces memory by 4x" decrease, "2.1x faster" increase (a word after the figure wins a tie)."""
+    best: tuple[int, int, str] | None = None
+    for pattern, direction in ((_DECREASE, "decrease"), (_INCREASE, "increase")):
+        for m in pattern.finditer(text, max(0, start - reach), min(len(text), end + reach)):
+            after = m.start() >= end
+            distance = m.start() - end if after else start - m.end()
+            if distance < 0:
+                continue
+            rank = (distance, 0 if after else 1, direction)
+            if best is None or rank < best:
+                best = rank
+    return best[2] if best else None
+
+
 def find_figures(text: str) -> list[FigureHit]:
     """Every number-with-unit in `text`, parsed; plain numbers (years, counts) are skipped."""
     hits: list[FigureHit] = _word_ratios(text) if "times" in text or "twice" in text else []
@@ -155,13 +176,7 @@ def find_figures(text: str) -> list[FigureHit]:
             qual_text = qual.lower() if qual else None
         if qual_text:
             start = m.start("qual") if m.group("qual") else m.start("qual2")
-        window = text[max(0, start - 40): min(len(text), end + 40)]
-        after = text[end: end + 40]
-        direction = None
-        if _DECREASE.search(after) or _DECREASE.search(window):
-            direction = "decrease"
-        if _INCREASE.search(after) and not _DECREASE.search(after):
-            direction = "increase"
+        direction = nearest_direction(text, start, end)
         value = _number(value_text) * _SCALES.get((m.group("scale") or "").lower(), 1)
         figure = Figure(
             text=text[start:end].strip(), value=value, unit=unit,
@@ -169,3 +184,21 @@ def find_figures(text: str) -> list[FigureHit]:
         )
         hits.append(FigureHit(start=start, end=end, figure=figure, metric=metric))
     return sorted(hits, key=lambda h: h.start)
+
+
+# Metrics whose improvement is a smaller number (less memory, energy, size, computation,
+# cost); a gain in the others is a larger one (accuracy, throughput, speed as speedup).
+_SMALLER_IS_BETTER = word_class("lower_is_better_metrics")
+_TIME_WORDS = re.compile(r"latenc|time|delay|runtime|duration|ttft|tpot", re.IGNORECASE)
+
+
+def with_direction(figure: Figure, metric: str | None, phrase: str = "") -> Figure:
+    """The figure with its direction set: as the text states it ("reduces ... by 4x"), else
+    as improving its metric goes (memory down, throughput up; "latency" down, "speedup" up)."""
+    if figure.direction is not None:
+        return figure
+    energy_used = metric == "Energy" and "efficien" not in phrase.lower() and "/" not in (figure.unit or "")
+    if metric in _SMALLER_IS_BETTER or energy_used or (
+            metric == "Speed" and _TIME_WORDS.search(phrase) and figure.unit != "x"):
+        return replace(figure, direction="decrease")
+    return replace(figure, direction="increase")

@@ -1,0 +1,67 @@
+"""Claims that are right, not only triples (issue 11.5): each figure bound to its own item,
+numbers read as written, shares and settings not gains, a direction on every figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp.figures import find_figures, with_direction
+
+
+def _claims(nlp, text):
+    return {(c.relation, c.object.label, c.figure.text if c.figure else None) for c in nlp(text)._.claims}
+
+
+@pytest.mark.slow
+def test_claims_respectively_binds_each_baseline_its_own_margin(nlp) -> None:
+    found = _claims(nlp, "We propose SpAt. SpAt outperforms FlashAttention, xFormers and PyTorch by 1.4x, 3.2x and "
+                         "1193x, respectively.")
+    outperforms = {(o, f) for r, o, f in found if r == "outperforms"}
+    assert outperforms == {("FlashAttention", "1.4x"), ("xFormers", "3.2x"), ("PyTorch", "1193x")}
+
+
+@pytest.mark.slow
+def test_claims_respectively_binds_each_metric_its_own_figure(nlp) -> None:
+    found = _claims(nlp, "We propose SpAt. SpAt reduces latency, memory and energy by 1.4x, 3.2x and 45%, "
+                         "respectively.")
+    assert {(o, f) for r, o, f in found if r == "improves"} == {("Speed", "1.4x"), ("Memory", "3.2x"),
+                                                                  ("Energy", "45%")}
+
+
+def test_claims_numbers_are_read_as_written() -> None:
+    assert [(h.figure.text, h.figure.value) for h in find_figures("an accuracy of 77. 7% on ImageNet")] == [
+        ("77. 7%", 77.7)]
+    assert [(h.figure.text, h.figure.value) for h in find_figures("a 1,4x speedup")] == [("1,4x", 1.4)]
+    assert [h.figure.value for h in find_figures("1,142x faster")] == [1142.0]
+    assert [h.figure.value for h in find_figures("In 2023. 5x faster")] == [5.0]  # a year ends a sentence
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "We propose LoRAX. We fine-tune LoRAX on a 10% subset of the data.",
+    "We propose LoRAX. LoRAX reaches 72% of peak FLOPs on an A100 GPU.",
+    "We propose LoRAX. Attention accounts for 60% of the execution time in LoRAX.",
+    "We propose LoRAX. LoRAX reduces pipeline bubbles to 2 per iteration.",
+])
+def test_claims_shares_utilisation_and_counts_are_no_gain(nlp, text) -> None:
+    assert not [c for c in nlp(text)._.claims if c.relation == "improves"]
+
+
+@pytest.mark.slow
+def test_claims_every_figure_has_a_direction(nlp) -> None:
+    doc = nlp("We propose LoRAX. LoRAX reduces memory by 4x, runs 2.1x faster than vLLM and cuts energy by 30%. "
+              "Its accuracy improves by 1.2%.")
+    figures = [c.figure for c in doc._.claims if c.figure is not None]
+    assert len(figures) >= 4 and all(f.direction in ("increase", "decrease") for f in figures)
+    by_figure = {c.figure.text: c.figure.direction for c in doc._.claims if c.figure}
+    assert by_figure == {"4x": "decrease", "2.1x": "increase", "30%": "decrease", "1.2%": "increase"}
+
+
+def test_claims_direction_from_the_metric_when_the_text_says_none() -> None:
+    bare = find_figures("45%")[0].figure
+    assert bare.direction is None
+    assert with_direction(bare, "Memory").direction == "decrease"
+    assert with_direction(bare, "Throughput").direction == "increase"
+    assert with_direction(bare, "Speed", "latency").direction == "decrease"
+    assert with_direction(bare, "Energy", "energy efficiency").direction == "increase"
+    assert with_direction(find_figures("reduces latency by 4x")[0].figure, "Speed").direction == "decrease"
