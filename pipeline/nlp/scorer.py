@@ -38,11 +38,32 @@ class ScorerModel:
             self.init = float(data["init"])
             self.rate = float(data["learning_rate"])
             self.trees = [{k: np.asarray(v) for k, v in t.items()} for t in data["trees"]]
+            self._stack()
         elif self.kind == "linear":
             self.weights = np.asarray(data["weights"], dtype=float)
             self.bias = float(data["bias"])
         else:
             raise EffikgError(f"scorer model: unknown kind {self.kind!r}")
+
+    def _stack(self) -> None:
+        """All trees as (trees x nodes) arrays, leaves pointing at themselves, so that one
+        step moves every row down every tree at once."""
+        width = max(len(t["feature"]) for t in self.trees)
+        n = len(self.trees)
+        self.t_feature = np.zeros((n, width), dtype=int)
+        self.t_threshold = np.zeros((n, width))
+        self.t_left = np.tile(np.arange(width), (n, 1))
+        self.t_right = self.t_left.copy()
+        self.t_value = np.zeros((n, width))
+        for i, t in enumerate(self.trees):
+            k = len(t["feature"])
+            inner = t["left"] >= 0
+            self.t_feature[i, :k] = np.where(inner, t["feature"], 0)
+            self.t_threshold[i, :k] = t["threshold"]
+            self.t_left[i, :k] = np.where(inner, t["left"], np.arange(k))
+            self.t_right[i, :k] = np.where(inner, t["right"], np.arange(k))
+            self.t_value[i, :k] = t["value"]
+        self.depth = max(_depth(t) for t in self.trees)
 
     def matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
         """Feature dicts as a matrix in the model's column order (unknown names ignored)."""
@@ -61,18 +82,24 @@ class ScorerModel:
         if self.kind == "linear":
             raw = x @ self.weights + self.bias
         else:
-            raw = np.full(len(x), self.init)
-            rows = np.arange(len(x))
-            for t in self.trees:
-                node = np.zeros(len(x), dtype=int)
-                while True:
-                    inner = t["left"][node] >= 0
-                    if not inner.any():
-                        break
-                    go_left = x[rows, np.where(inner, t["feature"][node], 0)] <= t["threshold"][node]
-                    node = np.where(inner, np.where(go_left, t["left"][node], t["right"][node]), node)
-                raw += self.rate * t["value"][node]
+            trees = np.arange(len(self.trees))[None, :]
+            rows = np.arange(len(x))[:, None]
+            node = np.zeros((len(x), len(self.trees)), dtype=int)
+            for _ in range(self.depth):
+                go_left = x[rows, self.t_feature[trees, node]] <= self.t_threshold[trees, node]
+                node = np.where(go_left, self.t_left[trees, node], self.t_right[trees, node])
+            raw = self.init + self.rate * self.t_value[trees, node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-raw))
+
+
+def _depth(tree: dict) -> int:
+    """Edges from the root to the deepest leaf."""
+    depth, frontier = 0, [0]
+    while True:
+        frontier = [c for n in frontier if tree["left"][n] >= 0 for c in (tree["left"][n], tree["right"][n])]
+        if not frontier:
+            return depth
+        depth += 1
 
 
 def model_file(model: str | Path | None) -> Path:

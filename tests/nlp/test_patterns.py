@@ -40,3 +40,24 @@ def test_patterns_files_are_one_json_object_a_line() -> None:
             for line in entry.read_text(encoding="utf-8").splitlines():
                 row = json.loads(line)
                 assert {"id", "label", "matcher", "pattern", "roles", "example", "expect"} <= row.keys()
+
+
+@pytest.mark.slow
+def test_patterns_walk_matches_what_spacy_dependency_matcher_finds(nlp) -> None:
+    from spacy.matcher import DependencyMatcher
+
+    from pipeline.corpus import bundled_corpus
+    from pipeline.ingest import read_papers
+    from pipeline.nlp.patterns import DependencyPatterns
+    from pipeline.records import Paper
+    from pipeline.text import clean
+
+    rows = tuple(c for c in CONSTRUCTIONS if c.matcher == "dependency")
+    spacy_matcher = DependencyMatcher(nlp.vocab)
+    for c in rows:
+        spacy_matcher.add(c.id, [list(c.pattern)])
+    ours = DependencyPatterns(rows)
+    texts = [clean(p.abstract).text for path in bundled_corpus() for p in read_papers(path) if isinstance(p, Paper)]
+    for doc in nlp.pipe(texts[:30]):
+        theirs = sorted((doc.vocab.strings[m], tuple(ids)) for m, ids in spacy_matcher(doc))
+        assert sorted((c.id, tuple(ids)) for c, ids in ours(doc)) == theirs
