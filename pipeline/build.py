@@ -233,9 +233,10 @@ def run_build(
     exports not named are kept as they are, and the user's files always are. A non-empty
     folder that holds no effikg build needs `force`.
     """
+    from pipeline.export.source import GraphSource
     from pipeline.graph import to_rdf
     from pipeline.outdir import prepare
-    from pipeline.validate import validate
+    from pipeline.validate import check_triples
 
     summary = BuildSummary(exports=[e.name for e in select_exporters(exports)])  # fails before reading
     inputs = list(inputs) or bundled_corpus()
@@ -253,12 +254,13 @@ def run_build(
             raise BuildError("no abstract could be read" + "".join(f": {p}" for p in problems))
         # One line a problem, each naming its file, as for a build that did read something.
         raise BuildError("\n  ".join(["no abstract could be read:", *problems]))
-    result = validate(graph)
+    source = GraphSource(graph)  # its sorted lines and their parse serve the check and every export
+    result = check_triples(source.triples)  # the verdicts of pySHACL (`effikg validate`), by SPARQL
     if not result.conforms:
         raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
     summary.triples = len(graph)
 
-    written, warnings = _write_build(graph, plan, summary.exports)
+    written, warnings = _write_build(source, plan, summary.exports)
     summary.notices.extend(Notice(str(out_dir), None, warning) for warning in warnings)
     summary.files = sorted(out_dir / rel for rel in written)
     return summary

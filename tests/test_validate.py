@@ -15,7 +15,9 @@ from pipeline.cli import main
 from pipeline.export.rdf import save_turtle
 from pipeline.graph import to_rdf
 from pipeline.terms import EKG, RES
-from pipeline.validate import GraphReadError, read_graph, validate
+from pipeline.export.ntriples import parse_lines, to_ntriples_lines
+from pipeline.shape_check import ShapeError, compile_shapes
+from pipeline.validate import GraphReadError, check_triples, read_graph, validate
 from test_graph import all_extractions
 
 CLAIM = RES["claim/2404.11912/1"]  # TriForce targets NVIDIA A100 GPU
@@ -98,6 +100,40 @@ def test_validate_broken_graph_fails_with_readable_report(
     assert result.text.startswith("Does not conform:")
     lines = [line.strip() for line in result.text.splitlines()[1:]]
     assert any(where in line and message in line for line in lines), result.text
+
+
+def _fast(graph: Graph):
+    return check_triples(parse_lines(to_ntriples_lines(graph)))
+
+
+def test_validate_check_triples_conforms_on_assembled_graph(good: Graph) -> None:
+    result = _fast(good)
+    assert result.conforms, result.text
+    assert result.text == validate(good).text
+
+
+@pytest.mark.parametrize("name,mutate,where,message", BROKEN, ids=[b[0] for b in BROKEN])
+def test_validate_check_triples_same_verdicts_as_pyshacl(
+    good: Graph, name: str, mutate: Mutation, where: str, message: str
+) -> None:
+    """The build's SPARQL checks (pipeline.shape_check) find what pySHACL finds, node for
+    node and value for value, and say it in the shapes' words."""
+    broken = _copy(good)
+    mutate(broken)
+    fast, full = _fast(broken), validate(broken)
+    assert not fast.conforms and not full.conforms
+    assert {(v.focus, v.path, v.value) for v in fast.violations} == {(v.focus, v.path, v.value) for v in full.violations}
+    lines = [line.strip() for line in fast.text.splitlines()[1:]]
+    assert any(where in line and message in line for line in lines), fast.text
+
+
+def test_validate_check_triples_refuses_unknown_shacl(tmp_path: Path) -> None:
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:p ; sh:uniqueLang true ] .""", format="turtle")
+    with pytest.raises(ShapeError, match="uniqueLang"):
+        compile_shapes(shapes)
 
 
 def test_validate_cli_good_and_broken(good: Graph, tmp_path: Path) -> None:

