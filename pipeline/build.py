@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +43,8 @@ class BuildSummary:
     notices: list[Notice] = field(default_factory=list)  # records kept, but changed (cut, cleaned)
     failed_inputs: list[str] = field(default_factory=list)  # file-level errors, one line each
     triples: int = 0
+    cache_hits: int = 0  # abstracts whose extraction came from the cache
+    cache_misses: int = 0
     exports: list[str] = field(default_factory=list)  # names in pipeline.export.EXPORTERS
     files: list[Path] = field(default_factory=list)
 
@@ -85,33 +87,66 @@ def read_inputs(
             summary.skipped.append(Skipped(str(path), None, "no abstract found in it"))
 
 
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Where and how the NLP runs: worker processes or a Dask cluster, and the cache."""
+
+    jobs: int = 1  # worker processes (1: in this process)
+    dask: str | None = None  # a Dask scheduler's address; then jobs is not used
+    cache: Path | None = None  # the extraction cache folder (None: no cache)
+
+
 def extract_each(
     papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0,
+    options: ExtractOptions = ExtractOptions(),
 ) -> Iterator[Extraction]:
     """Extract batch by batch; a paper the model or the assembly cannot take is a Skipped.
 
-    A failing batch is redone one paper at a time, so one bad paper costs only itself;
-    each extraction is checked for what graph assembly and the writers reject, so that
-    nothing fails later, where it would take the whole build down.
+    Batches run where `options` says (pipeline.parallel) and come back in input order;
+    cached abstracts are not sent at all. Each extraction is checked for what graph
+    assembly and the writers reject, so that nothing fails later, where it would take
+    the whole build down.
     """
-    from pipeline.nlp import extract
+    from pipeline.cache import ExtractionCache
+    from pipeline.parallel import Failed, dask_runner, local_runner
 
-    for batch in _batches(papers, EXTRACT_BATCH):
-        try:
-            done = list(extract(batch, min_confidence=min_confidence))
-        except Exception:  # noqa: BLE001 - find the paper that failed, below
-            done = []
-            for paper in batch:
-                try:
-                    done.extend(extract([paper], min_confidence=min_confidence))
-                except Exception as err:  # noqa: BLE001 - the per-record boundary
-                    _skip(summary, paper, f"extraction failed ({describe_error(err)})")
-        for extraction in done:
-            problem = unwritable(extraction)
-            if problem is None:
-                yield extraction
-            else:
-                _skip(summary, extraction.paper, problem)
+    runner = dask_runner(options.dask, min_confidence) if options.dask else local_runner(options.jobs, min_confidence)
+    cache = ExtractionCache(options.cache, min_confidence) if options.cache is not None else None
+    try:
+        with runner as run:
+            batches = _batches(papers, EXTRACT_BATCH)
+            for outcomes in (run(batches) if cache is None else _through_cache(batches, run, cache)):
+                for outcome in outcomes:
+                    problem = outcome.problem if isinstance(outcome, Failed) else unwritable(outcome)
+                    if problem is None:
+                        yield outcome  # type: ignore[misc]
+                    else:
+                        _skip(summary, outcome.paper, problem)
+    finally:
+        if cache is not None:
+            summary.cache_hits, summary.cache_misses = cache.hits, cache.misses
+            cache.close()
+
+
+def _through_cache(batches: Iterable[list[Paper]], run, cache) -> Iterator[list]:
+    """run() over what the cache lacks; each batch's outcomes, cached ones merged back in order."""
+    from pipeline.records import Extraction as _Extraction
+
+    held: deque[tuple[list[str], list[Extraction | None]]] = deque()
+
+    def misses() -> Iterator[list[Paper]]:
+        for batch in batches:
+            keys = [cache.key(p) for p in batch]
+            found = [cache.get(p, k) for p, k in zip(batch, keys)]
+            held.append((keys, found))
+            yield [p for p, f in zip(batch, found) if f is None]
+
+    for fresh in run(misses()):
+        keys, found = held.popleft()
+        new = iter(fresh)
+        merged = [f if f is not None else next(new) for f in found]
+        cache.put_many((k, o) for k, f, o in zip(keys, found, merged) if f is None and isinstance(o, _Extraction))
+        yield merged
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -224,6 +259,7 @@ def run_build(
     progress: bool = False,
     force: bool = False,
     exports: Sequence[str] | None = None,
+    extract: ExtractOptions | None = None,
 ) -> BuildSummary:
     """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir.
 
@@ -231,7 +267,8 @@ def run_build(
     effikg.ttl is always written. out_dir is replaced as a whole and only what effikg
     wrote there is ever removed (see pipeline.outdir): an earlier build's files of the
     exports not named are kept as they are, and the user's files always are. A non-empty
-    folder that holds no effikg build needs `force`.
+    folder that holds no effikg build needs `force`. `extract` says where the NLP runs
+    and which cache it uses (default: in this process, no cache).
     """
     from pipeline.export.source import GraphSource
     from pipeline.graph import to_rdf
@@ -247,7 +284,8 @@ def run_build(
         raise BuildError(f"{err.filename or out_dir}: cannot use it as the output folder "
                          f"({err.strerror or err})") from None
     papers = _progress(read_inputs(inputs, summary, format), progress)
-    graph = to_rdf(_count(extract_each(papers, summary, min_confidence), summary))
+    extractions = extract_each(papers, summary, min_confidence, extract or ExtractOptions())
+    graph = to_rdf(_count(extractions, summary))
     if summary.papers == 0:
         problems = summary.failed_inputs + [str(s) for s in summary.skipped]
         if len(problems) <= 1:

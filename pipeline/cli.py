@@ -74,9 +74,25 @@ def _export_names(ctx: click.Context, param: click.Parameter, value: str | None)
     help="Build into a non-empty folder that holds no effikg build: files named as effikg's outputs "
          "(index.html, effikg.ttl, ...) are replaced, all others left alone.",
 )
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="Worker processes that run the NLP (default: the machine's cores); the output is the same for any N.",
+)
+@click.option(
+    "--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of the extraction cache (default: OUT/.effikg-cache, kept across builds); an abstract "
+         "seen before with the same text, title and extractor version is not run through the NLP again.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the extraction cache.")
+@click.option(
+    "--dask", "dask_address", metavar="ADDRESS", default=None,
+    help="Run the NLP on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); "
+         "reading, assembly and writing stay here (docs/scale.md).",
+)
 def build(
     inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
     min_confidence: float, exports: list[str] | None, progress: bool | None, force: bool,
+    jobs: int | None, cache_dir: Path | None, no_cache: bool, dask_address: str | None,
 ) -> None:
     """Build the knowledge graph of INPUT files or folders (default: the bundled corpus).
 
@@ -86,17 +102,23 @@ def build(
     DIR/.effikg-manifest.json) are ever removed from it, and those of exports that
     --export leaves out are kept as they are.
     """
-    from pipeline.build import run_build, show_progress_default
+    from pipeline.build import ExtractOptions, run_build, show_progress_default
     from pipeline.ingest import FORMATS
+    from pipeline.outdir import CACHE_DIR
+    from pipeline.parallel import default_jobs
 
     if input_format is not None and input_format not in FORMATS:
         raise click.BadParameter(
             f"unknown format {input_format!r}; choose one of: {', '.join(FORMATS)}",
             param_hint="--format",
         )
+    extract = ExtractOptions(
+        jobs=jobs or default_jobs(), dask=dask_address,
+        cache=None if no_cache else (cache_dir or out_dir / CACHE_DIR),
+    )
     summary = run_build(
         inputs, out_dir, format=input_format, min_confidence=min_confidence, exports=exports,
-        progress=show_progress_default() if progress is None else progress, force=force,
+        progress=show_progress_default() if progress is None else progress, force=force, extract=extract,
     )
     for line in summary.failed_inputs:
         click.echo(f"error: {line}", err=True)
@@ -113,6 +135,9 @@ def build(
         f"{summary.papers_with_methods} papers name a method; "
         f"{summary.claims} claims ({by_relation or 'none'}); {summary.triples} triples."
     )
+    if summary.cache_hits:
+        click.echo(f"{summary.cache_hits} of {summary.cache_hits + summary.cache_misses} abstracts "
+                   f"came from the extraction cache.")
     explore = f"; open {out_dir / 'index.html'} in a browser" if "html" in summary.exports else ""
     click.echo(f"Wrote {len(summary.files)} files to {out_dir}/{explore}.")
 

@@ -22,7 +22,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.cli",),
     ("pipeline.build", "pipeline.query", "pipeline.serve", "pipeline.report", "pipeline.evaluate",
      "pipeline.validate", "pipeline.ontology_build",
-     "pipeline.query_workers"),  # serve's worker processes; they load the graph with pipeline.query
+     "pipeline.query_workers",  # serve's worker processes; they load the graph with pipeline.query
+     "pipeline.parallel", "pipeline.cache",  # where the build's NLP runs; the extraction cache
+     "pipeline.shape_check"),  # shapes.ttl as SPARQL checks (validate's fast path)
     ("pipeline.export",),
     ("pipeline.graph",),
     ("pipeline.resolve",),
