@@ -125,6 +125,8 @@ def extract_each(
     finally:
         if cache is not None:
             summary.cache_hits, summary.cache_misses = cache.hits, cache.misses
+            if cache.problem:
+                summary.notices.append(Notice(str(cache.folder), None, cache.problem.split(": ", 1)[1]))
             cache.close()
 
 

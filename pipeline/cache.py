@@ -26,7 +26,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline import records
-from pipeline.errors import BuildError
 from pipeline.records import Extraction, Paper
 
 CACHE_FILE = "extractions.sqlite"
@@ -125,39 +124,63 @@ def cache_key(paper: Paper, min_confidence: float, version: str) -> str:
 
 
 class ExtractionCache:
-    """Cached extractions in DIR/extractions.sqlite; written by one process (the build's)."""
+    """Cached extractions in DIR/extractions.sqlite; written by one process (the build's).
+
+    Nothing is created until the first entry is written, so a build that fails before
+    its NLP leaves no cache folder behind. A cache that cannot be read or written is
+    not worth failing a build for: it is left alone, and `problem` says why.
+    """
 
     def __init__(self, folder: Path, min_confidence: float = 0.0) -> None:
         self.folder = Path(folder)
         self.min_confidence = min_confidence
         self.version = extractor_version()
         self.hits = self.misses = 0
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.folder / CACHE_FILE)
-            self._db.execute("CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-            self._db.commit()
-        except (OSError, sqlite3.Error) as err:
-            raise BuildError(f"{self.folder}: cannot use it as the extraction cache ({err})") from None
+        self.problem: str | None = None
+        self._db: sqlite3.Connection | None = None
+
+    def _open(self, create: bool) -> sqlite3.Connection | None:
+        if self._db is None and self.problem is None and (create or (self.folder / CACHE_FILE).is_file()):
+            try:
+                if create:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.folder / CACHE_FILE)
+                self._db.execute("CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            except (OSError, sqlite3.Error) as err:
+                self._fail(err)
+        return self._db
+
+    def _fail(self, err: Exception) -> None:
+        self.problem = f"{self.folder}: the extraction cache is not used ({getattr(err, 'strerror', None) or err})"
+        self.close()
 
     def key(self, paper: Paper) -> str:
         return cache_key(paper, self.min_confidence, self.version)
 
     def get(self, paper: Paper, key: str) -> Extraction | None:
-        row = self._db.execute("SELECT value FROM extraction WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        return extraction_from_bytes(row[0], paper)
+        db = self._open(create=False)
+        try:
+            row = db.execute("SELECT value FROM extraction WHERE key = ?", (key,)).fetchone() if db else None
+            found = None if row is None else extraction_from_bytes(row[0], paper)
+        except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error) as err:  # a damaged entry or file
+            self._fail(err)
+            found = None
+        self.hits += found is not None
+        self.misses += found is None
+        return found
 
     def put_many(self, entries: Iterable[tuple[str, Extraction]]) -> None:
+        rows = [(k, extraction_to_bytes(e)) for k, e in entries]
+        db = self._open(create=True) if rows else None
+        if db is None:
+            return
         try:
-            self._db.executemany("INSERT OR REPLACE INTO extraction VALUES (?, ?)",
-                                 [(k, extraction_to_bytes(e)) for k, e in entries])
-            self._db.commit()
+            db.executemany("INSERT OR REPLACE INTO extraction VALUES (?, ?)", rows)
+            db.commit()
         except sqlite3.Error as err:
-            raise BuildError(f"{self.folder}: cannot write the extraction cache ({err})") from None
+            self._fail(err)
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
