@@ -23,6 +23,7 @@ from pipeline.export import EXPORTERS, save_exports, select_exporters
 from pipeline.files import new_file_mode
 from pipeline.ingest import read_papers
 from pipeline.ingest.common import describe_error
+from pipeline.ingest.filters import Dedup, PaperFilter
 from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
 
 # Papers sent to the model at a time; a batch that fails is redone paper by paper.
@@ -43,6 +44,7 @@ class BuildSummary:
     notices: list[Notice] = field(default_factory=list)  # records kept, but changed (cut, cleaned)
     failed_inputs: list[str] = field(default_factory=list)  # file-level errors, one line each
     triples: int = 0
+    filtered: int = 0  # papers read but left out by --category, --since, --until or --match
     cache_hits: int = 0  # abstracts whose extraction came from the cache
     cache_misses: int = 0
     exports: list[str] = field(default_factory=list)  # names in pipeline.export.EXPORTERS
@@ -54,37 +56,51 @@ class BuildSummary:
 
 
 def read_inputs(
-    inputs: Sequence[Path], summary: BuildSummary, format: str | None = None
+    inputs: Sequence[Path], summary: BuildSummary, format: str | None = None,
+    filter: PaperFilter = PaperFilter(),
 ) -> Iterator[Paper]:
-    """Stream Papers from every input; file-level errors and bad records go to summary."""
-    first_source: dict[str, str] = {}  # paper id -> the input it was first read from
+    """Stream the Papers of every input that `filter` keeps, each paper once (pipeline.ingest.
+    filters.Dedup: same arXiv id, DOI or title, across inputs and formats); file-level
+    errors and bad records go to summary. Reading stops at filter.limit papers."""
+    dedup = Dedup()
     for path in inputs:
+        if filter.limit is not None and summary.papers >= filter.limit:
+            break
         summary.inputs.append(str(path))
-        papers, skipped = summary.papers, len(summary.skipped)
+        papers, skipped, left_out = summary.papers, len(summary.skipped), summary.filtered
         try:
-            for record in read_papers(Path(path), format=format):
-                if isinstance(record, Paper) and record.id in first_source:
-                    # read_papers drops repeats within one input; this catches them across inputs.
-                    record = Skipped(
-                        record.source, None,
-                        f"record {record.position + 1} repeats paper {record.id} "
-                        f"(read from {first_source[record.id]}); skipped",
-                    )
-                if isinstance(record, Skipped):
-                    summary.skipped.append(record)
-                elif isinstance(record, Notice):
-                    summary.notices.append(record)
-                else:
-                    first_source[record.id] = record.source
-                    summary.papers += 1
-                    yield record
+            yield from _read_one(path, summary, format, filter, dedup)
         except InputError as err:
             summary.failed_inputs.append(str(err))
             continue
-        if summary.papers == papers and len(summary.skipped) == skipped:
+        if summary.papers == papers and len(summary.skipped) == skipped and summary.filtered == left_out:
             # Readable, yet not one record in it (a header row only, page chrome only):
             # say so, or the file would vanish from the summary without a word.
             summary.skipped.append(Skipped(str(path), None, "no abstract found in it"))
+
+
+def _read_one(path: Path, summary: BuildSummary, format: str | None, filter: PaperFilter,
+              dedup: Dedup) -> Iterator[Paper]:
+    records = read_papers(Path(path), format=format)
+    try:
+        for record in records:
+            if isinstance(record, Paper) and not filter.keep(record):
+                summary.filtered += 1
+                continue
+            if isinstance(record, Paper) and (first := dedup.first_seen(record)) is not None:
+                record = Skipped(record.source, None, f"record {record.position + 1} repeats paper "
+                                 f"{first[0]} (read from {first[1]}); skipped")
+            if isinstance(record, Skipped):
+                summary.skipped.append(record)
+            elif isinstance(record, Notice):
+                summary.notices.append(record)
+            else:
+                summary.papers += 1
+                yield record
+                if filter.limit is not None and summary.papers >= filter.limit:
+                    return
+    finally:
+        records.close()  # type: ignore[attr-defined]  # --limit: the file is closed now, not at exit
 
 
 @dataclass(frozen=True)
@@ -204,12 +220,14 @@ def _count(extractions: Iterable[Extraction], summary: BuildSummary) -> Iterator
         yield extraction
 
 
-def _progress(papers: Iterator[Paper], show: bool) -> Iterator[Paper]:
+def _progress(papers: Iterator[Paper], show: bool, total: int | None = None) -> Iterator[Paper]:
+    """A bar with abstracts/s (and an ETA when the total is known: --limit) on stderr."""
     if not show:
         return papers
     from tqdm import tqdm
 
-    return iter(tqdm(papers, desc="effikg build", unit=" abstracts", file=sys.stderr))
+    return iter(tqdm(papers, desc="effikg build", unit=" abstracts", total=total, file=sys.stderr,
+                     smoothing=0.1, dynamic_ncols=True))
 
 
 def show_progress_default() -> bool:
@@ -262,6 +280,7 @@ def run_build(
     force: bool = False,
     exports: Sequence[str] | None = None,
     extract: ExtractOptions | None = None,
+    filter: PaperFilter | None = None,
 ) -> BuildSummary:
     """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir.
 
@@ -270,7 +289,8 @@ def run_build(
     wrote there is ever removed (see pipeline.outdir): an earlier build's files of the
     exports not named are kept as they are, and the user's files always are. A non-empty
     folder that holds no effikg build needs `force`. `extract` says where the NLP runs
-    and which cache it uses (default: in this process, no cache).
+    and which cache it uses (default: in this process, no cache); `filter` which papers
+    are read (pipeline.ingest.filters; default: all).
     """
     from pipeline.export.source import GraphSource
     from pipeline.graph import to_rdf
@@ -285,9 +305,13 @@ def run_build(
     except OSError as err:
         raise BuildError(f"{err.filename or out_dir}: cannot use it as the output folder "
                          f"({err.strerror or err})") from None
-    papers = _progress(read_inputs(inputs, summary, format), progress)
+    filter = filter or PaperFilter()
+    papers = _progress(read_inputs(inputs, summary, format, filter), progress, filter.limit)
     extractions = extract_each(papers, summary, min_confidence, extract or ExtractOptions())
     graph = to_rdf(_count(extractions, summary))
+    if summary.papers == 0 and summary.filtered:
+        raise BuildError(f"no abstract passed the filters ({summary.filtered} read, all left out by "
+                         "--category, --since, --until or --match)")
     if summary.papers == 0:
         problems = summary.failed_inputs + [str(s) for s in summary.skipped]
         if len(problems) <= 1:

@@ -89,10 +89,20 @@ def _export_names(ctx: click.Context, param: click.Parameter, value: str | None)
     help="Run the NLP on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); "
          "reading, assembly and writing stay here (docs/scale.md).",
 )
+@click.option("--category", "categories", metavar="LIST", default=None,
+              help="Read only papers in any of these categories, comma-separated (cs.LG,cs.AR; cs.* for an archive).")
+@click.option("--since", metavar="DATE", default=None,
+              help="Read only papers dated on or after DATE (2023-01-31, 2023-01 or 2023); undated papers are left out.")
+@click.option("--until", metavar="DATE", default=None, help="Read only papers dated on or before DATE.")
+@click.option("--match", "match", metavar="REGEX", default=None,
+              help="Read only papers whose title or abstract matches this Python regular expression.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Stop reading after N papers (after the filters and the removal of repeats).")
 def build(
     inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
     min_confidence: float, exports: list[str] | None, progress: bool | None, force: bool,
     jobs: int | None, cache_dir: Path | None, no_cache: bool, dask_address: str | None,
+    categories: str | None, since: str | None, until: str | None, match: str | None, limit: int | None,
 ) -> None:
     """Build the knowledge graph of INPUT files or folders (default: the bundled corpus).
 
@@ -119,6 +129,7 @@ def build(
     summary = run_build(
         inputs, out_dir, format=input_format, min_confidence=min_confidence, exports=exports,
         progress=show_progress_default() if progress is None else progress, force=force, extract=extract,
+        filter=_paper_filter(categories, since, until, match, limit),
     )
     for line in summary.failed_inputs:
         click.echo(f"error: {line}", err=True)
@@ -127,9 +138,10 @@ def build(
     for notice in summary.notices:
         click.echo(f"warning: {notice}", err=True)
     by_relation = ", ".join(f"{n} {rel}" for rel, n in sorted(summary.claims_by_relation.items()))
+    left_out = f"; left out {summary.filtered} by the filters" if summary.filtered else ""
     click.echo(
         f"Read {summary.papers} abstracts from {len(summary.inputs)} input(s); "
-        f"skipped {len(summary.skipped)} record(s) and {len(summary.failed_inputs)} input(s)."
+        f"skipped {len(summary.skipped)} record(s) and {len(summary.failed_inputs)} input(s){left_out}."
     )
     click.echo(
         f"{summary.papers_with_methods} papers name a method; "
@@ -140,6 +152,28 @@ def build(
                    f"came from the extraction cache.")
     explore = f"; open {out_dir / 'index.html'} in a browser" if "html" in summary.exports else ""
     click.echo(f"Wrote {len(summary.files)} files to {out_dir}/{explore}.")
+
+
+def _paper_filter(categories: str | None, since: str | None, until: str | None, match: str | None,
+                  limit: int | None):
+    """The build's PaperFilter; a bad date or pattern is a usage error naming the option."""
+    import re
+
+    from pipeline.ingest.filters import PaperFilter, parse_date
+
+    for name, value in (("--since", since), ("--until", until)):
+        try:
+            value is None or parse_date(value)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint=name) from None
+    if match is not None:
+        try:
+            re.compile(match)
+        except re.error as err:
+            raise click.BadParameter(f"not a regular expression: {err}", param_hint="--match") from None
+    listed = tuple(c.strip() for c in (categories or "").split(",") if c.strip())
+    return PaperFilter(categories=listed, since=since and since.strip(), until=until and until.strip(),
+                       match=match, limit=limit)
 
 
 @main.command()
