@@ -24,6 +24,8 @@ from pipeline.records import Extraction, Paper
 
 # Batches a worker may have queued beyond the one it is on.
 AHEAD = 2
+# How long `--dask ADDRESS` waits for the scheduler to answer.
+CONNECT_TIMEOUT = "10s"
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def dask_runner(address: str, min_confidence: float) -> Iterator[Callable[[Itera
     except ImportError:
         raise BuildError("--dask needs dask[distributed]: pip install 'dask[distributed]'") from None
     try:
-        client = Client(address, timeout="30s", set_as_default=False)
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:
         raise BuildError(f"{address}: cannot reach the Dask scheduler ({describe_error(err)})") from None
     try:

@@ -52,3 +52,77 @@ def test_cache_parallel_build_is_byte_identical(tmp_path: Path) -> None:
     run_build(inputs, tmp_path / "one")
     run_build(inputs, tmp_path / "two", extract=ExtractOptions(jobs=2))
     assert _files(tmp_path / "one") == _files(tmp_path / "two")
+
+
+def _dask(*args: str, log: Path) -> "subprocess.Popen[bytes]":
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "dask"
+    return subprocess.Popen([str(exe), *args], stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def _stop(procs) -> None:
+    import subprocess
+
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture()
+def dask_cluster(tmp_path: Path):
+    """A real `dask scheduler` and two `dask worker`s on 127.0.0.1 (ports the kernel picks)."""
+    import json
+    import time
+
+    pytest.importorskip("distributed")
+    info = tmp_path / "scheduler.json"
+    procs = [_dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                   "--scheduler-file", str(info), log=tmp_path / "scheduler.log")]
+    try:
+        for n in (1, 2):
+            procs.append(_dask("worker", "--scheduler-file", str(info), "--nthreads", "1", "--host", "127.0.0.1",
+                               "--no-dashboard", "--name", f"w{n}", log=tmp_path / f"worker{n}.log"))
+        from distributed import Client
+
+        deadline = time.monotonic() + 120
+        while not info.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(info.read_text())["address"]
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        _stop(procs)
+
+
+@pytest.mark.slow
+def test_parallel_dask_build_is_byte_identical(dask_cluster: str, tmp_path: Path) -> None:
+    from pipeline.corpus import bundled_corpus
+
+    inputs = bundled_corpus()[:2]
+    run_build(inputs, tmp_path / "local")
+    summary = run_build(inputs, tmp_path / "dask", extract=ExtractOptions(dask=dask_cluster))
+    assert summary.papers > 0
+    assert _files(tmp_path / "local") == _files(tmp_path / "dask")
+
+
+@pytest.mark.slow  # the client waits CONNECT_TIMEOUT for an answer
+def test_parallel_dask_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    from pipeline.errors import BuildError
+
+    pytest.importorskip("distributed")
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(BuildError, match=f"tcp://127.0.0.1:{port}: cannot reach the Dask scheduler"):
+        run_build([], tmp_path / "out", extract=ExtractOptions(dask=f"tcp://127.0.0.1:{port}"))
+    assert not (tmp_path / "out").exists()
