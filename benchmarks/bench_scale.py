@@ -205,7 +205,7 @@ def main() -> None:
     rates: dict[tuple[int, int], float] = {}
     for n in sizes:
         corpus = write_corpus(work / f"corpus-{n}.jsonl", n)
-        for jobs in (int(j) for j in args.jobs.split(",")):
+        for jobs in (int(j) for j in args.jobs.split(",") if j):
             r = bench_jobs(corpus, n, jobs, work)
             rates[(n, jobs)] = r["rate"]
             print(f"| {n:,} | {jobs} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rate']:.1f} | {r['rss_mb']:.0f} "
