@@ -14,6 +14,7 @@ import re
 import sys
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,7 @@ class BuildSummary:
     failed_inputs: list[str] = field(default_factory=list)  # file-level errors, one line each
     triples: int = 0
     filtered: int = 0  # papers read but left out by --category, --since, --until or --match
+    jobs: int = 1  # worker processes the NLP ran in (1: in this process; 0: on a Dask cluster)
     cache_hits: int = 0  # abstracts whose extraction came from the cache
     cache_misses: int = 0
     exports: list[str] = field(default_factory=list)  # names in pipeline.export.EXPORTERS
@@ -126,7 +128,13 @@ def extract_each(
     from pipeline.cache import ExtractionCache
     from pipeline.parallel import Failed, dask_runner, local_runner
 
-    runner = dask_runner(options.dask, min_confidence) if options.dask else local_runner(options.jobs, min_confidence)
+    papers = iter(papers)
+    head = list(islice(papers, EXTRACT_BATCH + 1))
+    papers = chain(head, papers)
+    # One batch is not worth starting workers for (each loads the model): run it here.
+    jobs = options.jobs if len(head) > EXTRACT_BATCH else 1
+    summary.jobs = 0 if options.dask else jobs
+    runner = dask_runner(options.dask, min_confidence) if options.dask else local_runner(jobs, min_confidence)
     cache = ExtractionCache(options.cache, min_confidence) if options.cache is not None else None
     try:
         with runner as run:

@@ -106,7 +106,8 @@ def build(
 ) -> None:
     """Build the knowledge graph of INPUT files or folders (default: the bundled corpus).
 
-    INPUT may be a FIFO or `-` for standard input. Bad records are skipped with one line
+    INPUT may be a FIFO or `-` for standard input, and gzip, bzip2 or zstd compressed; a
+    paper met twice (same arXiv id, DOI or title) is read once. Bad records are skipped with one line
     each; abstracts over 20,000 characters are cut there, with a warning. --out is
     replaced as a whole; only files a previous build wrote (listed in
     DIR/.effikg-manifest.json) are ever removed from it, and those of exports that
@@ -157,20 +158,13 @@ def build(
 def _paper_filter(categories: str | None, since: str | None, until: str | None, match: str | None,
                   limit: int | None):
     """The build's PaperFilter; a bad date or pattern is a usage error naming the option."""
-    import re
+    from pipeline.ingest.filters import PaperFilter, explain_bad_date, explain_bad_pattern
 
-    from pipeline.ingest.filters import PaperFilter, parse_date
-
-    for name, value in (("--since", since), ("--until", until)):
-        try:
-            value is None or parse_date(value)
-        except ValueError as err:
-            raise click.BadParameter(str(err), param_hint=name) from None
-    if match is not None:
-        try:
-            re.compile(match)
-        except re.error as err:
-            raise click.BadParameter(f"not a regular expression: {err}", param_hint="--match") from None
+    problems = [("--since", since and explain_bad_date(since)), ("--until", until and explain_bad_date(until)),
+                ("--match", match is not None and explain_bad_pattern(match))]
+    for name, problem in problems:
+        if problem:
+            raise click.BadParameter(problem, param_hint=name)
     listed = tuple(c.strip() for c in (categories or "").split(",") if c.strip())
     return PaperFilter(categories=listed, since=since and since.strip(), until=until and until.strip(),
                        match=match, limit=limit)

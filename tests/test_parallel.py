@@ -18,6 +18,15 @@ def test_parallel_default_jobs_is_the_cores_we_may_use() -> None:
     assert default_jobs() == len(os.sched_getaffinity(0))
 
 
+def test_parallel_one_batch_runs_in_place(tmp_path: Path) -> None:
+    """Fewer abstracts than a batch start no workers (each would load the model for nothing)."""
+    from pipeline.build import BuildSummary, extract_each
+
+    summary = BuildSummary()
+    assert list(extract_each([], summary, options=ExtractOptions(jobs=2))) == []
+    assert summary.jobs == 1
+
+
 def test_parallel_in_order_keeps_submission_order() -> None:
     from concurrent.futures import ThreadPoolExecutor
     import time
@@ -48,9 +57,10 @@ def test_parallel_failing_paper_costs_only_itself() -> None:
 def test_cache_parallel_build_is_byte_identical(tmp_path: Path) -> None:
     from pipeline.corpus import bundled_corpus
 
-    inputs = bundled_corpus()[:2]
+    inputs = bundled_corpus()  # 86 abstracts: two batches, so two workers get work
     run_build(inputs, tmp_path / "one")
-    run_build(inputs, tmp_path / "two", extract=ExtractOptions(jobs=2))
+    summary = run_build(inputs, tmp_path / "two", extract=ExtractOptions(jobs=2))
+    assert summary.jobs == 2
     assert _files(tmp_path / "one") == _files(tmp_path / "two")
 
 
@@ -109,7 +119,7 @@ def test_parallel_dask_build_is_byte_identical(dask_cluster: str, tmp_path: Path
     inputs = bundled_corpus()[:2]
     run_build(inputs, tmp_path / "local")
     summary = run_build(inputs, tmp_path / "dask", extract=ExtractOptions(dask=dask_cluster))
-    assert summary.papers > 0
+    assert summary.papers > 0 and summary.jobs == 0
     assert _files(tmp_path / "local") == _files(tmp_path / "dask")
 
 

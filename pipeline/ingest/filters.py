@@ -32,6 +32,20 @@ def parse_date(text: str) -> str:
     return text
 
 
+def explain_bad_date(text: str) -> str | None:
+    """Why `text` is no --since / --until date, or None (for the CLI's usage errors)."""
+    return None if _DATE.match(text.strip()) else f"{text!r} is not a date like 2023-01-31, 2023-01 or 2023"
+
+
+def explain_bad_pattern(pattern: str) -> str | None:
+    """Why `pattern` is no --match regular expression, or None."""
+    try:
+        re.compile(pattern)
+    except re.error as err:
+        return f"not a regular expression: {err}"
+    return None
+
+
 @dataclass(frozen=True)
 class PaperFilter:
     """Which papers a build reads; the default keeps every one."""
