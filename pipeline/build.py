@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from itertools import chain, islice
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.corpus import bundled_corpus
@@ -23,6 +24,7 @@ from pipeline.export import EXPORTERS, save_exports, select_exporters
 from pipeline.files import new_file_mode
 from pipeline.ingest import STDIN, read_papers
 from pipeline.ingest.common import describe_error
+from pipeline.ingest.filters import Dedup, PaperFilter
 from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
 from pipeline.vocab import VocabExtra, vocabulary_hash
 
@@ -44,6 +46,10 @@ class BuildSummary:
     notices: list[Notice] = field(default_factory=list)  # records kept, but changed (cut, cleaned)
     failed_inputs: list[str] = field(default_factory=list)  # file-level errors, one line each
     triples: int = 0
+    filtered: int = 0  # papers read but left out by --category, --since, --until or --match
+    jobs: int = 1  # worker processes the NLP ran in (1: in this process; 0: on a Dask cluster)
+    cache_hits: int = 0  # abstracts whose extraction came from the cache
+    cache_misses: int = 0
     exports: list[str] = field(default_factory=list)  # names in pipeline.export.EXPORTERS
     files: list[Path] = field(default_factory=list)
 
@@ -53,69 +59,138 @@ class BuildSummary:
 
 
 def read_inputs(
-    inputs: Sequence[Path], summary: BuildSummary, format: str | None = None
+    inputs: Sequence[Path], summary: BuildSummary, format: str | None = None,
+    filter: PaperFilter = PaperFilter(),
 ) -> Iterator[Paper]:
-    """Stream Papers from every input; file-level errors and bad records go to summary."""
-    first_source: dict[str, str] = {}  # paper id -> the input it was first read from
+    """Stream the Papers of every input that `filter` keeps, each paper once (pipeline.ingest.
+    filters.Dedup: same arXiv id, DOI or title, across inputs and formats); file-level
+    errors and bad records go to summary. Reading stops at filter.limit papers."""
+    dedup = Dedup()
     for path in inputs:
+        if filter.limit is not None and summary.papers >= filter.limit:
+            break
         summary.inputs.append(str(path))
-        papers, skipped = summary.papers, len(summary.skipped)
+        papers, skipped, left_out = summary.papers, len(summary.skipped), summary.filtered
         try:
-            for record in read_papers(Path(path), format=format):
-                if isinstance(record, Paper) and record.id in first_source:
-                    # read_papers drops repeats within one input; this catches them across inputs.
-                    record = Skipped(
-                        record.source, None,
-                        f"record {record.position + 1} repeats paper {record.id} "
-                        f"(read from {first_source[record.id]}); skipped",
-                    )
-                if isinstance(record, Skipped):
-                    summary.skipped.append(record)
-                elif isinstance(record, Notice):
-                    summary.notices.append(record)
-                else:
-                    first_source[record.id] = record.source
-                    summary.papers += 1
-                    yield record
+            yield from _read_one(path, summary, format, filter, dedup)
         except InputError as err:
             summary.failed_inputs.append(str(err))
             continue
-        if summary.papers == papers and len(summary.skipped) == skipped:
+        if summary.papers == papers and len(summary.skipped) == skipped and summary.filtered == left_out:
             # Readable, yet not one record in it (a header row only, page chrome only):
             # say so, or the file would vanish from the summary without a word.
             summary.skipped.append(Skipped(str(path), None, "no abstract found in it"))
 
 
+def _read_one(path: Path, summary: BuildSummary, format: str | None, filter: PaperFilter,
+              dedup: Dedup) -> Iterator[Paper]:
+    records = read_papers(Path(path), format=format)
+    try:
+        for record in records:
+            if isinstance(record, Paper) and not filter.keep(record):
+                summary.filtered += 1
+                continue
+            if isinstance(record, Paper) and (first := dedup.first_seen(record)) is not None:
+                record = Skipped(record.source, None, f"record {record.position + 1} repeats paper "
+                                 f"{first[0]} (read from {first[1]}); skipped")
+            if isinstance(record, Skipped):
+                summary.skipped.append(record)
+            elif isinstance(record, Notice):
+                summary.notices.append(record)
+            else:
+                summary.papers += 1
+                yield record
+                if filter.limit is not None and summary.papers >= filter.limit:
+                    return
+    finally:
+        records.close()  # type: ignore[attr-defined]  # --limit: the file is closed now, not at exit
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Where and how the NLP runs: worker processes or a Dask cluster, and the cache."""
+
+    jobs: int = 1  # worker processes (1: in this process)
+    dask: str | None = None  # a Dask scheduler's address; then jobs is not used
+    cache: Path | None = None  # the extraction cache folder (None: no cache)
+    vocab: VocabExtra | None = None  # the project's vocabulary overlay
+    model: Path | None = None  # a scorer folder from `effikg train` (None: the shipped one)
+
+
+def _cache_salt(options: ExtractOptions) -> str:
+    """What besides effikg's own files decides an extraction: the overlay and the scorer."""
+    import hashlib
+
+    from pipeline.nlp.scorer import model_file
+
+    model = model_file(options.model).read_bytes() if options.model else b""
+    vocab = options.vocab.to_json() if options.vocab else ""
+    return hashlib.sha256(model + vocab.encode("utf-8")).hexdigest()
+
+
 def extract_each(
-    papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0, vocab: VocabExtra | None = None,
-    model: Path | None = None,
+    papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0,
+    options: ExtractOptions = ExtractOptions(),
 ) -> Iterator[Extraction]:
     """Extract batch by batch; a paper the model or the assembly cannot take is a Skipped.
 
-    A failing batch is redone one paper at a time, so one bad paper costs only itself;
-    each extraction is checked for what graph assembly and the writers reject, so that
-    nothing fails later, where it would take the whole build down.
+    Batches run where `options` says (pipeline.parallel) and come back in input order;
+    cached abstracts are not sent at all. Each extraction is checked for what graph
+    assembly and the writers reject, so that nothing fails later, where it would take
+    the whole build down.
     """
-    from pipeline.nlp import extract, shared_nlp
+    from pipeline.cache import ExtractionCache
+    from pipeline.parallel import Extractor, Failed, dask_runner, local_runner
     from pipeline.resolve import apply_vocab_extra
 
-    nlp = shared_nlp(vocab, model)
-    for batch in _batches(papers, EXTRACT_BATCH):
-        try:
-            done = list(extract(batch, nlp=nlp, min_confidence=min_confidence))
-        except Exception:  # noqa: BLE001 - find the paper that failed, below
-            done = []
-            for paper in batch:
-                try:
-                    done.extend(extract([paper], nlp=nlp, min_confidence=min_confidence))
-                except Exception as err:  # noqa: BLE001 - the per-record boundary
-                    _skip(summary, paper, f"extraction failed ({describe_error(err)})")
-        for extraction in map(lambda e: apply_vocab_extra(e, vocab), done):
-            problem = unwritable(extraction)
-            if problem is None:
-                yield extraction
-            else:
-                _skip(summary, extraction.paper, problem)
+    papers = iter(papers)
+    head = list(islice(papers, EXTRACT_BATCH + 1))
+    papers = chain(head, papers)
+    # One batch is not worth starting workers for (each loads the model): run it here.
+    jobs = options.jobs if len(head) > EXTRACT_BATCH else 1
+    summary.jobs = 0 if options.dask else jobs
+    extractor = Extractor(min_confidence, options.vocab, options.model)
+    runner = dask_runner(options.dask, extractor) if options.dask else local_runner(jobs, extractor)
+    cache = ExtractionCache(options.cache, min_confidence, salt=_cache_salt(options)) if options.cache is not None else None
+    try:
+        with runner as run:
+            batches = _batches(papers, EXTRACT_BATCH)
+            for outcomes in (run(batches) if cache is None else _through_cache(batches, run, cache)):
+                for outcome in outcomes:
+                    if not isinstance(outcome, Failed):
+                        outcome = apply_vocab_extra(outcome, options.vocab)
+                    problem = outcome.problem if isinstance(outcome, Failed) else unwritable(outcome)
+                    if problem is None:
+                        yield outcome  # type: ignore[misc]
+                    else:
+                        _skip(summary, outcome.paper, problem)
+    finally:
+        if cache is not None:
+            summary.cache_hits, summary.cache_misses = cache.hits, cache.misses
+            if cache.problem:
+                summary.notices.append(Notice(str(cache.folder), None, cache.problem.split(": ", 1)[1]))
+            cache.close()
+
+
+def _through_cache(batches: Iterable[list[Paper]], run, cache) -> Iterator[list]:
+    """run() over what the cache lacks; each batch's outcomes, cached ones merged back in order."""
+    from pipeline.records import Extraction as _Extraction
+
+    held: deque[tuple[list[str], list[Extraction | None]]] = deque()
+
+    def misses() -> Iterator[list[Paper]]:
+        for batch in batches:
+            keys = [cache.key(p) for p in batch]
+            found = [cache.get(p, k) for p, k in zip(batch, keys)]
+            held.append((keys, found))
+            yield [p for p, f in zip(batch, found) if f is None]
+
+    for fresh in run(misses()):
+        keys, found = held.popleft()
+        new = iter(fresh)
+        merged = [f if f is not None else next(new) for f in found]
+        cache.put_many((k, o) for k, f, o in zip(keys, found, merged) if f is None and isinstance(o, _Extraction))
+        yield merged
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -171,12 +246,14 @@ def _count(extractions: Iterable[Extraction], summary: BuildSummary) -> Iterator
         yield extraction
 
 
-def _progress(papers: Iterator[Paper], show: bool) -> Iterator[Paper]:
+def _progress(papers: Iterator[Paper], show: bool, total: int | None = None) -> Iterator[Paper]:
+    """A bar with abstracts/s (and an ETA when the total is known: --limit) on stderr."""
     if not show:
         return papers
     from tqdm import tqdm
 
-    return iter(tqdm(papers, desc="effikg build", unit=" abstracts", file=sys.stderr))
+    return iter(tqdm(papers, desc="effikg build", unit=" abstracts", total=total, file=sys.stderr,
+                     smoothing=0.1, dynamic_ncols=True))
 
 
 def show_progress_default() -> bool:
@@ -274,6 +351,8 @@ def run_build(
     keep_going: bool = False,
     vocab: VocabExtra | None = None,
     model: Path | None = None,
+    extract: ExtractOptions | None = None,
+    filter: PaperFilter | None = None,
 ) -> BuildSummary:
     """Build the knowledge graph of `inputs` (the bundled corpus when empty) into out_dir.
 
@@ -286,12 +365,14 @@ def run_build(
     unless `keep_going`; bad records inside a readable input are only reported. `vocab`
     (a project file's [vocab]) goes on top of the shipped gazetteers. What the build was
     made from (version, inputs, options, vocabulary hash) is recorded on `res:build`.
-    `model`: a scorer folder written by
-    `effikg train` instead of the shipped one.
+    `model`: a scorer folder written by `effikg train` instead of the shipped one.
+    `extract` says where the NLP runs and which cache it uses (default: in this process,
+    no cache); `filter` which papers are read (pipeline.ingest.filters; default: all).
     """
+    from pipeline.export.source import GraphSource
     from pipeline.graph import to_rdf
     from pipeline.outdir import prepare
-    from pipeline.validate import validate
+    from pipeline.validate import check_triples
 
     summary = BuildSummary(exports=[e.name for e in select_exporters(exports)])  # fails before reading
     if model is not None:
@@ -307,17 +388,23 @@ def run_build(
     except OSError as err:
         raise BuildError(f"{err.filename or out_dir}: cannot use it as the output folder "
                          f"({err.strerror or err})") from None
-    papers = _progress(read_inputs(inputs, summary, format), progress)
+    filter = filter or PaperFilter()
+    papers = _progress(read_inputs(inputs, summary, format, filter), progress, filter.limit)
     info = build_info(inputs, vocab, format=format, min_confidence=min_confidence, keep_going=keep_going,
                       exports=",".join(summary.exports))
-    graph = to_rdf(_count(extract_each(papers, summary, min_confidence, vocab, model), summary), build=info)
+    options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
+    graph = to_rdf(_count(extract_each(papers, summary, min_confidence, options), summary), build=info)
+    if summary.papers == 0 and summary.filtered:
+        raise BuildError(f"no abstract passed the filters ({summary.filtered} read, all left out by "
+                         "--category, --since, --until or --match)")
     _check_read(summary, keep_going)
-    result = validate(graph)
+    source = GraphSource(graph)  # its sorted lines and their parse serve the check and every export
+    result = check_triples(source.triples)  # the verdicts of pySHACL (`effikg validate`), by SPARQL
     if not result.conforms:
         raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
     summary.triples = len(graph)
 
-    written, warnings = _write_build(graph, plan, summary.exports)
+    written, warnings = _write_build(source, plan, summary.exports)
     summary.notices.extend(Notice(str(out_dir), None, warning) for warning in warnings)
     summary.files = sorted(out_dir / rel for rel in written)
     return summary

@@ -88,25 +88,54 @@ def _export_names(ctx: click.Context, param: click.Parameter, value: str | None)
     help="Build into a non-empty folder that holds no effikg build: files named as effikg's outputs "
          "(index.html, effikg.ttl, ...) are replaced, all others left alone.",
 )
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="Worker processes that run the NLP (default: the machine's cores); the output is the same for any N.",
+)
+@click.option(
+    "--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of the extraction cache (default: OUT/.effikg-cache, kept across builds); an abstract "
+         "seen before with the same text, title and extractor version is not run through the NLP again.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the extraction cache.")
+@click.option(
+    "--dask", "dask_address", metavar="ADDRESS", default=None,
+    help="Run the NLP on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); "
+         "reading, assembly and writing stay here (docs/scale.md).",
+)
+@click.option("--category", "categories", metavar="LIST", default=None,
+              help="Read only papers in any of these categories, comma-separated (cs.LG,cs.AR; cs.* for an archive).")
+@click.option("--since", metavar="DATE", default=None,
+              help="Read only papers dated on or after DATE (2023-01-31, 2023-01 or 2023); undated papers are left out.")
+@click.option("--until", metavar="DATE", default=None, help="Read only papers dated on or before DATE.")
+@click.option("--match", "match", metavar="REGEX", default=None,
+              help="Read only papers whose title or abstract matches this Python regular expression.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Stop reading after N papers (after the filters and the removal of repeats).")
 @click.option("--model", "model", type=click.Path(path_type=Path), default=None,
               help="A scorer folder written by `effikg train` (default: the model shipped with effikg).")
 def build(
     inputs: tuple[Path, ...], out_dir: Path, input_format: str | None,
     min_confidence: float, exports: list[str] | None, progress: bool | None, force: bool,
     keep_going: bool, config_path: Path | None, model: Path | None,
+    jobs: int | None, cache_dir: Path | None, no_cache: bool, dask_address: str | None,
+    categories: str | None, since: str | None, until: str | None, match: str | None, limit: int | None,
 ) -> None:
     """Build the knowledge graph of INPUT files or folders (default: the bundled corpus).
 
-    INPUT may be a FIFO or `-` for standard input. An INPUT that cannot be read at all
+    INPUT may be a FIFO or `-` for standard input, and gzip, bzip2 or zstd compressed; a
+    paper met twice (same arXiv id, DOI or title) is read once. An INPUT that cannot be read at all
     fails the build (exit code 2, nothing written) unless --keep-going. Bad records inside
     a readable input are skipped with one line each; abstracts over 20,000 characters are cut there, with a warning. --out is
     replaced as a whole; only files a previous build wrote (listed in
     DIR/.effikg-manifest.json) are ever removed from it, and those of exports that
     --export leaves out are kept as they are.
     """
-    from pipeline.build import run_build, show_progress_default
+    from pipeline.build import ExtractOptions, run_build, show_progress_default
     from pipeline.config import find_project
     from pipeline.ingest import FORMATS
+    from pipeline.outdir import CACHE_DIR
+    from pipeline.parallel import default_jobs
 
     project = find_project(config_path)
     given = _project_options(click.get_current_context(), project.build)
@@ -120,10 +149,15 @@ def build(
             f"unknown format {input_format!r}; choose one of: {', '.join(FORMATS)}",
             param_hint="--format",
         )
+    extract = ExtractOptions(
+        jobs=jobs or default_jobs(), dask=dask_address,
+        cache=None if no_cache else (cache_dir or out_dir / CACHE_DIR),
+    )
     summary = run_build(
         inputs, out_dir, format=input_format, min_confidence=min_confidence, exports=exports,
         progress=show_progress_default() if progress is None else progress, force=force,
-        keep_going=keep_going, vocab=project.vocab, model=model,
+        keep_going=keep_going, vocab=project.vocab, model=model, extract=extract,
+        filter=_paper_filter(categories, since, until, match, limit),
     )
     for line in summary.failed_inputs:
         click.echo(f"error: {line}", err=True)
@@ -132,14 +166,18 @@ def build(
     for notice in summary.notices:
         click.echo(f"warning: {notice}", err=True)
     by_relation = ", ".join(f"{n} {rel}" for rel, n in sorted(summary.claims_by_relation.items()))
+    left_out = f"; left out {summary.filtered} by the filters" if summary.filtered else ""
     click.echo(
         f"Read {summary.papers} abstracts from {len(summary.inputs)} input(s); "
-        f"skipped {len(summary.skipped)} record(s) and {len(summary.failed_inputs)} input(s)."
+        f"skipped {len(summary.skipped)} record(s) and {len(summary.failed_inputs)} input(s){left_out}."
     )
     click.echo(
         f"{summary.papers_with_methods} papers name a method; "
         f"{summary.claims} claims ({by_relation or 'none'}); {summary.triples} triples."
     )
+    if summary.cache_hits:
+        click.echo(f"{summary.cache_hits} of {summary.cache_hits + summary.cache_misses} abstracts "
+                   f"came from the extraction cache.")
     explore = f"; open {out_dir / 'index.html'} in a browser" if "html" in summary.exports else ""
     click.echo(f"Wrote {len(summary.files)} files to {out_dir}/{explore}.")
 
@@ -154,6 +192,21 @@ def _project_options(ctx: click.Context, build: dict[str, Any]) -> dict[str, Any
 
     return {key: value for key, value in build.items()
             if ctx.get_parameter_source(_OPTION_OF[key]) in (ParameterSource.DEFAULT, None)}
+
+
+def _paper_filter(categories: str | None, since: str | None, until: str | None, match: str | None,
+                  limit: int | None):
+    """The build's PaperFilter; a bad date or pattern is a usage error naming the option."""
+    from pipeline.ingest.filters import PaperFilter, explain_bad_date, explain_bad_pattern
+
+    problems = [("--since", since and explain_bad_date(since)), ("--until", until and explain_bad_date(until)),
+                ("--match", match is not None and explain_bad_pattern(match))]
+    for name, problem in problems:
+        if problem:
+            raise click.BadParameter(problem, param_hint=name)
+    listed = tuple(c.strip() for c in (categories or "").split(",") if c.strip())
+    return PaperFilter(categories=listed, since=since and since.strip(), until=until and until.strip(),
+                       match=match, limit=limit)
 
 
 @main.command()

@@ -16,6 +16,8 @@ skos:prefLabel.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -72,8 +74,22 @@ def iri_for(entity: Entity) -> URIRef:
     raise ValueError(f"unknown entity type {entity.type!r} for {entity.label!r}")
 
 
-def claim_iri(paper_id: str, n: int) -> URIRef:
-    return RES[f"claim/{quote(paper_id, safe='-._~')}/{n}"]
+def claim_id(claim: Claim) -> str:
+    """12 hex digits of what the claim states: relation, method, object, context, figure and
+    evidence span. Derived from content, so a claim keeps its IRI when others are added."""
+    def key(e: Entity | None) -> list[str]:
+        return [e.type, e.key] if e is not None else []
+
+    fig = claim.figure
+    content = [claim.relation, key(claim.subject), key(claim.object), key(claim.hardware),
+               key(claim.baseline), key(claim.metric), claim.start, claim.end,
+               [fig.text, repr(fig.value), fig.unit, fig.direction, fig.qualifier] if fig else []]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
+
+
+def claim_iri(paper_id: str, local: str) -> URIRef:
+    """`res:claim/{paper id}/{claim_id}`."""
+    return RES[f"claim/{quote(paper_id, safe='-._~')}/{local}"]
 
 
 def assertion_iri(subject: Entity, relation: str, obj: Entity) -> URIRef:
@@ -303,8 +319,8 @@ class _Assembler:
         if paper.authors:
             add(iri, EKG.authorList, Literal("; ".join(paper.authors)))
 
-    def claim(self, claim: Claim, paper: URIRef, n: int) -> None:
-        iri = claim_iri(claim.paper_id, n)
+    def claim(self, claim: Claim, paper: URIRef, local: str) -> None:
+        iri = claim_iri(claim.paper_id, local)
         subject = self.entity(claim.subject, claim.subject_text)
         obj = self.entity(claim.object, claim.object_text)
         rel = RELATION_PROPERTIES[claim.relation]
@@ -354,8 +370,11 @@ class _Assembler:
             self.add(paper, EKG.proposes, self.entity(method))
             by_key[method.key].append(method)
         claims = sorted(set(extraction.claims), key=_claim_sort_key)
-        for n, claim in enumerate(claims, start=1):
-            self.claim(claim, paper, n)
+        taken: Counter[str] = Counter()
+        for claim in claims:
+            local = claim_id(claim)
+            taken[local] += 1  # the same statement twice (another confidence): -2, -3, ...
+            self.claim(claim, paper, local if taken[local] == 1 else f"{local}-{taken[local]}")
             for e in (claim.subject, claim.object, claim.hardware, claim.baseline, claim.metric):
                 if e is not None:
                     by_key[e.key].append(e)

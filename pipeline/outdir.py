@@ -41,6 +41,9 @@ _JOURNAL = ".effikg-commit"  # in-place mode: the scratch, once its entries are 
 _OLD_MANIFEST = ".effikg-old-manifest.json"  # in the journal: what the replaced build owned
 _OLD_BUILD = ".effikg-old-build"  # where _swap's fallback puts the old build for a moment
 _MARKERS = frozenset({MANIFEST, _PENDING, _OLD_MANIFEST})
+# The default extraction cache (`effikg build --cache`): not part of any build, so it is
+# carried over every swap like the user's files; a folder holding only it is still empty.
+CACHE_DIR = ".effikg-cache"
 # Files of a build made before manifests: recognised by name (and paper pages by content).
 _LEGACY_SIGNS = ("effikg.ttl", "explorer/explorer.js")
 _LEGACY_NAMES = frozenset({
@@ -94,7 +97,7 @@ def read_owned(out: Path, *, force: bool = False) -> dict[str, str]:
             return {}
     if all((out / sign).is_file() for sign in _LEGACY_SIGNS):
         return _legacy_owned(out)
-    if any(entry.name not in _MARKERS for entry in out.iterdir()) and not force:
+    if any(entry.name not in _MARKERS | {CACHE_DIR} for entry in out.iterdir()) and not force:
         raise OutDirError(f"{out}: holds files but no effikg build; choose an empty or new folder, "
                           "or pass --force to build into it (files effikg does not write are left alone)")
     return {}

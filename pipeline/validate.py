@@ -12,11 +12,13 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from pipeline.errors import GraphReadError
+from pipeline.shape_check import compile_shapes, run_checks
 from pipeline.terms import SHAPES, to_curie
 
 # The focus of the graph-wide checks in shapes.ttl; their offending node is the value.
@@ -96,8 +98,39 @@ def _violations(results: Graph) -> list[Violation]:
     return sorted(set(found), key=lambda v: (v.focus, v.path, v.message, v.value))
 
 
+def check_store(store: ox.Store, triples: list[ox.Triple]) -> ValidationResult:
+    """Check the built graph, loaded in `store` and given as `triples`, against
+    ontology/shapes.ttl with SPARQL queries (pipeline.shape_check): the verdicts of
+    `validate` (pySHACL), at a fraction of its cost."""
+    found = set()
+    for check, this, value in run_checks(store, triples, compile_shapes(read_shapes())):
+        if this == GRAPH_NODE and value is not None:  # as _violations does for pySHACL's report
+            this, value = value, None
+        found.add(Violation(focus=_short(this), path=check.path, message=check.message,
+                            value="" if value == this else _short(value), severity="Violation"))
+    return _result(tuple(sorted(found, key=lambda v: (v.focus, v.path, v.message, v.value))), len(triples))
+
+
+def check_triples(triples: list[ox.Triple]) -> ValidationResult:
+    """check_store over pyoxigraph triples (GraphSource.triples: the sorted lines, parsed)."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return check_store(store, triples)
+
+
+def _result(violations: tuple[Violation, ...], triples: int, conforms: bool | None = None) -> ValidationResult:
+    conforms = not violations if conforms is None else conforms
+    if conforms:
+        text = f"Conforms: the graph ({triples} triples) satisfies ontology/shapes.ttl."
+    else:
+        lines = [f"Does not conform: {len(violations)} violation(s) of ontology/shapes.ttl"]
+        lines += [f"  {v}" for v in violations]
+        text = "\n".join(lines)
+    return ValidationResult(conforms=conforms, text=text, violations=violations)
+
+
 def validate(graph: Graph) -> ValidationResult:
-    """Check `graph` (instance data, types materialised) against ontology/shapes.ttl."""
+    """Check `graph` (instance data, types materialised) against ontology/shapes.ttl (pySHACL)."""
     from pyshacl import validate as shacl_validate
 
     conforms, results, _ = shacl_validate(
@@ -107,13 +140,7 @@ def validate(graph: Graph) -> ValidationResult:
     if not isinstance(results, Graph):  # pySHACL reports a broken shapes file this way
         raise RuntimeError(f"ontology/shapes.ttl cannot be used: {results}")
     violations = tuple(_violations(results))
-    if conforms:
-        text = f"Conforms: the graph ({len(graph)} triples) satisfies ontology/shapes.ttl."
-    else:
-        lines = [f"Does not conform: {len(violations)} violation(s) of ontology/shapes.ttl"]
-        lines += [f"  {v}" for v in violations]
-        text = "\n".join(lines)
-    return ValidationResult(conforms=bool(conforms), text=text, violations=violations)
+    return _result(violations, len(graph), conforms=bool(conforms))
 
 
 def read_graph(path: Path | str) -> Graph:

@@ -24,7 +24,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "pipeline.train", "pipeline.explain",
      "pipeline.validate", "pipeline.ontology_build",
      "pipeline.query_workers",  # serve's worker processes; they load the graph with pipeline.query
-     "pipeline.query_match"),  # query parameters matched against the graph's names
+     "pipeline.query_match",  # query parameters matched against the graph's names
+     "pipeline.parallel", "pipeline.cache",  # where the build's NLP runs; the extraction cache
+     "pipeline.shape_check"),  # shapes.ttl as SPARQL checks (validate's fast path)
     ("pipeline.export",),
     ("pipeline.graph",),
     ("pipeline.resolve",),

@@ -14,11 +14,16 @@ from rdflib.namespace import PROV
 from pipeline.cli import main
 from pipeline.export.rdf import save_turtle
 from pipeline.graph import to_rdf
-from pipeline.terms import EKG, RES
-from pipeline.validate import GraphReadError, read_graph, validate
-from test_graph import all_extractions
+from pipeline.terms import EKG, RES, to_curie
+from pipeline.export.ntriples import parse_lines, to_ntriples_lines
+from pipeline.shape_check import ShapeError, compile_shapes
+from pipeline.validate import GraphReadError, check_triples, read_graph, validate
+from pipeline.graph import claim_id, claim_iri
+from test_graph import all_extractions, triforce_extraction
 
-CLAIM = RES["claim/2404.11912/1"]  # TriForce targets NVIDIA A100 GPU
+# TriForce targets NVIDIA A100 GPU
+CLAIM = claim_iri("2404.11912", claim_id(next(c for c in triforce_extraction().claims if c.relation == "targets")))
+C = to_curie(str(CLAIM))
 ASSERTION = RES["assertion/triforce/targets/hardware/nvidia-a100-gpu"]
 TRIFORCE = RES["method/triforce"]
 A100 = RES["hardware/nvidia-a100-gpu"]
@@ -48,23 +53,23 @@ Mutation = Callable[[Graph], None]
 
 BROKEN: list[tuple[str, Mutation, str, str]] = [
     ("no method", lambda g: g.remove((CLAIM, EKG.method, None)),
-     "res:claim/2404.11912/1 ekg:method", "exactly one ekg:method"),
+     f"{C} ekg:method", "exactly one ekg:method"),
     ("two methods", lambda g: g.add((CLAIM, EKG.method, RES["method/marca"])),
-     "res:claim/2404.11912/1 ekg:method", "exactly one ekg:method"),
+     f"{C} ekg:method", "exactly one ekg:method"),
     ("no paper", lambda g: g.remove((CLAIM, PROV.wasDerivedFrom, None)),
-     "res:claim/2404.11912/1 prov:wasDerivedFrom", "exactly one prov:wasDerivedFrom"),
+     f"{C} prov:wasDerivedFrom", "exactly one prov:wasDerivedFrom"),
     ("unknown relation", lambda g: g.set((CLAIM, EKG.relation, Literal("beats"))),
-     "res:claim/2404.11912/1 ekg:relation", "\"targets\", \"improves\" or \"outperforms\""),
+     f"{C} ekg:relation", "\"targets\", \"improves\" or \"outperforms\""),
     ("value as text", lambda g: g.set((CLAIM, EKG.value, Literal("2.31x"))),
-     "res:claim/2404.11912/1 ekg:value", "xsd:decimal"),
+     f"{C} ekg:value", "xsd:decimal"),
     ("negative offset", lambda g: g.set((CLAIM, EKG.evidenceStart, Literal(-3))),
-     "res:claim/2404.11912/1 ekg:evidenceStart", "xsd:nonNegativeInteger"),
+     f"{C} ekg:evidenceStart", "xsd:nonNegativeInteger"),
     ("confidence above 1", lambda g: g.set((CLAIM, EKG.confidence, Literal("1.5", datatype=XSD.decimal))),
-     "res:claim/2404.11912/1 ekg:confidence", "from 0 to 1"),
+     f"{C} ekg:confidence", "from 0 to 1"),
     ("no evidence", lambda g: g.remove((CLAIM, EKG.evidence, None)),
-     "res:claim/2404.11912/1 ekg:evidence", "evidence sentence"),
+     f"{C} ekg:evidence", "evidence sentence"),
     ("value without figure text", lambda g: g.remove((CLAIM, EKG.figureText, None)),
-     "res:claim/2404.11912/1", "ekg:value"),
+     C, "ekg:value"),
     ("two labels", lambda g: g.add((TRIFORCE, RDFS.label, Literal("Tri-Force"))),
      "res:method/triforce rdfs:label", "exactly one"),
     ("paper without label", lambda g: g.remove((PAPER, RDFS.label, None)),
@@ -74,7 +79,7 @@ BROKEN: list[tuple[str, Mutation, str, str]] = [
     ("support count wrong", lambda g: g.set((ASSERTION, EKG.supportCount, Literal(5, datatype=XSD.nonNegativeInteger))),
      "res:assertion/triforce/targets/hardware/nvidia-a100-gpu", "distinct papers"),
     ("direct triple missing", lambda g: g.remove((TRIFORCE, EKG.targets, A100)),
-     "res:claim/2404.11912/1", "do not match the direct triple"),
+     C, "do not match the direct triple"),
     ("baseline nobody beats", lambda g: g.add((A100, RDF.type, EKG.Baseline)),
      "res:hardware/nvidia-a100-gpu ^ekg:outperforms", "no method ekg:outperforms it"),
     # EKG is closed: a term outside the ontology has to be minted by hand.
@@ -100,6 +105,40 @@ def test_validate_broken_graph_fails_with_readable_report(
     assert any(where in line and message in line for line in lines), result.text
 
 
+def _fast(graph: Graph):
+    return check_triples(parse_lines(to_ntriples_lines(graph)))
+
+
+def test_validate_check_triples_conforms_on_assembled_graph(good: Graph) -> None:
+    result = _fast(good)
+    assert result.conforms, result.text
+    assert result.text == validate(good).text
+
+
+@pytest.mark.parametrize("name,mutate,where,message", BROKEN, ids=[b[0] for b in BROKEN])
+def test_validate_check_triples_same_verdicts_as_pyshacl(
+    good: Graph, name: str, mutate: Mutation, where: str, message: str
+) -> None:
+    """The build's SPARQL checks (pipeline.shape_check) find what pySHACL finds, node for
+    node and value for value, and say it in the shapes' words."""
+    broken = _copy(good)
+    mutate(broken)
+    fast, full = _fast(broken), validate(broken)
+    assert not fast.conforms and not full.conforms
+    assert {(v.focus, v.path, v.value) for v in fast.violations} == {(v.focus, v.path, v.value) for v in full.violations}
+    lines = [line.strip() for line in fast.text.splitlines()[1:]]
+    assert any(where in line and message in line for line in lines), fast.text
+
+
+def test_validate_check_triples_refuses_unknown_shacl(tmp_path: Path) -> None:
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:p ; sh:uniqueLang true ] .""", format="turtle")
+    with pytest.raises(ShapeError, match="uniqueLang"):
+        compile_shapes(shapes)
+
+
 def test_validate_cli_good_and_broken(good: Graph, tmp_path: Path) -> None:
     path = save_turtle(good, tmp_path / "effikg.ttl")
     ok = CliRunner().invoke(main, ["validate", str(path)])
@@ -112,7 +151,7 @@ def test_validate_cli_good_and_broken(good: Graph, tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, ["validate", str(bad_path)])
     assert bad.exit_code == 1
     assert "Does not conform: 1 violation(s)" in bad.output
-    assert "res:claim/2404.11912/1 ekg:method: a claim needs exactly one ekg:method" in bad.output
+    assert f"{C} ekg:method: a claim needs exactly one ekg:method" in bad.output
 
 
 def test_validate_cli_defaults_to_graphs_effikg_ttl(good: Graph, tmp_path: Path, monkeypatch) -> None:

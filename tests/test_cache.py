@@ -1,0 +1,104 @@
+"""pipeline.cache: extractions read back as they were written; keys follow the extractor;
+an incremental build runs the NLP on new abstracts only and writes what a clean build does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import ExtractOptions, run_build
+from pipeline.cache import (
+    ExtractionCache, _files_digest, extraction_from_bytes, extraction_to_bytes, from_jsonable, to_jsonable,
+)
+from pipeline.records import Extraction
+from test_graph import all_extractions
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    skip = (".effikg-cache/", ".effikg-manifest.json")
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith(skip)}
+
+
+def test_cache_extraction_round_trips() -> None:
+    for extraction in all_extractions():
+        back = extraction_from_bytes(extraction_to_bytes(extraction), extraction.paper)
+        assert back == extraction
+
+
+def test_cache_record_missing_a_new_field_reads_back_with_its_default() -> None:
+    extraction = all_extractions()[0]
+    data = to_jsonable(extraction)
+    del data["surface_forms"]  # as written before a field existed
+    for claim in data["claims"]:
+        del claim["baseline"]
+    back = from_jsonable(Extraction, json.loads(json.dumps(data)))
+    assert back.surface_forms == () and all(c.baseline is None for c in back.claims)
+
+
+def test_cache_entry_takes_the_paper_it_is_read_for(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    extraction = next(e for e in all_extractions() if e.claims)
+    moved = replace(extraction.paper, id="h-123", source="other.jsonl", position=7)
+    back = extraction_from_bytes(extraction_to_bytes(extraction), moved)
+    assert back.paper == moved and {c.paper_id for c in back.claims} == {"h-123"}
+
+
+def test_cache_extractor_version_covers_sub_folders(tmp_path: Path) -> None:
+    (tmp_path / "patterns").mkdir()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    before = _files_digest(tmp_path)
+    (tmp_path / "patterns" / "new.jsonl").write_text('{"label": "X"}\n')
+    added = _files_digest(tmp_path)
+    (tmp_path / "patterns" / "new.jsonl").write_text('{"label": "Y"}\n')
+    assert len({before, added, _files_digest(tmp_path)}) == 3
+
+
+def test_cache_key_changes_with_text_title_threshold_and_version(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    paper = all_extractions()[0].paper
+    cache = ExtractionCache(tmp_path / "cache")
+    other_threshold = ExtractionCache(tmp_path / "cache", min_confidence=0.5)
+    keys = {cache.key(paper), cache.key(replace(paper, title="Another")),
+            cache.key(replace(paper, abstract=paper.abstract + " More.")), other_threshold.key(paper)}
+    cache.version = "another extractor"
+    keys.add(cache.key(paper))
+    assert len(keys) == 5
+    # Metadata the extractor does not read does not change the key.
+    assert other_threshold.key(replace(paper, id="x", source="y", doi="10.1/z")) == other_threshold.key(paper)
+    cache.close()
+    other_threshold.close()
+
+
+@pytest.mark.slow
+def test_cache_incremental_build_matches_clean_build(tmp_path: Path) -> None:
+    from pipeline.corpus import bundled_corpus
+
+    first, second = bundled_corpus()[:1], bundled_corpus()[:2]
+    out, cache = tmp_path / "out", tmp_path / "out" / ".effikg-cache"
+    options = ExtractOptions(cache=cache)
+    run_build(first, out, extract=options)
+    summary = run_build(second, out, extract=options)
+    assert summary.cache_hits > 0
+    new = summary.cache_misses
+    assert summary.cache_hits + new == summary.papers
+    assert (cache / "extractions.sqlite").is_file()  # carried over the folder swap
+
+    clean = run_build(second, tmp_path / "clean")
+    assert _files(out) == _files(tmp_path / "clean")
+    assert clean.papers == summary.papers and new == clean.papers - run_build(first, tmp_path / "one").papers
+    again = run_build(second, out, extract=options)
+    assert again.cache_misses == 0 and _files(out) == _files(tmp_path / "clean")
+
+
+def test_cache_folder_alone_does_not_make_a_folder_foreign(tmp_path: Path) -> None:
+    """A first build that failed after its NLP leaves OUT/.effikg-cache: OUT is still free."""
+    from pipeline.outdir import CACHE_DIR, prepare
+
+    (tmp_path / "out" / CACHE_DIR).mkdir(parents=True)
+    assert prepare(tmp_path / "out").owned == {}

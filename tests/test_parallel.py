@@ -1,0 +1,138 @@
+"""pipeline.parallel: the NLP in worker processes or on a Dask cluster writes what one
+process writes, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import ExtractOptions, run_build
+from pipeline.parallel import Failed, _in_order, default_jobs, extract_batch
+from test_cache import _files
+
+
+def test_parallel_default_jobs_is_the_cores_we_may_use() -> None:
+    import os
+
+    assert default_jobs() == len(os.sched_getaffinity(0))
+
+
+def test_parallel_one_batch_runs_in_place(tmp_path: Path) -> None:
+    """Fewer abstracts than a batch start no workers (each would load the model for nothing)."""
+    from pipeline.build import BuildSummary, extract_each
+
+    summary = BuildSummary()
+    assert list(extract_each([], summary, options=ExtractOptions(jobs=2))) == []
+    assert summary.jobs == 1
+
+
+def test_parallel_in_order_keeps_submission_order() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    import time
+
+    def slow_first(batch):
+        time.sleep(0.05 if batch[0] == 0 else 0)
+        return [n * 10 for n in batch]
+
+    with ThreadPoolExecutor(4) as pool:
+        out = list(_in_order([[0], [], [1], [2, 3]], lambda b: pool.submit(slow_first, b), window=3))
+    assert out == [[0], [], [10], [20, 30]]
+
+
+@pytest.mark.slow
+def test_parallel_failing_paper_costs_only_itself() -> None:
+    from dataclasses import replace
+
+    from test_graph import all_extractions
+
+    good = all_extractions()[0].paper
+    bad = replace(good, id="bad", abstract=None)  # type: ignore[arg-type]  # what the extractor cannot take
+    outcomes = extract_batch([good, bad, good])
+    assert [type(o).__name__ for o in outcomes] == ["Extraction", "Failed", "Extraction"]
+    assert isinstance(outcomes[1], Failed) and "extraction failed" in outcomes[1].problem
+
+
+@pytest.mark.slow
+def test_cache_parallel_build_is_byte_identical(tmp_path: Path) -> None:
+    from pipeline.corpus import bundled_corpus
+
+    inputs = bundled_corpus()  # 86 abstracts: two batches, so two workers get work
+    run_build(inputs, tmp_path / "one")
+    summary = run_build(inputs, tmp_path / "two", extract=ExtractOptions(jobs=2))
+    assert summary.jobs == 2
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+
+
+def _dask(*args: str, log: Path) -> "subprocess.Popen[bytes]":
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "dask"
+    return subprocess.Popen([str(exe), *args], stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def _stop(procs) -> None:
+    import subprocess
+
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture()
+def dask_cluster(tmp_path: Path):
+    """A real `dask scheduler` and two `dask worker`s on 127.0.0.1 (ports the kernel picks)."""
+    import json
+    import time
+
+    pytest.importorskip("distributed")
+    info = tmp_path / "scheduler.json"
+    procs = [_dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                   "--scheduler-file", str(info), log=tmp_path / "scheduler.log")]
+    try:
+        for n in (1, 2):
+            procs.append(_dask("worker", "--scheduler-file", str(info), "--nthreads", "1", "--host", "127.0.0.1",
+                               "--no-dashboard", "--name", f"w{n}", log=tmp_path / f"worker{n}.log"))
+        from distributed import Client
+
+        deadline = time.monotonic() + 120
+        while not info.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(info.read_text())["address"]
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        _stop(procs)
+
+
+@pytest.mark.slow
+def test_parallel_dask_build_is_byte_identical(dask_cluster: str, tmp_path: Path) -> None:
+    from pipeline.corpus import bundled_corpus
+
+    inputs = bundled_corpus()[:2]
+    run_build(inputs, tmp_path / "local")
+    summary = run_build(inputs, tmp_path / "dask", extract=ExtractOptions(dask=dask_cluster))
+    assert summary.papers > 0 and summary.jobs == 0
+    assert _files(tmp_path / "local") == _files(tmp_path / "dask")
+
+
+@pytest.mark.slow  # the client waits CONNECT_TIMEOUT for an answer
+def test_parallel_dask_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    from pipeline.errors import BuildError
+
+    pytest.importorskip("distributed")
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(BuildError, match=f"tcp://127.0.0.1:{port}: cannot reach the Dask scheduler"):
+        run_build([], tmp_path / "out", extract=ExtractOptions(dask=f"tcp://127.0.0.1:{port}"))
+    assert not (tmp_path / "out").exists()
