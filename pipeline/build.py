@@ -312,8 +312,42 @@ def _problem_lines(head: str, problems: Sequence[str]) -> str:
     return "\n  ".join([head + ":", *problems])
 
 
+def _start(inputs: list[Path], out_dir: Path, *, model: Path | None, keep_going: bool, force: bool):
+    """What can fail before anything is read, failed fast: a bad scorer, a missing input,
+    an output folder that is refused. Returns the output folder's plan (pipeline.outdir)."""
+    from pipeline.outdir import prepare
+
+    if model is not None:
+        from pipeline.nlp.scorer import load_model, model_file
+
+        load_model(model_file(model))  # a bad --model fails here, not as every paper's error
+    if not keep_going:
+        _check_inputs_exist(inputs)  # before the model loads: a typo fails in a second
+    try:
+        return prepare(out_dir, force=force)  # before the NLP: a refused folder fails fast
+    except OSError as err:
+        raise BuildError(f"{err.filename or out_dir}: cannot use it as the output folder "
+                         f"({err.strerror or err})") from None
+
+
+def _remove_new_folders(cache: Path | None, folders: list[Path]) -> None:
+    """Remove what a failed build created: the cache folder if it began it, then any other
+    new folder (the output folder) left empty by that; nothing that was there before."""
+    import shutil
+
+    for folder in sorted(folders, key=lambda f: -len(f.parts)):
+        if folder == cache:
+            shutil.rmtree(folder, ignore_errors=True)
+        elif folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
 def _check_read(summary: BuildSummary, keep_going: bool) -> None:
-    """Fail when nothing was read, or (unless keep_going) when a named input was unreadable."""
+    """Fail when nothing was read or passed the filters, or (unless keep_going) when a
+    named input was unreadable."""
+    if summary.papers == 0 and summary.filtered:
+        raise BuildError(f"no abstract passed the filters ({summary.filtered} read, all left out by "
+                         "--category, --since, --until or --match)")
     error = InputsFailedError if summary.failed_inputs else BuildError
     if summary.papers == 0:
         problems = summary.failed_inputs + [str(s) for s in summary.skipped]
@@ -371,33 +405,23 @@ def run_build(
     """
     from pipeline.export.source import GraphSource
     from pipeline.graph import to_rdf
-    from pipeline.outdir import prepare
     from pipeline.validate import check_triples
 
     summary = BuildSummary(exports=[e.name for e in select_exporters(exports)])  # fails before reading
-    if model is not None:
-        from pipeline.nlp.scorer import load_model, model_file
-
-        load_model(model_file(model))  # a bad --model fails here, not as every paper's error
-    inputs = list(inputs) or bundled_corpus()
-    if not keep_going:
-        _check_inputs_exist(inputs)  # before the model loads: a typo fails in a second
-    out_dir = Path(out_dir)
-    try:
-        plan = prepare(out_dir, force=force)  # before the NLP: a refused folder fails fast
-    except OSError as err:
-        raise BuildError(f"{err.filename or out_dir}: cannot use it as the output folder "
-                         f"({err.strerror or err})") from None
+    inputs, out_dir = list(inputs) or bundled_corpus(), Path(out_dir)
+    plan = _start(inputs, out_dir, model=model, keep_going=keep_going, force=force)
     filter = filter or PaperFilter()
     papers = _progress(read_inputs(inputs, summary, format, filter), progress, filter.limit)
     info = build_info(inputs, vocab, format=format, min_confidence=min_confidence, keep_going=keep_going,
                       exports=",".join(summary.exports))
     options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
-    graph = to_rdf(_count(extract_each(papers, summary, min_confidence, options), summary), build=info)
-    if summary.papers == 0 and summary.filtered:
-        raise BuildError(f"no abstract passed the filters ({summary.filtered} read, all left out by "
-                         "--category, --since, --until or --match)")
-    _check_read(summary, keep_going)
+    fresh = [p for p in (out_dir, options.cache) if p is not None and not p.exists()]
+    try:
+        graph = to_rdf(_count(extract_each(papers, summary, min_confidence, options), summary), build=info)
+        _check_read(summary, keep_going)
+    except BuildError:
+        _remove_new_folders(options.cache, fresh)  # nothing written: not even the cache it began
+        raise
     source = GraphSource(graph)  # its sorted lines and their parse serve the check and every export
     result = check_triples(source.triples)  # the verdicts of pySHACL (`effikg validate`), by SPARQL
     if not result.conforms:

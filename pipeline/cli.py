@@ -159,6 +159,11 @@ def build(
         keep_going=keep_going, vocab=project.vocab, model=model, extract=extract,
         filter=_paper_filter(categories, since, until, match, limit),
     )
+    _report_build(summary, out_dir)
+
+
+def _report_build(summary, out_dir: Path) -> None:
+    """The build's problems (stderr), then what it read, found and wrote."""
     for line in summary.failed_inputs:
         click.echo(f"error: {line}", err=True)
     for skipped in summary.skipped:
