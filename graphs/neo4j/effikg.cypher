@@ -7,17 +7,17 @@ CREATE INDEX FOR (n:Method) ON (n.iri);
 CREATE INDEX FOR (n:Metric) ON (n.iri);
 CREATE INDEX FOR (n:Paper) ON (n.iri);
 UNWIND [
-{iri: "https://w3id.org/effikg/resource/build", buildInput: ["000_6ee376ee52081b00.txt", "001_cdc2bc471901946c.txt", "002_fd7ee51ec00ca53c.txt", "003_1ba9a9a645d6cf50.txt", "004_cbf5b59478eb62db.txt"], buildOption: "exports=ttl,nt,jsonld,owl,graphml,neo4j,html", effikgVersion: "0.1.0", label: "effikg 0.1.0 build", vocabularyHash: "975c126bc22f86129c60529e293e77f940767610ac4a7979a9883b7d69a5e4c2"}
+{iri: "https://w3id.org/effikg/resource/build", buildInput: ["000_6ee376ee52081b00.txt", "001_cdc2bc471901946c.txt", "002_fd7ee51ec00ca53c.txt", "003_1ba9a9a645d6cf50.txt", "004_cbf5b59478eb62db.txt"], buildOption: "exports=ttl,nt,jsonld,owl,graphml,neo4j,html", effikgVersion: "0.1.0", label: "effikg 0.1.0 build", vocabularyHash: "bbe9c35913a6a6761d515cb369117158fc65290d3d70f72d0b06be325025fe29"}
 ] AS row
 CREATE (n:Build) SET n = row;
 UNWIND [
-{iri: "https://w3id.org/effikg/resource/hardware/mobile-accelerator", altLabel: ["mobile accelerators"], label: "mobile accelerator"},
-{iri: "https://w3id.org/effikg/resource/hardware/tpu", label: "TPU"}
+{iri: "https://w3id.org/effikg/resource/hardware/mobile-accelerator", altLabel: ["mobile accelerators"], label: "mobile accelerator"}
 ] AS row
 CREATE (n:Hardware:ASIC) SET n = row;
 UNWIND [
 {iri: "https://w3id.org/effikg/resource/hardware/arm-mobile-npu", altLabel: ["AI accelerator", "AI accelerators", "Arm mobile-Neural Processing Unit"], label: "Arm mobile NPU"},
-{iri: "https://w3id.org/effikg/resource/hardware/qualcomm-hexagon-dsp", altLabel: ["DSP", "DSPs"], label: "Qualcomm Hexagon DSP"}
+{iri: "https://w3id.org/effikg/resource/hardware/qualcomm-hexagon-dsp", altLabel: ["DSP", "DSPs"], label: "Qualcomm Hexagon DSP"},
+{iri: "https://w3id.org/effikg/resource/hardware/tpu", label: "TPU"}
 ] AS row
 CREATE (n:Hardware:ASIC:NPU) SET n = row;
 UNWIND [
