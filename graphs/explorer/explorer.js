@@ -34,7 +34,8 @@
     forced: new Set(), // nodes the search brought into view past the filters
   };
 
-  // The address fragment: #top=N, #node=LABEL (select and focus), #search=TEXT (fill the search).
+  // The address fragment: #top=N, #cluster=community|kind|none, #node=LABEL (select and focus),
+  // #search=TEXT (fill the search).
   function readHash() {
     var params = {};
     window.location.hash.replace(/^#/, "").split("&").forEach(function (part) {
@@ -47,6 +48,7 @@
   }
   var hash = readHash();
   if (/^\d+$/.test(hash.top || "")) { state.topN = parseInt(hash.top, 10); }
+  if (["community", "kind", "none"].indexOf(hash.cluster) >= 0) { state.clusterBy = hash.cluster; }
 
   // ---- DOM helpers: text only -------------------------------------------------------------
 
@@ -326,7 +328,9 @@
     if (effikg.stabilized) { relayout(); }
   }
   effikg.setClusterBy = setClusterBy;
-  document.getElementById("cluster-by").addEventListener("change", function (ev) { setClusterBy(ev.target.value); });
+  var clusterBy = document.getElementById("cluster-by");
+  clusterBy.value = state.clusterBy;
+  clusterBy.addEventListener("change", function () { setClusterBy(clusterBy.value); });
   applyClusters();
 
   // ---- counts and legend ------------------------------------------------------------------

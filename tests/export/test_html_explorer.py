@@ -568,6 +568,11 @@ def test_html_large_graph_opens_clustered_and_a_click_opens_a_cluster(
     assert label == "GPU (2)"
     page.select_option("#cluster-by", "none")
     assert page.evaluate("() => effikg.clusters()") == [] and opened.counts()["drawnNodes"] == len(shown)
+    # the fragment picks the grouping
+    by_kind = open_page(tmp_path / "index.html", "#cluster=kind")
+    assert by_kind.page.evaluate("() => effikg.clusters()") == ["cluster:kind:GPU"]
+    assert by_kind.page.locator("#cluster-by").input_value() == "kind"
+    assert open_page(tmp_path / "index.html", "#cluster=none").page.evaluate("() => effikg.clusters()") == []
     # a small graph opens flat
     monkeypatch.setattr(html_module, "CLUSTER_MIN_NODES", 1000)
     save_html(html_graph, tmp_path / "small")
