@@ -436,7 +436,8 @@ def render_page(
     """One explorer page; every text goes through Jinja's escaping or the escaped JSON."""
     return _template().render(
         title=title, heading=heading, subheading=subheading, assets=assets, home=home,
-        show_support=data["maxSupport"] > 1, overview=data["hideMethodless"], cluster_modes=CLUSTER_MODES, cluster_by=data["clusterBy"],
+        show_support=data["maxSupport"] > 1, overview=data["hideMethodless"],
+        cluster_modes=CLUSTER_MODES, cluster_by=data["clusterBy"],
         paper_pages=paper_pages, data_json=Markup(to_json_script(data)),
     )
 
