@@ -100,7 +100,9 @@ def main() -> None:
         size = (out / "index.html").stat().st_size
         print(f"save_html: {time.perf_counter() - t:.1f} s, {len(written)} files, index.html {size / 1e6:.2f} MB")
         index = (out / "index.html").resolve().as_uri()
-        cases = [(f"default cap (top {DEFAULT_TOP_N} nodes)", index), ("all nodes (#top=0)", index + "#top=0")]
+        cases = [(f"default cap (top {DEFAULT_TOP_N} nodes), clustered", index),
+                 ("all nodes, clustered (#top=0)", index + "#top=0"),
+                 ("all nodes, every node drawn (#top=0&cluster=none)", index + "#top=0&cluster=none")]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             for name, url in cases:

@@ -55,6 +55,10 @@ ASSETS_DIR = "explorer"
 PAPERS_DIR = "papers"
 VIS_JS = "vis-network.min.js"
 PAPER_LABEL_CHARS = 32
+# Pages with more nodes than this open clustered (by community), one cluster node per group
+# that a click opens: the bundled corpus (about 240 nodes) is a hairball drawn flat.
+CLUSTER_MIN_NODES = 120
+CLUSTER_MODES: dict[str, str] = {"community": "community", "kind": "hardware kind", "none": "none (every node)"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,11 @@ NODE_CLASSES: tuple[NodeClass, ...] = (
     NodeClass("Metric", "Metric", "star", "#f2b701"),
 )
 CLASS_BY_NAME: dict[str, NodeClass] = {c.name: c for c in NODE_CLASSES}
+
+HARDWARE_CLASSES: tuple[str, ...] = (
+    "GPU", "CPU", "FPGA", "ASIC", "NPU", "Microcontroller", "EdgeDevice", "MobileDevice", "InMemoryComputing",
+    "Hardware",
+)
 
 RELATION_COLORS: dict[str, str] = {
     "proposes": "#8c8c8c",
@@ -203,9 +212,27 @@ def _node_label(iri: str, attrs: dict[str, Any], papers: dict[str, PaperInfo]) -
     return f"arXiv:{info.arxiv}" if info.arxiv else _short(info.title or info.label)
 
 
+def communities(g: nx.MultiDiGraph) -> dict[str, int]:
+    """Each node's community (Louvain, seeded; numbered by size, then first IRI).
+
+    The undirected simple graph is built in sorted order, so the same graph always gives
+    the same communities; a node without edges is a community of its own.
+    """
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(g.nodes))
+    simple.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in g.edges() if u != v}))
+    groups = nx.community.louvain_communities(simple, seed=LAYOUT_SEED) if simple.number_of_edges() else []
+    covered = {n for group in groups for n in group}
+    groups = [set(group) for group in groups] + [{n} for n in sorted(simple) if n not in covered]
+    ordered = sorted(groups, key=lambda group: (-len(group), min(group)))
+    return {n: i for i, group in enumerate(ordered) for n in group}
+
+
 def _add_nodes(net: Any, g: nx.MultiDiGraph, papers: dict[str, PaperInfo], degrees: dict[str, int]) -> Counter[str]:
     """Every node of g on the pyvis network, in IRI order; returns the count per legend class."""
     proposed = {v for _, v, d in g.edges(data=True) if d.get("relation") == "proposes"}
+    proposers = {u for u, _, d in g.edges(data=True) if d.get("relation") == "proposes"}
+    community = communities(g)
     rank = {n: i for i, n in enumerate(sorted(g.nodes, key=lambda n: (-degrees.get(n, 0), n)))}
     class_counts: Counter[str] = Counter()
     for iri in sorted(g.nodes):
@@ -219,7 +246,9 @@ def _add_nodes(net: Any, g: nx.MultiDiGraph, papers: dict[str, PaperInfo], degre
             size=round(10 + 5 * math.sqrt(degree), 2),
             cls=cls, aliases=[str(a) for a in attrs.get("aliases") or []],
             degree=degree, rank=rank[iri], baseline=bool(attrs.get("baseline")),
-            paper=iri if iri in papers else None, iri=iri,
+            paper=iri if iri in papers else None, iri=iri, community=community[iri],
+            # A paper that proposes no method has no edge at all: hidden unless asked for.
+            noMethod=iri in papers and iri not in proposers,
             # Baselines that are also methods or hardware get a dashed border.
             shapeProperties={"borderDashes": [4, 3]} if attrs.get("baseline") and cls != "Baseline" else {},
         )
@@ -231,6 +260,15 @@ def _edge_claims(u: str, relation: str, attrs: dict[str, Any]) -> list[dict[str,
     if relation == "proposes":
         return [{"evidence": None, "figure": None, "paper": u}]
     return [{"evidence": c["evidence"], "figure": c["figure"], "paper": c["paper"]} for c in attrs.get("claims") or []]
+
+
+def edge_label(relation: str, figures: list[str]) -> str:
+    """What an edge reads: its relation and its first figure as stated ("improves up to
+    2.31×"), with how many other figures its claims state ("+2")."""
+    if not figures:
+        return relation
+    more = f" +{len(figures) - 1}" if len(figures) > 1 else ""
+    return f"{relation} {figures[0]}{more}"
 
 
 def _add_edges(net: Any, g: nx.MultiDiGraph) -> tuple[Counter[str], int, set[str]]:
@@ -247,8 +285,9 @@ def _add_edges(net: Any, g: nx.MultiDiGraph) -> tuple[Counter[str], int, set[str
         confidence = attrs.get("confidence")
         claims = _edge_claims(u, relation, attrs)
         cited.update(c["paper"] for c in claims if c["paper"])
+        figures = list(dict.fromkeys(c["figure"] for c in claims if c["figure"]))
         net.add_edge(
-            u, v, id=f"e{i}", label=relation, relation=relation,
+            u, v, id=f"e{i}", label=edge_label(relation, figures), relation=relation, figures=figures,
             color=RELATION_COLORS.get(relation, "#444444"),
             width=round(1 + math.log2(support), 2), support=support,
             confidence=None if confidence is None else round(float(confidence), 4),
@@ -284,6 +323,22 @@ def _legend(class_counts: Counter[str], relation_counts: Counter[str]) -> dict[s
     }
 
 
+def visual_codes(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], max_support: int) -> list[dict[str, str]]:
+    """The legend's "how to read" rows: every visual code the page draws besides the class
+    shapes and relation colours, each only when the page uses it."""
+    codes = [("size", "Larger node: more links (its degree in the whole graph)", bool(nodes))]
+    codes.append(("dashed", "Dashed border: also a baseline (something here outperforms it)",
+                  any(n.get("shapeProperties") for n in nodes)))
+    codes.append(("arrow", "Arrow: from the paper or method to what it proposes, targets, improves or outperforms",
+                  bool(edges)))
+    codes.append(("label", "Edge label: the relation and the figure its claims state (+N: more figures)",
+                  any(e.get("figures") for e in edges)))
+    codes.append(("width", "Thicker edge: stated by more papers (support)", max_support > 1))
+    codes.append(("cluster", "Grey ellipse: a cluster (a community or a hardware kind) with its node count;"
+                  " click it to open", len(nodes) > 1))
+    return [{"code": code, "label": label} for code, label, used in codes if used]
+
+
 def to_page_data(
     g: nx.MultiDiGraph,
     papers: dict[str, PaperInfo],
@@ -291,11 +346,13 @@ def to_page_data(
     top_n: int,
     paper_href: str,
     degrees: dict[str, int] | None = None,
+    overview: bool = False,
 ) -> dict[str, Any]:
     """Everything one page draws, built through a pyvis Network, as a JSON-able dict.
 
     `paper_href` is the relative path from this page to a paper page, with `{slug}`;
-    `degrees` lets a paper page size its nodes as the whole corpus does.
+    `degrees` lets a paper page size its nodes as the whole corpus does; an `overview`
+    (the corpus page) hides papers that propose no method until asked.
     """
     degrees = degrees if degrees is not None else {n: int(d) for n, d in g.degree()}
     net = Network(directed=True)
@@ -305,6 +362,10 @@ def to_page_data(
     n_nodes = g.number_of_nodes()
     return {
         **_legend(class_counts, relation_counts),
+        "codes": visual_codes(nodes, edges, max_support),
+        "clusterBy": "community" if n_nodes > CLUSTER_MIN_NODES else "none",
+        "hideMethodless": overview,
+        "hardwareClasses": [c for c in HARDWARE_CLASSES if class_counts[c]],
         "nodes": nodes,
         "edges": edges,
         "papers": _page_papers(papers, cited | set(g.nodes), paper_href),
@@ -375,6 +436,8 @@ def render_page(
     """One explorer page; every text goes through Jinja's escaping or the escaped JSON."""
     return _template().render(
         title=title, heading=heading, subheading=subheading, assets=assets, home=home,
+        show_support=data["maxSupport"] > 1, overview=data["hideMethodless"],
+        cluster_modes=CLUSTER_MODES, cluster_by=data["clusterBy"],
         paper_pages=paper_pages, data_json=Markup(to_json_script(data)),
     )
 
@@ -400,7 +463,8 @@ def _paper_title(info: PaperInfo) -> str:
 
 def _index_page(g: nx.MultiDiGraph, papers: dict[str, PaperInfo], pages: list[PaperInfo], top_n: int) -> str:
     """index.html: the whole graph, and a list of the paper pages."""
-    data = to_page_data(g, papers, top_n=top_n, paper_href=f"{PAPERS_DIR}/{{slug}}.html" if pages else "")
+    data = to_page_data(g, papers, top_n=top_n, paper_href=f"{PAPERS_DIR}/{{slug}}.html" if pages else "",
+                        overview=True)
     n_papers = sum(1 for n in g if n in papers)
     return render_page(
         data,

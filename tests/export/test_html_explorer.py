@@ -130,6 +130,12 @@ def _paper_iri(nxg: nx.MultiDiGraph, arxiv_or_title: str) -> str:
     return next(n for n, d in nxg.nodes(data=True) if d["type"] == "Paper" and arxiv_or_title in d["label"])
 
 
+def _methodless(nxg: nx.MultiDiGraph) -> set[str]:
+    """Papers that propose no method: hidden on the overview by default."""
+    return {n for n, d in nxg.nodes(data=True) if d["type"] == "Paper"
+            and not any(r == "proposes" for _, _, r in nxg.out_edges(n, data="relation"))}
+
+
 # ---- files: offline, escaped, deterministic ------------------------------------------------------
 
 EXTERNAL_REF = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
@@ -197,7 +203,7 @@ def browser() -> Iterator[Any]:
 class OpenedPage:
     """A page opened from disk with every non-local request aborted and recorded."""
 
-    def __init__(self, browser: Any, path: Path) -> None:
+    def __init__(self, browser: Any, path: Path, fragment: str = "") -> None:
         self.blocked: list[str] = []
         self.errors: list[str] = []
         self.context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -205,7 +211,7 @@ class OpenedPage:
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.route("**/*", self._route)
-        self.page.goto(path.resolve().as_uri())
+        self.page.goto(path.resolve().as_uri() + fragment)
         self.page.wait_for_function("window.effikg && window.effikg.stabilized", timeout=60_000)
 
     def _route(self, route: Any) -> None:
@@ -231,8 +237,8 @@ class OpenedPage:
 def open_page(browser: Any) -> Iterator[Any]:
     pages: list[OpenedPage] = []
 
-    def _open(path: Path) -> OpenedPage:
-        pages.append(OpenedPage(browser, path))
+    def _open(path: Path, fragment: str = "") -> OpenedPage:
+        pages.append(OpenedPage(browser, path, fragment))
         return pages[-1]
 
     yield _open
@@ -245,6 +251,13 @@ def test_html_index_draws_every_node_and_edge_offline(html_site, html_nx, open_p
     out, _ = html_site
     opened = open_page(out / "index.html")
     n, e = html_nx.number_of_nodes(), html_nx.number_of_edges()
+    # the survey proposes no method: it has no edge, and the overview leaves it out
+    hidden = _methodless(html_nx)
+    assert [html_nx.nodes[p]["label"] for p in hidden] == ["A survey of efficient inference"]
+    shown = n - len(hidden)
+    assert opened.counts() == {"nodes": shown, "edges": e, "drawnNodes": shown, "drawnEdges": e}
+    assert "1 paper proposing no method hidden" in opened.page.locator("#counts").inner_text()
+    opened.page.uncheck("#hide-methodless")
     assert opened.counts() == {"nodes": n, "edges": e, "drawnNodes": n, "drawnEdges": e}
     assert opened.blocked == [] and opened.errors == []
     shot = tmp_path / "index.png"
@@ -311,7 +324,7 @@ def test_html_filters_hide_relations_classes_and_weak_edges(html_site, html_nx, 
     metrics = {n for n, d in html_nx.nodes(data=True) if d["type"] == "Metric"}
     counts = opened.counts()
     assert counts["drawnEdges"] == len([1 for u, v, _ in edges if u not in metrics and v not in metrics])
-    assert counts["drawnNodes"] == html_nx.number_of_nodes() - len(metrics)
+    assert counts["drawnNodes"] == html_nx.number_of_nodes() - len(metrics) - len(_methodless(html_nx))
     page.check("#class-legend input[data-cls=Metric]")
 
     page.evaluate("() => { const s = document.querySelector('#min-support'); s.value = '2';"
@@ -319,8 +332,9 @@ def test_html_filters_hide_relations_classes_and_weak_edges(html_site, html_nx, 
     strong = [(u, v) for u, v, d in edges if d["support"] >= 2]
     assert len(strong) == 1  # vLLM improves Throughput, stated by two papers
     assert opened.counts() == {**opened.counts(), "drawnEdges": 1}
-    # nodes left without edges are hidden, except those that never had any (the survey)
-    isolated = [n for n in html_nx if html_nx.degree(n) == 0]
+    # nodes left without edges are hidden, except those that never had any (papers that propose
+    # no method, which are hidden anyway)
+    isolated = [n for n in html_nx if html_nx.degree(n) == 0 and n not in _methodless(html_nx)]
     assert opened.counts()["drawnNodes"] == 2 + len(isolated)
 
     page.evaluate("() => { const s = document.querySelector('#min-support'); s.value = '1';"
@@ -342,7 +356,7 @@ def test_html_top_n_shows_only_the_best_connected_nodes(html_graph, html_nx, tmp
     assert drawn == sorted(top3)
     opened.page.fill("#top-n", "0")
     opened.page.dispatch_event("#top-n", "change")
-    assert opened.counts()["drawnNodes"] == html_nx.number_of_nodes()
+    assert opened.counts()["drawnNodes"] == html_nx.number_of_nodes() - len(_methodless(html_nx))
     opened.page.wait_for_function("window.effikg.stabilized", timeout=60_000)
     assert opened.errors == []
 
@@ -365,15 +379,34 @@ def test_html_markup_in_the_graph_stays_text_in_the_browser(html_site, html_nx, 
 
 @pytest.mark.slow
 def test_html_bundled_corpus_explorer(built_graph_dir: Path, built_graph: rdflib.Graph, open_page) -> None:
+    from pipeline.export.html import CLUSTER_MIN_NODES
+
     nxg = to_networkx(built_graph)
     opened = open_page(built_graph_dir / "index.html")
+    page = opened.page
     n, e = nxg.number_of_nodes(), nxg.number_of_edges()
-    assert opened.counts() == {"nodes": n, "edges": e, "drawnNodes": n, "drawnEdges": e}
-    opened.page.fill("#search", "TriForce")
-    opened.page.press("#search", "Enter")
-    focused = opened.page.evaluate("() => effikg.focused")
+    shown = n - len(_methodless(nxg))
+    assert _methodless(nxg) and n > CLUSTER_MIN_NODES
+    # a readable overview: papers proposing no method left out, the rest folded by community
+    counts = opened.counts()
+    assert (counts["nodes"], counts["edges"]) == (shown, e)
+    clusters = page.evaluate("() => effikg.clusters()")
+    assert len(clusters) >= 5 and counts["drawnNodes"] < shown / 2
+    page.select_option("#cluster-by", "none")
+    assert opened.counts() == {"nodes": shown, "edges": e, "drawnNodes": shown, "drawnEdges": e}
+    page.wait_for_function("window.effikg.stabilized", timeout=60_000)
+    page.select_option("#cluster-by", "community")
+    assert page.evaluate("() => effikg.clusters()") == clusters
+    # the search reaches into a cluster: it opens, and the node is selected
+    page.fill("#search", "TriForce")
+    page.press("#search", "Enter")
+    focused = page.evaluate("() => effikg.focused")
     assert focused and nxg.nodes[focused]["label"] == "TriForce"
-    assert opened.blocked == [] and opened.errors == []
+    assert page.evaluate("() => effikg.network.getSelectedNodes()") == [focused]
+    assert len(page.evaluate("() => effikg.clusters()")) == len(clusters) - 1
+    linked = open_page(built_graph_dir / "index.html", "#node=TriForce")
+    assert nxg.nodes[linked.page.evaluate("() => effikg.focused")]["label"] == "TriForce"
+    assert opened.blocked == [] and opened.errors == [] and linked.errors == []
 
 
 def _hover(page: Any, point_js: str, arg: str) -> str:
@@ -441,7 +474,7 @@ def test_html_layout_time_limit_freezes_a_slow_layout(html_graph, html_nx, tmp_p
     assert page.evaluate("() => effikg.cutShort") is True
     assert page.evaluate("() => effikg.network.physics.physicsEnabled") is False
     assert "time limit" in page.locator("#layout-status").inner_text()
-    assert opened.counts()["drawnNodes"] == html_nx.number_of_nodes()
+    assert opened.counts()["drawnNodes"] == html_nx.number_of_nodes() - len(_methodless(html_nx))
     assert opened.errors == [] and opened.blocked == []
 
 
@@ -477,3 +510,137 @@ def test_html_bundled_corpus_busiest_paper_pages(built_graph_dir: Path, built_gr
 
     busiest = sorted(edges_by_paper(to_networkx(built_graph)).items(), key=lambda kv: (-len(kv[1]), kv[0]))[:5]
     check_paper_pages(browser, built_graph_dir, built_graph, [paper for paper, _ in busiest])
+
+
+# ---- the overview: clusters, figures on edges, the legend of codes, links to a node -------------
+
+
+def test_html_communities_are_seeded_and_cover_every_node(html_nx) -> None:
+    from pipeline.export.html import communities
+
+    first = communities(html_nx)
+    assert first == communities(html_nx.copy()) and set(first) == set(html_nx)
+    triforce = next(n for n, d in html_nx.nodes(data=True) if d["label"] == "TriForce")
+    deepspeed = next(n for n, d in html_nx.nodes(data=True) if d["label"] == "DeepSpeed-Zero-Inference")
+    assert first[triforce] == first[deepspeed]  # only TriForce links DeepSpeed
+
+
+def test_html_edge_labels_carry_their_figure() -> None:
+    from pipeline.export.html import edge_label
+
+    assert edge_label("targets", []) == "targets"
+    assert edge_label("improves", ["up to 2.31x"]) == "improves up to 2.31x"
+    assert edge_label("improves", ["2.31x", "7.78x", "4.86x"]) == "improves 2.31x +2"
+
+
+@pytest.mark.slow
+def test_html_large_graph_opens_clustered_and_a_click_opens_a_cluster(
+    html_graph, html_nx, tmp_path: Path, monkeypatch, open_page,
+) -> None:
+    import pipeline.export.html as html_module
+
+    monkeypatch.setattr(html_module, "CLUSTER_MIN_NODES", 5)  # this small graph counts as large
+    save_html(html_graph, tmp_path)
+    opened = open_page(tmp_path / "index.html")
+    page = opened.page
+    shown = set(html_nx) - _methodless(html_nx)
+    community = html_module.communities(html_nx)
+    groups: dict[int, list[str]] = {}
+    for n in sorted(shown):
+        groups.setdefault(community[n], []).append(n)
+    # communities of three or more fold (a paper and its method alone do not)
+    expected = sorted(f"cluster:community:{c}" for c, members in groups.items() if len(members) >= 3)
+    assert expected and page.evaluate("() => effikg.clusters()") == expected
+    apart = sum(len(members) for members in groups.values() if len(members) < 3)
+    assert opened.counts()["drawnNodes"] == len(expected) + apart
+    assert page.locator("#cluster-by").input_value() == "community"
+    # a click on a cluster opens it: its members are drawn in its place
+    first = expected[0]
+    page.evaluate(f"() => effikg.network.body.emitter.emit('click', {{nodes: ['{first}'], edges: []}})")
+    assert first not in page.evaluate("() => effikg.clusters()")
+    drawn = set(page.evaluate("() => effikg.network.body.nodeIndices"))
+    assert set(groups[int(first.rsplit(":", 1)[1])]) <= drawn
+    page.wait_for_function("window.effikg.stabilized", timeout=60_000)
+    # by hardware kind: the two GPUs fold into one node, the single CPU and FPGA stay apart
+    page.select_option("#cluster-by", "kind")
+    assert page.evaluate("() => effikg.clusters()") == ["cluster:kind:GPU"]
+    label = page.evaluate("() => effikg.network.body.nodes['cluster:kind:GPU'].options.label")
+    assert label == "GPU (2)"
+    page.select_option("#cluster-by", "none")
+    assert page.evaluate("() => effikg.clusters()") == [] and opened.counts()["drawnNodes"] == len(shown)
+    # the fragment picks the grouping
+    by_kind = open_page(tmp_path / "index.html", "#cluster=kind")
+    assert by_kind.page.evaluate("() => effikg.clusters()") == ["cluster:kind:GPU"]
+    assert by_kind.page.locator("#cluster-by").input_value() == "kind"
+    assert open_page(tmp_path / "index.html", "#cluster=none").page.evaluate("() => effikg.clusters()") == []
+    # a small graph opens flat
+    monkeypatch.setattr(html_module, "CLUSTER_MIN_NODES", 1000)
+    save_html(html_graph, tmp_path / "small")
+    flat = open_page(tmp_path / "small" / "index.html")
+    assert flat.page.evaluate("() => effikg.clusters()") == []
+    assert opened.errors == [] and flat.errors == [] and opened.blocked == []
+
+
+@pytest.mark.slow
+def test_html_edges_show_their_figure_in_label_and_hover(html_site, open_page) -> None:
+    opened = open_page(html_site[0] / "index.html")
+    page = opened.page
+    labels = page.evaluate(
+        "() => effikg.edges.get({filter: e => effikg.nodes.get(e.from).label === 'TriForce'}).map(e => e.label).sort()"
+    )
+    assert labels == ["improves up to 2.31x", "outperforms 7.78x", "targets", "targets 2.31x"]
+    edge = page.evaluate(
+        "() => effikg.edges.get({filter: e => e.relation === 'outperforms' &&"
+        " effikg.nodes.get(e.from).label === 'TriForce'})[0].id"
+    )
+    tip = _hover(page, "effikg.network.body.edges[id].edgeType.getPoint(0.5)", edge)
+    assert "Figures: 7.78x" in tip
+    assert opened.errors == []
+
+
+@pytest.mark.slow
+def test_html_legend_explains_every_visual_code(html_site, html_nx, open_page) -> None:
+    opened = open_page(html_site[0] / "index.html")
+    page = opened.page
+    codes = page.locator("#code-legend li").evaluate_all("els => els.map(e => e.dataset.code)")
+    assert codes == ["size", "dashed", "arrow", "label", "width", "cluster"]
+    text = page.locator("#code-legend").inner_text()
+    assert "Dashed border: also a baseline" in text and "Thicker edge: stated by more papers" in text
+    # the dashed border is drawn on exactly the nodes the legend says: a method someone proposes
+    # and hardware, each also outperformed (a method only beaten is the Baseline class instead)
+    dashed = page.evaluate("() => effikg.nodes.get({filter: n => (n.shapeProperties || {}).borderDashes})"
+                           ".map(n => n.label).sort()")
+    assert dashed == ["Intel Xeon 8358P CPU", "vLLM"]
+    # every class drawn has its legend row
+    drawn_classes = set(page.evaluate("() => effikg.nodes.get().map(n => n.cls)"))
+    legend_classes = set(page.locator("#class-legend input").evaluate_all("els => els.map(e => e.dataset.cls)"))
+    assert drawn_classes == legend_classes
+    assert opened.errors == []
+
+
+@pytest.mark.slow
+def test_html_support_slider_only_when_some_triple_has_more_support(html_site, tmp_path: Path, open_page) -> None:
+    assert open_page(html_site[0] / "index.html").page.locator("#min-support").count() == 1
+    save_html(to_rdf(make_extractions()[:3]), tmp_path)  # no triple is stated by two papers
+    opened = open_page(tmp_path / "index.html")
+    assert opened.page.locator("#min-support").count() == 0
+    assert "width" not in opened.page.locator("#code-legend li").evaluate_all("els => els.map(e => e.dataset.code)")
+    assert opened.errors == []
+
+
+@pytest.mark.slow
+def test_html_links_to_a_node_and_to_a_search(html_site, html_nx, open_page) -> None:
+    index = html_site[0] / "index.html"
+    opened = open_page(index, "#node=TriForce")
+    page = opened.page
+    selected = page.evaluate("() => effikg.network.getSelectedNodes()")
+    assert [html_nx.nodes[s]["label"] for s in selected] == ["TriForce"]
+    assert page.evaluate("() => effikg.focused") == selected[0]
+    assert page.locator("#details h3").inner_text() == "TriForce"
+    # an alias, URL-encoded, works too; so does a later change of the fragment
+    page.evaluate("() => { window.location.hash = 'node=A100%20GPU'; }")
+    page.wait_for_function("effikg.focused && effikg.nodes.get(effikg.focused).label === 'NVIDIA A100 GPU'")
+    searched = open_page(index, "#search=vAtt")
+    assert searched.page.input_value("#search") == "vAtt"
+    assert searched.page.locator("#search-results li").all_inner_texts() == ["vAttention Method"]
+    assert opened.errors == [] and searched.errors == [] and opened.blocked == []

@@ -28,10 +28,27 @@
     minConfidence: 0,
     topN: data.topN,
     hideOrphans: true,
+    hideMethodless: data.hideMethodless, // on the corpus page: papers that propose no method have no edge: noise on the overview
+    clusterBy: data.clusterBy, // "community", "kind" (hardware kind) or "none"
+    opened: new Set(), // cluster groups the reader opened
     forced: new Set(), // nodes the search brought into view past the filters
   };
-  var hashTop = /(?:^#|&)top=(\d+)/.exec(window.location.hash);
-  if (hashTop) { state.topN = parseInt(hashTop[1], 10); }
+
+  // The address fragment: #top=N, #cluster=community|kind|none, #node=LABEL (select and focus),
+  // #search=TEXT (fill the search).
+  function readHash() {
+    var params = {};
+    window.location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+      var i = part.indexOf("=");
+      if (i <= 0) { return; }
+      try { params[part.slice(0, i)] = decodeURIComponent(part.slice(i + 1).replace(/\+/g, " ")); }
+      catch (err) { params[part.slice(0, i)] = part.slice(i + 1); }
+    });
+    return params;
+  }
+  var hash = readHash();
+  if (/^\d+$/.test(hash.top || "")) { state.topN = parseInt(hash.top, 10); }
+  if (["community", "kind", "none"].indexOf(hash.cluster) >= 0) { state.clusterBy = hash.cluster; }
 
   // ---- DOM helpers: text only -------------------------------------------------------------
 
@@ -102,6 +119,7 @@
       box.appendChild(el("div", "support " + e.support + " paper" + (e.support === 1 ? "" : "s") +
         " \u00b7 confidence " + fmt(e.confidence), "t-meta"));
     }
+    if (e.figures.length) { box.appendChild(el("div", "Figures: " + e.figures.join(", "), "t-meta")); }
     e.claims.slice(0, TOOLTIP_CLAIMS).forEach(function (c) {
       if (c.evidence) { box.appendChild(el("blockquote", c.evidence)); }
       if (c.figure) { box.appendChild(el("div", "Figure: " + c.figure)); }
@@ -129,7 +147,8 @@
     var base = new Set();
     data.nodes.forEach(function (n) {
       var inTop = state.topN <= 0 || n.rank < state.topN;
-      if ((state.classes.has(n.cls) && inTop) || state.forced.has(n.id)) { base.add(n.id); }
+      var shown = state.classes.has(n.cls) && inTop && !(state.hideMethodless && n.noMethod);
+      if (shown || state.forced.has(n.id)) { base.add(n.id); }
     });
     // A node the edge filters strip of all its edges is hidden (if asked); one that the class
     // and top-N cuts leave alone is not, or the top N would vanish when not linked together.
@@ -170,6 +189,9 @@
     counts: function () {
       return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length };
     },
+    clusters: function () {
+      return network.body.nodeIndices.filter(function (id) { return network.isCluster(id); }).sort();
+    },
   };
   window.effikg = effikg;
 
@@ -185,7 +207,13 @@
     effikg.cutShort = cutShort;
     layoutStatus.textContent = (cutShort ? "Layout stopped at its time limit after " : "Layout settled in ") +
       (effikg.stabilizeMs / 1000).toFixed(1) + " s; physics off." + (cutShort ? " Drag nodes to tidy up." : "");
+    if (!hashApplied) {
+      // Focus a #node= only once the nodes have their places (a relayout it causes ends here again).
+      hashApplied = true;
+      applyHash(hash);
+    }
   }
+  var hashApplied = false;
 
   network.on("stabilizationProgress", function (p) {
     layoutStatus.textContent = "Laying out\u2026 " + Math.round(100 * p.iterations / p.total) + "%";
@@ -196,7 +224,6 @@
     }
   });
   network.on("stabilizationIterationsDone", markStable);
-  if (nodeView.length === 0) { markStable(); }
 
   function relayout() {
     // Newly shown nodes need places: run the physics again until it settles.
@@ -210,13 +237,101 @@
   function refresh() {
     var before = new Set(visibleNodes);
     computeVisibility();
+    openAllClusters();
     nodeView.refresh();
     edgeView.refresh();
+    applyClusters();
     updateCounts();
     var added = false;
     visibleNodes.forEach(function (id) { if (!before.has(id)) { added = true; } });
     if (added && effikg.stabilized) { relayout(); }
   }
+
+  // ---- clusters: a community or a hardware kind folded into one node, opened by a click -----
+
+  var hardwareClasses = new Set(data.hardwareClasses);
+
+  function groupKey(n) {
+    if (state.clusterBy === "community") { return "community:" + n.community; }
+    if (state.clusterBy === "kind" && hardwareClasses.has(n.cls)) { return "kind:" + n.cls; }
+    return null;
+  }
+
+  function byDegree(a, b) {
+    return b.degree - a.degree || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+  }
+
+  function clusterLabel(members) {
+    // A community is named by its best-linked member, a paper only when it holds nothing else.
+    if (state.clusterBy === "kind") { return className(members[0]) + " (" + members.length + ")"; }
+    var sorted = members.slice().sort(byDegree);
+    var top = sorted.filter(function (m) { return m.cls !== "Paper"; })[0] || sorted[0];
+    return top.label + " + " + (members.length - 1) + " more";
+  }
+
+  function clusterTooltip(members) {
+    var box = el("div");
+    var kind = state.clusterBy === "kind" ? className(members[0]) : "Community";
+    box.appendChild(el("div", kind + ": " + members.length + " nodes", "t-head"));
+    var names = members.slice().sort(byDegree).slice(0, 8).map(function (m) { return m.label; });
+    box.appendChild(el("div", names.join(", ") + (members.length > 8 ? ", \u2026" : "")));
+    box.appendChild(el("div", "Click to open the cluster.", "t-meta"));
+    return box;
+  }
+
+  function openAllClusters() {
+    network.body.nodeIndices.slice().forEach(function (id) {
+      if (network.isCluster(id)) { network.openCluster(id); }
+    });
+  }
+
+  // A community of two (a paper and its method) is not worth folding; a hardware kind of two is.
+  var MIN_MEMBERS = { community: 3, kind: 2 };
+
+  function applyClusters() {
+    // Every group of shown nodes the reader has not opened becomes one node, if big enough.
+    var groups = {};
+    data.nodes.forEach(function (n) {
+      var key = visibleNodes.has(n.id) ? groupKey(n) : null;
+      if (key !== null && !state.opened.has(key)) { (groups[key] = groups[key] || []).push(n); }
+    });
+    Object.keys(groups).sort().forEach(function (key) {
+      var members = groups[key];
+      if (members.length < MIN_MEMBERS[state.clusterBy]) { return; }
+      var ids = new Set(members.map(function (m) { return m.id; }));
+      network.cluster({
+        joinCondition: function (o) { return ids.has(o.id); },
+        clusterNodeProperties: {
+          id: "cluster:" + key, groupKey: key, label: clusterLabel(members), title: clusterTooltip(members),
+          shape: "ellipse", borderWidth: 2, font: { size: 14 },
+          color: { background: "#eeeeee", border: "#777777", highlight: { background: "#dddddd", border: "#333333" } },
+        },
+        // The edges a cluster gathers keep their colour and hover, not their labels: unreadable in a bundle.
+        clusterEdgeProperties: { label: "" },
+      });
+    });
+  }
+
+  function openGroup(clusterId) {
+    state.opened.add(network.body.nodes[clusterId].options.groupKey);
+    network.openCluster(clusterId);
+    updateCounts();
+    if (effikg.stabilized) { relayout(); }
+  }
+
+  function setClusterBy(mode) {
+    openAllClusters();
+    state.clusterBy = mode;
+    state.opened = new Set();
+    applyClusters();
+    updateCounts();
+    if (effikg.stabilized) { relayout(); }
+  }
+  effikg.setClusterBy = setClusterBy;
+  var clusterBy = document.getElementById("cluster-by");
+  clusterBy.value = state.clusterBy;
+  clusterBy.addEventListener("change", function () { setClusterBy(clusterBy.value); });
+  applyClusters();
 
   // ---- counts and legend ------------------------------------------------------------------
 
@@ -225,6 +340,12 @@
   function updateCounts() {
     var text = "Showing " + visibleNodes.size + " of " + data.nodes.length + " nodes, " +
       visibleEdges.size + " of " + data.edges.length + " edges.";
+    var clusters = effikg.clusters().length;
+    if (clusters) { text += " " + clusters + " cluster" + (clusters === 1 ? "" : "s") + ": click one to open it."; }
+    var methodless = data.nodes.filter(function (n) { return n.noMethod; }).length;
+    if (state.hideMethodless && methodless) {
+      text += " " + methodless + " paper" + (methodless === 1 ? "" : "s") + " proposing no method hidden.";
+    }
     if (state.topN > 0 && state.topN < data.nodes.length) {
       text += " Only the top " + state.topN + " nodes by degree are shown; set N to 0 to see all.";
     }
@@ -297,16 +418,54 @@
     legendRow(relationLegend, "relation", r.name, r.name, "line", r.color, r.count, state.relations);
   });
 
+  function codeSwatch(code) {
+    // A small drawing of each visual code the "How to read it" list explains.
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", "24");
+    svg.setAttribute("height", "16");
+    svg.setAttribute("viewBox", "0 0 24 16");
+    var shapes = {
+      size: [["circle", { cx: "4", cy: "8", r: "3", fill: "#1f77b4" }], ["circle", { cx: "16", cy: "8", r: "7", fill: "#1f77b4" }]],
+      dashed: [["circle", { cx: "12", cy: "8", r: "6.5", fill: "#1f77b4", stroke: "#222", "stroke-width": "1.5",
+                            "stroke-dasharray": "3 2" }]],
+      arrow: [["line", { x1: "1", y1: "8", x2: "18", y2: "8", stroke: "#444", "stroke-width": "1.5" }],
+              ["polygon", { points: "17,4 23,8 17,12", fill: "#444" }]],
+      label: [["text", { x: "0", y: "12", "font-size": "9", fill: "#444" }, "2.3\u00d7"]],
+      width: [["line", { x1: "0", y1: "4", x2: "24", y2: "4", stroke: "#888", "stroke-width": "1" }],
+              ["line", { x1: "0", y1: "11", x2: "24", y2: "11", stroke: "#888", "stroke-width": "4" }]],
+      cluster: [["ellipse", { cx: "12", cy: "8", rx: "11", ry: "6.5", fill: "#eeeeee", stroke: "#777", "stroke-width": "1.5" }]],
+    };
+    (shapes[code] || []).forEach(function (spec) {
+      var s = document.createElementNS(SVG, spec[0]);
+      Object.keys(spec[1]).forEach(function (k) { s.setAttribute(k, spec[1][k]); });
+      if (spec[2]) { s.textContent = spec[2]; }
+      svg.appendChild(s);
+    });
+    return svg;
+  }
+
+  var codeLegend = document.getElementById("code-legend");
+  data.codes.forEach(function (c) {
+    var li = el("li");
+    li.dataset.code = c.code;
+    li.appendChild(codeSwatch(c.code));
+    li.appendChild(el("span", c.label));
+    codeLegend.appendChild(li);
+  });
+
   // ---- numeric filters --------------------------------------------------------------------
 
+  // The support slider is only on pages where some triple has more than one paper.
   var minSupport = document.getElementById("min-support");
   var minSupportValue = document.getElementById("min-support-value");
-  minSupport.max = String(Math.max(1, data.maxSupport));
-  minSupport.addEventListener("input", function () {
-    state.minSupport = parseInt(minSupport.value, 10);
-    minSupportValue.textContent = minSupport.value;
-    refresh();
-  });
+  if (minSupport) {
+    minSupport.max = String(Math.max(1, data.maxSupport));
+    minSupport.addEventListener("input", function () {
+      state.minSupport = parseInt(minSupport.value, 10);
+      minSupportValue.textContent = minSupport.value;
+      refresh();
+    });
+  }
   var minConfidence = document.getElementById("min-confidence");
   var minConfidenceValue = document.getElementById("min-confidence-value");
   minConfidence.addEventListener("input", function () {
@@ -327,6 +486,13 @@
     state.hideOrphans = hideOrphans.checked;
     refresh();
   });
+  var hideMethodless = document.getElementById("hide-methodless");
+  if (hideMethodless) {
+    hideMethodless.addEventListener("change", function () {
+      state.hideMethodless = hideMethodless.checked;
+      refresh();
+    });
+  }
 
   var paperSelect = document.getElementById("paper-select");
   if (paperSelect) {
@@ -446,7 +612,8 @@
   }
 
   network.on("click", function (params) {
-    if (params.nodes.length) { showNode(params.nodes[0]); }
+    if (params.nodes.length && network.isCluster(params.nodes[0])) { openGroup(params.nodes[0]); }
+    else if (params.nodes.length) { showNode(params.nodes[0]); }
     else if (params.edges.length) { showEdge(params.edges[0]); }
   });
 
@@ -488,6 +655,8 @@
       state.forced.add(id);
       refresh();
     }
+    var path = network.findNode(id);
+    if (path.length > 1) { openGroup(path[0]); } // inside a cluster: open it
     network.selectNodes([id]);
     network.focus(id, { scale: 1.2, animation: { duration: 300, easingFunction: "easeInOutQuad" } });
     effikg.focused = id;
@@ -522,5 +691,19 @@
     if (hits.length) { focusNode(hits[0]); }
   });
 
+  function applyHash(params) {
+    if (params.search !== undefined) {
+      search.value = params.search;
+      showResults();
+    }
+    if (params.node !== undefined) {
+      var hits = findNodes(params.node);
+      if (hits.length) { focusNode(hits[0]); }
+      else { searchStatus.textContent = "No node is called " + params.node + "."; }
+    }
+  }
+  window.addEventListener("hashchange", function () { applyHash(readHash()); });
+
   updateCounts();
+  if (nodeView.length === 0) { markStable(); }
 })();
