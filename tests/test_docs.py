@@ -45,6 +45,8 @@ SKIPPED = {
     ".venv/bin/jupyter lab": "a notebook server that runs until stopped",
     "effikg serve": "a SPARQL server that runs until stopped (tests/test_serve.py drives it)",
     "python -m pytest": "the test suite runs these tests itself",
+    "effikg build arxiv-metadata-oai-snapshot.json.zst": "needs arXiv's metadata snapshot (about 4 GB), which is not shipped;"
+    " tests/ingest/test_filters.py and test_compressed.py run its options on small files",
 }
 SKIPPED_EXACT = {
     "python -m pipeline.ontology_build": "rewrites ontology/effikg.owl and ontology/README.md in the source tree;"
@@ -62,6 +64,7 @@ def shown_commands(doc: str) -> list[str]:
     text = (REPO / doc).read_text(encoding="utf-8")
     commands: list[str] = []
     for block in re.findall(r"^ *```sh\n(.*?)^ *```", text, re.MULTILINE | re.DOTALL):
+        block = re.sub(r"\\\n\s*", " ", block)  # a line continued with a backslash is one command
         for line in block.splitlines():
             line = re.sub(r"\s+#.*$", "", line).strip()
             commands += [part.strip() for part in line.split(" && ") if part.strip()]
@@ -191,7 +194,8 @@ def test_docs_ontology_readme_iris_exist(docs_graph) -> None:
     text = ONTOLOGY_README.read_text(encoding="utf-8")
     cited = {m.rstrip(".,;") for m in re.findall(r"\bres:([\w/.-]+)", text) if "..." not in m}
     subjects = {str(s) for s in docs_graph.subjects()}
-    assert {"claim/h-3dc9e615cc83/2", "build"} <= cited
+    # The example claim of TriForce's paper (its local name is a content hash) and the build.
+    assert "build" in cited and any(c.startswith("claim/h-3dc9e615cc83/") for c in cited)
     assert sorted(c for c in cited if RES + c not in subjects) == []
 
 
