@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.build import BuildError, run_build
+from pipeline.errors import InputError, InputsFailedError
+from pipeline.ingest.common import check_head
 from pipeline.terms import EKG
 
 RAPPER = shutil.which("rapper")
@@ -66,9 +68,14 @@ def test_build_fuzz_random_records_are_built_or_skipped(falkordb_server, records
         plain = root / "random.txt"
         plain.write_bytes(f"Abstract: {GOOD[1]}\nAbstract: {text}\n".encode("utf-8", "surrogatepass"))
         try:
-            # keep_going: random bytes may make the text file unreadable as a whole (a
-            # binary file), which fails a build unless asked to go on (issue 14.1).
-            summary = run_build([jsonl, plain], root / "out", keep_going=True)
+            check_head(str(plain), plain.read_bytes())
+        except InputError:  # a NUL or many control characters: the reader calls it binary
+            with pytest.raises(InputsFailedError, match="is a binary file"):  # exit 2, nothing written
+                run_build([jsonl, plain], root / "out")
+            assert not (root / "out").exists()
+            return
+        try:
+            summary = run_build([jsonl, plain], root / "out")
         except BuildError as err:  # the graph as a whole: a clear line, never a crash
             pytest.fail(f"the build failed: {err}")
         from_jsonl = [s for s in summary.skipped if s.source == str(jsonl)]
