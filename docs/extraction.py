@@ -107,6 +107,12 @@ def main() -> None:
     write(samples, cv_lines, loso, rows, shipped, th, args.folds)
 
 
+def importance_rows(shipped: dict, top: int = 40) -> list[str]:
+    """The model's features by learned importance, largest first (the JSON keeps them sorted by name)."""
+    ranked = sorted(shipped.get("importance", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    return [f"| `{name}` | {w:.4f} |" for name, w in ranked[:top]]
+
+
 def write(samples, cv_lines, loso, rows, shipped, th, k) -> None:
     n_cands = sum(len(s.labels) for s in samples)
     out = ["# Extraction: candidates, features, a trained scorer", "",
@@ -136,7 +142,7 @@ def write(samples, cv_lines, loso, rows, shipped, th, k) -> None:
     out += ["", "`--min-confidence` on `effikg build` / `eval` moves along this curve above the threshold.", "",
             "## Features and their learned weight (the shipped model; importance = share of the trees' gain)", "",
             "| feature | importance |", "|---|---|"]
-    out += [f"| `{name}` | {w:.4f} |" for name, w in list(shipped.get("importance", {}).items())[:40]]
+    out += importance_rows(shipped)
     out += ["", f"{len(shipped['features'])} features in all; the rest weigh less than the last row.", ""]
     (ROOT / "docs" / "extraction.md").write_text("\n".join(out), encoding="utf-8")
 
