@@ -220,19 +220,26 @@ def run_eval(
     """Read `inputs` (the bundled corpus when empty), extract (with `nlp`, else the shared
     pipeline), and score against the gold."""
     from pipeline.corpus import bundled_corpus
-    from pipeline.ingest import read_papers
     from pipeline.nlp import extract
-    from pipeline.records import Paper
 
     read_gold(gold_path)  # fail fast on a bad gold file, before loading the model
-    paths = list(inputs) or bundled_corpus()
+    papers = read_corpus(list(inputs) or bundled_corpus())
+    return evaluate(gold_path, extract(papers, nlp=nlp, min_confidence=min_confidence, model=model))
+
+
+def read_corpus(paths: Sequence[Path]) -> list[Paper]:
+    """Every Paper of the corpus files or folders a gold file is scored on; an input that
+    cannot be read is an EvalError (skipped records only drop out)."""
+    from pipeline.ingest import read_papers
+    from pipeline.records import Paper
+
     papers: list[Paper] = []
     for path in paths:
         try:
             papers.extend(r for r in read_papers(Path(path)) if isinstance(r, Paper))
         except InputError as err:
             raise EvalError(str(err)) from None
-    return evaluate(gold_path, extract(papers, nlp=nlp, min_confidence=min_confidence, model=model))
+    return papers
 
 
 def to_text(result: EvalResult, *, misses: bool = False) -> str:

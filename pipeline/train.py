@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import EvalError, InputError
-from pipeline.evaluate import EvalResult, Scores, gold_forms, read_gold, score
+from pipeline.errors import EvalError
+from pipeline.evaluate import EvalResult, Scores, gold_forms, read_corpus, read_gold, score
 from pipeline.normalize import match_key
 from pipeline.records import RELATIONS, Extraction, Paper
 
@@ -39,19 +39,8 @@ class Sample:
 
 def read_sets(pairs: Sequence[tuple[Path, Sequence[Path]]]) -> list[tuple[str, list[dict], list[Paper]]]:
     """(set name, gold rows, papers) for each GOLD=CORPUS pair."""
-    from pipeline.ingest import read_papers
-
-    out = []
-    for gold_path, corpus in pairs:
-        rows = read_gold(gold_path)
-        papers: list[Paper] = []
-        for path in corpus:
-            try:
-                papers.extend(r for r in read_papers(Path(path)) if isinstance(r, Paper))
-            except InputError as err:
-                raise EvalError(str(err)) from None
-        out.append((Path(gold_path).stem.removeprefix("gold-"), rows, papers))
-    return out
+    return [(Path(gold_path).stem.removeprefix("gold-"), read_gold(gold_path), read_corpus(corpus))
+            for gold_path, corpus in pairs]
 
 
 def collect(pairs: Sequence[tuple[Path, Sequence[Path]]], nlp=None) -> list[Sample]:
