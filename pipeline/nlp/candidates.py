@@ -24,7 +24,7 @@ from pipeline.nlp.features import View, featurize, paper_features
 from pipeline.nlp.methods import Proposal
 from pipeline.nlp.relations import DocClaim, hardware_position
 from pipeline.normalize import match_key
-from pipeline.records import Entity, Figure
+from pipeline.records import Figure
 from pipeline.resolve import to_method_entity, to_metric_entity
 from pipeline.vocab import Vocab
 
@@ -256,4 +256,4 @@ def make_candidates(nlp: Language, name: str, vocab: Vocab, default_x_metric: st
     return CandidateMaker(nlp, name, vocab, default_x_metric, default_percent_metric)
 
 
-__all__ = ["Candidate", "CandidateMaker", "Entity", "Figure"]
+__all__ = ["Candidate", "CandidateMaker", "respectively"]

@@ -101,8 +101,8 @@ def names_entity(entity: Entity, text: str) -> bool:
         return key in metric_keys.get(entity.label, ())
     if entity.type != "Hardware" or key == match_key(entity.label):
         return True
-    row = next((r for label, r in rows.items() if label == entity.label or
-                ("{model}" in label and entity.label.startswith(label.split("{model}")[0]))), None)
+    row = rows.get(entity.label) or next((r for label, r in rows.items() if "{model}" in label
+                                          and entity.label.startswith(label.split("{model}")[0])), None)
     if row is None:  # a device class
         return class_of.get(key, entity.label) == entity.label
     return key not in class_of and key not in row[1]
