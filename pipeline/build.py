@@ -270,17 +270,31 @@ def _make_readable(scratch: Path) -> None:
             path.chmod(mode)
 
 
-def _write_build(graph, plan, exports: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Export into a scratch folder and make it the build; return the files written (relative
-    to the folder) and the commit's warnings."""
+# The build's own scratch files (extraction shards, sorted runs, the sorted lines) inside
+# its scratch folder; removed before the folder becomes the build.
+WORK_DIR = ".effikg-work"
+
+
+def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read: list[bool], *,
+                      min_confidence: float, options: ExtractOptions, keep_going: bool, info) -> tuple[list[str], list[str]]:
+    """Extract into shards, assemble, validate and export in a scratch folder, then make it
+    the build; return the files written (relative to the folder) and the commit's warnings.
+    `read` gets True once every input is read and extracted."""
     from pipeline import __version__
     from pipeline.outdir import commit, scratch_folder
+    from pipeline.shards import ShardWriter
 
     # What the exports not named would write: an earlier build's copies of it stay.
-    keep = tuple(f for e in EXPORTERS.values() if e.name not in exports for f in e.files)
+    keep = tuple(f for e in EXPORTERS.values() if e.name not in summary.exports for f in e.files)
     try:
         with scratch_folder(plan) as scratch:
-            written = [p.relative_to(scratch).as_posix() for p in save_exports(graph, scratch, exports)]
+            work = scratch / WORK_DIR
+            with ShardWriter(work / "extractions") as shards:
+                for extraction in _count(extract_each(papers, summary, min_confidence, options), summary):
+                    shards.write(extraction)
+            _check_read(summary, keep_going)
+            read.append(True)
+            written = _assemble_and_export(work, scratch, summary, info)
             _make_readable(scratch)
             return written, commit(plan, scratch, __version__, keep=keep)
     except ExportError as err:  # the graph holds what a format cannot carry
@@ -294,6 +308,29 @@ def _write_build(graph, plan, exports: Sequence[str]) -> tuple[list[str], list[s
     except (ValueError, UnicodeError) as err:
         raise BuildError(f"cannot write the build ({describe_error(err)}); "
                          "the output folder is left as it was") from err
+
+
+def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info) -> list[str]:
+    """The second pass: the shards assembled into the store (pipeline.store), validated
+    there, every export streamed from it; returns the files written, relative to scratch."""
+    import shutil
+
+    from pipeline.outdir import STORE_DIR
+    from pipeline.shards import read_shards
+    from pipeline.store import assemble_store, finish_store
+    from pipeline.validate import check_store
+
+    source = assemble_store(read_shards(work / "extractions"), work, scratch / STORE_DIR, build=info)
+    # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
+    result = check_store(source.store, source.iter_triples, len(source))
+    if not result.conforms:
+        raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
+    summary.triples = len(source)
+    written = [p.relative_to(scratch).as_posix() for p in save_exports(source, scratch, summary.exports)]
+    finish_store(source, scratch / STORE_DIR)
+    del source  # the last reference: the store is closed before its folder moves
+    shutil.rmtree(work)
+    return written
 
 
 def _check_inputs_exist(inputs: Sequence[Path]) -> None:
@@ -403,10 +440,6 @@ def run_build(
     `extract` says where the NLP runs and which cache it uses (default: in this process,
     no cache); `filter` which papers are read (pipeline.ingest.filters; default: all).
     """
-    from pipeline.export.source import GraphSource
-    from pipeline.graph import to_rdf
-    from pipeline.validate import check_triples
-
     summary = BuildSummary(exports=[e.name for e in select_exporters(exports)])  # fails before reading
     inputs, out_dir = list(inputs) or bundled_corpus(), Path(out_dir)
     plan = _start(inputs, out_dir, model=model, keep_going=keep_going, force=force)
@@ -415,20 +448,15 @@ def run_build(
     info = build_info(inputs, vocab, format=format, min_confidence=min_confidence, keep_going=keep_going,
                       exports=",".join(summary.exports))
     options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
-    fresh = [p for p in (out_dir, options.cache) if p is not None and not p.exists()]
+    fresh = [p for p in (out_dir, options.cache, *out_dir.parents) if p is not None and not p.exists()]
+    read: list[bool] = []
     try:
-        graph = to_rdf(_count(extract_each(papers, summary, min_confidence, options), summary), build=info)
-        _check_read(summary, keep_going)
+        written, warnings = _build_in_scratch(plan, papers, summary, read, min_confidence=min_confidence,
+                                              options=options, keep_going=keep_going, info=info)
     except BuildError:
-        _remove_new_folders(options.cache, fresh)  # nothing written: not even the cache it began
+        if not read:
+            _remove_new_folders(options.cache, fresh)  # nothing written: not even the cache it began
         raise
-    source = GraphSource(graph)  # its sorted lines and their parse serve the check and every export
-    result = check_triples(source.triples)  # the verdicts of pySHACL (`effikg validate`), by SPARQL
-    if not result.conforms:
-        raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
-    summary.triples = len(graph)
-
-    written, warnings = _write_build(source, plan, summary.exports)
     summary.notices.extend(Notice(str(out_dir), None, warning) for warning in warnings)
     summary.files = sorted(out_dir / rel for rel in written)
     return summary

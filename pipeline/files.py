@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def new_file_mode() -> int:
@@ -38,3 +40,27 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_atomic_streams(writers: dict[Path, Callable[[BinaryIO], None]]) -> list[Path]:
+    """Write each file by streaming into it (writer(file)), each through a temp file in its
+    folder; the files are renamed into place only once every one is written, so that a
+    failure leaves none of them new. Returns the paths, in the order given."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, writer in writers.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps.append((tmp, path))
+            os.fchmod(fd, new_file_mode())
+            with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+                writer(f)
+                f.flush()
+                os.fsync(f.fileno())  # else a crash after the rename can leave an empty file
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return list(writers)

@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -244,18 +244,23 @@ def _pick_extractions(extractions: Iterable[Extraction]) -> list[Extraction]:
     ]
 
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
 class _Assembler:
-    def __init__(self) -> None:
-        self.triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
+    """Each paper's triples go to `add` as its extraction is read; what spans papers (an
+    entity's label vote, kinds and aliases, baselines, support counts) is gathered and
+    written by finish(). Papers must come one extraction an id (`_pick_extractions`)."""
+
+    def __init__(self, add: Callable[[URIRef, URIRef, URIRef | Literal], None]) -> None:
+        self.add = add
         self.nodes: dict[URIRef, _Node] = {}
         self.baselines: set[URIRef] = set()
-        self.assertion_papers: dict[URIRef, set[str]] = defaultdict(set)
+        self.assertion_support: Counter[URIRef] = Counter()  # distinct papers a direct triple
         self.assertion_ends: dict[URIRef, tuple[Entity, str, Entity]] = {}
         # Figures of the extraction being added: "2.31×" is a quantity, never an alias.
         self.figure_texts: set[str] = set()
-
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.triples.add((s, p, o))
+        self.paper_assertions: set[tuple[URIRef, str]] = set()  # of the extraction being added
 
     def entity(self, entity: Entity, form: str | None = None) -> URIRef:
         iri = iri_for(entity)
@@ -330,7 +335,7 @@ class _Assembler:
             self.baselines.add(obj)
 
         assertion = assertion_iri(claim.subject, claim.relation, claim.object)
-        self.assertion_papers[assertion].add(claim.paper_id)
+        self.paper_assertions.add((assertion, claim.paper_id))
         self.assertion_ends[assertion] = (claim.subject, claim.relation, claim.object)
 
         add(iri, RDF.type, EKG.Claim)
@@ -371,6 +376,7 @@ class _Assembler:
             by_key[method.key].append(method)
         claims = sorted(set(extraction.claims), key=_claim_sort_key)
         taken: Counter[str] = Counter()
+        self.paper_assertions = set()
         for claim in claims:
             local = claim_id(claim)
             taken[local] += 1  # the same statement twice (another confidence): -2, -3, ...
@@ -381,8 +387,10 @@ class _Assembler:
         for key, text in extraction.surface_forms:
             for entity in set(by_key.get(key, ())):
                 self.form(iri_for(entity), entity, text)
+        self.assertion_support.update(assertion for assertion, _ in self.paper_assertions)
 
-    def finish(self) -> Graph:
+    def finish(self) -> None:
+        """The triples of what spans papers: entities, baselines, assertions."""
         add = self.add
         metric_labels = _metric_labels()
         for iri, node in self.nodes.items():
@@ -412,20 +420,14 @@ class _Assembler:
                     add(iri, SKOS.altLabel, Literal(form))
         for iri in self.baselines:
             add(iri, RDF.type, EKG.Baseline)
-        for assertion, papers in self.assertion_papers.items():
+        for assertion, papers in self.assertion_support.items():
             subject, relation, obj = self.assertion_ends[assertion]
             add(assertion, RDF.type, EKG.Assertion)
             add(assertion, RDFS.label, Literal(f"{self._label(subject)} {relation} {self._label(obj)}"))
             add(assertion, EKG.assertionSubject, iri_for(subject))
             add(assertion, EKG.relation, Literal(relation))
             add(assertion, EKG.assertionObject, iri_for(obj))
-            add(assertion, EKG.supportCount, _count(len(papers)))
-
-        graph = new_graph()
-        # Insertion in sorted order keeps every later iteration (and serialisation) stable.
-        for triple in sorted(self.triples):
-            graph.add(triple)
-        return graph
+            add(assertion, EKG.supportCount, _count(papers))
 
     def _label(self, entity: Entity) -> str:
         iri = iri_for(entity)
@@ -485,15 +487,33 @@ def _add_build(assembler: _Assembler, info: BuildInfo) -> None:
         add(BUILD_IRI, EKG.vocabularyAddition, Literal(line))
 
 
-def to_rdf(extractions: Iterable[Extraction], *, build: BuildInfo | None = None) -> Graph:
-    """Assemble the knowledge graph (instance data only; the ontology is separate), with
-    what the build was made from on `res:build` when `build` is given."""
-    assembler = _Assembler()
-    for extraction in _pick_extractions(extractions):
+def assemble(extractions: Iterable[Extraction], add: Callable[[URIRef, URIRef, URIRef | Literal], None],
+             *, build: BuildInfo | None = None) -> None:
+    """The triples of the knowledge graph, each handed to `add` as it is made (a triple
+    may come more than once; the order is not sorted): a paper's as its extraction is
+    read, then what spans papers. Holds what spans papers only, never the graph, so the
+    build can stream the extractions from disk (pipeline.shards) into an on-disk sort.
+    `extractions` must hold one extraction a paper id (a build's do: pipeline.ingest.
+    filters.Dedup)."""
+    assembler = _Assembler(add)
+    for extraction in extractions:
         assembler.extraction(extraction)
     if build is not None:
         _add_build(assembler, build)
-    return assembler.finish()
+    assembler.finish()
+
+
+def to_rdf(extractions: Iterable[Extraction], *, build: BuildInfo | None = None) -> Graph:
+    """Assemble the knowledge graph (instance data only; the ontology is separate), with
+    what the build was made from on `res:build` when `build` is given; in memory (the
+    build itself streams: `assemble`)."""
+    triples: set[Triple] = set()
+    assemble(_pick_extractions(extractions), lambda s, p, o: triples.add((s, p, o)), build=build)
+    graph = new_graph()
+    # Insertion in sorted order keeps every later iteration (and serialisation) stable.
+    for triple in sorted(triples):
+        graph.add(triple)
+    return graph
 
 
 def _local(iri: URIRef) -> str:

@@ -44,6 +44,10 @@ _MARKERS = frozenset({MANIFEST, _PENDING, _OLD_MANIFEST})
 # The default extraction cache (`effikg build --cache`): not part of any build, so it is
 # carried over every swap like the user's files; a folder holding only it is still empty.
 CACHE_DIR = ".effikg-cache"
+# The build's graph store (pipeline.store): part of the build, swapped in and out with it,
+# but not in the manifest (a database's files differ build to build, byte for byte) and
+# never carried over as the user's: each build writes its own.
+STORE_DIR = ".effikg-store"
 # Files of a build made before manifests: recognised by name (and paper pages by content).
 _LEGACY_SIGNS = ("effikg.ttl", "explorer/explorer.js")
 _LEGACY_NAMES = frozenset({
@@ -233,12 +237,13 @@ def write_manifest(scratch: Path, version: str) -> dict[str, str]:
 
 
 def _files_in(root: Path) -> list[str]:
-    """Relative paths of every non-folder entry under root, effikg's markers excepted."""
+    """Relative paths of every non-folder entry under root, effikg's markers and its graph
+    store (STORE_DIR) excepted."""
     found = []
     for folder, dirnames, filenames in os.walk(root):
         here = Path(folder)
         links = [d for d in dirnames if (here / d).is_symlink()]
-        dirnames[:] = [d for d in dirnames if d not in links]
+        dirnames[:] = [d for d in dirnames if d not in links and not (here == root and d == STORE_DIR)]
         for name in filenames + links:
             rel = (here / name).relative_to(root).as_posix()
             if rel not in _MARKERS:

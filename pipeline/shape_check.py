@@ -12,7 +12,7 @@ with pySHACL (`effikg validate`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -285,32 +285,53 @@ def compile_shapes(shapes: Graph) -> tuple[Check, ...]:
     return tuple(checks)
 
 
-def run_checks(store: ox.Store, triples: list[ox.Triple], checks: tuple[Check, ...],
+def run_checks(store: ox.Store, triples: Callable[[], Iterable[ox.Triple]], checks: tuple[Check, ...],
                ) -> Iterator[tuple[Check, Node, Node | None]]:
     """(check, focus, value) for every result of every check, as rdflib terms: the
-    queries on `store`, the datatypes on `triples` (the same graph, as written)."""
-    by_predicate: dict[str, list[ox.Triple]] = defaultdict(list)
-    wanted = {c.predicate for c in checks if c.datatypes is not None}
-    typed: dict[tuple[ox.Term, str, str], ox.Literal] = {}  # the values as written, by lexical form
-    for triple in triples:
-        if triple.predicate.value in wanted:
-            by_predicate[triple.predicate.value].append(triple)
-        if isinstance(triple.object, ox.Literal) and triple.object.datatype.value != _STRING:
-            typed[(triple.subject, triple.predicate.value, triple.object.value)] = triple.object
+    queries on `store`, the datatypes on `triples()` (the same graph, as written, streamed
+    once: nothing of it is held but what a result names)."""
+    results: list[tuple[Check, ox.Term, ox.Term | None]] = []
+    wanted: set[tuple[ox.Term, str, str]] = set()  # typed values a result names, to show as written
     for check in checks:
         if check.datatypes is not None:
-            focus = {row["this"] for row in store.query(check.query)}
-            for t in by_predicate[check.predicate]:
-                if t.subject in focus and not datatype_ok(t.object, check.datatypes):
-                    yield check, to_rdflib(t.subject), to_rdflib(t.object)
             continue
         bound = {ox.Variable("this"): ox.NamedNode(check.focus)} if check.focus is not None else None
         for row in store.query(check.query, substitutions=bound):
             value = row["value"]
-            if isinstance(value, ox.Literal):
-                value = typed.get((row["this"], check.predicate, value.value), value)
-            this = check.focus if check.focus is not None else to_rdflib(row["this"])
-            yield check, this, None if value is None else to_rdflib(value)
+            results.append((check, row["this"], value))
+            if isinstance(value, ox.Literal) and value.datatype.value != _STRING:
+                wanted.add((row["this"], check.predicate, value.value))
+    typed, suspects = _read_as_written(triples(), checks, wanted)
+    for check, this, value in results:
+        if isinstance(value, ox.Literal):
+            value = typed.get((this, check.predicate, value.value), value)
+        focus = check.focus if check.focus is not None else to_rdflib(this)
+        yield check, focus, None if value is None else to_rdflib(value)
+    for check, triple in suspects:  # an ill-typed value: a violation if its subject is a focus
+        if any(True for _ in store.query(check.query, substitutions={ox.Variable("this"): triple.subject})):
+            yield check, to_rdflib(triple.subject), to_rdflib(triple.object)
+
+
+def _read_as_written(triples: Iterable[ox.Triple], checks: tuple[Check, ...], wanted: set[tuple[ox.Term, str, str]],
+                     ) -> tuple[dict[tuple[ox.Term, str, str], ox.Literal], list[tuple[Check, ox.Triple]]]:
+    """One pass over the triples as written: the typed literals `wanted` names, and each
+    value that fails a datatype check (whose subject may or may not be a focus)."""
+    by_predicate: dict[str, list[Check]] = defaultdict(list)
+    for check in checks:
+        if check.datatypes is not None:
+            by_predicate[check.predicate].append(check)
+    typed: dict[tuple[ox.Term, str, str], ox.Literal] = {}
+    suspects: list[tuple[Check, ox.Triple]] = []
+    for triple in triples:
+        predicate = triple.predicate.value
+        for check in by_predicate.get(predicate, ()):
+            if not datatype_ok(triple.object, check.datatypes):  # type: ignore[arg-type]
+                suspects.append((check, triple))
+        if wanted and isinstance(triple.object, ox.Literal) and triple.object.datatype.value != _STRING:
+            key = (triple.subject, predicate, triple.object.value)
+            if key in wanted:
+                typed[key] = triple.object
+    return typed, suspects
 
 
 def to_rdflib(term: ox.Term) -> Node:

@@ -7,6 +7,7 @@ value), sorted, so that a failing build or `effikg validate` says exactly what t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -98,24 +99,25 @@ def _violations(results: Graph) -> list[Violation]:
     return sorted(set(found), key=lambda v: (v.focus, v.path, v.message, v.value))
 
 
-def check_store(store: ox.Store, triples: list[ox.Triple]) -> ValidationResult:
-    """Check the built graph, loaded in `store` and given as `triples`, against
-    ontology/shapes.ttl with SPARQL queries (pipeline.shape_check): the verdicts of
-    `validate` (pySHACL), at a fraction of its cost."""
+def check_store(store: ox.Store, triples: Callable[[], Iterable[ox.Triple]], count: int) -> ValidationResult:
+    """Check the built graph, loaded in `store` (on disk or in memory) and streamed as
+    written by `triples()` (`count` of them), against ontology/shapes.ttl with SPARQL
+    queries (pipeline.shape_check): the verdicts of `validate` (pySHACL), at a fraction of
+    its cost and with nothing of the graph held in memory."""
     found = set()
     for check, this, value in run_checks(store, triples, compile_shapes(read_shapes())):
         if this == GRAPH_NODE and value is not None:  # as _violations does for pySHACL's report
             this, value = value, None
         found.add(Violation(focus=_short(this), path=check.path, message=check.message,
                             value="" if value == this else _short(value), severity="Violation"))
-    return _result(tuple(sorted(found, key=lambda v: (v.focus, v.path, v.message, v.value))), len(triples))
+    return _result(tuple(sorted(found, key=lambda v: (v.focus, v.path, v.message, v.value))), count)
 
 
 def check_triples(triples: list[ox.Triple]) -> ValidationResult:
-    """check_store over pyoxigraph triples (GraphSource.triples: the sorted lines, parsed)."""
+    """check_store over pyoxigraph triples in memory (GraphSource.triples: the sorted lines, parsed)."""
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return check_store(store, triples)
+    return check_store(store, lambda: triples, len(triples))
 
 
 def _result(violations: tuple[Violation, ...], triples: int, conforms: bool | None = None) -> ValidationResult:

@@ -26,11 +26,11 @@ from pipeline.terms import EKG
 def test_build_writes_every_export(built_graph_dir: Path) -> None:
     from pipeline.export import EXPORTERS
 
-    from pipeline.outdir import MANIFEST
+    from pipeline.outdir import MANIFEST, STORE_DIR
 
     names = {p.name + ("/" if p.is_dir() else "") for p in built_graph_dir.iterdir()}
     declared = {f for e in EXPORTERS.values() for f in e.files}
-    assert declared | {MANIFEST} == names
+    assert declared | {MANIFEST, STORE_DIR + "/"} == names
     assert {"effikg.ttl", "effikg.nt", "effikg.jsonld", "effikg.owl", "effikg.graphml", "neo4j/",
             "index.html"} <= names  # what README.md promises
 
@@ -73,7 +73,7 @@ def test_build_writes_the_named_exports_and_always_turtle(tmp_path: Path) -> Non
     summary = run_build([src], out, exports=["nt", "graphml"], force=True)  # no build in it yet: --force
     assert summary.exports == ["ttl", "nt", "graphml"]
     assert sorted(p.name for p in out.iterdir()) == [
-        ".effikg-manifest.json", "effikg.graphml", "effikg.nt", "effikg.ttl", "neo4j"]
+        ".effikg-manifest.json", ".effikg-store", "effikg.graphml", "effikg.nt", "effikg.ttl", "neo4j"]
     assert (out / "neo4j" / "README.md").read_text(encoding="utf-8") == "not from effikg\n"  # not ours to touch
     assert summary.files == [out / "effikg.graphml", out / "effikg.nt", out / "effikg.ttl"]
 
@@ -94,7 +94,7 @@ def test_build_export_keeps_the_earlier_files_of_the_exports_it_leaves_out(tmp_p
     assert set(read_owned(out)) == {"effikg.ttl", "effikg.jsonld", "effikg.graphml"}
     assert (out / "effikg.nt").read_text(encoding="utf-8") == "edited by hand\n"  # changed: the user's now
     assert sorted(p.name for p in out.iterdir()) == [
-        MANIFEST, "effikg.graphml", "effikg.jsonld", "effikg.nt", "effikg.ttl"]
+        MANIFEST, ".effikg-store", "effikg.graphml", "effikg.jsonld", "effikg.nt", "effikg.ttl"]
     run_build([src], out)  # everything: the user's edited effikg.nt is named as an output
     assert set(read_owned(out)) >= {"effikg.nt", "effikg.graphml", "index.html"}
     assert (out / "effikg.nt").read_text(encoding="utf-8") != "edited by hand\n"

@@ -8,8 +8,13 @@ triples were added in (rdflib's serialisers follow hash-seeded sets).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import groupby
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -87,3 +92,86 @@ def parse_lines(lines: Iterable[str]) -> list[ox.Triple]:
 def ontology_lines() -> tuple[str, ...]:
     """The ontology (ontology/effikg.ttl) as sorted N-Triples lines, made once."""
     return tuple(to_ntriples_lines(read_ontology()))
+
+
+# --------------------------------------------------------------------------- out of core
+
+# A run of lines is sorted in memory and spilled to disk past this many characters; the
+# runs are then merged from disk, so the graph's size never has to fit in memory.
+RUN_CHARS = 32 * 2**20
+
+
+class TermLines:
+    """rdflib terms formatted once: the same predicate or class occurs on every node."""
+
+    def __init__(self, size: int = 1 << 16) -> None:
+        self._done: dict[rdflib.term.Node, str] = {}
+        self._size = size
+
+    def line(self, s: rdflib.term.Node, p: rdflib.term.Node, o: rdflib.term.Node) -> str:
+        if len(self._done) > self._size:  # bounded: instance terms are not met again
+            self._done.clear()
+        done = self._done
+        s_text = done.get(s) or done.setdefault(s, _nt_term(s))
+        p_text = done.get(p) or done.setdefault(p, _nt_term(p))
+        o_text = done.get(o) or done.setdefault(o, _nt_term(o))
+        return f"{s_text} {p_text} {o_text} .\n"
+
+
+class LineSpool:
+    """An external sort of N-Triples lines: sorted runs spilled to `folder`, then merged
+    into one file of sorted, distinct lines (the graph every RDF file is written from)."""
+
+    def __init__(self, folder: Path, run_chars: int = RUN_CHARS) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.run_chars = run_chars
+        self._lines: set[str] = set()
+        self._chars = 0
+        self._runs: list[Path] = []
+        self._terms = TermLines()
+
+    def add(self, s: rdflib.term.Node, p: rdflib.term.Node, o: rdflib.term.Node) -> None:
+        line = self._terms.line(s, p, o)
+        if line not in self._lines:
+            self._lines.add(line)
+            self._chars += len(line)
+            if self._chars >= self.run_chars:
+                self._spill()
+
+    def _spill(self) -> None:
+        fd, name = tempfile.mkstemp(prefix="run-", suffix=".nt", dir=self.folder)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.writelines(sorted(self._lines))
+        self._runs.append(Path(name))
+        self._lines, self._chars = set(), 0
+
+    def merge(self, path: Path) -> int:
+        """Write the sorted, distinct lines to `path` (the runs are removed); return how many."""
+        if self._lines or not self._runs:
+            self._spill()
+        files = [open(run, encoding="utf-8", newline="") for run in self._runs]
+        count = 0
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                for line, _ in groupby(heapq.merge(*files)):
+                    out.write(line)
+                    count += 1
+        finally:
+            for f in files:
+                f.close()
+            for run in self._runs:
+                run.unlink(missing_ok=True)
+        self._runs = []
+        return count
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    """The lines of an N-Triples file, one at a time."""
+    with open(path, encoding="utf-8", newline="") as f:
+        yield from f
+
+
+def parse_file(path: Path) -> Iterator[ox.Triple]:
+    """pyoxigraph triples of an N-Triples file, streamed in file order."""
+    return ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)

@@ -10,11 +10,13 @@ groups them for JSON-LD (see benchmarks/bench_export.py for the figures).
 from __future__ import annotations
 
 import heapq
+import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 import rdflib
@@ -23,8 +25,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from pipeline.errors import ExportError
 from pipeline.export.ntriples import ontology_lines, parse_lines, to_ntriples
-from pipeline.export.source import GraphLike, GraphSource, as_source
-from pipeline.files import write_atomic
+from pipeline.export.source import GraphLike, Source, as_source
+from pipeline.files import write_atomic_streams
 from pipeline.graph import read_ontology  # parsed once, shared with graph assembly
 from pipeline.terms import BIBO, EKG, PREFIXES, to_curie
 
@@ -159,25 +161,37 @@ def _types_first(node: dict[str, object]) -> dict[str, object]:
     return head | {k: v for k, v in node.items() if k not in head}
 
 
+def write_jsonld(triples: Iterable[ox.Triple], out: BinaryIO) -> None:
+    """Sorted triples as one JSON-LD document, {"@context": ..., "@graph": [...]}, written
+    node by node: the bytes `json.dumps(document, indent=1)` would give, never the
+    document in memory."""
+    context = json.dumps(jsonld_context(), ensure_ascii=False, indent=1).replace("\n", "\n ")
+    out.write(f'{{\n "@context": {context},\n "@graph": ['.encode("utf-8"))
+    first = True
+    for node in _jsonld_nodes(triples):
+        text = json.dumps(node, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        out.write(("\n  " if first else ",\n  ").encode("utf-8") + text.encode("utf-8"))
+        first = False
+    out.write(b"]\n}\n" if first else b"\n ]\n}\n")
+
+
 def to_jsonld(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
     """Sorted N-Triples lines as one JSON-LD document: {"@context": ..., "@graph": [...]}.
 
     `triples` are the lines already parsed (_parse_lines), when the caller has them.
     """
-    triples = parse_lines(lines) if triples is None else triples
-    document = {"@context": jsonld_context(), "@graph": list(_jsonld_nodes(triples))}
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    write_jsonld(parse_lines(lines) if triples is None else triples, buffer)
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- OWL (RDF/XML)
 
 
-def _merge_sorted(
-    a: list[str], a_triples: list[ox.Triple], b: Sequence[str], b_triples: list[ox.Triple]
-) -> Iterator[ox.Triple]:
-    """The triples of two sorted line lists in line order, each distinct line once."""
+def _merge_sorted(a: Iterable[tuple[str, ox.Triple]], b: Iterable[tuple[str, ox.Triple]]) -> Iterator[ox.Triple]:
+    """The triples of two sorted (line, triple) streams in line order, each distinct line once."""
     last = None
-    for line, triple in heapq.merge(zip(a, a_triples), zip(b, b_triples), key=lambda pair: pair[0]):
+    for line, triple in heapq.merge(a, b, key=lambda pair: pair[0]):
         if line != last:
             last = line
             yield triple
@@ -188,23 +202,48 @@ def _ontology_triples() -> list[ox.Triple]:
     return parse_lines(ontology_lines())
 
 
+def check_xml_text(lines: Iterable[str]) -> None:
+    """ExportError on the first line holding a character XML 1.0 cannot carry."""
+    for line in lines:
+        if _XML_INVALID.search(line):
+            raise ExportError(
+                f"a literal holds a character XML 1.0 cannot carry: {line[:120].strip()}"
+            )
+
+
+class _CarriageReturns:
+    """A binary writer that writes a raw CR as the character reference &#13;: XML parsers
+    turn a raw CR into LF; a reference survives. Literals are written as element text (IRIs
+    hold no CR), where the reference is valid."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+
+    def write(self, data: bytes) -> int:
+        self.out.write(bytes(data).replace(b"\r", b"&#13;"))
+        return len(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def write_owl(lines: Iterable[str], triples: Iterable[ox.Triple], out: BinaryIO) -> None:
+    """Ontology and data merged as RDF/XML, so Protégé shows classes with their individuals;
+    `triples` are `lines` parsed, both streamed (check the lines with check_xml_text first)."""
+    merged = _merge_sorted(zip(lines, triples), zip(ontology_lines(), _ontology_triples()))
+    ox.serialize(merged, _CarriageReturns(out), format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
+
+
 def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
     """Ontology and data merged as RDF/XML, so Protégé shows classes with their individuals.
 
     `triples` are the lines already parsed, when the caller has them: parsing a million
     lines into Python objects costs more than writing them.
     """
-    triples = parse_lines(lines) if triples is None else triples
-    for line in lines:  # the ontology's own lines are plain text
-        if _XML_INVALID.search(line):
-            raise ExportError(
-                f"a literal holds a character XML 1.0 cannot carry: {line[:120].strip()}"
-            )
-    merged = _merge_sorted(lines, triples, ontology_lines(), _ontology_triples())
-    xml = ox.serialize(merged, format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
-    # XML parsers turn a raw CR into LF; a character reference survives. Literals are
-    # written as element text (IRIs hold no CR), where the reference is valid.
-    return xml.replace(b"\r", b"&#13;")
+    check_xml_text(lines)  # the ontology's own lines are plain text
+    buffer = io.BytesIO()
+    write_owl(lines, parse_lines(lines) if triples is None else triples, buffer)
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- Turtle
@@ -214,51 +253,58 @@ def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
 _TURTLE_PREFIXES = {p: ns for p, ns in _PREFIXES.items() if p != "res"}
 
 
-def to_turtle(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
-    """Sorted N-Triples lines as Turtle, one block a subject, written by pyoxigraph.
+def write_turtle(triples: Iterable[ox.Triple], out: BinaryIO) -> None:
+    """Sorted triples as Turtle, one block a subject, streamed by pyoxigraph.
 
     rdflib's Turtle serialiser sorts and groups in Python and takes minutes on a
     million-triple graph (rdflib #2135; see benchmarks/bench_export.py); the lines come
     sorted, so pyoxigraph's streaming writer already sees each subject's triples together.
     """
-    triples = parse_lines(lines) if triples is None else triples
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES)
+    ox.serialize(triples, out, format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES)
+
+
+def to_turtle(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
+    """Sorted N-Triples lines as Turtle (write_turtle), as bytes."""
+    buffer = io.BytesIO()
+    write_turtle(parse_lines(lines) if triples is None else triples, buffer)
+    return buffer.getvalue()
 
 
 def save_turtle(graph: rdflib.Graph, path: Path | str) -> Path:
     """Write the graph as Turtle to path (atomically); byte-identical for the same triples."""
-    return write_atomic(Path(path), _turtle(as_source(graph)))
+    source = as_source(graph)
+    return write_atomic_streams({Path(path): lambda out: write_turtle(source.iter_triples(), out)})[0]
 
 
 # --------------------------------------------------------------------------- the exporters
 
 
-def _turtle(source: GraphSource) -> bytes:
-    return to_turtle(source.lines, source.triples)
+def _ntriples(source: Source, out: BinaryIO) -> None:
+    for line in source.iter_lines():
+        out.write(line.encode("utf-8"))
 
 
-def _ntriples(source: GraphSource) -> bytes:
-    return to_ntriples(source.lines)
+def _owl(source: Source, out: BinaryIO) -> None:
+    write_owl(source.iter_lines(), source.iter_triples(), out)
 
 
-def _jsonld(source: GraphSource) -> bytes:
-    return to_jsonld(source.lines, source.triples)
-
-
-def _owl(source: GraphSource) -> bytes:
-    return to_owl(source.lines, source.triples)
-
-
-_FILES: dict[str, Callable[[GraphSource], bytes]] = {
-    "effikg.ttl": _turtle, "effikg.nt": _ntriples, "effikg.jsonld": _jsonld, "effikg.owl": _owl,
+_FILES: dict[str, Callable[[Source, BinaryIO], None]] = {
+    "effikg.ttl": lambda source, out: write_turtle(source.iter_triples(), out),
+    "effikg.nt": _ntriples,
+    "effikg.jsonld": lambda source, out: write_jsonld(source.iter_triples(), out),
+    "effikg.owl": _owl,
 }
 
 
 def _save(graph: GraphLike, out_dir: Path, names: Iterable[str]) -> list[Path]:
-    """Write the named files; every one is made before the first is written."""
+    """Write the named files, each streamed from the graph's sorted lines; nothing is
+    written if any of them fails."""
     source = as_source(graph)
-    files = {name: _FILES[name](source) for name in names}
-    return [write_atomic(Path(out_dir) / name, data) for name, data in files.items()]
+    names = list(names)
+    if "effikg.owl" in names:
+        check_xml_text(source.iter_lines())  # before any file is begun
+    writers = {Path(out_dir) / name: partial(_FILES[name], source) for name in names}
+    return write_atomic_streams(writers)
 
 
 def save_ttl(graph: GraphLike, out_dir: Path) -> list[Path]:

@@ -1,25 +1,42 @@
 """What one export run reads: the built graph, and the views of it several exporters share.
 
-Every exporter takes a GraphSource (or a plain rdflib Graph, wrapped on the way in). The
-views are made on first use and kept for the run, so writing Turtle, N-Triples, JSON-LD
-and OWL costs one pass over the graph and one parse, and GraphML and the explorer share
-one networkx graph.
+Every exporter takes a GraphSource, or a plain rdflib Graph (wrapped on the way in). Two
+kinds serve the same views:
+
+- `GraphSource`: an rdflib Graph in memory (tests, notebooks, `save_exports(graph, ...)`);
+  its sorted N-Triples lines and their parse are made on first use and kept for the run.
+- `StoreSource`: what `effikg build` hands over, the graph on disk: a file of sorted,
+  distinct N-Triples lines (what every RDF file is streamed from) and the on-disk
+  pyoxigraph store loaded from it (what graph-shaped views read, through `StoreView`,
+  a read-only rdflib-style view). Nothing of the graph is held in memory.
+
+Either way `iter_lines()` and `iter_triples()` stream the sorted lines and their parse,
+`view` answers rdflib's pattern calls (subjects, objects, value, ...), and `networkx` is
+the networkx view (pipeline.graph.to_networkx), made once for GraphML and the explorer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cached_property
+from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
 
-from pipeline.export.ntriples import parse_lines, to_ntriples_lines
+from pipeline.export.ntriples import parse_file, parse_lines, read_lines, to_ntriples_lines
 from pipeline.graph import to_networkx
+
+_XSD_STRING = str(XSD.string)
 
 
 class GraphSource:
-    """The built graph, with its sorted N-Triples lines, their parse and its networkx view."""
+    """The built graph in memory, with its sorted N-Triples lines, their parse and its
+    networkx view."""
 
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
@@ -33,14 +50,125 @@ class GraphSource:
         """The lines parsed by pyoxigraph: parsing a million lines costs more than writing them."""
         return parse_lines(self.lines)
 
+    def iter_lines(self) -> Iterator[str]:
+        return iter(self.lines)
+
+    def iter_triples(self) -> Iterator[ox.Triple]:
+        return iter(self.triples)
+
+    @property
+    def view(self) -> rdflib.Graph:
+        return self.graph
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
     @cached_property
     def networkx(self) -> nx.MultiDiGraph:
         return to_networkx(self.graph)
 
 
-GraphLike = rdflib.Graph | GraphSource
+class StoreSource:
+    """The built graph on disk: sorted N-Triples lines in `lines_path`, and `store`, an
+    on-disk pyoxigraph store holding the same triples (and nothing else)."""
+
+    def __init__(self, lines_path: Path, store: ox.Store, size: int) -> None:
+        self.lines_path = Path(lines_path)
+        self.store = store
+        self.size = size
+
+    def iter_lines(self) -> Iterator[str]:
+        return read_lines(self.lines_path)
+
+    def iter_triples(self) -> Iterator[ox.Triple]:
+        return parse_file(self.lines_path)
+
+    @cached_property
+    def view(self) -> StoreView:
+        return StoreView(self.store)
+
+    @property
+    def graph(self) -> StoreView:
+        return self.view
+
+    def __len__(self) -> int:
+        return self.size
+
+    @cached_property
+    def networkx(self) -> nx.MultiDiGraph:
+        return to_networkx(self.view)  # type: ignore[arg-type]  # duck-typed: StoreView
 
 
-def as_source(graph: GraphLike) -> GraphSource:
-    """`graph` as a GraphSource (itself when it is one already)."""
-    return graph if isinstance(graph, GraphSource) else GraphSource(graph)
+def to_rdflib(term: ox.Term) -> Node:
+    """A pyoxigraph term as an rdflib one, the store's lexical form kept."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+
+
+def to_ox(term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+    """An rdflib term as a pyoxigraph one (None stays a wildcard)."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+class StoreView:
+    """The read-only part of rdflib's Graph API that the graph-shaped exporters call
+    (`subjects`, `objects`, `subject_objects`, `predicate_objects`, `value`, `triples`),
+    answered from a pyoxigraph store's indexes. The store keeps values, not lexical forms
+    ("1"^^xsd:nonNegativeInteger reads back as "1"^^xsd:integer): what these exporters
+    read of a typed literal is its value (an int, a float, a date), the same either way;
+    the RDF files are written from the lines as written (StoreSource.iter_lines)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple[Node, Node, Node]]:
+        s, p, o = (to_ox(t) for t in pattern)
+        for quad in self.store.quads_for_pattern(s, p, o, ox.DefaultGraph()):
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+    def subjects(self, predicate: Node | None = None, object: Node | None = None) -> Iterator[Node]:
+        return (s for s, _, _ in self.triples((None, predicate, object)))
+
+    def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
+        return (o for _, _, o in self.triples((subject, predicate, None)))
+
+    def subject_objects(self, predicate: Node | None = None) -> Iterator[tuple[Node, Node]]:
+        return ((s, o) for s, _, o in self.triples((None, predicate, None)))
+
+    def predicate_objects(self, subject: Node | None = None) -> Iterator[tuple[Node, Node]]:
+        return ((p, o) for _, p, o in self.triples((subject, None, None)))
+
+    def value(self, subject: Node | None = None, predicate: Node | None = None) -> Node | None:
+        return next(self.objects(subject, predicate), None)
+
+    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:
+        return self.triples((None, None, None))
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+Source = GraphSource | StoreSource
+GraphLike = rdflib.Graph | GraphSource | StoreSource
+
+
+def as_source(graph: GraphLike) -> Source:
+    """`graph` as a GraphSource (itself when it is a source already)."""
+    return graph if isinstance(graph, (GraphSource, StoreSource)) else GraphSource(graph)

@@ -1,0 +1,98 @@
+"""The build's on-disk graph: assembled out of core into a pyoxigraph store on disk.
+
+A build streams its Extraction records to shards on disk (pipeline.shards); this module
+is the second pass over them. `pipeline.graph.assemble` hands each triple over as it is
+made (a paper's as its record is read; what spans papers, the entities' label votes and
+aliases and the support counts, at the end); they are formatted as N-Triples lines and
+sorted on disk (pipeline.export.ntriples.LineSpool: sorted runs, merged) into one file of
+sorted, distinct lines, which is bulk-loaded into `Store(path)`. Validation queries that
+store, and every export streams from it or from the sorted lines it was loaded from
+(pipeline.export.source.StoreSource). Nothing holds the graph in memory: what the build
+holds grows with the distinct entities and assertions, not with the papers.
+
+The store goes into the build folder as DIR/.effikg-store (pipeline.outdir.STORE_DIR),
+with the ontology added once the exports are written, the very data `effikg query` and
+`effikg serve` answer from (pipeline.query.load_store loads the same into memory from a
+graph file). `open_store` opens it read-only for them, while the graph file it was built
+with is unchanged (DIR/.effikg-store/graph.json records each RDF file's size and mtime).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from pipeline.export.ntriples import LineSpool, ontology_lines, to_ntriples
+from pipeline.export.source import StoreSource
+from pipeline.graph import BuildInfo, assemble
+from pipeline.outdir import STORE_DIR
+from pipeline.records import Extraction
+
+SOURCES_FILE = "graph.json"  # in the store folder: the graph files it holds, by size and mtime
+_OXIGRAPH = "oxigraph"  # the RocksDB folder inside the store folder
+RDF_FILES = ("effikg.ttl", "effikg.nt", "effikg.jsonld", "effikg.owl")
+
+
+def assemble_store(extractions: Iterable[Extraction], work: Path, folder: Path,
+                   build: BuildInfo | None = None) -> StoreSource:
+    """The graph of `extractions` (one a paper id, streamed), sorted on disk under `work`
+    into work/graph.nt and loaded into a new store in `folder`."""
+    spool = LineSpool(work / "runs")
+    assemble(extractions, spool.add, build=build)
+    lines = work / "graph.nt"
+    count = spool.merge(lines)
+    folder.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(folder / _OXIGRAPH))
+    store.bulk_load(path=str(lines), format=ox.RdfFormat.N_TRIPLES)
+    return StoreSource(lines, store, count)
+
+
+def finish_store(source: StoreSource, folder: Path) -> None:
+    """Add the ontology (as pipeline.query.load_store does) and record the graph files
+    written beside the store folder; call once the exports are written."""
+    source.store.bulk_load(input=to_ntriples(ontology_lines()), format=ox.RdfFormat.N_TRIPLES)
+    source.store.flush()
+    files = {}
+    for name in RDF_FILES:
+        path = folder.parent / name
+        if path.is_file():
+            stat = path.stat()
+            files[name] = [stat.st_size, stat.st_mtime_ns]
+    (folder / SOURCES_FILE).write_text(json.dumps({"files": files}, indent=1) + "\n", encoding="utf-8")
+
+
+def store_folder(graph_path: Path) -> Path | None:
+    """The store folder built with the graph file at graph_path, while that file is as the
+    build wrote it; else None."""
+    graph_path = Path(graph_path)
+    folder = graph_path.parent / STORE_DIR
+    try:
+        files = json.loads((folder / SOURCES_FILE).read_text(encoding="utf-8"))["files"]
+        stat = graph_path.stat()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    recorded = files.get(graph_path.name)
+    if recorded != [stat.st_size, stat.st_mtime_ns] or not (folder / _OXIGRAPH).is_dir():
+        return None
+    return folder
+
+
+def open_store(graph_path: Path) -> ox.Store | None:
+    """The build's store of the graph file at graph_path, opened read-only; None when
+    there is none (a graph file from elsewhere, or edited since the build)."""
+    folder = store_folder(graph_path)
+    if folder is None:
+        return None
+    try:
+        return ox.Store.read_only(str(folder / _OXIGRAPH))
+    except OSError:
+        return None
+
+
+def store_size(folder: Path) -> int:
+    """Bytes on disk of a store folder."""
+    return sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file() and not os.path.islink(f))
