@@ -29,14 +29,19 @@ from pipeline.records import Paper
 EFFIKG = str(Path(sys.executable).parent / "effikg")
 
 
-def write_corpus(path: Path, n: int, first: int = 0) -> Path:
-    """n distinct snapshot records (ids 2401.00000 on), the bundled abstracts cycled."""
+def write_corpus(path: Path, n: int, first: int = 0, titles: bool = True) -> Path:
+    """n distinct snapshot records (ids 2401.00000 on), the bundled abstracts cycled.
+
+    With titles (numbered, "... (copy 86)"), every record is a new abstract to the
+    extraction cache; without, copies of one abstract share its cache entry (the key is
+    the cleaned text and the title), so only the first 86 run the NLP. (Copies cannot keep
+    the same title: the dedup would make them one paper.)"""
     papers = [p for f in bundled_corpus() for p in read_papers(f) if isinstance(p, Paper)]
     with path.open("w", encoding="utf-8") as out:
         for k in range(first, first + n):
             p = papers[k % len(papers)]
             title = p.title or " ".join(p.abstract.split()[:8])
-            record = {"id": f"24{k // 100000 % 12 + 1:02d}.{k % 100000:05d}", "title": f"{title} (copy {k})",
+            record = {"id": f"24{k // 100000 % 12 + 1:02d}.{k % 100000:05d}", "title": f"{title} (copy {k})" if titles else "",
                       "abstract": p.abstract, "categories": "cs.LG cs.AR", "update_date": "2024-01-01",
                       "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:00 GMT"}],
                       "authors": "A. Author", "doi": None, "journal-ref": None, "submitter": None}
@@ -139,6 +144,28 @@ def bench_dask(corpus: Path, n: int, work: Path) -> dict[str, float]:
             proc.wait()
 
 
+def bench_rss(sizes: list[int], work: Path) -> list[dict[str, float]]:
+    """Peak RSS and time of whole builds whose NLP is all cache hits: what assembly,
+    validation and the exports cost as the corpus grows (the out-of-core build, issue
+    12.5). The cache is warmed first with one build of the 86 distinct abstracts (that one
+    runs the NLP); every measured build then hits it for every abstract and loads no model."""
+    cache = work / "rss-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    warm = write_corpus(work / "rss-warm.jsonl", 86, titles=False)
+    timed_build([str(warm), "--out", str(work / "rss-warm"), "--jobs", "1", "--cache", str(cache)])
+    rows = []
+    for n in sizes:
+        corpus = write_corpus(work / f"rss-{n}.jsonl", n, titles=False)
+        out = work / f"rss-out-{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        r = timed_build([str(corpus), "--out", str(out), "--jobs", "1", "--cache", str(cache)])
+        r["n"], r["store_mb"] = n, sum(f.stat().st_size for f in (out / ".effikg-store").rglob("*") if f.is_file()) / 2**20
+        r["ttl_mb"] = (out / "effikg.ttl").stat().st_size / 2**20
+        rows.append(r)
+        shutil.rmtree(out, ignore_errors=True)
+    return rows
+
+
 def bench_stages(corpus: Path, work: Path) -> dict[str, float]:
     """CPU seconds by stage of one in-process build (--jobs 1): read + NLP, assembly,
     validation, N-Triples and export."""
@@ -194,13 +221,15 @@ def main() -> None:
     parser.add_argument("--incremental", action="store_true")
     parser.add_argument("--dask", action="store_true")
     parser.add_argument("--stages", action="store_true")
+    parser.add_argument("--rss", default="", help="sizes for the peak-RSS builds whose NLP is all cache hits "
+                        "(e.g. 1000,5000,20000)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="effikg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"cores: {len(os.sched_getaffinity(0))}; load average: {os.getloadavg()[0]:.2f}")
-    sizes = [int(s) for s in args.sizes.split(",")]
-    print("| abstracts | jobs | wall s | CPU s | abstracts/s | peak RSS MB (largest process) | (all processes) |\n"
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    print("" if not sizes else "| abstracts | jobs | wall s | CPU s | abstracts/s | peak RSS MB (largest process) | (all processes) |\n"
           "|---|---|---|---|---|---|---|")
     rates: dict[tuple[int, int], float] = {}
     for n in sizes:
@@ -212,6 +241,15 @@ def main() -> None:
                   f"| {r['rss_total_mb']:.0f} |", flush=True)
         if (n, 1) in rates and (n, 2) in rates:
             print(f"  {n:,}: --jobs 2 / --jobs 1 = {rates[(n, 2)] / rates[(n, 1)]:.2f}x abstracts/s", flush=True)
+    if args.rss:
+        rss_sizes = [int(x) for x in args.rss.split(",")]
+        print("\nout of core, every abstract an extraction-cache hit (no NLP), --jobs 1:\n"
+              "| abstracts | wall s | CPU s | peak RSS MB (all processes) | vs the first | effikg.ttl MB | store MB |\n"
+              "|---|---|---|---|---|---|---|")
+        rows = bench_rss(rss_sizes, work)
+        for r in rows:
+            print(f"| {int(r['n']):,} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rss_total_mb']:.0f} | "
+                  f"{r['rss_total_mb'] / rows[0]['rss_total_mb']:.2f}x | {r['ttl_mb']:.1f} | {r['store_mb']:.1f} |", flush=True)
     if args.stages:
         spent = bench_stages(work / f"corpus-{sizes[0]}.jsonl", work)
         whole = spent["whole build"]

@@ -371,8 +371,9 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     show_default=True, help="Output: an aligned table, SPARQL CSV or SPARQL JSON results.",
 )
 @click.option(
-    "--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_GRAPH,
-    show_default=True, help="The built graph to query (Turtle, N-Triples, RDF/XML...).",
+    "--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH,
+    show_default=True, help="The built graph to query (Turtle, N-Triples, RDF/XML...), or a build's "
+    "store folder (DIR/.effikg-store); a graph file a build wrote is answered from its store.",
 )
 @click.option("--list", "list_only", is_flag=True,
               help="List the named queries, what each answers and its parameters; with a NAME, show "

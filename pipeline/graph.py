@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -530,13 +530,6 @@ def _most_specific(types: set[URIRef]) -> URIRef:
     return max(candidates, key=lambda t: (len(kinds[_local(t)]), str(t)))
 
 
-def _claims_by_assertion(graph: Graph) -> dict[URIRef, list[URIRef]]:
-    claims: dict[URIRef, list[URIRef]] = defaultdict(list)
-    for claim, assertion in graph.subject_objects(EKG.supports):
-        claims[assertion].append(claim)
-    return claims
-
-
 def _assertions_by_triple(graph: Graph) -> dict[tuple[URIRef, str, URIRef], URIRef]:
     """The ekg:Assertion of each direct triple (subject, relation, object)."""
     found: dict[tuple[URIRef, str, URIRef], URIRef] = {}
@@ -595,6 +588,43 @@ def _node_types(graph: Graph) -> dict[URIRef, set[URIRef]]:
     return nodes
 
 
+def node_types(graph: Graph) -> dict[URIRef, set[URIRef]]:
+    """Every node of the networkx view (papers, methods, hardware, metrics), with all its
+    types: what the view holds of each node until it is written."""
+    return _node_types(graph)
+
+
+def networkx_node(graph: Graph, iri: URIRef, types: set[URIRef]) -> dict:
+    """The attributes of one node of the networkx view."""
+    return {
+        "label": _value(graph, iri, RDFS.label) or str(iri),
+        "type": _local(_most_specific(types)),
+        "aliases": sorted(str(a) for a in graph.objects(iri, SKOS.altLabel)),
+        "baseline": EKG.Baseline in types,
+    }
+
+
+def networkx_edges(graph: Graph, nodes: dict[URIRef, set[URIRef]]) -> Iterator[tuple[str, str, str, dict]]:
+    """The edges of the networkx view, sorted by (source, relation, target), each edge's
+    attributes made as it is yielded: only the edges' ends are held, never their claims."""
+    assertion_of = _assertions_by_triple(graph)
+    ends: list[tuple[str, str, str, URIRef | None]] = []
+    for rel, prop in RELATION_PROPERTIES.items():
+        for s, o in graph.subject_objects(prop):
+            if s in nodes and o in nodes:
+                ends.append((str(s), rel, str(o), assertion_of.get((s, rel, o))))
+    for paper, method in graph.subject_objects(EKG.proposes):
+        if paper in nodes and method in nodes:
+            ends.append((str(paper), "proposes", str(method), None))
+    for u, rel, v, assertion in sorted(ends, key=lambda e: e[:3]):
+        if rel == "proposes":
+            yield u, v, rel, {"relation": "proposes", "support": 1, "figures": [], "evidence": [],
+                              "papers": [u], "confidence": 1.0, "claims": []}
+        else:
+            claims = sorted(graph.subjects(EKG.supports, assertion)) if assertion is not None else []
+            yield u, v, rel, _relation_edge_attrs(graph, rel, assertion, claims)
+
+
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """The graph as a networkx MultiDiGraph: entity and paper nodes, relation edges.
 
@@ -603,31 +633,9 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     IRI, paper, sentence and figure; `proposes` edges come from the papers.
     """
     g = nx.MultiDiGraph()
-    nodes = _node_types(graph)
+    nodes = node_types(graph)
     for iri in sorted(nodes):
-        types = nodes[iri]
-        g.add_node(
-            str(iri),
-            label=_value(graph, iri, RDFS.label) or str(iri),
-            type=_local(_most_specific(types)),
-            aliases=sorted(str(a) for a in graph.objects(iri, SKOS.altLabel)),
-            baseline=EKG.Baseline in types,
-        )
-    claims_of = _claims_by_assertion(graph)
-    assertion_of = _assertions_by_triple(graph)
-    edges: list[tuple[str, str, str, dict]] = []
-    for rel, prop in RELATION_PROPERTIES.items():
-        for s, o in graph.subject_objects(prop):
-            if s in nodes and o in nodes:
-                assertion = assertion_of.get((s, rel, o))
-                claims = sorted(claims_of.get(assertion, [])) if assertion is not None else []
-                edges.append((str(s), str(o), rel, _relation_edge_attrs(graph, rel, assertion, claims)))
-    for paper, method in graph.subject_objects(EKG.proposes):
-        if paper in nodes and method in nodes:
-            edges.append((str(paper), str(method), "proposes", {
-                "relation": "proposes", "support": 1, "figures": [], "evidence": [],
-                "papers": [str(paper)], "confidence": 1.0, "claims": [],
-            }))
-    for u, v, key, attrs in sorted(edges, key=lambda e: (e[0], e[2], e[1])):
+        g.add_node(str(iri), **networkx_node(graph, iri, nodes[iri]))
+    for u, v, key, attrs in networkx_edges(graph, nodes):
         g.add_edge(u, v, key=key, **attrs)
     return g

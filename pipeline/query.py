@@ -314,18 +314,28 @@ def _json_term(term: Term) -> dict[str, str]:
 
 
 def load_store(graph_or_path: rdflib.Graph | Path | str) -> ox.Store:
-    """An in-memory Oxigraph store holding the graph and the ontology.
+    """An Oxigraph store holding the graph and the ontology.
 
-    Oxigraph (Rust) answers the named queries in milliseconds where rdflib's evaluator
-    takes seconds, and the same engine serves `effikg serve`.
+    For a graph file that `effikg build` wrote, and that is unchanged since, that is the
+    build's own on-disk store (DIR/.effikg-store, pipeline.store), opened read-only: no
+    parse, and nothing of the graph in memory; so it is for the store folder itself.
+    Otherwise the file (or an rdflib Graph) is loaded into an in-memory store. Oxigraph
+    (Rust) answers the named queries in milliseconds where rdflib's evaluator takes
+    seconds, and the same engine serves `effikg serve`.
     """
+    from pipeline.store import open_store, open_store_folder
+
     store = ox.Store()
     if isinstance(graph_or_path, rdflib.Graph):
         store.load(input=to_ntriples(to_ntriples_lines(graph_or_path)), format=ox.RdfFormat.N_TRIPLES)
     else:
         path = Path(graph_or_path)
+        if path.is_dir() and (on_disk := open_store_folder(path)) is not None:
+            return on_disk
         if not path.is_file():
             raise QueryError(f"{path}: no such graph file (run `effikg build` first)")
+        if (on_disk := open_store(path)) is not None:
+            return on_disk
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) or ox.RdfFormat.TURTLE
         try:
             store.load(path=str(path), format=fmt)

@@ -98,7 +98,7 @@ def ontology_lines() -> tuple[str, ...]:
 
 # A run of lines is sorted in memory and spilled to disk past this many characters; the
 # runs are then merged from disk, so the graph's size never has to fit in memory.
-RUN_CHARS = 32 * 2**20
+RUN_CHARS = 16 * 2**20
 
 
 class TermLines:
