@@ -561,7 +561,7 @@ def _claim_attrs(graph: Graph, claim: URIRef) -> dict[str, str | None]:
     }
 
 
-def _relation_edge_attrs(graph: Graph, relation: str, assertion: URIRef | None, claims: list[URIRef]) -> dict:
+def relation_edge_attrs(graph: Graph, relation: str, assertion: URIRef | None, claims: list[URIRef]) -> dict:
     """A direct triple's edge: its support and what the claims behind it say."""
     stated = [_claim_attrs(graph, c) for c in claims]
     papers = sorted({str(p) for c in claims for p in graph.objects(c, PROV.wasDerivedFrom)})
@@ -622,7 +622,7 @@ def networkx_edges(graph: Graph, nodes: dict[URIRef, set[URIRef]]) -> Iterator[t
                               "papers": [u], "confidence": 1.0, "claims": []}
         else:
             claims = sorted(graph.subjects(EKG.supports, assertion)) if assertion is not None else []
-            yield u, v, rel, _relation_edge_attrs(graph, rel, assertion, claims)
+            yield u, v, rel, relation_edge_attrs(graph, rel, assertion, claims)
 
 
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:

@@ -23,9 +23,10 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,17 +37,22 @@ import rdflib
 from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import RDF, RDFS, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.errors import HtmlExportError
 from pipeline.export.source import GraphLike, as_source
 from pipeline.files import write_atomic
-from pipeline.graph import first_value
+from pipeline.graph import NODE_CLASSES as GRAPH_NODE_CLASSES
+from pipeline.graph import RELATION_PROPERTIES, first_value, networkx_edges, networkx_node, node_types
+from pipeline.graph import relation_edge_attrs
 from pipeline.terms import EKG
 
 # Pages of graphs larger than this show only the top nodes by degree until the reader asks
 # for more: vis-network's layout slows sharply past a few thousand nodes (pyvis #204).
 DEFAULT_TOP_N = 1000
+# Past this many nodes the explorer is the large one (save_large_html): the index holds only
+# the top nodes, each paper page only its own claims, and the graph is never drawn (or held) whole.
+LARGE_GRAPH_NODES = 2000
 LAYOUT_SEED = 20231
 # The layout runs at most this long before physics is switched off where it stands: on a
 # slow machine a 2,000-node page would otherwise keep the reader waiting for minutes.
@@ -132,22 +138,26 @@ def read_paper_info(graph: rdflib.Graph) -> dict[str, PaperInfo]:
     """Every ekg:Paper with what its tooltip, details and page show, keyed by IRI."""
     papers: dict[str, PaperInfo] = {}
     for iri in sorted(s for s in graph.subjects(RDF.type, EKG.Paper) if isinstance(s, URIRef)):
-        paper_id = first_value(graph, iri, DCTERMS.identifier) or str(iri).rsplit("/", 1)[-1]
-        arxiv = first_value(graph, iri, EKG.arxivId)
-        see_also = sorted(str(o) for o in graph.objects(iri, RDFS.seeAlso) if "arxiv.org/" in str(o))
-        title = first_value(graph, iri, DCTERMS.title)
-        papers[str(iri)] = PaperInfo(
-            iri=str(iri),
-            slug=paper_slug(paper_id),
-            label=first_value(graph, iri, RDFS.label) or title or paper_id,
-            title=title,
-            arxiv=arxiv,
-            url=see_also[0] if see_also else None,
-            date=first_value(graph, iri, DCTERMS.date),
-            venue=first_value(graph, iri, EKG.venue),
-            code=first_value(graph, iri, EKG.codeRepository),
-        )
+        papers[str(iri)] = paper_info(graph, iri)
     return papers
+
+
+def paper_info(graph: rdflib.Graph, iri: URIRef) -> PaperInfo:
+    """What one paper's tooltip, details and page show."""
+    paper_id = first_value(graph, iri, DCTERMS.identifier) or str(iri).rsplit("/", 1)[-1]
+    see_also = sorted(str(o) for o in graph.objects(iri, RDFS.seeAlso) if "arxiv.org/" in str(o))
+    title = first_value(graph, iri, DCTERMS.title)
+    return PaperInfo(
+        iri=str(iri),
+        slug=paper_slug(paper_id),
+        label=first_value(graph, iri, RDFS.label) or title or paper_id,
+        title=title,
+        arxiv=first_value(graph, iri, EKG.arxivId),
+        url=see_also[0] if see_also else None,
+        date=first_value(graph, iri, DCTERMS.date),
+        venue=first_value(graph, iri, EKG.venue),
+        code=first_value(graph, iri, EKG.codeRepository),
+    )
 
 
 # ---- from networkx to the page's data --------------------------------------------------------
@@ -461,8 +471,9 @@ def _paper_title(info: PaperInfo) -> str:
     return info.title or info.label
 
 
-def _index_page(g: nx.MultiDiGraph, papers: dict[str, PaperInfo], pages: list[PaperInfo], top_n: int) -> str:
-    """index.html: the whole graph, and a list of the paper pages."""
+def _index_page(g: nx.MultiDiGraph, papers: dict[str, PaperInfo], pages: list[PaperInfo], top_n: int,
+                of: str = "") -> str:
+    """index.html: the whole graph (or, `of` saying of what, its top), and a list of the paper pages."""
     data = to_page_data(g, papers, top_n=top_n, paper_href=f"{PAPERS_DIR}/{{slug}}.html" if pages else "",
                         overview=True)
     n_papers = sum(1 for n in g if n in papers)
@@ -470,7 +481,7 @@ def _index_page(g: nx.MultiDiGraph, papers: dict[str, PaperInfo], pages: list[Pa
         data,
         title="effikg explorer",
         heading="effikg explorer",
-        subheading=f"{n_papers} papers, {g.number_of_nodes()} nodes, {g.number_of_edges()} edges",
+        subheading=f"{n_papers} papers, {g.number_of_nodes()} nodes, {g.number_of_edges()} edges{of}",
         assets=ASSETS_DIR,
         home=None,
         paper_pages=[
@@ -504,13 +515,18 @@ def save_html(
 ) -> list[Path]:
     """Write the explorer for `graph` into out_dir: index.html, papers/*.html, explorer/*.
 
-    `top_n` caps how many nodes (by degree) a page shows at first; 0 shows all.
-    Returns the paths written, sorted.
+    `top_n` caps how many nodes (by degree) a page shows at first; 0 shows all. A graph
+    of more than LARGE_GRAPH_NODES nodes gets the large explorer (save_large_html): its
+    index holds only the top_n nodes. Returns the paths written, sorted.
     """
     source = as_source(graph)
     out_dir = Path(out_dir)
+    nodes = node_types(source.view)  # type: ignore[arg-type]
+    if len(nodes) > LARGE_GRAPH_NODES:
+        return save_large_html(source.view, nodes, out_dir, top_n=top_n or DEFAULT_TOP_N, paper_pages=paper_pages)
+    del nodes
     g = source.networkx
-    papers = read_paper_info(source.graph)
+    papers = read_paper_info(source.view)  # type: ignore[arg-type]
     written = [write_atomic(out_dir / ASSETS_DIR / name, content) for name, content in sorted(read_assets().items())]
     pages = sorted(
         (p for p in papers.values() if p.iri in g), key=lambda p: (_paper_title(p).lower(), p.iri)
@@ -525,6 +541,112 @@ def save_html(
         written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page.encode("utf-8")))
     _remove_stale(out_dir / PAPERS_DIR, {f"{info.slug}.html" for info in pages})
     return sorted(written)
+
+
+# ---- the large explorer: the top of the graph, and one page a paper, read from the store -----
+
+
+def node_degrees(view: rdflib.Graph, nodes: dict[URIRef, set[URIRef]]) -> Counter[str]:
+    """Each node's degree in the networkx view (its relation and proposes edges), counted
+    without making the view."""
+    degrees: Counter[str] = Counter({str(n): 0 for n in nodes})
+    for prop in (*RELATION_PROPERTIES.values(), EKG.proposes):
+        for s, o in view.subject_objects(prop):
+            if s in nodes and o in nodes:
+                degrees[str(s)] += 1
+                degrees[str(o)] += 1
+    return degrees
+
+
+def top_subgraph(view: rdflib.Graph, nodes: dict[URIRef, set[URIRef]], keep: set[str]) -> nx.MultiDiGraph:
+    """The networkx view of only the nodes in `keep` and the edges between them."""
+    kept = {iri: types for iri, types in nodes.items() if str(iri) in keep}
+    g = nx.MultiDiGraph()
+    for iri in sorted(kept):
+        g.add_node(str(iri), **networkx_node(view, iri, kept[iri]))
+    for u, v, key, attrs in networkx_edges(view, kept):
+        g.add_edge(u, v, key=key, **attrs)
+    return g
+
+
+def own_subgraph(view: rdflib.Graph, paper: URIRef, types_of: Callable[[URIRef], set[URIRef]]) -> nx.MultiDiGraph:
+    """A paper's view in the large explorer: its node, what it proposes, and each edge its
+    claims state, carrying this paper's claims (and the edge's support in the corpus)."""
+    ends: dict[tuple[str, str, str], tuple[URIRef, list[URIRef]]] = {}
+    for claim in sorted(view.subjects(PROV.wasDerivedFrom, paper)):
+        assertion = view.value(claim, EKG.supports)
+        s, rel, o = (view.value(assertion, p) for p in (EKG.assertionSubject, EKG.relation, EKG.assertionObject))
+        if s is not None and rel is not None and o is not None:
+            ends.setdefault((str(s), str(rel), str(o)), (assertion, []))[1].append(claim)
+    edges = [(str(paper), "proposes", str(m)) for m in view.objects(paper, EKG.proposes)]
+    g = nx.MultiDiGraph()
+    for u, rel, v in sorted({*ends, *edges}):
+        for n in (u, v):
+            if n not in g and (types := types_of(URIRef(n))) & set(GRAPH_NODE_CLASSES):
+                g.add_node(n, **networkx_node(view, URIRef(n), types))
+        if u not in g or v not in g:
+            continue
+        if rel == "proposes":
+            g.add_edge(u, v, key=rel, relation=rel, support=1, figures=[], evidence=[], papers=[u],
+                       confidence=1.0, claims=[])
+        else:
+            assertion, claims = ends[(u, rel, v)]
+            g.add_edge(u, v, key=rel, **relation_edge_attrs(view, rel, assertion, claims))
+    if str(paper) not in g:
+        g.add_node(str(paper), **networkx_node(view, paper, types_of(paper)))
+    return g
+
+
+def save_large_html(view: rdflib.Graph, nodes: dict[URIRef, set[URIRef]], out_dir: Path, *, top_n: int,
+                    paper_pages: bool = True) -> list[Path]:
+    """The explorer of a large graph, never drawing it whole: index.html holds the top_n
+    nodes by degree and the edges between them; papers/{slug}.html one paper each, with its
+    own claims; papers/index.html lists every paper page. Nothing holds more than one page."""
+    degrees = node_degrees(view, nodes)
+    ranked = sorted(degrees, key=lambda n: (-degrees[n], n))[:top_n]
+    g = top_subgraph(view, nodes, set(ranked))
+    papers_iris = sorted(iri for iri, types in nodes.items() if EKG.Paper in types)
+    listing = sorted((_paper_title(info).lower(), info.iri, info) for info in map(partial(paper_info, view), papers_iris))
+    shown = {iri: paper_info(view, URIRef(iri)) for iri in _cited(g)}
+    written = [write_atomic(out_dir / ASSETS_DIR / name, content) for name, content in sorted(read_assets().items())]
+    pages = [info for _, _, info in listing if info.iri in g] if paper_pages else []
+    index = _index_page(g, shown, pages, top_n, of=f": the {len(ranked)} most connected of {len(nodes)} nodes "
+                        f"({len(papers_iris)} papers; every paper's page: {PAPERS_DIR}/index.html)")
+    written.append(write_atomic(out_dir / "index.html", index.encode("utf-8")))
+    del g, shown, index
+    slugs = set()
+    for _, _, info in (listing if paper_pages else []):
+        sub = own_subgraph(view, URIRef(info.iri), lambda n: nodes.get(n) or set())
+        page = _paper_page(sub, info, {info.iri: info}, top_n, degrees)
+        written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page.encode("utf-8")))
+        slugs.add(f"{info.slug}.html")
+    if paper_pages:
+        written.append(write_atomic(out_dir / PAPERS_DIR / "index.html", _paper_list([i for *_, i in listing])))
+        slugs.add("index.html")
+    _remove_stale(out_dir / PAPERS_DIR, slugs)
+    return sorted(written)
+
+
+def _cited(g: nx.MultiDiGraph) -> set[str]:
+    """The papers a page draws or its edges cite."""
+    cited = {n for n, attrs in g.nodes(data=True) if attrs.get("type") == "Paper"}
+    for u, _, attrs in g.edges(data=True):
+        cited.update(attrs.get("papers") or [])
+    return cited
+
+
+def _paper_list(papers: list[PaperInfo]) -> bytes:
+    """papers/index.html of the large explorer: every paper page, by title, as a plain list."""
+    rows = "".join(
+        f'<li><a href="{escape(p.slug)}.html">{escape(_short(_paper_title(p), 120))}</a>'
+        + (f" (arXiv:{escape(p.arxiv)})" if p.arxiv else "") + "</li>\n"
+        for p in papers
+    )
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Papers - effikg explorer</title>\n'
+            f'<link rel="stylesheet" href="../{ASSETS_DIR}/explorer.css">\n</head>\n<body>\n'
+            f'<header><h1>Papers</h1><p class="sub">{len(papers)} papers</p>'
+            f'<nav><a id="home-link" href="../index.html">&larr; whole corpus</a></nav></header>\n'
+            f"<ol>\n{rows}</ol>\n</body>\n</html>\n").encode("utf-8")
 
 
 def _remove_stale(folder: Path, kept: Iterable[str]) -> None:

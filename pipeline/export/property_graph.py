@@ -19,7 +19,8 @@ Mapping (documented for users in the Neo4j README):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import rdflib
@@ -150,34 +151,19 @@ def _node_labels(types: set[str]) -> tuple[str, ...]:
     return (primary, *sorted(names - {primary}))
 
 
-def _to_nodes(graph: rdflib.Graph, node_ids: set[str], types: dict[str, set[str]]) -> tuple[Node, ...]:
-    literal_preds: set[str] = set()
-    values: dict[str, dict[str, list[str | int | float | bool]]] = defaultdict(lambda: defaultdict(list))
+def _node_values(graph: rdflib.Graph, node_id: str) -> list[tuple[str, str | int | float | bool]]:
+    """(predicate, value) of a node's literal and IRI values, relations and types left out."""
     skip = {str(RDF.type), *(str(EKG[r]) for r in RELATIONSHIP_TYPES)}
-    raw: list[tuple[str, str, str | int | float | bool]] = []
-    for node_id in node_ids:
-        for pred, obj in graph.predicate_objects(URIRef(node_id)):
-            if str(pred) in skip:
-                continue
-            if isinstance(obj, Literal):
-                literal_preds.add(str(pred))
-                raw.append((node_id, str(pred), to_python(obj)))
-            elif isinstance(obj, URIRef):
-                # links to things that are not nodes (rdfs:seeAlso, skos:inScheme): keep the IRI
-                literal_preds.add(str(pred))
-                raw.append((node_id, str(pred), str(obj)))
-    keys = _keys_for(literal_preds)
-    lists = set(ALWAYS_LISTS)
-    for node_id, pred, value in raw:
-        values[node_id][keys[pred]].append(value)
-    for node_id in node_ids:
-        for key, vals in values[node_id].items():
-            if len(vals) > 1:
-                lists.add(key)
-    return tuple(
-        Node(node_id, _node_labels(types.get(node_id, set())), _pack(values[node_id], lists))
-        for node_id in sorted(node_ids)
-    )
+    raw: list[tuple[str, str | int | float | bool]] = []
+    for pred, obj in graph.predicate_objects(URIRef(node_id)):
+        if str(pred) in skip:
+            continue
+        if isinstance(obj, Literal):
+            raw.append((str(pred), to_python(obj)))
+        elif isinstance(obj, URIRef):
+            # links to things that are not nodes (rdfs:seeAlso, skos:inScheme): keep the IRI
+            raw.append((str(pred), str(obj)))
+    return raw
 
 
 def _claim_properties(graph: rdflib.Graph, claim: URIRef, obj: str) -> dict[str, list[str | int | float | bool]]:
@@ -196,54 +182,77 @@ def _claim_properties(graph: rdflib.Graph, claim: URIRef, obj: str) -> dict[str,
     return props
 
 
+class PropertyGraphStream:
+    """The property graph of a graph (a Graph or a store's view), made node by node and
+    relationship by relationship: what it holds is the nodes' ids and types and the direct
+    triples' ends, never their properties, so an exporter can write a graph of any size.
+    `nodes()` and `edges()` may be called again (each call reads the graph again)."""
+
+    def __init__(self, graph: rdflib.Graph) -> None:
+        self.graph = graph
+        qualified = {str(s) for s, o in graph.subject_objects(RDF.type)
+                     if isinstance(s, URIRef) and isinstance(o, URIRef) and str(o).startswith(_EKG)
+                     and local_name(str(o)) not in NOT_NODES}
+        self.direct = self._direct()
+        node_ids = qualified | {n for s, _, o, _ in self.direct for n in (s, o)}
+        self.types = {n: {str(t) for t in graph.objects(URIRef(n), RDF.type) if isinstance(t, URIRef)}
+                      for n in node_ids}
+        literal_preds: set[str] = set()
+        counts: dict[str, int] = {}
+        for node_id in self.types:
+            seen: Counter[str] = Counter(pred for pred, _ in _node_values(graph, node_id))
+            literal_preds.update(seen)
+            for pred, n in seen.items():
+                counts[pred] = max(counts.get(pred, 0), n)
+        self.keys = _keys_for(literal_preds)
+        self.node_lists = set(ALWAYS_LISTS) | {self.keys[p] for p, n in counts.items() if n > 1}
+        self.edge_lists = {"hardware", "metric", "baseline"} | {
+            k for _, _, _, props in self._edge_rows() for k, v in props.items() if len(v) > 1}
+
+    def _direct(self) -> list[tuple[str, str, str, tuple[URIRef, ...]]]:
+        """Every direct triple (s, relation, o, its assertions), sorted as the relationships are."""
+        graph = self.graph
+        assertions: dict[tuple[str, str, str], list[URIRef]] = defaultdict(list)
+        for a in graph.subjects(RDF.type, EKG.Assertion):
+            s, rel, o = (graph.value(a, p) for p in (EKG.assertionSubject, EKG.relation, EKG.assertionObject))
+            if s is not None and rel is not None and o is not None and str(rel) in RELATIONSHIP_TYPES:
+                assertions[(str(s), str(rel), str(o))].append(a)  # type: ignore[arg-type]
+        direct = set(assertions)
+        for rel in RELATIONSHIP_TYPES:
+            direct.update((str(s), rel, str(o)) for s, o in graph.subject_objects(EKG[rel]))
+        ordered = sorted(direct, key=lambda d: (RELATIONSHIP_TYPES[d[1]], d[0], d[2]))
+        return [(s, rel, o, tuple(assertions.get((s, rel, o), ()))) for s, rel, o in ordered]
+
+    def _edge_rows(self) -> Iterator[tuple[str, str, str, dict[str, list[str | int | float | bool]]]]:
+        graph = self.graph
+        for s, rel, o, assertions in self.direct:
+            base: dict[str, list[str | int | float | bool]] = {}
+            for a in assertions:
+                count = graph.value(a, EKG.supportCount)
+                if isinstance(count, Literal):
+                    base["support"] = [int(str(count))]
+            claims = sorted({c for a in assertions for c in graph.subjects(EKG.supports, a)})
+            for c in claims or [None]:
+                props = dict(base)
+                if c is not None:
+                    props.update(_claim_properties(graph, c, o))  # type: ignore[arg-type]
+                yield s, RELATIONSHIP_TYPES[rel], o, props
+
+    def nodes(self) -> Iterator[Node]:
+        """The nodes, sorted by id."""
+        for node_id in sorted(self.types):
+            values: dict[str, list[str | int | float | bool]] = defaultdict(list)
+            for pred, value in _node_values(self.graph, node_id):
+                values[self.keys[pred]].append(value)
+            yield Node(node_id, _node_labels(self.types[node_id]), _pack(values, self.node_lists))
+
+    def edges(self) -> Iterator[Edge]:
+        """The relationships, sorted by (type, start, end, claim)."""
+        for s, rel_type, o, props in self._edge_rows():
+            yield Edge(s, rel_type, o, _pack(props, self.edge_lists & set(props)))
+
+
 def to_property_graph(graph: rdflib.Graph) -> PropertyGraph:
     """Nodes and relationships of the built graph (see the module docstring for the mapping)."""
-    types: dict[str, set[str]] = defaultdict(set)
-    for s, o in graph.subject_objects(RDF.type):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            types[str(s)].add(str(o))
-    node_ids = {
-        s for s, ts in types.items()
-        if any(t.startswith(_EKG) and local_name(t) not in NOT_NODES for t in ts)
-    }
-
-    # direct triple (s, relation, o) -> assertion and the claims that support it
-    support: dict[tuple[str, str, str], int] = {}
-    claims: dict[tuple[str, str, str], list[URIRef]] = defaultdict(list)
-    assertion_of: dict[str, tuple[str, str, str]] = {}
-    for a in graph.subjects(RDF.type, EKG.Assertion):
-        s, rel, o = (graph.value(a, p) for p in (EKG.assertionSubject, EKG.relation, EKG.assertionObject))
-        if s is None or rel is None or o is None or str(rel) not in RELATIONSHIP_TYPES:
-            continue
-        key = (str(s), str(rel), str(o))
-        count = graph.value(a, EKG.supportCount)
-        if isinstance(count, Literal):
-            support[key] = int(str(count))
-        assertion_of[str(a)] = key
-    for c, a in graph.subject_objects(EKG.supports):
-        if str(a) in assertion_of:
-            claims[assertion_of[str(a)]].append(c)  # type: ignore[arg-type]
-
-    direct: set[tuple[str, str, str]] = set(claims) | set(support)
-    for rel in RELATIONSHIP_TYPES:
-        for s, o in graph.subject_objects(EKG[rel]):
-            direct.add((str(s), rel, str(o)))
-
-    rows: list[tuple[str, str, str, dict[str, list[str | int | float | bool]]]] = []
-    for s, rel, o in sorted(direct):
-        node_ids.update((s, o))
-        base: dict[str, list[str | int | float | bool]] = {}
-        if (s, rel, o) in support:
-            base["support"] = [support[(s, rel, o)]]
-        for c in sorted(claims.get((s, rel, o), [])) or [None]:
-            props = dict(base)
-            if c is not None:
-                props.update(_claim_properties(graph, c, o))
-            rows.append((s, RELATIONSHIP_TYPES[rel], o, props))
-    # A key is a list on every relationship if it is one on any, so each has one type.
-    lists = {"hardware", "metric", "baseline"} | {
-        k for *_, props in rows for k, v in props.items() if len(v) > 1
-    }
-    edges = [Edge(s, t, o, _pack(props, lists & set(props))) for s, t, o, props in rows]
-    edges.sort(key=lambda e: (e.type, e.start, e.end, dict(e.properties).get("claim", "")))
-    return PropertyGraph(_to_nodes(graph, node_ids, types), tuple(edges))
+    stream = PropertyGraphStream(graph)
+    return PropertyGraph(tuple(stream.nodes()), tuple(stream.edges()))
