@@ -604,9 +604,11 @@ def networkx_node(graph: Graph, iri: URIRef, types: set[URIRef]) -> dict:
     }
 
 
-def networkx_edges(graph: Graph, nodes: dict[URIRef, set[URIRef]]) -> Iterator[tuple[str, str, str, dict]]:
+def networkx_edges(graph: Graph, nodes: dict[URIRef, set[URIRef]], max_claims: int | None = None,
+                   ) -> Iterator[tuple[str, str, str, dict]]:
     """The edges of the networkx view, sorted by (source, relation, target), each edge's
-    attributes made as it is yielded: only the edges' ends are held, never their claims."""
+    attributes made as it is yielded: only the edges' ends are held, never their claims.
+    `max_claims` keeps an edge's first claims only (its support still counts them all)."""
     assertion_of = _assertions_by_triple(graph)
     ends: list[tuple[str, str, str, URIRef | None]] = []
     for rel, prop in RELATION_PROPERTIES.items():
@@ -622,7 +624,7 @@ def networkx_edges(graph: Graph, nodes: dict[URIRef, set[URIRef]]) -> Iterator[t
                               "papers": [u], "confidence": 1.0, "claims": []}
         else:
             claims = sorted(graph.subjects(EKG.supports, assertion)) if assertion is not None else []
-            yield u, v, rel, relation_edge_attrs(graph, rel, assertion, claims)
+            yield u, v, rel, relation_edge_attrs(graph, rel, assertion, claims[:max_claims])
 
 
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:

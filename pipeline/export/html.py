@@ -53,6 +53,9 @@ DEFAULT_TOP_N = 1000
 # Past this many nodes the explorer is the large one (save_large_html): the index holds only
 # the top nodes, each paper page only its own claims, and the graph is never drawn (or held) whole.
 LARGE_GRAPH_NODES = 2000
+# What an edge of the large explorer's index lists of its claims: its first ones (its
+# support counts them all); each paper's page lists that paper's own.
+LARGE_EDGE_CLAIMS = 20
 LAYOUT_SEED = 20231
 # The layout runs at most this long before physics is switched off where it stands: on a
 # slow machine a 2,000-node page would otherwise keep the reader waiting for minutes.
@@ -559,12 +562,13 @@ def node_degrees(view: rdflib.Graph, nodes: dict[URIRef, set[URIRef]]) -> Counte
 
 
 def top_subgraph(view: rdflib.Graph, nodes: dict[URIRef, set[URIRef]], keep: set[str]) -> nx.MultiDiGraph:
-    """The networkx view of only the nodes in `keep` and the edges between them."""
+    """The networkx view of only the nodes in `keep` and the edges between them, each edge
+    with its first LARGE_EDGE_CLAIMS claims (and its whole support)."""
     kept = {iri: types for iri, types in nodes.items() if str(iri) in keep}
     g = nx.MultiDiGraph()
     for iri in sorted(kept):
         g.add_node(str(iri), **networkx_node(view, iri, kept[iri]))
-    for u, v, key, attrs in networkx_edges(view, kept):
+    for u, v, key, attrs in networkx_edges(view, kept, max_claims=LARGE_EDGE_CLAIMS):
         g.add_edge(u, v, key=key, **attrs)
     return g
 
