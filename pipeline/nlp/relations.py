@@ -44,7 +44,7 @@ from pipeline.nlp.metrics import FigureMention, MetricMention
 from pipeline.nlp.names import NameMention
 from pipeline.normalize import match_key
 from pipeline.records import Entity, Figure, Relation
-from pipeline.resolve import to_method_entity, to_metric_entity
+from pipeline.nlp.entities import to_method_entity, to_metric_entity
 from pipeline.vocab import Vocab, word_class
 
 # Inflected beat verbs, for when the tagger takes them for nouns ("X outperforms Y" -> NOUN).
