@@ -9,9 +9,8 @@ acronyms, proposed, claims).
 from __future__ import annotations
 
 from pipeline.nlp.extract import extract
-from pipeline.nlp.loading import (
-    EXCLUDED_COMPONENTS, MODEL_DIR, MODEL_PACKAGE, _cached_nlp, default_threshold, make_nlp, model_path,
-    read_config, read_effikg_vocab, shared_nlp,
+from pipeline.nlp.loading import (  # the loading of the pipeline lives in loading.py
+    EXCLUDED_COMPONENTS, _cached_nlp, default_threshold, make_nlp, model_path, read_config, shared_nlp,
 )
 
 __all__ = ["EXCLUDED_COMPONENTS", "default_threshold", "extract", "make_nlp", "model_path", "read_config",
