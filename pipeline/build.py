@@ -1,4 +1,4 @@
-"""`effikg build`: read -> extract -> assemble -> validate -> export, as one library call.
+"""`effikg build`: read -> extract -> resolve -> assemble -> validate -> export, as one library call.
 
 The build is the only stage that runs the NLP. A record that cannot be read, extracted or
 written is skipped with one line; the rest is built. Everything the build writes goes to a
@@ -135,13 +135,13 @@ def extract_each(
     """Extract batch by batch; a paper the model or the assembly cannot take is a Skipped.
 
     Batches run where `options` says (pipeline.parallel) and come back in input order;
-    cached abstracts are not sent at all. Each extraction is checked for what graph
-    assembly and the writers reject, so that nothing fails later, where it would take
-    the whole build down.
+    cached abstracts are not sent at all. Each extraction is settled by
+    `pipeline.resolve.resolve_paper` and checked for what graph assembly and the writers
+    reject, so that nothing fails later, where it would take the whole build down.
     """
     from pipeline.cache import ExtractionCache
     from pipeline.parallel import Extractor, Failed, dask_runner, local_runner
-    from pipeline.resolve import apply_vocab_extra
+    from pipeline.resolve import resolve_paper
 
     papers = iter(papers)
     head = list(islice(papers, EXTRACT_BATCH + 1))
@@ -158,7 +158,7 @@ def extract_each(
             for outcomes in (run(batches) if cache is None else _through_cache(batches, run, cache)):
                 for outcome in outcomes:
                     if not isinstance(outcome, Failed):
-                        outcome = apply_vocab_extra(outcome, options.vocab)
+                        outcome = resolve_paper(outcome, options.vocab)  # before the check: it sees what is assembled
                     problem = outcome.problem if isinstance(outcome, Failed) else unwritable(outcome)
                     if problem is None:
                         yield outcome  # type: ignore[misc]
@@ -320,7 +320,7 @@ def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info)
     from pipeline.store import assemble_store, finish_store
     from pipeline.validate import check_store
 
-    source = assemble_store(read_shards(work / "extractions"), work, scratch / STORE_DIR, build=info)
+    source = assemble_store(lambda: read_shards(work / "extractions"), work, scratch / STORE_DIR, build=info)
     # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
     result = check_store(source.store, source.iter_triples, len(source))
     if not result.conforms:

@@ -1,9 +1,11 @@
 """The build's on-disk graph: assembled out of core into a pyoxigraph store on disk.
 
-A build streams its Extraction records to shards on disk (pipeline.shards); this module
-is the second pass over them. `pipeline.graph.assemble` hands each triple over as it is
-made (a paper's as its record is read; what spans papers, the entities' label votes and
-aliases and the support counts, at the end); they are formatted as N-Triples lines and
+A build streams its Extraction records to shards on disk (pipeline.shards), each paper
+settled by `pipeline.resolve.resolve_paper`; this module makes the graph in two more passes
+over them: the corpus's names (`pipeline.resolve.corpus_entities`: each entity's label,
+kind and aliases, by vote), then the triples. `pipeline.graph.assemble` hands each triple
+over as it is made (a paper's as its record is read; what spans papers, the entities and
+the support counts, at the end); they are formatted as N-Triples lines and
 sorted on disk (pipeline.export.ntriples.LineSpool: sorted runs, merged) into one file of
 sorted, distinct lines, which is bulk-loaded into `Store(path)`. Validation queries that
 store, and every export streams from it or from the sorted lines it was loaded from
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from pipeline.export.source import StoreSource
 from pipeline.graph import BuildInfo, assemble
 from pipeline.outdir import STORE_DIR
 from pipeline.records import Extraction
+from pipeline.resolve import Resolution, corpus_entities
 
 SOURCES_FILE = "graph.json"  # in the store folder: the graph files it holds, by size and mtime
 _OXIGRAPH = "oxigraph"  # the RocksDB folder inside the store folder
@@ -39,12 +42,14 @@ RDF_FILES = ("effikg.ttl", "effikg.nt", "effikg.jsonld", "effikg.owl")
 LOAD_LINES = 50_000
 
 
-def assemble_store(extractions: Iterable[Extraction], work: Path, folder: Path,
+def assemble_store(extractions: Callable[[], Iterable[Extraction]], work: Path, folder: Path,
                    build: BuildInfo | None = None) -> StoreSource:
-    """The graph of `extractions` (one a paper id, streamed), sorted on disk under `work`
-    into work/graph.nt and loaded into a new store in `folder`."""
+    """The graph of the extractions (one a paper id, each settled by resolve.resolve_paper,
+    streamed twice by `extractions()`: for the corpus's names, then for the triples),
+    sorted on disk under `work` into work/graph.nt and loaded into a new store in `folder`."""
     spool = LineSpool(work / "runs")
-    assemble(extractions, spool.add, build=build)
+    entities = corpus_entities(extractions())  # the first pass: the corpus's names (pipeline.resolve)
+    assemble(extractions(), Resolution((), entities), spool.add, build=build)  # the second: the triples
     lines = work / "graph.nt"
     count = spool.merge(lines)
     folder.mkdir(parents=True, exist_ok=True)
