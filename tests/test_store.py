@@ -1,0 +1,159 @@
+"""The out-of-core build (issue 12.5): extraction shards, the on-disk sort, the store, and
+every export streamed from it, held to what the in-memory path (graph.to_rdf,
+GraphSource) writes of the same records."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from pipeline.export import save_exports
+from pipeline.export.graphml import to_graphml, to_graphml_graph
+from pipeline.export.ntriples import LineSpool, to_ntriples_lines
+from pipeline.export.source import GraphSource
+from pipeline.graph import to_rdf
+from pipeline.resolve import resolve_paper
+from pipeline.shards import ShardWriter, read_shards
+from pipeline.store import assemble_store, finish_store, open_store, store_folder
+from pipeline.validate import check_store, check_triples
+
+def _export_samples():
+    """tests/export/conftest.py's hand-built records (a conftest is not importable by name)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_export_samples", Path(__file__).parent / "export" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+_SAMPLES = _export_samples()
+sample_extractions = _SAMPLES.sample_extractions
+
+
+def _store_source(tmp_path: Path, extractions=None):
+    shards = tmp_path / "shards"
+    with ShardWriter(shards, per_shard=2) as writer:  # more than one shard
+        for extraction in extractions if extractions is not None else sample_extractions():
+            writer.write(resolve_paper(extraction))
+    return assemble_store(lambda: read_shards(shards), tmp_path / "work", tmp_path / "out" / ".effikg-store")
+
+
+def test_store_shards_read_back_the_records_written(tmp_path: Path) -> None:
+    records = sample_extractions()
+    with ShardWriter(tmp_path, per_shard=2) as writer:
+        for record in records:
+            writer.write(record)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["extractions-00000.jsonl", "extractions-00001.jsonl"]
+    assert list(read_shards(tmp_path)) == records
+
+
+def test_store_line_spool_sorts_and_dedups_across_runs(tmp_path: Path) -> None:
+    spool = LineSpool(tmp_path / "runs", run_chars=200)  # a run every few lines
+    triples = [(URIRef(f"http://x/{i % 17}"), URIRef("http://p"), Literal(f"v{i % 5}")) for i in range(200)]
+    for triple in triples:
+        spool.add(*triple)
+    assert spool.merge(tmp_path / "all.nt") == len(set(triples))
+    expected = Graph()
+    for triple in triples:
+        expected.add(triple)
+    assert (tmp_path / "all.nt").read_text(encoding="utf-8") == "".join(to_ntriples_lines(expected))
+    assert list((tmp_path / "runs").iterdir()) == []
+
+
+def test_store_assembly_out_of_core_makes_the_in_memory_graph(tmp_path: Path) -> None:
+    source = _store_source(tmp_path)
+    memory = GraphSource(to_rdf(sample_extractions()))
+    assert list(source.iter_lines()) == memory.lines
+    assert len(source) == len(memory.lines) == len(source.store)
+
+
+def test_store_exports_are_byte_identical_to_the_in_memory_ones(tmp_path: Path) -> None:
+    source = _store_source(tmp_path)
+    memory = to_rdf(sample_extractions())
+    names = ["ttl", "nt", "jsonld", "owl", "graphml", "neo4j", "html"]
+    from_store = save_exports(source, tmp_path / "a", names)
+    from_memory = save_exports(memory, tmp_path / "b", names)
+    rel = sorted(p.relative_to(tmp_path / "a").as_posix() for p in from_store)
+    assert rel == sorted(p.relative_to(tmp_path / "b").as_posix() for p in from_memory)
+    assert [r for r in rel if (tmp_path / "a" / r).read_bytes() != (tmp_path / "b" / r).read_bytes()] == []
+
+
+def test_store_graphml_is_what_networkx_writes(tmp_path: Path) -> None:
+    from pipeline.records import Extraction, Paper
+
+    TRIFORCE = _SAMPLES.TRIFORCE
+
+    odd = 'tab\there, "quotes" & <tags>\r\nand a new line'
+    paper = Paper(id="odd", abstract=odd + ". TriForce is fast.", title=odd)
+    extra = Extraction(paper, (TRIFORCE,), (), (("triforce", odd),))
+    graph = to_rdf([*sample_extractions(), extra])
+    buffer = io.BytesIO()
+    nx.write_graphml(to_graphml_graph(graph), buffer, encoding="utf-8", prettyprint=True)
+    assert to_graphml(graph) == buffer.getvalue()
+    empty = io.BytesIO()
+    nx.write_graphml(nx.MultiDiGraph(), empty, encoding="utf-8", prettyprint=True)
+    assert to_graphml(Graph()) == empty.getvalue()
+
+
+def test_store_validation_on_disk_gives_the_in_memory_verdicts(tmp_path: Path) -> None:
+    source = _store_source(tmp_path)
+    assert check_store(source.store, source.iter_triples, len(source)).conforms
+    # A claim with two confidences, one ill-typed: both checks fire, on disk as in memory.
+    claim = next(q.subject for q in source.store.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        ox.NamedNode("https://w3id.org/effikg/ontology#Claim")))
+    bad = ox.Triple(claim, ox.NamedNode("https://w3id.org/effikg/ontology#confidence"), ox.Literal("high"))
+    source.store.add(ox.Quad(bad.subject, bad.predicate, bad.object))
+    triples = [*source.iter_triples(), bad]
+    on_disk = check_store(source.store, lambda: triples, len(triples))
+    assert not on_disk.conforms
+    assert on_disk.text == check_triples(triples).text
+
+
+def test_store_query_opens_the_build_store_while_the_file_is_unchanged(tmp_path: Path) -> None:
+    from pipeline.query import load_store, run_query
+
+    source = _store_source(tmp_path)
+    out = tmp_path / "out"
+    save_exports(source, out, ["ttl"])
+    finish_store(source, out / ".effikg-store")
+    del source
+    ttl = out / "effikg.ttl"
+    assert store_folder(ttl) == out / ".effikg-store"
+    on_disk = run_query(ttl, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    in_memory = run_query(Graph().parse(ttl), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert on_disk.rows == in_memory.rows  # the store holds the graph and the ontology
+    assert open_store(ttl) is not None and len(load_store(out / ".effikg-store")) > 0
+    text = ttl.read_bytes()
+    ttl.write_bytes(text.replace(b"TriForce", b"TriFarce"))  # edited: the file is read, not the store
+    stat = ttl.stat()
+    os.utime(ttl, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert store_folder(ttl) is None and open_store(ttl) is None
+    farce = run_query(ttl, 'SELECT ?s WHERE { ?s ?p "TriFarce" }')
+    assert len(farce.rows) > 0
+
+
+@pytest.mark.slow
+def test_store_large_explorer_holds_the_top_and_a_page_a_paper(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.export.html as html
+
+    monkeypatch.setattr(html, "LARGE_GRAPH_NODES", 5)
+    source = _store_source(tmp_path)
+    written = html.save_html(source, tmp_path / "site", top_n=4)
+    pages = sorted(p.name for p in written if p.parent.name == "papers")
+    assert pages == ["2404.11912.html", "2405.04437.html", "h-1ba9a9a645.html", "index.html"]
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "the 4 most connected of" in index
+    import json
+
+    data = json.loads(index.split('id="effikg-data">', 1)[1].split("</script>", 1)[0])
+    assert len(data["nodes"]) == 4  # the top nodes only
+    listing = (tmp_path / "site" / "papers" / "index.html").read_text(encoding="utf-8")
+    assert listing.count("<li>") == 3
