@@ -8,6 +8,7 @@ the kernel's figures; the share of time by stage comes from one instrumented run
 (--stages) in process.
 
     python benchmarks/bench_scale.py --sizes 1000,5000 --jobs 1,2 [--incremental] [--dask] [--stages]
+    python benchmarks/bench_scale.py --sizes "" --rss 1000,5000,20000     # out of core: peak RSS
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.corpus import bundled_corpus
@@ -76,22 +78,30 @@ def _tree(root: int) -> dict[int, tuple[float, int]]:
 
 def timed_build(args: list[str]) -> dict[str, float]:
     """Wall s, CPU s of the build and all its processes, peak RSS of the largest process
-    and of all of them together (MB), sampled from /proc every 0.1 s."""
+    and of all of them together (MB), sampled from /proc every 0.1 s; and the kernel's
+    peak RSS of the build process itself (wait4's ru_maxrss: no spike between samples
+    escapes it; its workers, if any, are not in it)."""
     start = time.perf_counter()
     proc = subprocess.Popen([EFFIKG, "build", "--no-progress", *args], stdout=subprocess.DEVNULL)
     cpu: dict[int, float] = {}
     peak = peak_total = 0
-    while proc.poll() is None:
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
         tree = _tree(proc.pid)
-        for pid, (seconds, _) in tree.items():
-            cpu[pid] = max(cpu.get(pid, 0.0), seconds)
+        for child, (seconds, _) in tree.items():
+            cpu[child] = max(cpu.get(child, 0.0), seconds)
         peak = max([peak, *(rss for _, rss in tree.values())])
         peak_total = max(peak_total, sum(rss for _, rss in tree.values()))
         time.sleep(0.1)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
     if proc.returncode:
         raise SystemExit(f"effikg build {' '.join(args)} failed ({proc.returncode})")
-    return {"wall": wall, "cpu": sum(cpu.values()), "rss_mb": peak / 2**20, "rss_total_mb": peak_total / 2**20}
+    own = usage.ru_maxrss * 1024  # KiB on Linux
+    return {"wall": wall, "cpu": sum(cpu.values()), "rss_mb": max(peak, own) / 2**20,
+            "rss_total_mb": max(peak_total, own) / 2**20, "maxrss_mb": own / 2**20}
 
 
 def bench_jobs(corpus: Path, n: int, jobs: int, work: Path) -> dict[str, float]:
@@ -144,7 +154,7 @@ def bench_dask(corpus: Path, n: int, work: Path) -> dict[str, float]:
             proc.wait()
 
 
-def bench_rss(sizes: list[int], work: Path) -> list[dict[str, float]]:
+def bench_rss(sizes: list[int], work: Path) -> Iterator[dict[str, float]]:
     """Peak RSS and time of whole builds whose NLP is all cache hits: what assembly,
     validation and the exports cost as the corpus grows (the out-of-core build, issue
     12.5). The cache is warmed first with one build of the 86 distinct abstracts (that one
@@ -153,7 +163,6 @@ def bench_rss(sizes: list[int], work: Path) -> list[dict[str, float]]:
     shutil.rmtree(cache, ignore_errors=True)
     warm = write_corpus(work / "rss-warm.jsonl", 86, titles=False)
     timed_build([str(warm), "--out", str(work / "rss-warm"), "--jobs", "1", "--cache", str(cache)])
-    rows = []
     for n in sizes:
         corpus = write_corpus(work / f"rss-{n}.jsonl", n, titles=False)
         out = work / f"rss-out-{n}"
@@ -161,16 +170,18 @@ def bench_rss(sizes: list[int], work: Path) -> list[dict[str, float]]:
         r = timed_build([str(corpus), "--out", str(out), "--jobs", "1", "--cache", str(cache)])
         r["n"], r["store_mb"] = n, sum(f.stat().st_size for f in (out / ".effikg-store").rglob("*") if f.is_file()) / 2**20
         r["ttl_mb"] = (out / "effikg.ttl").stat().st_size / 2**20
-        rows.append(r)
+        r["pages"] = len(list((out / "papers").glob("*.html")))
         shutil.rmtree(out, ignore_errors=True)
-    return rows
+        yield r
 
 
 def bench_stages(corpus: Path, work: Path) -> dict[str, float]:
-    """CPU seconds by stage of one in-process build (--jobs 1): read + NLP, assembly,
-    validation, N-Triples and export."""
+    """CPU seconds by stage of one in-process build (--jobs 1): read + NLP (into the
+    shards), assembly (the passes over the shards, the on-disk sort, the store's bulk load),
+    validation (the shape checks on the store) and the exports."""
     import pipeline.build as build
-    from pipeline.export.source import GraphSource
+    import pipeline.store as store
+    import pipeline.validate as validate
 
     spent: dict[str, float] = {}
 
@@ -198,19 +209,12 @@ def bench_stages(corpus: Path, work: Path) -> dict[str, float]:
             yield item
 
     build.extract_each = timed_extract
-    import pipeline.validate as validate
-
-    validate.check_triples = clock("validation", validate.check_triples)
-    build._write_build = clock("exports", build._write_build)
-    lines = GraphSource.lines.func
-    GraphSource.lines = property(clock("sorted N-Triples + parse", lines))  # type: ignore[assignment]
-    import pipeline.graph as graph
-
-    graph.to_rdf = clock("read + NLP + assembly", graph.to_rdf)
+    store.assemble_store = clock("assembly (shards -> sorted lines -> store)", store.assemble_store)
+    validate.check_store = clock("validation (shape checks on the store)", validate.check_store)
+    build.save_exports = clock("exports", build.save_exports)
     total = time.process_time()
-    build.run_build([corpus], work / "out-stages")
+    build.run_build([corpus], work / "out-stages", force=True)
     spent["whole build"] = time.process_time() - total
-    spent["assembly"] = spent.pop("read + NLP + assembly") - spent["read + NLP"]
     return spent
 
 
@@ -244,12 +248,13 @@ def main() -> None:
     if args.rss:
         rss_sizes = [int(x) for x in args.rss.split(",")]
         print("\nout of core, every abstract an extraction-cache hit (no NLP), --jobs 1:\n"
-              "| abstracts | wall s | CPU s | peak RSS MB (all processes) | vs the first | effikg.ttl MB | store MB |\n"
-              "|---|---|---|---|---|---|---|")
-        rows = bench_rss(rss_sizes, work)
-        for r in rows:
+              "| abstracts | wall s | CPU s | peak RSS MB (kernel, build process) | vs the first | effikg.ttl MB | store MB | paper pages |\n"
+              "|---|---|---|---|---|---|---|---|")
+        first = None
+        for r in bench_rss(rss_sizes, work):
+            first = first or r["rss_total_mb"]
             print(f"| {int(r['n']):,} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rss_total_mb']:.0f} | "
-                  f"{r['rss_total_mb'] / rows[0]['rss_total_mb']:.2f}x | {r['ttl_mb']:.1f} | {r['store_mb']:.1f} |", flush=True)
+                  f"{r['rss_total_mb'] / first:.2f}x | {r['ttl_mb']:.1f} | {r['store_mb']:.1f} | {r['pages']:,} |", flush=True)
     if args.stages:
         spent = bench_stages(work / f"corpus-{sizes[0]}.jsonl", work)
         whole = spent["whole build"]

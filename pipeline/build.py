@@ -323,12 +323,13 @@ def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info)
     source = assemble_store(lambda: read_shards(work / "extractions"), work, scratch / STORE_DIR, build=info)
     # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
     result = check_store(source.store, source.iter_triples, len(source))
+    source.release()
     if not result.conforms:
         raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
     summary.triples = len(source)
     written = [p.relative_to(scratch).as_posix() for p in save_exports(source, scratch, summary.exports)]
     finish_store(source, scratch / STORE_DIR)
-    del source  # the last reference: the store is closed before its folder moves
+    source.release()  # the store is closed before its folder moves
     shutil.rmtree(work)
     return written
 

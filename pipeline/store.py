@@ -53,9 +53,10 @@ def assemble_store(extractions: Callable[[], Iterable[Extraction]], work: Path, 
     lines = work / "graph.nt"
     count = spool.merge(lines)
     folder.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(folder / _OXIGRAPH))
-    load_lines(store, lines)
-    return StoreSource(lines, store, count)
+    source = StoreSource(lines, folder / _OXIGRAPH, count)
+    load_lines(source.store, lines)
+    source.release()
+    return source
 
 
 def load_lines(store: ox.Store, path: Path, chunk: int = LOAD_LINES) -> None:

@@ -124,7 +124,7 @@ def test_store_query_opens_the_build_store_while_the_file_is_unchanged(tmp_path:
     out = tmp_path / "out"
     save_exports(source, out, ["ttl"])
     finish_store(source, out / ".effikg-store")
-    del source
+    source.release()  # closed, as the build leaves it
     ttl = out / "effikg.ttl"
     assert store_folder(ttl) == out / ".effikg-store"
     on_disk = run_query(ttl, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

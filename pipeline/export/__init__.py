@@ -86,4 +86,8 @@ def save_exports(graph: GraphLike, out_dir: Path, names: Sequence[str] | None = 
 
     exporters = select_exporters(names)
     source = as_source(graph)
-    return [path for exporter in exporters for path in exporter.save(source, Path(out_dir))]
+    written: list[Path] = []
+    for exporter in exporters:
+        written += exporter.save(source, Path(out_dir))
+        source.release()  # a store-backed source closes its store between exporters
+    return written

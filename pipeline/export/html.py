@@ -22,10 +22,11 @@ import hashlib
 import json
 import math
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -609,26 +610,37 @@ def save_large_html(view: rdflib.Graph, nodes: dict[URIRef, set[URIRef]], out_di
     degrees = node_degrees(view, nodes)
     ranked = sorted(degrees, key=lambda n: (-degrees[n], n))[:top_n]
     g = top_subgraph(view, nodes, set(ranked))
-    papers_iris = sorted(iri for iri, types in nodes.items() if EKG.Paper in types)
-    listing = sorted((_paper_title(info).lower(), info.iri, info) for info in map(partial(paper_info, view), papers_iris))
+    # Every paper by title: (title, IRI) only; each page's details are read when it is written.
+    listing = sorted((_paper_title(info).lower(), info.iri) for info in
+                     (paper_info(view, iri) for iri, types in nodes.items() if EKG.Paper in types))
     shown = {iri: paper_info(view, URIRef(iri)) for iri in _cited(g)}
     written = [write_atomic(out_dir / ASSETS_DIR / name, content) for name, content in sorted(read_assets().items())]
-    pages = [info for _, _, info in listing if info.iri in g] if paper_pages else []
+    pages = [shown[iri] for _, iri in listing if iri in g] if paper_pages else []
     index = _index_page(g, shown, pages, top_n, of=f": the {len(ranked)} most connected of {len(nodes)} nodes "
-                        f"({len(papers_iris)} papers; every paper's page: {PAPERS_DIR}/index.html)")
+                        f"({len(listing)} papers; every paper's page: {PAPERS_DIR}/index.html)")
     written.append(write_atomic(out_dir / "index.html", index.encode("utf-8")))
     del g, shown, index
-    slugs = set()
-    for _, _, info in (listing if paper_pages else []):
-        sub = own_subgraph(view, URIRef(info.iri), lambda n: nodes.get(n) or set())
-        page = _paper_page(sub, info, {info.iri: info}, top_n, degrees)
-        written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page.encode("utf-8")))
-        slugs.add(f"{info.slug}.html")
     if paper_pages:
-        written.append(write_atomic(out_dir / PAPERS_DIR / "index.html", _paper_list([i for *_, i in listing])))
-        slugs.add("index.html")
-    _remove_stale(out_dir / PAPERS_DIR, slugs)
+        written += _paper_pages(view, nodes, [iri for _, iri in listing], out_dir, top_n, degrees)
+    _remove_stale(out_dir / PAPERS_DIR, {p.name for p in written if p.parent.name == PAPERS_DIR})
     return sorted(written)
+
+
+def _paper_pages(view: rdflib.Graph, nodes: dict[URIRef, set[URIRef]], papers: list[str], out_dir: Path,
+                 top_n: int, degrees: Counter[str]) -> list[Path]:
+    """papers/{slug}.html for each paper, one at a time, and papers/index.html listing them."""
+    written = []
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as rows:  # the list, a line a paper
+        for iri in papers:
+            info = paper_info(view, URIRef(iri))
+            sub = own_subgraph(view, URIRef(iri), lambda n: nodes.get(n) or set())
+            page = _paper_page(sub, info, {info.iri: info}, top_n, degrees)
+            written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page.encode("utf-8")))
+            rows.write(f'<li><a href="{escape(info.slug)}.html">{escape(_short(_paper_title(info), 120))}</a>'
+                       + (f" (arXiv:{escape(info.arxiv)})" if info.arxiv else "") + "</li>\n")
+        rows.seek(0)
+        written.append(write_atomic(out_dir / PAPERS_DIR / "index.html", _paper_list(len(papers), rows.read())))
+    return written
 
 
 def _cited(g: nx.MultiDiGraph) -> set[str]:
@@ -639,16 +651,11 @@ def _cited(g: nx.MultiDiGraph) -> set[str]:
     return cited
 
 
-def _paper_list(papers: list[PaperInfo]) -> bytes:
+def _paper_list(count: int, rows: str) -> bytes:
     """papers/index.html of the large explorer: every paper page, by title, as a plain list."""
-    rows = "".join(
-        f'<li><a href="{escape(p.slug)}.html">{escape(_short(_paper_title(p), 120))}</a>'
-        + (f" (arXiv:{escape(p.arxiv)})" if p.arxiv else "") + "</li>\n"
-        for p in papers
-    )
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Papers - effikg explorer</title>\n'
             f'<link rel="stylesheet" href="../{ASSETS_DIR}/explorer.css">\n</head>\n<body>\n'
-            f'<header><h1>Papers</h1><p class="sub">{len(papers)} papers</p>'
+            f'<header><h1>Papers</h1><p class="sub">{count} papers</p>'
             f'<nav><a id="home-link" href="../index.html">&larr; whole corpus</a></nav></header>\n'
             f"<ol>\n{rows}</ol>\n</body>\n</html>\n").encode("utf-8")
 

@@ -102,20 +102,27 @@ RUN_CHARS = 16 * 2**20
 
 
 class TermLines:
-    """rdflib terms formatted once: the same predicate or class occurs on every node."""
+    """IRIs and short literals formatted once (the same predicate, class or entity occurs
+    on every node); long literals (abstracts, sentences) are met once and not kept."""
 
-    def __init__(self, size: int = 1 << 16) -> None:
+    SHORT = 80
+
+    def __init__(self, size: int = 1 << 14) -> None:
         self._done: dict[rdflib.term.Node, str] = {}
         self._size = size
 
+    def term(self, t: rdflib.term.Node) -> str:
+        text = self._done.get(t)
+        if text is None:
+            text = _nt_term(t)
+            if len(text) <= self.SHORT:
+                if len(self._done) >= self._size:  # bounded: most instance terms are not met again
+                    self._done.clear()
+                self._done[t] = text
+        return text
+
     def line(self, s: rdflib.term.Node, p: rdflib.term.Node, o: rdflib.term.Node) -> str:
-        if len(self._done) > self._size:  # bounded: instance terms are not met again
-            self._done.clear()
-        done = self._done
-        s_text = done.get(s) or done.setdefault(s, _nt_term(s))
-        p_text = done.get(p) or done.setdefault(p, _nt_term(p))
-        o_text = done.get(o) or done.setdefault(o, _nt_term(o))
-        return f"{s_text} {p_text} {o_text} .\n"
+        return f"{self.term(s)} {self.term(p)} {self.term(o)} .\n"
 
 
 class LineSpool:

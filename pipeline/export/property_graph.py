@@ -195,11 +195,12 @@ class PropertyGraphStream:
                      and local_name(str(o)) not in NOT_NODES}
         self.direct = self._direct()
         node_ids = qualified | {n for s, _, o, _ in self.direct for n in (s, o)}
-        self.types = {n: {str(t) for t in graph.objects(URIRef(n), RDF.type) if isinstance(t, URIRef)}
-                      for n in node_ids}
+        # Each node's labels, made once (a tuple, not its set of types: there may be millions).
+        self.labels = {n: _node_labels({str(t) for t in graph.objects(URIRef(n), RDF.type) if isinstance(t, URIRef)})
+                       for n in node_ids}
         literal_preds: set[str] = set()
         counts: dict[str, int] = {}
-        for node_id in self.types:
+        for node_id in self.labels:
             seen: Counter[str] = Counter(pred for pred, _ in _node_values(graph, node_id))
             literal_preds.update(seen)
             for pred, n in seen.items():
@@ -240,11 +241,11 @@ class PropertyGraphStream:
 
     def nodes(self) -> Iterator[Node]:
         """The nodes, sorted by id."""
-        for node_id in sorted(self.types):
+        for node_id in sorted(self.labels):
             values: dict[str, list[str | int | float | bool]] = defaultdict(list)
             for pred, value in _node_values(self.graph, node_id):
                 values[self.keys[pred]].append(value)
-            yield Node(node_id, _node_labels(self.types[node_id]), _pack(values, self.node_lists))
+            yield Node(node_id, self.labels[node_id], _pack(values, self.node_lists))
 
     def edges(self) -> Iterator[Edge]:
         """The relationships, sorted by (type, start, end, claim)."""
