@@ -579,8 +579,11 @@ def _node_types(graph: Graph) -> dict[URIRef, set[URIRef]]:
 
 def node_types(graph: Graph) -> dict[URIRef, set[URIRef]]:
     """Every node of the networkx view (papers, methods, hardware, metrics), with all its
-    types: what the view holds of each node until it is written."""
-    return _node_types(graph)
+    types: what the view holds of each node until it is written (nodes of the same types
+    share one frozenset: a corpus holds many papers)."""
+    shared: dict[frozenset[URIRef], frozenset[URIRef]] = {}
+    return {iri: shared.setdefault(frozenset(types), frozenset(types))  # type: ignore[misc]
+            for iri, types in _node_types(graph).items()}
 
 
 def networkx_node(graph: Graph, iri: URIRef, types: set[URIRef]) -> dict:

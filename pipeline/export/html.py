@@ -41,7 +41,7 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.errors import HtmlExportError
-from pipeline.export.source import GraphLike, as_source
+from pipeline.export.source import GraphLike, Source, as_source
 from pipeline.files import write_atomic
 from pipeline.graph import NODE_CLASSES as GRAPH_NODE_CLASSES
 from pipeline.graph import RELATION_PROPERTIES, first_value, networkx_edges, networkx_node, node_types
@@ -57,6 +57,7 @@ LARGE_GRAPH_NODES = 2000
 # What an edge of the large explorer's index lists of its claims: its first ones (its
 # support counts them all); each paper's page lists that paper's own.
 LARGE_EDGE_CLAIMS = 20
+RELEASE_PAGES = 2000
 LAYOUT_SEED = 20231
 # The layout runs at most this long before physics is switched off where it stands: on a
 # slow machine a 2,000-node page would otherwise keep the reader waiting for minutes.
@@ -527,7 +528,7 @@ def save_html(
     out_dir = Path(out_dir)
     nodes = node_types(source.view)  # type: ignore[arg-type]
     if len(nodes) > LARGE_GRAPH_NODES:
-        return save_large_html(source.view, nodes, out_dir, top_n=top_n or DEFAULT_TOP_N, paper_pages=paper_pages)
+        return save_large_html(source, nodes, out_dir, top_n=top_n or DEFAULT_TOP_N, paper_pages=paper_pages)
     del nodes
     g = source.networkx
     papers = read_paper_info(source.view)  # type: ignore[arg-type]
@@ -602,11 +603,12 @@ def own_subgraph(view: rdflib.Graph, paper: URIRef, types_of: Callable[[URIRef],
     return g
 
 
-def save_large_html(view: rdflib.Graph, nodes: dict[URIRef, set[URIRef]], out_dir: Path, *, top_n: int,
+def save_large_html(source: Source, nodes: dict[URIRef, set[URIRef]], out_dir: Path, *, top_n: int,
                     paper_pages: bool = True) -> list[Path]:
     """The explorer of a large graph, never drawing it whole: index.html holds the top_n
     nodes by degree and the edges between them; papers/{slug}.html one paper each, with its
     own claims; papers/index.html lists every paper page. Nothing holds more than one page."""
+    view = source.view
     degrees = node_degrees(view, nodes)
     ranked = sorted(degrees, key=lambda n: (-degrees[n], n))[:top_n]
     g = top_subgraph(view, nodes, set(ranked))
@@ -621,17 +623,21 @@ def save_large_html(view: rdflib.Graph, nodes: dict[URIRef, set[URIRef]], out_di
     written.append(write_atomic(out_dir / "index.html", index.encode("utf-8")))
     del g, shown, index
     if paper_pages:
-        written += _paper_pages(view, nodes, [iri for _, iri in listing], out_dir, top_n, degrees)
+        written += _paper_pages(source, nodes, [iri for _, iri in listing], out_dir, top_n, degrees)
     _remove_stale(out_dir / PAPERS_DIR, {p.name for p in written if p.parent.name == PAPERS_DIR})
     return sorted(written)
 
 
-def _paper_pages(view: rdflib.Graph, nodes: dict[URIRef, set[URIRef]], papers: list[str], out_dir: Path,
+def _paper_pages(source: Source, nodes: dict[URIRef, set[URIRef]], papers: list[str], out_dir: Path,
                  top_n: int, degrees: Counter[str]) -> list[Path]:
-    """papers/{slug}.html for each paper, one at a time, and papers/index.html listing them."""
+    """papers/{slug}.html for each paper, one at a time, and papers/index.html listing them.
+    The source is released every RELEASE_PAGES pages: a store's read caches grow as it is read."""
     written = []
     with tempfile.TemporaryFile("w+", encoding="utf-8") as rows:  # the list, a line a paper
-        for iri in papers:
+        for done, iri in enumerate(papers):
+            if done % RELEASE_PAGES == RELEASE_PAGES - 1:
+                source.release()
+            view = source.view
             info = paper_info(view, URIRef(iri))
             sub = own_subgraph(view, URIRef(iri), lambda n: nodes.get(n) or set())
             page = _paper_page(sub, info, {info.iri: info}, top_n, degrees)
