@@ -302,5 +302,6 @@ def test_cli_build_export_writes_only_what_is_named(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(good), "--export", "jsonld", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [".effikg-cache", ".effikg-manifest.json", "effikg.jsonld", "effikg.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == [".effikg-cache", ".effikg-manifest.json", ".effikg-store",
+                                                     "effikg.jsonld", "effikg.ttl"]
     assert result.output.splitlines()[-1] == f"Wrote 2 files to {out}/."

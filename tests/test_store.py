@@ -145,6 +145,7 @@ def test_store_large_explorer_holds_the_top_and_a_page_a_paper(tmp_path: Path, m
     import pipeline.export.html as html
 
     monkeypatch.setattr(html, "LARGE_GRAPH_NODES", 5)
+    monkeypatch.setattr(html, "RELEASE_PAGES", 2)  # the store closed and opened again between pages
     source = _store_source(tmp_path)
     written = html.save_html(source, tmp_path / "site", top_n=4)
     pages = sorted(p.name for p in written if p.parent.name == "papers")

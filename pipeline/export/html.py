@@ -621,7 +621,7 @@ def save_large_html(source: Source, nodes: dict[URIRef, set[URIRef]], out_dir: P
     index = _index_page(g, shown, pages, top_n, of=f": the {len(ranked)} most connected of {len(nodes)} nodes "
                         f"({len(listing)} papers; every paper's page: {PAPERS_DIR}/index.html)")
     written.append(write_atomic(out_dir / "index.html", index.encode("utf-8")))
-    del g, shown, index
+    del g, shown, index, view  # nothing may hold the store while _paper_pages releases it
     if paper_pages:
         written += _paper_pages(source, nodes, [iri for _, iri in listing], out_dir, top_n, degrees)
     _remove_stale(out_dir / PAPERS_DIR, {p.name for p in written if p.parent.name == PAPERS_DIR})
@@ -636,8 +636,9 @@ def _paper_pages(source: Source, nodes: dict[URIRef, set[URIRef]], papers: list[
     with tempfile.TemporaryFile("w+", encoding="utf-8") as rows:  # the list, a line a paper
         for done, iri in enumerate(papers):
             if done % RELEASE_PAGES == RELEASE_PAGES - 1:
+                view = None  # nothing may hold the store while it is closed
                 source.release()
-            view = source.view
+            view = source.view  # (released: the store is opened again)
             info = paper_info(view, URIRef(iri))
             sub = own_subgraph(view, URIRef(iri), lambda n: nodes.get(n) or set())
             page = _paper_page(sub, info, {info.iri: info}, top_n, degrees)
