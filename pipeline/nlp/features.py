@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -144,7 +145,7 @@ def rule_checks(v: View) -> dict[str, float]:
     out = {"blocked": float(rules.blocked(doc, obj.start, obj.end, sent)),
            "change_cue": float(rules.has_cue(doc, obj.start, obj.end, sent)),
            "purpose_clause": float(rules.in_purpose_clause(obj.root)),
-           "speaks_of_own": float(rules.speaks_of_own(sent))}
+           "speaks_of_own": _sentence_cues(sent)["speaks_of_own"]}
     for where in ("platform", "subject", "other"):
         out[f"hw_position={where}"] = float(v.object_is_hardware and rules.hardware_position(doc, obj) == where)
     if v.figure is not None:
@@ -163,19 +164,28 @@ def figure(v: View) -> dict[str, float]:
             "fig_unit_pct": float("%" in f.text)}
 
 
+@lru_cache(maxsize=256)
+def _sentence_cues(sent: Span) -> dict[str, float]:
+    """What a sentence says whatever the candidate: read once a sentence, not once a
+    candidate (a sentence has a dozen). Spans hash by their Doc and offsets."""
+    lowers = [t.lower_ for t in sent]
+    return {"sent_beat_verb": float(any(t.lemma_.lower() in rules.BEAT_VERBS for t in sent)),
+            "sent_compare_prep": float(any(w in rules.COMPARE_PREPS for w in lowers)),
+            "sent_respectively": float("respectively" in lowers),
+            "sent_negation": float(any(t.dep_ == "neg" for t in sent)),
+            "sent_len": float(min(len(sent), 80)),
+            "speaks_of_own": float(rules.speaks_of_own(sent))}
+
+
 def words_near(v: View) -> dict[str, float]:
     """Cue words around the object within its sentence."""
     lo, hi = max(v.sent.start, v.obj.start - WINDOW), min(v.sent.end, v.obj.end + WINDOW)
     near = [t.lower_ for t in v.doc[lo:hi]]
-    lemmas = [t.lemma_.lower() for t in v.sent]
-    return {"near_keep": float(any(w in rules.BLOCK_BEFORE for w in near)),
-            "near_loss": float(any(w in rules.BLOCK_AFTER for w in near)),
-            "near_change": float(any(w in rules.CHANGE_WORDS or w in rules.CHANGE_LEMMAS for w in near)),
-            "sent_beat_verb": float(any(w in rules.BEAT_VERBS for w in lemmas)),
-            "sent_compare_prep": float(any(t.lower_ in rules.COMPARE_PREPS for t in v.sent)),
-            "sent_respectively": float(any(t.lower_ == "respectively" for t in v.sent)),
-            "sent_negation": float(any(t.dep_ == "neg" for t in v.sent)),
-            "sent_len": float(min(len(v.sent), 80))}
+    out = {"near_keep": float(any(w in rules.BLOCK_BEFORE for w in near)),
+           "near_loss": float(any(w in rules.BLOCK_AFTER for w in near)),
+           "near_change": float(any(w in rules.CHANGE_WORDS or w in rules.CHANGE_LEMMAS for w in near))}
+    out.update((k, v) for k, v in _sentence_cues(v.sent).items() if k.startswith("sent_"))
+    return out
 
 
 def object_kind(v: View) -> dict[str, float]:
