@@ -22,6 +22,8 @@ from pipeline.records import CANONICAL_METRICS, RELATIONS
 HARDWARE_KINDS = ("ASIC", "CPU", "EdgeDevice", "FPGA", "GPU", "InMemoryComputing", "Microcontroller", "MobileDevice",
                   "NPU")
 OBJECT_DEPS = ("amod", "appos", "compound", "conj", "dobj", "nmod", "nsubj", "nsubjpass", "pobj")
+# The normalised units of pipeline/nlp/figures.py a figure feature names (others: "other").
+FIGURE_UNITS = ("%", "B", "FLOPs", "bit", "parameters", "points", "s", "x")
 WINDOW = 4  # tokens either side of the object read for keeping / loss / change words
 
 
@@ -35,6 +37,7 @@ class View:
     obj: Span
     subject: Span | None = None  # None when the subject is implied ("we", "our method", the main method)
     figure: Span | None = None
+    figure_unit: str | None = None  # the figure's normalised unit ("x", "%", "bit", "B", ...)
     metric: str | None = None  # improves: the canonical metric
     hardware_kind: str | None = None  # the object's kind, when it is hardware
     object_is_hardware: bool = False
@@ -155,13 +158,14 @@ def rule_checks(v: View) -> dict[str, float]:
 
 def figure(v: View) -> dict[str, float]:
     """The figure bound to an improves candidate: there, how near, how it reads."""
+    units = {f"fig_unit={u}": float(v.figure is not None and v.figure_unit == u) for u in FIGURE_UNITS}
+    units["fig_unit=other"] = float(v.figure is not None and v.figure_unit not in FIGURE_UNITS)
     if v.figure is None:
-        return {"has_figure": 0.0, "fig_dist": 30.0, "fig_after_object": 0.0, "fig_unit_x": 0.0, "fig_unit_pct": 0.0}
+        return {"has_figure": 0.0, "fig_dist": 30.0, "fig_after_object": 0.0, **units}
     f = v.figure
     dist = f.start - v.obj.end if f.start >= v.obj.end else v.obj.start - f.end
     return {"has_figure": 1.0, "fig_dist": float(min(max(dist, 0), 30)), "fig_after_object": float(f.start >= v.obj.end),
-            "fig_unit_x": float(f.text.rstrip().endswith(("x", "×", "X", "times"))),
-            "fig_unit_pct": float("%" in f.text)}
+            **units}
 
 
 @lru_cache(maxsize=256)
