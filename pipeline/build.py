@@ -1,4 +1,4 @@
-"""`effikg build`: read -> extract -> assemble -> validate -> export, as one library call.
+"""`effikg build`: read -> extract -> resolve -> assemble -> validate -> export, as one library call.
 
 The build is the only stage that runs the NLP. A record that cannot be read, extracted or
 written is skipped with one line; the rest is built. Everything the build writes goes to a
@@ -135,13 +135,13 @@ def extract_each(
     """Extract batch by batch; a paper the model or the assembly cannot take is a Skipped.
 
     Batches run where `options` says (pipeline.parallel) and come back in input order;
-    cached abstracts are not sent at all. Each extraction is checked for what graph
-    assembly and the writers reject, so that nothing fails later, where it would take
-    the whole build down.
+    cached abstracts are not sent at all. Each extraction is settled by
+    `pipeline.resolve.resolve_paper` and checked for what graph assembly and the writers
+    reject, so that nothing fails later, where it would take the whole build down.
     """
     from pipeline.cache import ExtractionCache
     from pipeline.parallel import Extractor, Failed, dask_runner, local_runner
-    from pipeline.resolve import apply_vocab_extra
+    from pipeline.resolve import resolve_paper
 
     papers = iter(papers)
     head = list(islice(papers, EXTRACT_BATCH + 1))
@@ -158,7 +158,7 @@ def extract_each(
             for outcomes in (run(batches) if cache is None else _through_cache(batches, run, cache)):
                 for outcome in outcomes:
                     if not isinstance(outcome, Failed):
-                        outcome = apply_vocab_extra(outcome, options.vocab)
+                        outcome = resolve_paper(outcome, options.vocab)  # before the check: it sees what is assembled
                     problem = outcome.problem if isinstance(outcome, Failed) else unwritable(outcome)
                     if problem is None:
                         yield outcome  # type: ignore[misc]
@@ -405,6 +405,7 @@ def run_build(
     """
     from pipeline.export.source import GraphSource
     from pipeline.graph import to_rdf
+    from pipeline.resolve import resolve_corpus
     from pipeline.validate import check_triples
 
     summary = BuildSummary(exports=[e.name for e in select_exporters(exports)])  # fails before reading
@@ -417,7 +418,7 @@ def run_build(
     options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
     fresh = [p for p in (out_dir, options.cache) if p is not None and not p.exists()]
     try:
-        graph = to_rdf(_count(extract_each(papers, summary, min_confidence, options), summary), build=info)
+        graph = to_rdf(resolve_corpus(_count(extract_each(papers, summary, min_confidence, options), summary)), build=info)
         _check_read(summary, keep_going)
     except BuildError:
         _remove_new_folders(options.cache, fresh)  # nothing written: not even the cache it began

@@ -1,11 +1,12 @@
-"""Graph assembly: extraction records -> an rdflib Graph under the effikg ontology.
+"""Graph assembly: resolved extraction records -> an rdflib Graph under the effikg ontology.
 
 The shape of what `to_rdf` produces is the contract of DEVELOPERS.md ("The built graph"):
 one node per canonical entity with a stable slug IRI, one `rdfs:label` each, a
 `skos:altLabel` for every other surface form, the direct triples, one `ekg:Claim` per
 stated result with its provenance, and one `ekg:Assertion` per direct triple carrying how
 many papers state it. No blank nodes, so the same input always gives the same graph, and
-`pipeline.export.rdf.save_turtle` writes it byte for byte the same.
+`pipeline.export.rdf.save_turtle` writes it byte for byte the same. Which label, kind and
+aliases an entity has is `pipeline.resolve`'s decision; assembly only writes it out.
 
 Literals: instance text (names, titles, sentences) is a plain `xsd:string` as written,
 because the ontology gives those properties an `xsd:string` range and OWL 2 keeps
@@ -33,6 +34,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.records import CANONICAL_METRICS, RELATIONS, Claim, Entity, Extraction, Paper
+from pipeline.resolve import Canonical, Resolution, resolve
 from pipeline.terms import BIBO, EKG, PREFIXES, RES, slugify
 
 # Node classes that become networkx nodes, most general first.
@@ -205,11 +207,10 @@ def first_sentence(text: str) -> str:
 
 @dataclass
 class _Node:
-    """What the records say about one entity IRI, gathered across papers."""
+    """One entity IRI: its resolved name (None for a metric) and the forms seen of it."""
 
     entity_type: str
-    labels: Counter[str]
-    kinds: Counter[str]
+    canonical: Canonical | None
     forms: set[str]
 
 
@@ -233,19 +234,9 @@ def _claim_sort_key(claim: Claim) -> tuple:
     )
 
 
-def _pick_extractions(extractions: Iterable[Extraction]) -> list[Extraction]:
-    """One extraction per paper id, sorted by id; duplicates resolved independently of order."""
-    by_id: dict[str, list[Extraction]] = defaultdict(list)
-    for extraction in extractions:
-        by_id[extraction.paper.id].append(extraction)
-    return [
-        min(group, key=lambda e: (e.paper.source, e.paper.position, e.paper.abstract))
-        for _, group in sorted(by_id.items())
-    ]
-
-
 class _Assembler:
-    def __init__(self) -> None:
+    def __init__(self, resolution: Resolution) -> None:
+        self.resolution = resolution
         self.triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
         self.nodes: dict[URIRef, _Node] = {}
         self.baselines: set[URIRef] = set()
@@ -261,12 +252,10 @@ class _Assembler:
         iri = iri_for(entity)
         node = self.nodes.get(iri)
         if node is None:
-            node = self.nodes[iri] = _Node(entity.type, Counter(), Counter(), set())
+            canonical = None if entity.type == "Metric" else self.resolution.canonical(entity)
+            node = self.nodes[iri] = _Node(entity.type, canonical, set())
         elif node.entity_type != entity.type:
             raise ValueError(f"{iri} is both a {node.entity_type} and a {entity.type}")
-        node.labels[entity.label] += 1
-        if entity.kind:
-            node.kinds[entity.kind] += 1
         if form is not None:
             self.form(iri, entity, form)
         return iri
@@ -395,18 +384,16 @@ class _Assembler:
                 add(iri, SKOS.inScheme, EKG.Metrics)
                 label_text = str(label)
             else:
-                # Most frequent canonical name wins; ties go to the alphabetically first.
-                label_text = min(node.labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                canonical = node.canonical
+                assert canonical is not None
+                label_text = canonical.label
                 add(iri, RDFS.label, Literal(label_text))
                 if node.entity_type == "Method":
                     add(iri, RDF.type, EKG.Method)
                 else:
-                    kind = min(node.kinds.items(), key=lambda kv: (-kv[1], kv[0]))[0] if node.kinds else None
-                    for cls in hardware_types(Entity("Hardware", label_text, "", kind)):
+                    for cls in hardware_types(Entity("Hardware", label_text, "", canonical.kind)):
                         add(iri, RDF.type, cls)
-                for other in node.labels:
-                    if other != label_text:
-                        node.forms.add(other)
+                node.forms.update(canonical.aliases)
             for form in node.forms:
                 if form != label_text:
                     add(iri, SKOS.altLabel, Literal(form))
@@ -431,8 +418,7 @@ class _Assembler:
         iri = iri_for(entity)
         if entity.type == "Metric":
             return str(_metric_labels()[iri])
-        labels = self.nodes[iri].labels
-        return min(labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        return self.resolution.canonical(entity).label
 
 
 @lru_cache(maxsize=1)
@@ -485,11 +471,13 @@ def _add_build(assembler: _Assembler, info: BuildInfo) -> None:
         add(BUILD_IRI, EKG.vocabularyAddition, Literal(line))
 
 
-def to_rdf(extractions: Iterable[Extraction], *, build: BuildInfo | None = None) -> Graph:
-    """Assemble the knowledge graph (instance data only; the ontology is separate), with
+def to_rdf(extractions: Resolution | Iterable[Extraction], *, build: BuildInfo | None = None) -> Graph:
+    """Assemble the knowledge graph (instance data only; the ontology is separate) of a
+    resolved corpus (`pipeline.resolve`; extraction records are resolved first), with
     what the build was made from on `res:build` when `build` is given."""
-    assembler = _Assembler()
-    for extraction in _pick_extractions(extractions):
+    resolution = extractions if isinstance(extractions, Resolution) else resolve(extractions)
+    assembler = _Assembler(resolution)
+    for extraction in resolution.extractions:
         assembler.extraction(extraction)
     if build is not None:
         _add_build(assembler, build)

@@ -1,4 +1,5 @@
-"""Word normalisation every stage shares: Greek letters spelled out, the matching key, and
+"""Word normalisation every stage shares: Greek letters spelled out, the matching key, a
+method name's canonical form (no generic head noun, a coined plural made singular), and
 text made safe to print.
 
 Bottom layer (it imports nothing of effikg), so that resolve, nlp, evaluate and the IRI
@@ -36,6 +37,32 @@ def match_key(text: str) -> str:
     Greek letters spelled out ("λ-ECLIPSE" and "Lambda ECLIPSE" -> "lambdaeclipse"), and
     compatibility forms folded (NFKC: "S³" -> "s3", a full-width "Ｘ" -> "x", "ﬁ" -> "fi")."""
     return _NOT_A_WORD_CHARACTER.sub("", spell_greek(unicodedata.normalize("NFKC", text)).lower())
+
+
+# A generic head noun after a method's name ("the FlexGen system"): not part of the name.
+_TRAILING_HEADS = re.compile(
+    r"\s+(?:method|approach|framework|system|model|models|technique|algorithm|architecture|"
+    r"network|networks|scheme|strategy|engine|library|compiler|accelerator|module|design)$",
+    re.IGNORECASE,
+)
+
+
+def canonical_method_label(text: str) -> str:
+    """A method name as it should be labelled: whitespace normalised, no generic head."""
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:'\"()[]")
+    stripped = _TRAILING_HEADS.sub("", text)
+    return stripped if stripped else text
+
+
+# A coined name in the plural: CamelCase or an acronym with a lower-case "s" ("HaloNets",
+# "PCBMs"), not a word that ends in s ("Petals") nor an acronym ending in S ("ACS").
+_CODED_PLURAL = re.compile(r"^(?=\S*(?:[a-z][A-Z]|[A-Z]{2}))\S{3,}[^s\s]s$")
+
+
+def singular_coined(name: str) -> str:
+    """A coined name in the plural made singular ("HaloNets" -> "HaloNet"); any other
+    name as it is ("Petals", "ACS")."""
+    return name[:-1] if _CODED_PLURAL.match(name) else name
 
 
 def printable(text: str) -> str:

@@ -6,7 +6,8 @@
 - `RES`: instance data (`res:method/{slug}`, `res:paper/{id}`, ...), open by nature.
 - `PREFIXES`: the one prefix table of every export, query, report and of the ontology
   build, in the order the ontology's RDF/XML declares them.
-- `slugify`: the one way a name becomes the slug of an IRI.
+- `slugify`: the one way a name becomes the slug of an IRI; `method_key`, a method name's
+  slug (case- and plural-insensitive).
 
 Bottom layer: every stage may import this module; it imports no stage.
 """
@@ -20,7 +21,7 @@ import unicodedata
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VANN, XSD, DefinedNamespace, Namespace
 
-from pipeline.normalize import spell_greek
+from pipeline.normalize import canonical_method_label, singular_coined, spell_greek
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/effikg/ontology")
 RES = Namespace("https://w3id.org/effikg/resource/")
@@ -148,6 +149,12 @@ def slugify(name: str) -> str:
     if len(slug) > SLUG_MAX:
         slug = slug[:SLUG_MAX].rsplit("-", 1)[0]
     return slug or "h-" + hashlib.sha1(name.strip().encode("utf-8")).hexdigest()[:10]
+
+
+def method_key(text: str) -> str:
+    """Case- and plural-insensitive slug of a method name: "SARATHI" and "Sarathi" ->
+    "sarathi"; "HaloNets" and "HaloNet" -> "halonet"; "MCUNet" and "MCUNetV2" stay apart."""
+    return slugify(singular_coined(canonical_method_label(text)))
 
 
 def to_curie(iri: str) -> str | None:

@@ -16,7 +16,8 @@ from pipeline.config import find_project, read_project
 from pipeline.errors import InputError
 from pipeline.graph import BUILD_IRI
 from pipeline.records import Claim, Extraction, Paper
-from pipeline.resolve import apply_vocab_extra, to_method_entity
+from pipeline.nlp.entities import to_method_entity, to_metric_entity
+from pipeline.resolve import apply_vocab_extra
 from pipeline.terms import EKG, RES
 from pipeline.vocab import VocabExtra, load_vocab, vocabulary_hash
 
@@ -83,7 +84,7 @@ def test_config_vocab_overlay_goes_on_top_of_the_shipped_gazetteers() -> None:
 
 def test_config_never_methods_and_merges_after_extraction() -> None:
     dn, dtn, imagenet = (to_method_entity(n) for n in ("DN-CBM", "Discover-then-Name", "ImageNet"))
-    speed = __import__("pipeline.resolve", fromlist=["to_metric_entity"]).to_metric_entity("Speed")
+    speed = to_metric_entity("Speed")
     paper = Paper(id="p", abstract=ABSTRACT)
     claims = (Claim("p", dn, "improves", speed, "DN-CBM", "faster", ABSTRACT, 0, 10),
               Claim("p", dtn, "outperforms", imagenet, "Discover-then-Name", "ImageNet", ABSTRACT, 11, 20))

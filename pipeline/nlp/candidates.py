@@ -25,7 +25,7 @@ from pipeline.nlp.methods import Proposal
 from pipeline.nlp.relations import DocClaim, hardware_position
 from pipeline.normalize import match_key
 from pipeline.records import Figure
-from pipeline.resolve import to_method_entity, to_metric_entity
+from pipeline.nlp.entities import to_method_entity, to_metric_entity
 from pipeline.vocab import Vocab
 
 FIGURE_REACH = 12  # tokens between a metric phrase and a figure that may be its own

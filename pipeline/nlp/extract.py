@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from pipeline.normalize import match_key
 from pipeline.records import Claim, Entity, Extraction, Paper
-from pipeline.resolve import to_method_entity
+from pipeline.nlp.entities import to_method_entity
 
 from pipeline.text import CleanText, clean
 from pipeline.vocab import load_vocab
@@ -151,7 +151,7 @@ def extract(
     """One Extraction per Paper, in input order, streaming (`model`: a scorer folder
     written by `effikg train` instead of the shipped one; ignored when `nlp` is given)."""
     if nlp is None:
-        from pipeline.nlp import shared_nlp
+        from pipeline.nlp.loading import shared_nlp
 
         nlp = shared_nlp(model=model)
     for doc, (paper, cleaned) in nlp.pipe(prepared_docs(nlp, papers), as_tuples=True, batch_size=batch_size):

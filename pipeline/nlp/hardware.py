@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.records import Entity
-from pipeline.resolve import to_hardware_entity
+from pipeline.nlp.entities import to_hardware_entity
 from pipeline.vocab import HardwareEntry, Vocab, word_class
 
 _EDITION = re.compile(r"(?<=\d)(Ti|Super|SUPER)$")

@@ -136,6 +136,56 @@ def _in_adjunct(tok: Token, verb: Token) -> bool:
     return False
 
 
+class _Candidates:
+    """The proposals a paper's cues make, each name as the paper goes on to use it: `add`
+    records one mention (its acronym or the shorter coined name in parentheses after it
+    becomes the name, the longer forms aliases; a stop word or a software name is none)."""
+
+    def __init__(self, doc: Doc, vocab: Vocab, by_token: dict[int, NameMention],
+                 acronyms: dict[int, tuple[int, int]]) -> None:
+        self.doc, self.vocab, self.by_token, self.acronyms = doc, vocab, by_token, acronyms
+        self.acr = {i: doc[i:acronym_end(doc, i)].text for i in acronyms}
+        self.out: list[Proposal] = []
+
+    def add(self, mention_start: int, mention_end: int, rank: int, cue: str, sent: Span,
+            extra: list[str] | None = None, part: bool = False) -> None:
+        doc, acronyms, acr = self.doc, self.acronyms, self.acr
+        text = doc[mention_start:mention_end].text
+        aliases: list[str] = [a for a in extra or () if a != text]
+        bare = self.by_token.get(mention_start)
+        if bare is not None and bare.start == mention_start and bare.end < mention_end:
+            aliases.append(bare.text)  # "Ghost module" is also written "Ghost"
+        text = self._named_as(mention_start, mention_end, text, aliases)
+        stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
+        if is_stop_word(text, stop, self.vocab.stop_exact) or text in self.vocab.software:
+            return
+        for i, (s, e) in acronyms.items():
+            if acr[i] == text:
+                aliases.append(doc[s:e].text)
+        head = doc[mention_end].lower_ if mention_end < len(doc) else ""
+        part = part or not PART_HEADS.isdisjoint({head, doc[mention_end - 1].lower_})
+        self.out.append(Proposal(name=text, aliases=aliases, rank=rank, token=mention_start,
+                                 sent_start=sent.start, cue=cue, part=part))
+
+    def _named_as(self, mention_start: int, mention_end: int, text: str, aliases: list[str]) -> str:
+        """The name a mention goes by: an acronym defined right after it (the expansion
+        then an alias), else a shorter coined name in parentheses right after it."""
+        doc = self.doc
+        for i, (s, e) in self.acronyms.items():
+            if s <= mention_start and mention_end <= e and e - mention_end <= 2 and is_coined(self.acr[i]):
+                aliases.extend([text, doc[s:e].text])
+                return self.acr[i]
+        # "Pseudo-3D Residual Net (P3D ResNet)": a shorter coined name in parentheses
+        # right after is the name the paper goes on to use.
+        inner = self.by_token.get(mention_end + 1) if mention_end + 1 < len(doc) else None
+        if (inner is not None and doc[mention_end].text == "(" and inner.start == mention_end + 1
+                and inner.end < len(doc) and doc[inner.end].text == ")" and inner.coined
+                and len(inner.text) < len(text)):
+            aliases.append(text)
+            return inner.text
+        return text
+
+
 class MethodFinder:
     def __init__(self, nlp: Language, name: str, vocab: Vocab, title_names: bool) -> None:
         self.name = name
@@ -143,113 +193,103 @@ class MethodFinder:
         self.title_names = title_names
 
     def __call__(self, doc: Doc) -> Doc:
+        names, acronyms = self._mentions(doc)
+        by_token = {t: n for n in names for t in range(n.start, n.end)}
+        found = _Candidates(doc, self.vocab, by_token, acronyms)
+        for sent in doc.sents:
+            self._sentence(doc, sent, names, by_token, acronyms, found.add)
+        candidates = found.out
+        title = getattr(doc._, "title", None)
+        if self.title_names and title:
+            self._from_title(doc, title, names, candidates)
+        self._family_members(doc, names, candidates)
+        self._rank(doc, names, candidates, acronyms)
+        proposed = self._proposed(doc, names, candidates)
+        doc._.proposed = proposed
+        keys = {k for p in proposed for k in p.keys}
+        doc.spans["method"] = [Span(doc, n.start, n.end, label="Method") for n in names if match_key(n.text) in keys]
+        return doc
+
+    def _mentions(self, doc: Doc) -> tuple[list[NameMention], dict[int, tuple[int, int]]]:
+        """The names (outside hardware and figures) and acronyms of a doc, also set on it."""
         blocked: set[int] = set()
         for m in doc._.hardware or ():
             blocked.update(range(m.start, m.end))
         for f in doc._.figures or ():
             blocked.update(range(f.start, f.end))
         names = find_names(doc, self.vocab, blocked)
-        by_token = {t: n for n in names for t in range(n.start, n.end)}
         acronyms = find_acronyms(doc)
         doc._.names = names
         doc.spans["name"] = [Span(doc, n.start, n.end, label="Coined" if n.coined else "Name") for n in names]
         acr = {i: doc[i:acronym_end(doc, i)].text for i in acronyms}
         doc._.acronyms = {acr[i]: doc[s:e].text for i, (s, e) in acronyms.items()}
+        return names, acronyms
 
-        candidates: list[Proposal] = []
+    def _sentence(self, doc: Doc, sent: Span, names: list[NameMention], by_token, acronyms, add) -> None:
+        """The cues of one sentence: a naming word, a proposal verb, "our X", a description."""
+        for tok in sent:
+            low = tok.lower_
+            # "called / named / dubbed X", "we call it X": the next name is the paper's.
+            if low in NAMING_WORDS or (low == "as" and tok.i > 0 and doc[tok.i - 1].lower_ == "denoted"):
+                self._named(doc, tok, sent, by_token, acronyms, add)
+            elif low in VERB_FORMS and _has_author_cue(sent, tok):
+                self._from_verb(doc, tok, sent, by_token, acronyms, add)
+                self._lowercase_technique(doc, tok, sent, add)
+            # "our X" where X is a coined name: the authors' own method.
+            elif low == "our" and tok.i + 1 < sent.end:
+                self._after_our(doc, tok, sent, by_token, acronyms, add)
+        # "X, a novel ... that" / "X is a ... framework": a name introduced by description.
+        first = next((n for n in names if sent.start <= n.start < sent.start + 2), None)
+        if first is not None and first.end + 2 < sent.end and not self._is_concept(doc, first, acronyms):
+            words = [t.lower_ for t in doc[first.end: first.end + 3]]
+            if (words[0] == "," and words[1] in {"a", "an"}) or (words[0] in {"is", "are"} and words[1] in {"a", "an"}):
+                add(first.start, first.end, 2, "describes", sent)
 
-        def add(mention_start: int, mention_end: int, rank: int, cue: str, sent: Span,
-                extra: list[str] | None = None, part: bool = False) -> None:
-            text = doc[mention_start:mention_end].text
-            aliases: list[str] = [a for a in extra or () if a != text]
-            bare = by_token.get(mention_start)
-            if bare is not None and bare.start == mention_start and bare.end < mention_end:
-                aliases.append(bare.text)  # "Ghost module" is also written "Ghost"
-            # An acronym defined right after the name becomes the label; the expansion an alias.
-            for i, (s, e) in acronyms.items():
-                if s <= mention_start and mention_end <= e and e - mention_end <= 2 and is_coined(acr[i]):
-                    aliases.extend([text, doc[s:e].text])
-                    text = acr[i]
+    def _named(self, doc: Doc, tok: Token, sent: Span, by_token, acronyms, add) -> None:
+        """The name a naming word introduces, when the authors speak: "called X", "we call
+        it X", "we dub the resulting system X", "namely A and B"."""
+        low = tok.lower_
+        if not (_has_author_cue(sent, tok) or any(t.lower_ in OWN_MARKERS for t in doc[sent.start:tok.i])
+                or any(_is_passive_proposal(t, sent) for t in sent)):
+            return
+        for j in range(tok.i + 1, min(tok.i + 6, sent.end)):
+            n = by_token.get(j)
+            if n is not None:
+                add(n.start, self._with_head(doc, n), 0, f"named:{low}", sent)
+                # "namely the MAC-folding and boosted-clipping schemes": the list
+                # goes on with names or hyphenated coinages.
+                for a, b in _listed_after(doc, n.end, sent.end, by_token):
+                    add(a, b, 0, f"named:{low}", sent)
+                break
+            if j == tok.i + 1 and low != "namely":
+                # "a dataflow, called row stationary (RS)", "what we call codebook features"
+                # (a lower-case phrase named so is a name when it ends in a
+                # technique noun or gets an acronym: not "which we call energy bloat")
+                phrase = _lowercase_phrase(doc, j, sent.end)
+                if phrase is not None and phrase[1] - phrase[0] >= 2 and _ends_name(doc, phrase[1]) and (
+                    _is_technique(doc[phrase[1] - 1]) or phrase[1] + 1 in acronyms
+                ):
+                    add(phrase[0], phrase[1], 0, f"named-lower:{low}", sent)
                     break
-            else:
-                # "Pseudo-3D Residual Net (P3D ResNet)": a shorter coined name in parentheses
-                # right after is the name the paper goes on to use.
-                inner = by_token.get(mention_end + 1) if mention_end + 1 < len(doc) else None
-                if (inner is not None and doc[mention_end].text == "(" and inner.start == mention_end + 1
-                        and inner.end < len(doc) and doc[inner.end].text == ")" and inner.coined
-                        and len(inner.text) < len(text)):
-                    aliases.append(text)
-                    text = inner.text
-            stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
-            if is_stop_word(text, stop, self.vocab.stop_exact) or text in self.vocab.software:
+            if doc[j].is_punct and doc[j].text not in {'"', "“", "'", ":", "‘"}:
+                break
+            if not doc[j].is_punct and doc[j].pos_ not in {"DET", "ADJ", "NOUN", "PRON", "VERB"}:
+                break
+
+    def _after_our(self, doc: Doc, our: Token, sent: Span, by_token, acronyms, add) -> None:
+        """"our X" with X a coined name (an adjective or noun may come between); else a
+        name in parentheses after "our ...": the authors' own method."""
+        for j in range(our.i + 1, min(our.i + 3, sent.end)):
+            n = by_token.get(j)
+            if n is not None and n.coined and n.start == j:
+                add(n.start, n.end, 1, "our", sent)
                 return
-            for i, (s, e) in acronyms.items():
-                if acr[i] == text:
-                    aliases.append(doc[s:e].text)
-            head = doc[mention_end].lower_ if mention_end < len(doc) else ""
-            part = part or not PART_HEADS.isdisjoint({head, doc[mention_end - 1].lower_})
-            candidates.append(Proposal(name=text, aliases=aliases, rank=rank, token=mention_start,
-                                       sent_start=sent.start, cue=cue, part=part))
+            if doc[j].pos_ not in {"ADJ", "NOUN", "PROPN"}:
+                return
+        self._our_parenthesised(doc, our, sent, by_token, acronyms, add)
 
-        for sent in doc.sents:
-            for tok in sent:
-                low = tok.lower_
-                # "called / named / dubbed X", "we call it X": the next name is the paper's.
-                if low in NAMING_WORDS or (low == "as" and tok.i > 0 and doc[tok.i - 1].lower_ == "denoted"):
-                    if not (_has_author_cue(sent, tok) or any(t.lower_ in OWN_MARKERS for t in doc[sent.start:tok.i])
-                            or any(_is_passive_proposal(t, sent) for t in sent)):
-                        continue
-                    # "called X", "we call it X", "we dub the resulting system X".
-                    for j in range(tok.i + 1, min(tok.i + 6, sent.end)):
-                        n = by_token.get(j)
-                        if n is not None:
-                            add(n.start, self._with_head(doc, n), 0, f"named:{low}", sent)
-                            # "namely the MAC-folding and boosted-clipping schemes": the list
-                            # goes on with names or hyphenated coinages.
-                            for a, b in _listed_after(doc, n.end, sent.end, by_token):
-                                add(a, b, 0, f"named:{low}", sent)
-                            break
-                        if j == tok.i + 1 and low != "namely":
-                            # "a dataflow, called row stationary (RS)", "what we call codebook features"
-                            # (a lower-case phrase named so is a name when it ends in a
-                            # technique noun or gets an acronym: not "which we call energy bloat")
-                            phrase = _lowercase_phrase(doc, j, sent.end)
-                            if phrase is not None and phrase[1] - phrase[0] >= 2 and _ends_name(doc, phrase[1]) and (
-                                _is_technique(doc[phrase[1] - 1]) or phrase[1] + 1 in acronyms
-                            ):
-                                add(phrase[0], phrase[1], 0, f"named-lower:{low}", sent)
-                                break
-                        if doc[j].is_punct and doc[j].text not in {'"', "“", "'", ":", "‘"}:
-                            break
-                        if not doc[j].is_punct and doc[j].pos_ not in {"DET", "ADJ", "NOUN", "PRON", "VERB"}:
-                            break
-                elif low in VERB_FORMS and _has_author_cue(sent, tok):
-                    self._from_verb(doc, tok, sent, by_token, acronyms, add)
-                    self._lowercase_technique(doc, tok, sent, add)
-                # "our X" where X is a coined name: the authors' own method.
-                elif low == "our" and tok.i + 1 < sent.end:
-                    for j in range(tok.i + 1, min(tok.i + 3, sent.end)):
-                        n = by_token.get(j)
-                        if n is not None and n.coined and n.start == j:
-                            add(n.start, n.end, 1, "our", sent)
-                            break
-                        if doc[j].pos_ not in {"ADJ", "NOUN", "PROPN"}:
-                            break
-                    else:
-                        self._our_parenthesised(doc, tok, sent, by_token, acronyms, add)
-            # "X, a novel ... that" / "X is a ... framework": a name introduced by description.
-            first = next((n for n in names if sent.start <= n.start < sent.start + 2), None)
-            if first is not None and first.end + 2 < sent.end and not self._is_concept(doc, first, acronyms):
-                words = [t.lower_ for t in doc[first.end: first.end + 3]]
-                if (words[0] == "," and words[1] in {"a", "an"}) or (words[0] in {"is", "are"} and words[1] in {"a", "an"}):
-                    add(first.start, first.end, 2, "describes", sent)
-
-        title = getattr(doc._, "title", None)
-        if self.title_names and title:
-            self._from_title(doc, title, names, candidates)
-
-        self._family_members(doc, names, candidates)
-
+    def _rank(self, doc: Doc, names: list[NameMention], candidates: list[Proposal], acronyms) -> None:
+        """Background names ranked down; the weaker evidence added when nothing strong is."""
         # A name already used in an earlier, background sentence is an existing concept the
         # paper builds on ("Concept Bottleneck Models (CBMs) are ..."), not its contribution.
         first_seen: dict[str, int] = {}
@@ -262,6 +302,9 @@ class MethodFinder:
             self._by_frequency(doc, names, candidates, acronyms)
         if not any(c.rank < 2 for c in candidates):
             self._the_proposed_phrase(doc, candidates)
+
+    def _proposed(self, doc: Doc, names: list[NameMention], candidates: list[Proposal]) -> list[Proposal]:
+        """The paper's proposed methods: the candidates merged, named ones first."""
         # Lower-case technique names are the paper's too, but never hide a named method
         # (nor make the weaker cues give way): they join after the named ones.
         techniques = [c for c in candidates if c.cue.startswith("verb-lower")]
@@ -276,10 +319,7 @@ class MethodFinder:
             before = doc[proposed[0].sent_start - 1].sent
             if any(t.lower_ in VERB_FORMS and t.lower_ not in NAMING_WORDS and _has_author_cue(before, t) for t in before):
                 proposed[0].sent_start = before.start
-        doc._.proposed = proposed
-        keys = {k for p in proposed for k in p.keys}
-        doc.spans["method"] = [Span(doc, n.start, n.end, label="Method") for n in names if match_key(n.text) in keys]
-        return doc
+        return proposed
 
     def _from_verb(self, doc: Doc, verb: Token, sent: Span, by_token, acronyms, add) -> None:
         """Names in the object phrase of a proposal verb: right after it ("we propose
@@ -490,50 +530,54 @@ class MethodFinder:
         """Layout evidence from the title: "X: ..." names the method; so does a title that is
         a name alone ("Fast Sparse ConvNets") and a name the title introduces with "with /
         using / via" ("... with Cross-Layer Attention") when the abstract uses it too."""
-        stop = self.vocab.not_a_name | self.vocab.datasets
         by_key: dict[str, NameMention] = {}
         for n in names:
             by_key.setdefault(loose_key(n.text), n)
-
-        def named(cand: str) -> bool:
-            words = cand.split()
-            return bool(words) and all(w[:1].isupper() or is_coined(w) or w[:1].isdigit() for w in words) and not (
-                is_stop_word(cand, stop, self.vocab.stop_exact) or cand in self.vocab.software
-                or cand.lower() in self.vocab.object_models
-            )
-
-        def candidate(cand: str, cue: str, rank_found: int, rank_absent: int) -> None:
-            where = by_key.get(loose_key(cand))
-            out.append(Proposal(
-                name=where.text if where is not None and cue != "title" else cand,
-                rank=rank_found if where else rank_absent, token=where.start if where else -1,
-                sent_start=doc[where.start].sent.start if where else -1, cue=cue,
-            ))
-
         head = re.split(r"\s?:\s", title, maxsplit=1)
+        self._title_head(doc, title, head, by_key, out)
+        self._title_words(doc, title, loose_key(head[0]) if len(head) == 2 else None, by_key, out)
+        self._title_with(doc, title, by_key, out)
+
+    def _title_named(self, cand: str) -> bool:
+        """Whether a stretch of the title reads as a name (capitalised or coined words, no
+        stop word, dataset, software or object model)."""
+        stop = self.vocab.not_a_name | self.vocab.datasets
+        words = cand.split()
+        return bool(words) and all(w[:1].isupper() or is_coined(w) or w[:1].isdigit() for w in words) and not (
+            is_stop_word(cand, stop, self.vocab.stop_exact) or cand in self.vocab.software
+            or cand.lower() in self.vocab.object_models
+        )
+
+    def _title_head(self, doc: Doc, title: str, head: list[str], by_key: dict[str, NameMention],
+                    out: list[Proposal]) -> None:
+        """"X: ..." names the method X; a title that is a coined name alone names it too."""
         words = title.split()
         if len(head) == 2:
             cand = head[0].strip()
             words = cand.split()
-            if 1 <= len(words) <= 4 and named(cand) and (
+            if 1 <= len(words) <= 4 and self._title_named(cand) and (
                 any(is_coined(w) for w in words) or re.search(rf"\b{re.escape(cand)}\b", doc.text)
             ):
-                candidate(cand, "title", 0, 1)
-            elif 2 <= len(words) <= 4 and named(cand) and (words[-1].lower() in TECHNIQUE_NOUNS or words[-1].endswith("ing")):
+                _title_candidate(doc, by_key, out, cand, "title", 0, 1)
+            elif 2 <= len(words) <= 4 and self._title_named(cand) and (
+                    words[-1].lower() in TECHNIQUE_NOUNS or words[-1].endswith("ing")):
                 # "Movement Pruning: ...", where the abstract writes "movement pruning".
                 self._title_technique(doc, cand, out)
-        elif 2 <= len(words) <= 5 and named(title) and not any(w.lower() in _TITLE_NOT_NAME for w in words) and any(
+        elif 2 <= len(words) <= 5 and self._title_named(title) and not any(w.lower() in _TITLE_NOT_NAME for w in words) and any(
             is_coined(w.strip("?!.")) for w in words
         ):  # "Fast Sparse ConvNets", not a descriptive "Dynamic Sparse Training"
-            candidate(title.strip("?!. "), "title-whole", 2, 2)
+            _title_candidate(doc, by_key, out, title.strip("?!. "), "title-whole", 2, 2)
+
+    def _title_words(self, doc: Doc, title: str, head_key: str | None, by_key: dict[str, NameMention],
+                     out: list[Proposal]) -> None:
+        """A coined word of the title the abstract uses (or its variants) is the method."""
         # "Searching for MobileNetV3" where the abstract creates "MobileNetV3-Large" and
         # "MobileNetV3-Small": the title's coined name is the method, the variants its forms.
-        head_key = loose_key(head[0]) if len(head) == 2 else None
         for word in (w.strip(",.:;?!()\"'") for w in title.split()):
             key = loose_key(word)
             # The name before the title's colon counts even when the abstract only uses its
             # variants ("SLAB: ..." and "our SLAB-Swin").
-            if not (is_coined(word) and named(word) and (key in by_key or key == head_key)):
+            if not (is_coined(word) and self._title_named(word) and (key in by_key or key == head_key)):
                 continue
             variants = [c for c in out if c.rank <= 1 and self._is_variant(word, c.name)]
             n = by_key.get(key)
@@ -557,14 +601,16 @@ class MethodFinder:
                 # abstract's sentences, is what the paper is about from its first mention on.
                 out.append(Proposal(name=n.text, rank=1, token=n.start, sent_start=doc[n.start].sent.start,
                                     cue="title-word"))
-        # "... with Cross-Layer Attention", "... Using Dual Complementary CNNs": the
-        # capitalised run after the preposition, when the abstract names it (or its tail).
+
+    def _title_with(self, doc: Doc, title: str, by_key: dict[str, NameMention], out: list[Proposal]) -> None:
+        """"... with Cross-Layer Attention", "... Using Dual Complementary CNNs": the
+        capitalised run after the preposition, when the abstract names it (or its tail)."""
         for m in _TITLE_WITH.finditer(title):
             run = m.group(1).split()
             for k in range(max(1, len(run) - 1)):  # the whole run first, then its tails
                 cand = " ".join(run[k:])
                 n = by_key.get(loose_key(cand))
-                if n is not None and named(cand) and (len(run) - k >= 2 or is_coined(cand)):
+                if n is not None and self._title_named(cand) and (len(run) - k >= 2 or is_coined(cand)):
                     full = " ".join(run)
                     out.append(Proposal(name=full if k else n.text, aliases=[n.text] if k else [], rank=1,
                                         token=n.start, sent_start=doc[n.start].sent.start, cue="title-with"))
@@ -662,6 +708,17 @@ class MethodFinder:
             if p is not None and match_key(head) in forms and forms[match_key(head)] is not p and n.text not in p.aliases:
                 p.aliases.append(n.text)
         return result
+
+
+def _title_candidate(doc: Doc, by_key: dict[str, NameMention], out: list[Proposal], cand: str, cue: str,
+                     rank_found: int, rank_absent: int) -> None:
+    """A proposal the title makes: ranked higher when the abstract names it too."""
+    where = by_key.get(loose_key(cand))
+    out.append(Proposal(
+        name=where.text if where is not None and cue != "title" else cand,
+        rank=rank_found if where else rank_absent, token=where.start if where else -1,
+        sent_start=doc[where.start].sent.start if where else -1, cue=cue,
+    ))
 
 
 def _is_passive_proposal(tok: Token, sent: Span) -> bool:

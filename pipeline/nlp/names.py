@@ -97,21 +97,36 @@ def _capitalised(text: str) -> bool:
     return text[:1].isupper()
 
 
+@dataclass(frozen=True)
+class _Groups:
+    """A doc's token attributes, read once (indexing a Doc builds a Token object each
+    time), and its runs of tokens written without spaces between them."""
+
+    texts: list[str]
+    spaced: list[bool]
+    starts: list[bool]
+    groups: list[tuple[int, int]]
+    gtext: list[str]  # each group's text: no spaces inside a group
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Groups:
+        texts = [t.text for t in doc]
+        spaced = [bool(t.whitespace_) for t in doc]
+        groups = _groups(texts, spaced)
+        return cls(texts, spaced, [bool(t.is_sent_start) for t in doc], groups,
+                   ["".join(texts[a:b]) for a, b in groups])
+
+
 def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
     """Every name-like mention in doc; tokens in `blocked` (hardware, figures) never count."""
     stop = _stop_words(vocab)
-    # Token attributes read once: indexing a Doc builds a Token object each time.
-    texts = [t.text for t in doc]
-    spaced = [bool(t.whitespace_) for t in doc]
-    starts = [bool(t.is_sent_start) for t in doc]
-    groups = _groups(texts, spaced)
-    gtext = ["".join(texts[a:b]) for a, b in groups]  # no spaces inside a group
-    mid_sentence = {t for (a, _), t in zip(groups, gtext) if not starts[a] and _capitalised(t)}
+    g = _Groups.of(doc)
+    mid_sentence = {t for (a, _), t in zip(g.groups, g.gtext) if not g.starts[a] and _capitalised(t)}
     names: list[NameMention] = []
     k = 0
-    while k < len(groups):
-        s, e = groups[k]
-        text = gtext[k]
+    while k < len(g.groups):
+        s, e = g.groups[k]
+        text = g.gtext[k]
         if any(t in blocked for t in range(s, e)):
             k += 1
             continue
@@ -123,47 +138,58 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
         if doc[s].like_url or (not _capitalised(text) and not is_coined(text)):
             k += 1
             continue
-        # Extend over following capitalised groups separated by single spaces.
-        run = [k]
-        m = k + 1
-        while m < len(groups):
-            pe = groups[run[-1]][1]
-            ns, ne = groups[m]
-            if ns != pe or not spaced[pe - 1] or any(t in blocked for t in range(ns, ne)):
-                break
-            if texts[pe - 1][-1:] in {".", ",", ";", ":"}:
-                break
-            nxt = gtext[m]
-            if starts[ns] or nxt.lower() in _FUNCTION_WORDS:
-                break
-            if not (_capitalised(nxt) or is_coined(nxt) or _VERSION.match(nxt)) or (
-                _NUMBERISH.match(nxt) and not _VERSION.match(nxt)
-            ):
-                break
-            run.append(m)
-            m += 1
+        run, m = _run_from(g, k, blocked)
         # A sentence-initial word is capitalised anyway: it counts only when coined or
         # written capitalised elsewhere in the abstract too ("Eyeriss is ... Eyeriss").
-        while run and starts[groups[run[0]][0]] and not is_coined(gtext[run[0]]) and not (
-            len(run) == 1 and gtext[run[0]] in mid_sentence
+        while run and g.starts[g.groups[run[0]][0]] and not is_coined(g.gtext[run[0]]) and not (
+            len(run) == 1 and g.gtext[run[0]] in mid_sentence
         ):
             run = run[1:]
-        if run:
-            rs, re_ = groups[run[0]][0], groups[run[-1]][1]
-            parts = [gtext[g] for g in run]
-            coined = any(is_coined(p) for p in parts)
-            content = [p for p in parts if not is_stop_word(p, stop, vocab.stop_exact) and not p.isdigit()]
-            full = " ".join(parts)
-            if is_stop_word(full, stop, vocab.stop_exact) or _ADJECTIVAL.search(full):
-                ok = False
-            elif coined or len(run) >= 2:
-                ok = bool(content)
-            else:
-                ok = bool(content) and doc[rs].pos_ == "PROPN"
-            if ok:
-                names.append(NameMention(start=rs, end=re_, text=full, coined=coined))
+        name = _run_name(doc, g, run, stop, vocab) if run else None
+        if name is not None:
+            names.append(name)
         k = m if m > k + 1 else k + 1
     return names
+
+
+def _run_from(g: _Groups, k: int, blocked: set[int]) -> tuple[list[int], int]:
+    """Group k extended over the capitalised groups that follow it, single spaces apart:
+    the run's groups and the group after it."""
+    run = [k]
+    m = k + 1
+    while m < len(g.groups):
+        pe = g.groups[run[-1]][1]
+        ns, ne = g.groups[m]
+        if ns != pe or not g.spaced[pe - 1] or any(t in blocked for t in range(ns, ne)):
+            break
+        if g.texts[pe - 1][-1:] in {".", ",", ";", ":"}:
+            break
+        nxt = g.gtext[m]
+        if g.starts[ns] or nxt.lower() in _FUNCTION_WORDS:
+            break
+        if not (_capitalised(nxt) or is_coined(nxt) or _VERSION.match(nxt)) or (
+            _NUMBERISH.match(nxt) and not _VERSION.match(nxt)
+        ):
+            break
+        run.append(m)
+        m += 1
+    return run, m
+
+
+def _run_name(doc: Doc, g: _Groups, run: list[int], stop: frozenset[str], vocab: Vocab) -> NameMention | None:
+    """The name a run of groups spells, or None (a stop word, an adjective, no content)."""
+    rs, re_ = g.groups[run[0]][0], g.groups[run[-1]][1]
+    parts = [g.gtext[i] for i in run]
+    coined = any(is_coined(p) for p in parts)
+    content = [p for p in parts if not is_stop_word(p, stop, vocab.stop_exact) and not p.isdigit()]
+    full = " ".join(parts)
+    if is_stop_word(full, stop, vocab.stop_exact) or _ADJECTIVAL.search(full):
+        ok = False
+    elif coined or len(run) >= 2:
+        ok = bool(content)
+    else:
+        ok = bool(content) and doc[rs].pos_ == "PROPN"
+    return NameMention(start=rs, end=re_, text=full, coined=coined) if ok else None
 
 
 _STOP: dict[int, tuple[Vocab, frozenset[str]]] = {}

@@ -38,13 +38,13 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp.entities import to_method_entity, to_metric_entity
 from pipeline.nlp.hardware import HardwareMention
 from pipeline.nlp.methods import Proposal
 from pipeline.nlp.metrics import FigureMention, MetricMention
 from pipeline.nlp.names import NameMention
 from pipeline.normalize import match_key
 from pipeline.records import Entity, Figure, Relation
-from pipeline.resolve import to_method_entity, to_metric_entity
 from pipeline.vocab import Vocab, word_class
 
 # Inflected beat verbs, for when the tagger takes them for nouns ("X outperforms Y" -> NOUN).
@@ -166,6 +166,80 @@ FIGURE_ADJ_METRIC = {"faster": "Speed", "quicker": "Speed", "slower": "Speed", "
 
 def _in_parens(doc: Doc, start: int, end: int) -> bool:
     return start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")"
+
+
+@dataclass
+class _Reading:
+    """What one doc's claims are read against: its mentions and the paper's own methods."""
+
+    doc: Doc
+    proposed: list[Proposal]
+    names: list[NameMention]
+    names_by_tok: dict[int, NameMention]
+    hardware: list[HardwareMention]
+    metrics: list[MetricMention]
+    figures: list[FigureMention]
+    hw_tokens: set[int]
+    key_to_prop: dict[str, Proposal]  # every match key of an own method -> its proposal
+    own: set[str]
+    entities: dict[int, Entity]  # id(proposal) -> its Method entity
+
+    @classmethod
+    def of(cls, doc: Doc, proposed: list[Proposal]) -> _Reading:
+        names: list[NameMention] = doc._.names or []
+        hardware: list[HardwareMention] = doc._.hardware or []
+        key_to_prop: dict[str, Proposal] = {}
+        for p in proposed:
+            for k in p.keys:
+                key_to_prop.setdefault(k, p)
+        return cls(
+            doc=doc, proposed=proposed, names=names, names_by_tok={t: n for n in names for t in range(n.start, n.end)},
+            hardware=hardware, metrics=doc._.metrics or [], figures=doc._.figures or [],
+            hw_tokens={t for h in hardware for t in range(h.start, h.end)}, key_to_prop=key_to_prop,
+            own=set(key_to_prop), entities={id(p): to_method_entity(p.name) for p in proposed},
+        )
+
+    @property
+    def main(self) -> Proposal:
+        return self.proposed[0]
+
+    @property
+    def factor(self) -> float:
+        """Claims of a paper whose method was found only by weak evidence count less."""
+        return 0.85 if self.main.rank >= 2 else 1.0
+
+    def proposal_of(self, text: str) -> Proposal | None:
+        """The own method a name stands for, its variants included."""
+        k = match_key(text)
+        if k in self.key_to_prop:
+            return self.key_to_prop[k]
+        # Variants of the paper's own method ("InceptionNeXt-T", "SLAB-Swin").
+        for key, p in self.key_to_prop.items():
+            if len(key) >= 3 and k.startswith(key) and len(k) - len(key) <= 6 and not any(
+                k == match_key(q.name) for q in self.proposed
+            ):
+                return p
+        return None
+
+    def first_sentence(self) -> int:
+        """Where the paper's own work begins: the first sentence that proposes or names it."""
+        starts = [p.sent_start for p in self.proposed if p.sent_start >= 0]
+        mentioned = [n.start for n in self.names if self.proposal_of(n.text) is not None]
+        return min(starts) if starts else (self.doc[min(mentioned)].sent.start if mentioned else 0)
+
+
+@dataclass
+class _Said:
+    """Who one sentence speaks of, and how surely."""
+
+    subj_prop: Proposal
+    subject: Entity
+    subj_text: str
+    conf: float
+    ours: bool  # the sentence speaks of the authors' work
+    they_ours: bool  # "they" would be the method's (the sentence before was about it)
+    own_tokens: set[int]
+    owners: list[tuple[int, Entity, str]]  # own methods named in it: (token, entity, text)
 
 
 class RelationReader:
@@ -423,38 +497,8 @@ class RelationReader:
         proposed: list[Proposal] = doc._.proposed or []
         if not proposed:
             return []
-        names: list[NameMention] = doc._.names or []
-        names_by_tok = {t: n for n in names for t in range(n.start, n.end)}
-        hardware: list[HardwareMention] = doc._.hardware or []
-        metrics: list[MetricMention] = doc._.metrics or []
-        figures: list[FigureMention] = doc._.figures or []
-
-        hw_tokens = {t for h in hardware for t in range(h.start, h.end)}
-        key_to_prop: dict[str, Proposal] = {}
-        for p in proposed:
-            for k in p.keys:
-                key_to_prop.setdefault(k, p)
-        own = set(key_to_prop)
-
-        def proposal_of(text: str) -> Proposal | None:
-            k = match_key(text)
-            if k in key_to_prop:
-                return key_to_prop[k]
-            # Variants of the paper's own method ("InceptionNeXt-T", "SLAB-Swin").
-            for key, p in key_to_prop.items():
-                if len(key) >= 3 and k.startswith(key) and len(k) - len(key) <= 6 and not any(
-                    k == match_key(q.name) for q in proposed
-                ):
-                    return p
-            return None
-
-        main = proposed[0]
-        entities = {id(p): to_method_entity(p.name) for p in proposed}
-        starts = [p.sent_start for p in proposed if p.sent_start >= 0]
-        mentioned = [n.start for n in names if proposal_of(n.text) is not None]
-        first = min(starts) if starts else (doc[min(mentioned)].sent.start if mentioned else 0)
-        factor = 0.85 if main.rank >= 2 else 1.0
-
+        r = _Reading.of(doc, proposed)
+        first = r.first_sentence()
         claims: list[DocClaim] = []
         prev_ours = False
         for sent in doc.sents:
@@ -462,115 +506,151 @@ class RelationReader:
                 # Before the method is proposed the abstract sets the scene; a platform the
                 # work is framed for ("designed for mobile devices", "deploying to FPGAs")
                 # is still its target, whatever else the sentence says is background.
-                if not self._about_others(sent, names_by_tok, own):
-                    claims.extend(self._framed_targets(doc, sent, hardware, hw_tokens, entities[id(main)], main.name,
-                                                           factor))
+                if not self._about_others(sent, r.names_by_tok, r.own):
+                    claims.extend(self._framed_targets(doc, sent, r.hardware, r.hw_tokens, r.entities[id(r.main)],
+                                                       r.main.name, r.factor))
                 continue
-            own_mentions = [n for n in names if sent.start <= n.start < sent.end and proposal_of(n.text) is not None]
+            own_mentions = [n for n in r.names if sent.start <= n.start < sent.end and r.proposal_of(n.text) is not None]
             # "They" right after a sentence about the method is the method's outputs or
             # variants ("they are 11.7% more accurate"); otherwise it is someone else's.
-            if not own_mentions and self._about_others(sent, names_by_tok, own, they_are_ours=prev_ours):
+            if not own_mentions and self._about_others(sent, r.names_by_tok, r.own, they_are_ours=prev_ours):
                 prev_ours = False
                 continue
-            they_ours = prev_ours
-            subj_prop, subj_text, coref = main, main.name, True
-            if own_mentions:
-                subj_mention = next(
-                    (n for n in own_mentions if any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end])),
-                    own_mentions[0],
-                )
-                p = proposal_of(subj_mention.text)
-                if p is not None:
-                    subj_prop, subj_text, coref = p, subj_mention.text, False
-            subject = entities[id(subj_prop)]
-            # Own methods named in the sentence, for a figure stated right after one of them
-            # ("Fast-VTrans using 3% of the data and Faster-VTrans, ..., 25x faster").
-            owners = [(n.start, entities[id(proposal_of(n.text))], n.text) for n in own_mentions
-                      if proposal_of(n.text) is not None]
-            conf = factor * (1.0 if not coref else 0.9)
-            s0, s1 = sent.start_char, sent.end_char
-
-            ours = bool(own_mentions) or self._speaks_of_own(sent) or they_ours and any(
-                t.lower_ == "they" and t.dep_ in {"nsubj", "nsubjpass"} for t in sent)
-            prev_ours = ours
-            own_tokens = {t for n in own_mentions for t in range(n.start, n.end)}
-            # Baselines: one group of tokens for each comparison construction.
-            groups: list[tuple[Token, Token, set[int]]] = []
-            for root, marker in self._baseline_roots(sent, set(names_by_tok) | hw_tokens):
-                tokens = self._baseline_tokens(root)
-                if root.lower_ in CHANGE_NOUNS:
-                    # "than X, as well as attains 0.2% accuracy improvement": the parser made
-                    # the result the object; the baseline is only the name hanging off it.
-                    tokens = {t for c in root.children if c.dep_ in {"nmod", "compound", "poss"} and c.i < root.i
-                              and any(g.i in names_by_tok or g.i in hw_tokens for g in c.subtree)
-                              for t in self._baseline_tokens(c)}
-                group = self._continue_list(sent, tokens, names_by_tok, hw_tokens)
-                groups.append((root, marker, group))
-            comp: set[int] = set().union(*(g for _, _, g in groups)) if groups else set()
-            sent_figs = [f for f in figures if sent.start <= f.start < sent.end]
-            # Not inside a longer name: "Faster-VTrans" is no speed claim.
-            sent_metrics = [m for m in metrics if sent.start <= m.start < sent.end and m.start not in comp
-                            and not (m.start in names_by_tok and len(names_by_tok[m.start].text) > len(m.text))]
-            sent_figs, fig_metric = self._bind_figures(doc, sent, sent_metrics, sent_figs, names_by_tok)
-
-            seen_baselines: set[str] = {match_key(subj_prop.name)}
-            baseline_hw: set[int] = set()
-            for root, marker, group in groups:
-                if self._not_a_win(marker):
-                    baseline_hw |= {h.start for h in hardware if h.start in group}
-                    continue
-                if self._not_a_comparison(marker):
-                    continue
-                fig = self._clause_figure(marker, group, sent_figs)
-                metric = to_metric_entity(fig_metric[id(fig)]) if fig is not None and id(fig) in fig_metric else None
-                found: list[tuple[Entity, str, float]] = []
-                for n in names:
-                    if n.start not in group or proposal_of(n.text) is subj_prop:
-                        continue
-                    if n.text.lower() in self.vocab.datasets:
-                        continue
-                    found.append((to_method_entity(n.text), n.text, 0.85))
-                for h in hardware:
-                    if h.start in group:
-                        baseline_hw.add(h.start)
-                        found.append((h.entity, h.text, 0.8))
-                if not found and not any(t in names_by_tok or t in hw_tokens for t in group):
-                    described = (self._described_baseline(root, marker)
-                                 if ours and self._clause_is_ours(marker, own_tokens, they_ours) else None)
-                    if described is not None and proposal_of(described) is None:
-                        found.append((to_method_entity(described), described, 0.6))
-                for entity, text, c in found:
-                    k = match_key(text)
-                    if k in seen_baselines:
-                        continue
-                    seen_baselines.add(k)
-                    claims.append(DocClaim(
-                        relation="outperforms", subject=subject, subject_text=subj_text, object=entity,
-                        object_text=text, sent_start=s0, sent_end=s1, confidence=round(c * conf, 3),
-                        figure=fig.figure if fig else None, metric=metric,
-                    ))
-
-            # Targets: hardware the sentence runs / measures on (not the beaten one).
-            sent_hw = None
-            for h in hardware:
-                if not (sent.start <= h.start < sent.end) or h.start in baseline_hw:
-                    continue
-                position = self._hardware_position(doc, h)
-                if position == "subject" and not ours:
-                    continue  # "GPUs are costly": the hardware is what the sentence is about, as background
-                if self._negated_or_example(doc, h, hw_tokens):
-                    continue
-                c = 0.5 if h.modifier else (0.9 if position == "platform" else 0.7)
-                sent_hw = sent_hw or h.entity
-                claims.append(DocClaim(
-                    relation="targets", subject=subject, subject_text=subj_text, object=h.entity,
-                    object_text=h.text, sent_start=s0, sent_end=s1, confidence=round(c * conf, 3),
-                ))
-
-            # Improves: metric phrases with a figure or a change word, figures with implied metrics.
-            claims.extend(self._improves(doc, sent, subject, subj_text, conf, sent_metrics, sent_figs, fig_metric,
-                                         comp, sent_hw, ours, owners))
+            said = self._who_speaks(r, sent, own_mentions, prev_ours)
+            prev_ours = said.ours
+            claims.extend(self._sentence_claims(r, sent, said))
         return claims
+
+    def _who_speaks(self, r: _Reading, sent: Span, own_mentions: list[NameMention], they_ours: bool) -> _Said:
+        """The sentence's subject among the paper's own methods (else the main one, by
+        coreference), and whether the sentence speaks of the authors' work."""
+        doc = r.doc
+        subj_prop, subj_text, coref = r.main, r.main.name, True
+        if own_mentions:
+            subj_mention = next(
+                (n for n in own_mentions if any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end])),
+                own_mentions[0],
+            )
+            p = r.proposal_of(subj_mention.text)
+            if p is not None:
+                subj_prop, subj_text, coref = p, subj_mention.text, False
+        # Own methods named in the sentence, for a figure stated right after one of them
+        # ("Fast-VTrans using 3% of the data and Faster-VTrans, ..., 25x faster").
+        owners = [(n.start, r.entities[id(r.proposal_of(n.text))], n.text) for n in own_mentions
+                  if r.proposal_of(n.text) is not None]
+        ours = bool(own_mentions) or self._speaks_of_own(sent) or they_ours and any(
+            t.lower_ == "they" and t.dep_ in {"nsubj", "nsubjpass"} for t in sent)
+        return _Said(
+            subj_prop=subj_prop, subject=r.entities[id(subj_prop)], subj_text=subj_text,
+            conf=r.factor * (1.0 if not coref else 0.9), ours=ours, they_ours=they_ours,
+            own_tokens={t for n in own_mentions for t in range(n.start, n.end)}, owners=owners,
+        )
+
+    def _sentence_claims(self, r: _Reading, sent: Span, said: _Said) -> list[DocClaim]:
+        """What one sentence about the paper's work claims: outperforms, targets, improves."""
+        doc, names_by_tok = r.doc, r.names_by_tok
+        groups = self._comparisons(r, sent)
+        comp: set[int] = set().union(*(g for _, _, g in groups)) if groups else set()
+        sent_figs = [f for f in r.figures if sent.start <= f.start < sent.end]
+        # Not inside a longer name: "Faster-VTrans" is no speed claim.
+        sent_metrics = [m for m in r.metrics if sent.start <= m.start < sent.end and m.start not in comp
+                        and not (m.start in names_by_tok and len(names_by_tok[m.start].text) > len(m.text))]
+        sent_figs, fig_metric = self._bind_figures(doc, sent, sent_metrics, sent_figs, names_by_tok)
+        claims, baseline_hw = self._outperforms(r, sent, said, groups, sent_figs, fig_metric)
+        targets, sent_hw = self._targets(r, sent, said, baseline_hw)
+        claims.extend(targets)
+        # Improves: metric phrases with a figure or a change word, figures with implied metrics.
+        claims.extend(self._improves(doc, sent, said.subject, said.subj_text, said.conf, sent_metrics, sent_figs,
+                                     fig_metric, comp, sent_hw, said.ours, said.owners))
+        return claims
+
+    def _comparisons(self, r: _Reading, sent: Span) -> list[tuple[Token, Token, set[int]]]:
+        """Baselines: one group of tokens for each comparison construction (root, marker)."""
+        names_by_tok, hw_tokens = r.names_by_tok, r.hw_tokens
+        groups: list[tuple[Token, Token, set[int]]] = []
+        for root, marker in self._baseline_roots(sent, set(names_by_tok) | hw_tokens):
+            tokens = self._baseline_tokens(root)
+            if root.lower_ in CHANGE_NOUNS:
+                # "than X, as well as attains 0.2% accuracy improvement": the parser made
+                # the result the object; the baseline is only the name hanging off it.
+                tokens = {t for c in root.children if c.dep_ in {"nmod", "compound", "poss"} and c.i < root.i
+                          and any(g.i in names_by_tok or g.i in hw_tokens for g in c.subtree)
+                          for t in self._baseline_tokens(c)}
+            group = self._continue_list(sent, tokens, names_by_tok, hw_tokens)
+            groups.append((root, marker, group))
+        return groups
+
+    def _outperforms(self, r: _Reading, sent: Span, said: _Said, groups: list[tuple[Token, Token, set[int]]],
+                     sent_figs: list[FigureMention], fig_metric: dict[int, str]) -> tuple[list[DocClaim], set[int]]:
+        """The baselines each comparison beats, and the hardware tokens that are baselines."""
+        s0, s1 = sent.start_char, sent.end_char
+        claims: list[DocClaim] = []
+        seen_baselines: set[str] = {match_key(said.subj_prop.name)}
+        baseline_hw: set[int] = set()
+        for root, marker, group in groups:
+            if self._not_a_win(marker):
+                baseline_hw |= {h.start for h in r.hardware if h.start in group}
+                continue
+            if self._not_a_comparison(marker):
+                continue
+            fig = self._clause_figure(marker, group, sent_figs)
+            metric = to_metric_entity(fig_metric[id(fig)]) if fig is not None and id(fig) in fig_metric else None
+            for entity, text, c in self._beaten(r, root, marker, group, said, baseline_hw):
+                k = match_key(text)
+                if k in seen_baselines:
+                    continue
+                seen_baselines.add(k)
+                claims.append(DocClaim(
+                    relation="outperforms", subject=said.subject, subject_text=said.subj_text, object=entity,
+                    object_text=text, sent_start=s0, sent_end=s1, confidence=round(c * said.conf, 3),
+                    figure=fig.figure if fig else None, metric=metric,
+                ))
+        return claims, baseline_hw
+
+    def _beaten(self, r: _Reading, root: Token, marker: Token, group: set[int], said: _Said,
+                baseline_hw: set[int]) -> list[tuple[Entity, str, float]]:
+        """What one comparison's group names as beaten (entity, text, confidence): other
+        methods, hardware (also added to baseline_hw), else a described baseline."""
+        found: list[tuple[Entity, str, float]] = []
+        for n in r.names:
+            if n.start not in group or r.proposal_of(n.text) is said.subj_prop:
+                continue
+            if n.text.lower() in self.vocab.datasets:
+                continue
+            found.append((to_method_entity(n.text), n.text, 0.85))
+        for h in r.hardware:
+            if h.start in group:
+                baseline_hw.add(h.start)
+                found.append((h.entity, h.text, 0.8))
+        if not found and not any(t in r.names_by_tok or t in r.hw_tokens for t in group):
+            described = (self._described_baseline(root, marker)
+                         if said.ours and self._clause_is_ours(marker, said.own_tokens, said.they_ours) else None)
+            if described is not None and r.proposal_of(described) is None:
+                found.append((to_method_entity(described), described, 0.6))
+        return found
+
+    def _targets(self, r: _Reading, sent: Span, said: _Said, baseline_hw: set[int]) -> tuple[list[DocClaim], Entity | None]:
+        """Targets: hardware the sentence runs / measures on (not the beaten one); and the
+        first such hardware, the context of the sentence's improves claims."""
+        doc = r.doc
+        claims: list[DocClaim] = []
+        sent_hw = None
+        for h in r.hardware:
+            if not (sent.start <= h.start < sent.end) or h.start in baseline_hw:
+                continue
+            position = self._hardware_position(doc, h)
+            if position == "subject" and not said.ours:
+                continue  # "GPUs are costly": the hardware is what the sentence is about, as background
+            if self._negated_or_example(doc, h, r.hw_tokens):
+                continue
+            c = 0.5 if h.modifier else (0.9 if position == "platform" else 0.7)
+            sent_hw = sent_hw or h.entity
+            claims.append(DocClaim(
+                relation="targets", subject=said.subject, subject_text=said.subj_text, object=h.entity,
+                object_text=h.text, sent_start=sent.start_char, sent_end=sent.end_char,
+                confidence=round(c * said.conf, 3),
+            ))
+        return claims, sent_hw
 
     def _bind_figures(self, doc: Doc, sent: Span, sent_metrics: list[MetricMention],
                       sent_figs: list[FigureMention], names_by_tok: dict[int, NameMention],
@@ -586,63 +666,63 @@ class RelationReader:
         for f in sent_figs:
             if id(f) in fig_metric:
                 continue
-            if f.metric:
-                fig_metric[id(f)] = f.metric
-                continue
-            if f.start >= 2 and doc[f.start - 1].text == "(" and doc[f.start - 2].i in names_by_tok:
-                continue  # "GhostNetV1 (74.5%)": the baseline's own figure
-            # A metric phrase right after the figure is its own: "9761x energy efficiency".
-            if f.end in metric_at:
-                fig_metric[id(f)] = metric_at[f.end].metric
-                continue
-            governed = self._governed_metric(doc, f, metric_at)
-            if governed == "":
-                continue
-            if governed is not None:
-                fig_metric[id(f)] = governed
-                continue
-            nxt = doc[f.end] if f.end < sent.end else None
-            if nxt is not None and nxt.lower_ == "as" and f.end + 1 < sent.end and doc[f.end + 1].lower_ in AS_ADJ_METRIC:
-                fig_metric[id(f)] = AS_ADJ_METRIC[doc[f.end + 1].lower_]  # "four times as fast as X"
-                continue
-            if nxt is not None and nxt.lower_ == "the" and f.figure.unit == "x":
-                # "2x the throughput of X" names its metric; "2x the number of channels" none.
-                after = next((m for m in usable if f.end < m.start <= f.end + 4), None)
-                if after is not None:
-                    fig_metric[id(f)] = after.metric
-                continue
-            if nxt is not None and (nxt.tag_ in {"JJR", "RBR"} or nxt.lower_ in MORE_OR_FEWER):
-                if nxt.lower_ in FIGURE_ADJ_METRIC:
-                    fig_metric[id(f)] = FIGURE_ADJ_METRIC[nxt.lower_]
-                    continue
-                if nxt.lower_ == "more" and f.end + 1 < sent.end and doc[f.end + 1].lower_ in THROUGHPUT_NOUNS:
-                    fig_metric[id(f)] = "Throughput"
-                    continue
-                after = next((m for m in usable if f.end <= m.start <= f.end + 3), None)
-                if after is not None:
-                    fig_metric[id(f)] = after.metric
-                continue
-            best = None
-            for m in usable:
-                if m.start >= f.end:
-                    d = m.start - f.end
-                else:
-                    d = f.start - m.end + 1  # phrase before the figure: "accuracy of 75.3%"
-                if f.figure.unit == "x" and m.metric == "Accuracy":
-                    d += 6  # "N×" is rarely an accuracy figure
-                if best is None or d < best[0]:
-                    best = (d, m.metric)
-            if best is not None and best[0] <= 12:
-                fig_metric[id(f)] = best[1]
-            elif f.figure.unit == "x":
-                fig_metric[id(f)] = self.default_x_metric
-            elif f.figure.unit in MEMORY_UNITS:
-                fig_metric[id(f)] = "Memory"  # "needs only 3.76 KB of SRAM"
-            elif f.figure.unit == "%" and any(t.lemma_.lower() in COMPARISON_LEMMAS for t in sent):
-                # "outperforms X by 32.4%", "improvements ... by 5.3%": a relative gain
-                # with no metric named is, in this literature, a quality figure.
-                fig_metric[id(f)] = self.default_percent_metric
+            metric = self._figure_metric(doc, sent, f, usable, metric_at, names_by_tok)
+            if metric is not None:
+                fig_metric[id(f)] = metric
         return sent_figs, fig_metric
+
+    def _figure_metric(self, doc: Doc, sent: Span, f: FigureMention, usable: list[MetricMention],
+                       metric_at: dict[int, MetricMention], names_by_tok: dict[int, NameMention]) -> str | None:
+        """The metric one figure is bound to, or None (a baseline's own figure, none named)."""
+        if f.metric:
+            return f.metric
+        if f.start >= 2 and doc[f.start - 1].text == "(" and doc[f.start - 2].i in names_by_tok:
+            return None  # "GhostNetV1 (74.5%)": the baseline's own figure
+        # A metric phrase right after the figure is its own: "9761x energy efficiency".
+        if f.end in metric_at:
+            return metric_at[f.end].metric
+        governed = self._governed_metric(doc, f, metric_at)
+        if governed is not None:
+            return governed or None  # "": governed by a word that names no metric
+        nxt = doc[f.end] if f.end < sent.end else None
+        if nxt is not None and nxt.lower_ == "as" and f.end + 1 < sent.end and doc[f.end + 1].lower_ in AS_ADJ_METRIC:
+            return AS_ADJ_METRIC[doc[f.end + 1].lower_]  # "four times as fast as X"
+        if nxt is not None and nxt.lower_ == "the" and f.figure.unit == "x":
+            # "2x the throughput of X" names its metric; "2x the number of channels" none.
+            after = next((m for m in usable if f.end < m.start <= f.end + 4), None)
+            return after.metric if after is not None else None
+        if nxt is not None and (nxt.tag_ in {"JJR", "RBR"} or nxt.lower_ in MORE_OR_FEWER):
+            if nxt.lower_ in FIGURE_ADJ_METRIC:
+                return FIGURE_ADJ_METRIC[nxt.lower_]
+            if nxt.lower_ == "more" and f.end + 1 < sent.end and doc[f.end + 1].lower_ in THROUGHPUT_NOUNS:
+                return "Throughput"
+            after = next((m for m in usable if f.end <= m.start <= f.end + 3), None)
+            return after.metric if after is not None else None
+        return self._nearest_metric(sent, f, usable)
+
+    def _nearest_metric(self, sent: Span, f: FigureMention, usable: list[MetricMention]) -> str | None:
+        """The nearest metric phrase within 12 tokens, else the default of the figure's unit."""
+        best = None
+        for m in usable:
+            if m.start >= f.end:
+                d = m.start - f.end
+            else:
+                d = f.start - m.end + 1  # phrase before the figure: "accuracy of 75.3%"
+            if f.figure.unit == "x" and m.metric == "Accuracy":
+                d += 6  # "N×" is rarely an accuracy figure
+            if best is None or d < best[0]:
+                best = (d, m.metric)
+        if best is not None and best[0] <= 12:
+            return best[1]
+        if f.figure.unit == "x":
+            return self.default_x_metric
+        if f.figure.unit in MEMORY_UNITS:
+            return "Memory"  # "needs only 3.76 KB of SRAM"
+        if f.figure.unit == "%" and any(t.lemma_.lower() in COMPARISON_LEMMAS for t in sent):
+            # "outperforms X by 32.4%", "improvements ... by 5.3%": a relative gain
+            # with no metric named is, in this literature, a quality figure.
+            return self.default_percent_metric
+        return None
 
     def _improves(self, doc: Doc, sent: Span, subject: Entity, subj_text: str, conf: float,
                   sent_metrics: list[MetricMention], sent_figs: list[FigureMention], fig_metric: dict[int, str],

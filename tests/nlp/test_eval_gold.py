@@ -62,7 +62,7 @@ def test_eval_gold_counts_follow_the_matching_rules(tmp_path: Path) -> None:
     """Scoring itself (no model): aliases, case/punctuation-insensitive names, metrics by
     canonical label, one-to-one matching, figures held by their number."""
     from pipeline.records import Claim, Entity, Extraction, Figure, Paper
-    from pipeline.resolve import to_hardware_entity, to_method_entity, to_metric_entity
+    from pipeline.nlp.entities import to_hardware_entity, to_method_entity, to_metric_entity
     from pipeline.vocab import HardwareEntry
 
     gold = tmp_path / "gold.jsonl"

@@ -1,5 +1,5 @@
-"""pipeline.resolve: surface forms -> one canonical entity with a stable slug; distinct
-things stay distinct."""
+"""pipeline.nlp.entities (and the word normalisation it uses): surface forms -> one entity
+with a stable slug; distinct things stay distinct."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.normalize import match_key
+from pipeline.nlp.entities import to_hardware_entity, to_method_entity, to_metric_entity
+from pipeline.normalize import canonical_method_label, match_key
 from pipeline.records import CANONICAL_METRICS
-from pipeline.resolve import (
-    canonical_method_label, method_key, to_hardware_entity, to_method_entity, to_metric_entity,
-)
-from pipeline.terms import slugify
+from pipeline.terms import method_key, slugify
 from pipeline.vocab import HardwareEntry, load_vocab
 
 
@@ -24,13 +22,13 @@ from pipeline.vocab import HardwareEntry, load_vocab
      ("λ-ECLIPSE", "lambda-ECLIPSE"), ("SqueezeNet", "SqueezeNet architecture", "SqueezeNet model"),
      ("LLM-FP4", "LLM FP4")],
 )
-def test_resolve_method_forms_merge(forms: tuple[str, ...]) -> None:
+def test_entities_method_forms_merge(forms: tuple[str, ...]) -> None:
     assert len({to_method_entity(f).key for f in forms}) == 1
     assert len({match_key(canonical_method_label(f)) for f in forms}) == 1
 
 
 @pytest.mark.parametrize("plural,singular", [("HaloNets", "HaloNet"), ("PCBMs", "PCBM"), ("MobileDets", "MobileDet")])
-def test_resolve_coined_plural_is_the_same_method(plural: str, singular: str) -> None:
+def test_entities_coined_plural_is_the_same_method(plural: str, singular: str) -> None:
     assert to_method_entity(plural).key == to_method_entity(singular).key
     assert to_method_entity(plural).label == plural  # the paper's spelling stays the label
 
@@ -39,19 +37,19 @@ def test_resolve_coined_plural_is_the_same_method(plural: str, singular: str) ->
     "a,b", [("MCUNet", "MCUNetV2"), ("vLLM", "PagedAttention"), ("GhostNet", "GhostNetV2"), ("VTrans", "Fast-VTrans"),
             ("FlashAttention", "FlashAttention-2"), ("ConvNeXt", "InceptionNeXt"), ("ACS", "AC"), ("Petals", "Petal")],
 )
-def test_resolve_distinct_methods_stay_distinct(a: str, b: str) -> None:
+def test_entities_distinct_methods_stay_distinct(a: str, b: str) -> None:
     assert to_method_entity(a).key != to_method_entity(b).key
     assert match_key(a) != match_key(b)
 
 
-def test_resolve_method_label_keeps_the_papers_spelling() -> None:
+def test_entities_method_label_keeps_the_papers_spelling() -> None:
     entity = to_method_entity("  SARATHI ")
     assert (entity.type, entity.label, entity.key) == ("Method", "SARATHI", "sarathi")
     assert to_method_entity("λ-ECLIPSE").key == "lambda-eclipse"
     assert to_method_entity("HyperZ·Z·W").label == "HyperZ·Z·W"
 
 
-def test_resolve_hardware_family_label_and_distinct_models() -> None:
+def test_entities_hardware_family_label_and_distinct_models() -> None:
     family = HardwareEntry(type="family", label="NVIDIA RTX {model} GPU", kind="GPU")
     a6000 = to_hardware_entity(family, "A6000")
     r4090 = to_hardware_entity(family, " 4090 ")
@@ -59,13 +57,13 @@ def test_resolve_hardware_family_label_and_distinct_models() -> None:
     assert r4090.key == "nvidia-rtx-4090-gpu"
 
 
-def test_resolve_hardware_labels_are_unique_in_the_gazetteer() -> None:
+def test_entities_hardware_labels_are_unique_in_the_gazetteer() -> None:
     labels = [e.label for e in load_vocab().hardware]
     keys = [slugify(label) for label in labels]
     assert len(set(keys)) == len(keys), [k for k in keys if keys.count(k) > 1]
 
 
-def test_resolve_metrics_are_the_eight_canonical_ones() -> None:
+def test_entities_metrics_are_the_eight_canonical_ones() -> None:
     assert [to_metric_entity(m).key for m in CANONICAL_METRICS] == [
         "speed", "throughput", "memory", "energy", "accuracy", "model-size", "computation", "cost"]
     with pytest.raises(ValueError, match="not a canonical metric"):
@@ -73,7 +71,7 @@ def test_resolve_metrics_are_the_eight_canonical_ones() -> None:
 
 
 @given(st.text(max_size=40))
-def test_resolve_method_key_is_an_iri_safe_slug(text: str) -> None:
+def test_entities_method_key_is_an_iri_safe_slug(text: str) -> None:
     key = method_key(text)
     assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", key)
     assert method_key(text) == key
