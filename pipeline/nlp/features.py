@@ -149,8 +149,9 @@ def rule_checks(v: View) -> dict[str, float]:
            "change_cue": float(rules.has_cue(doc, obj.start, obj.end, sent)),
            "purpose_clause": float(rules.in_purpose_clause(obj.root)),
            "speaks_of_own": _sentence_cues(sent)["speaks_of_own"]}
+    position = rules.hardware_position(doc, obj) if v.object_is_hardware else None
     for where in ("platform", "subject", "other"):
-        out[f"hw_position={where}"] = float(v.object_is_hardware and rules.hardware_position(doc, obj) == where)
+        out[f"hw_position={where}"] = float(position == where)
     if v.figure is not None:
         out["figure_blocked"] = float(rules.blocked(doc, v.figure.start, v.figure.end, sent))
     return out

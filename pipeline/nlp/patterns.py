@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import numpy as np
 
 from spacy.language import Language
 from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, TAG
@@ -111,18 +110,12 @@ class _Parse:
         self.strings = doc.vocab.strings
         n = len(doc)
         array = doc.to_array([HEAD, *(_ATTRS[name] for name in attributes)]).reshape(n, len(attributes) + 1)
-        self.arrays = {name: array[:, k + 1] for k, name in enumerate(attributes)}
-        self.columns = {name: column.tolist() for name, column in self.arrays.items()}
+        self.columns = {name: array[:, k + 1].tolist() for k, name in enumerate(attributes)}
         self.heads = [i + off for i, off in enumerate(array[:, 0].astype("int64").tolist())]
         self.children: list[list[int]] = [[] for _ in range(n)]
         for i, h in enumerate(self.heads):
             if h != i:
                 self.children[h].append(i)
-
-    def where(self, anchor: tuple[str, np.ndarray]) -> list[int]:
-        """The tokens whose attribute has one of the anchor's values, in order."""
-        name, values = anchor
-        return np.flatnonzero(np.isin(self.arrays[name], values)).tolist()
 
     def passes(self, tests: tuple, i: int) -> bool:
         for name, values, rx in tests:
@@ -147,13 +140,13 @@ class _Parse:
         return out
 
 
-def _anchor(tests: tuple) -> tuple[str, np.ndarray] | None:
+def _anchor(tests: tuple) -> tuple[str, tuple[int, ...]] | None:
     """(attribute, value ids) a first node can only match, from its most selective exact
     test (a word before a tag); None when it tests only by regex."""
     for name in ("LOWER", "LEMMA", "ORTH", "TAG", "POS", "DEP"):
         for attr, values, rx in tests:
             if attr == name and rx is None:
-                return name, np.asarray(sorted(values), dtype=np.uint64)
+                return name, tuple(sorted(values))
     return None
 
 
@@ -182,15 +175,26 @@ class DependencyPatterns:
         # Only the attributes some row tests are read.
         self.attributes = tuple(sorted({name for _, nodes, _ in self.compiled for *_, tests in nodes
                                         for name, _, _ in tests}))
+        # attribute -> value id -> the rows whose first node that value anchors: one pass
+        # over each anchor attribute's column finds every row's starting tokens.
+        self.anchor_table: dict[str, dict[int, list[int]]] = {}
+        for row, (_, _, anchor) in enumerate(self.compiled):
+            if anchor is not None:
+                for value in anchor[1]:
+                    self.anchor_table.setdefault(anchor[0], {}).setdefault(value, []).append(row)
 
     def __call__(self, doc: Doc) -> list[tuple[Construction, list[int]]]:
         if not len(doc):
             return []
         parse = _Parse(doc, self.attributes)
+        starts: list[list[int]] = [[] for _ in self.compiled]
+        for name, table in self.anchor_table.items():
+            for i, value in enumerate(parse.columns[name]):
+                for row in table.get(value, ()):
+                    starts[row].append(i)
         out = []
-        for c, nodes, anchor in self.compiled:
-            starts = range(len(doc)) if anchor is None else parse.where(anchor)
-            for i in starts:
+        for (c, nodes, anchor), row_starts in zip(self.compiled, starts):
+            for i in (range(len(doc)) if anchor is None else row_starts):
                 if parse.passes(nodes[0][3], i):
                     out.extend((c, ids) for ids in self._extend(parse, nodes, 1, {nodes[0][2]: i}))
         return out
