@@ -242,6 +242,7 @@ class PatternMatcher:
         return doc
 
 
+@lru_cache(maxsize=1)
 def labels() -> tuple[str, ...]:
     """Every construction label, sorted: the names of the pattern features."""
     return tuple(sorted({c.label for c in load_constructions()}))
