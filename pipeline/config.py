@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
-from pipeline.vocab import HARDWARE_KINDS, VocabExtra
+from pipeline.vocab import HARDWARE_KINDS, VocabExtra, is_hardware_kind
 
 PROJECT_FILE = "effikg.toml"
 BUILD_KEYS = {"inputs": list, "out": str, "min_confidence": (int, float), "exports": list,
@@ -87,11 +87,11 @@ def _checked(path: Path, table: str, values: object, keys: dict[str, Any]) -> di
 def _vocab(path: Path, vocab: dict[str, Any]) -> VocabExtra:
     hardware = []
     for row in vocab.get("hardware", []):
-        if not isinstance(row, dict) or not isinstance(row.get("label"), str) or row.get("kind") not in HARDWARE_KINDS:
+        if not isinstance(row, dict) or not isinstance(row.get("label"), str) or not isinstance(row.get("kind"), str) or not is_hardware_kind(row["kind"]):
             raise InputError(path, f"[[vocab.hardware]] needs a label and a kind (one of {', '.join(sorted(HARDWARE_KINDS))})")
         hardware.append((row["label"], row["kind"], tuple(str(a) for a in row.get("aliases", ()))))
     kinds = vocab.get("hardware_kinds", {})
-    bad = sorted(k for k, v in kinds.items() if v not in HARDWARE_KINDS)
+    bad = sorted(k for k, v in kinds.items() if not isinstance(v, str) or not is_hardware_kind(v))
     if bad:
         raise InputError(path, f"[vocab] hardware_kinds: {bad[0]!r} has an unknown kind; use one of "
                                f"{', '.join(sorted(HARDWARE_KINDS))}")

@@ -133,11 +133,14 @@ def hardware_types(entity: Entity) -> tuple[URIRef, ...]:
     """ekg:Hardware plus the entity's kind and the kind's super-classes, materialised."""
     if entity.kind is None:
         return (EKG.Hardware,)
-    chain = hardware_kinds().get(entity.kind)
-    if chain is None:
-        known = ", ".join(sorted(k for k in hardware_kinds() if k != "Hardware"))
-        raise ValueError(f"hardware {entity.label!r} has unknown kind {entity.kind!r}; use one of {known}")
-    return chain
+    types: set[URIRef] = set()
+    for kind in entity.kind.split("+"):  # "GPU+EdgeDevice": both classes and their ancestors
+        chain = hardware_kinds().get(kind)
+        if chain is None:
+            known = ", ".join(sorted(k for k in hardware_kinds() if k != "Hardware"))
+            raise ValueError(f"hardware {entity.label!r} has unknown kind {entity.kind!r}; use one of {known}")
+        types.update(chain)
+    return tuple(sorted(types))
 
 
 def _is_reference(text: str) -> bool:

@@ -65,6 +65,16 @@ def singular_coined(name: str) -> str:
     return name[:-1] if _CODED_PLURAL.match(name) else name
 
 
+def plural_forms(phrase: str) -> list[str]:
+    """The phrase and its plural when its last word takes an "s": "memory footprint" ->
+    + "memory footprints", "edge device" -> + "edge devices", "GPU" -> + "GPUs"; none for a
+    last word ending in s or x ("FLOPs", "matrix") or in a digit ("A100")."""
+    last = phrase.rpartition(" ")[2]
+    if not last[-1:].isalpha() or last.lower().endswith(("s", "x")):
+        return [phrase]
+    return [phrase, phrase + "s"]
+
+
 def printable(text: str) -> str:
     """`text` safe to print on one terminal line: control and format characters escaped.
 

@@ -206,6 +206,12 @@ def _normalise_space(original: str, pieces: list[_Piece]) -> CleanText:
 # -- the scanner -----------------------------------------------------------------------------
 
 
+# The characters scan() treats specially (in text, and in math mode besides): every other
+# character is emitted unchanged.
+_TEXT_SPECIAL = re.compile("[" + re.escape("\\${†‡" + "".join(LIGATURES) + "".join(INVISIBLE)) + "]")
+_MATH_SPECIAL = re.compile("[" + re.escape("\\${†‡^_~&" + "".join(LIGATURES) + "".join(INVISIBLE)) + "]")
+
+
 class _Scanner:
     """A single left-to-right pass over the original that emits (char, start, end) pieces."""
 
@@ -288,8 +294,16 @@ class _Scanner:
 
     def scan(self, pos: int, end: int, math: bool) -> None:
         src = self.src
+        special = _MATH_SPECIAL if math else _TEXT_SPECIAL
         i = pos
         while i < end:
+            # A run of ordinary characters is emitted as it is, in one step.
+            found = special.search(src, i, end)
+            plain_end = found.start() if found else end
+            if plain_end > i:
+                self.out.extend((c, k, k + 1) for k, c in enumerate(src[i:plain_end], i))
+                i = plain_end
+                continue
             char = src[i]
             if char == "\\":
                 i = self.command(i, end, math)

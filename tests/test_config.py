@@ -61,6 +61,7 @@ def test_config_reads_options_and_vocabulary(tmp_path: Path) -> None:
     ("[build]\nmin_confidance = 0.5\n", "[build] has no option 'min_confidance'; options: inputs, out"),
     ("[build\n", "is not a TOML project file"),
     ("[vocab]\nhardware_kinds = { X = \"TPU\" }\n", "hardware_kinds: 'X' has an unknown kind"),
+    ("[vocab]\nhardware_kinds = { X = \"GPU+TPU\" }\n", "hardware_kinds: 'X' has an unknown kind"),
     ("[other]\n", "unknown table [other]"),
 ])
 def test_config_bad_project_file_is_one_line_naming_it(tmp_path: Path, text: str, problem: str) -> None:

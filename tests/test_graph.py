@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.export.rdf import save_turtle
-from pipeline.graph import claim_id, claim_iri, iri_for, paper_iri, to_networkx, to_rdf
+from pipeline.graph import claim_id, claim_iri, hardware_types, iri_for, paper_iri, to_networkx, to_rdf
 from pipeline.records import RELATIONS, Claim, Entity, Extraction, Figure, Paper
 from pipeline.terms import EKG, RES
 
@@ -300,6 +300,15 @@ def test_graph_unknown_hardware_kind_is_a_clear_error() -> None:
                    (Claim("q", MARCA, "targets", bad, "M", "QPU", "M runs on a QPU.", 0, 16),))
     with pytest.raises(ValueError, match="unknown kind 'QPU'"):
         to_rdf([e])
+
+
+def test_graph_hardware_of_two_kinds_has_both_classes_and_their_ancestors() -> None:
+    jetson = Entity("Hardware", "NVIDIA Jetson Orin Nano", "nvidia-jetson-orin-nano", "GPU+EdgeDevice")
+    assert set(hardware_types(jetson)) == {EKG.Hardware, EKG.GPU, EKG.EdgeDevice}
+    phone = Entity("Hardware", "Pixel 8", "pixel-8", "MobileDevice")
+    assert set(hardware_types(phone)) == {EKG.Hardware, EKG.EdgeDevice, EKG.MobileDevice}
+    with pytest.raises(ValueError, match="unknown kind 'GPU\\+QPU'"):
+        hardware_types(Entity("Hardware", "Odd", "odd", "GPU+QPU"))
 
 
 def test_graph_to_networkx_nodes_and_edges(graph: Graph) -> None:

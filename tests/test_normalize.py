@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.normalize import GREEK_NAMES, match_key, spell_greek
+from pipeline.normalize import GREEK_NAMES, match_key, plural_forms, spell_greek
 
 
 @given(st.text(alphabet=st.characters(codec="ascii"), max_size=30))
@@ -27,3 +27,15 @@ def test_normalize_spell_greek_keeps_everything_else() -> None:
     assert spell_greek("αβ", " ") == " alpha  beta "
     assert spell_greek("TriForce 2.31× ±") == "TriForce 2.31× ±"
     assert all(name.isascii() and name.isalpha() for name in GREEK_NAMES.values())
+
+
+@pytest.mark.parametrize("phrase,forms", [
+    ("memory footprint", ["memory footprint", "memory footprints"]),
+    ("edge device", ["edge device", "edge devices"]),
+    ("GPU", ["GPU", "GPUs"]),
+    ("FLOPs", ["FLOPs"]),
+    ("matrix", ["matrix"]),
+    ("NVIDIA A100", ["NVIDIA A100"]),
+])
+def test_normalize_plural_forms_of_a_gazetteer_phrase(phrase: str, forms: list[str]) -> None:
+    assert plural_forms(phrase) == forms

@@ -148,7 +148,8 @@ class CandidateMaker:
             extras = {**extras, "rule_same_figure": any(_same_figure(c.figure, claim.figure) for c in same)}
             view = View(doc=doc, relation=rel, sent=sent, obj=doc[span[0]:span[1]],
                         subject=doc[subj_span[0]:subj_span[1]] if subj_span else None,
-                        figure=doc[fig[0][0]:fig[0][1]] if fig else None, rule=rule, subj_main=p is main,
+                        figure=doc[fig[0][0]:fig[0][1]] if fig else None, figure_unit=fig[1].unit if fig else None,
+                        rule=rule, subj_main=p is main,
                         subj_rank=p.rank, subj_part=p.part, **context, **extras)
             key = (rel, claim.subject.key, obj.key, span, fig[0] if fig else None)
             made.setdefault(key, Candidate(claim, featurize(view), span, subj_span))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -21,6 +22,8 @@ from pipeline.records import CANONICAL_METRICS, RELATIONS
 HARDWARE_KINDS = ("ASIC", "CPU", "EdgeDevice", "FPGA", "GPU", "InMemoryComputing", "Microcontroller", "MobileDevice",
                   "NPU")
 OBJECT_DEPS = ("amod", "appos", "compound", "conj", "dobj", "nmod", "nsubj", "nsubjpass", "pobj")
+# The normalised units of pipeline/nlp/figures.py a figure feature names (others: "other").
+FIGURE_UNITS = ("%", "B", "FLOPs", "bit", "parameters", "points", "s", "x")
 WINDOW = 4  # tokens either side of the object read for keeping / loss / change words
 
 
@@ -34,6 +37,7 @@ class View:
     obj: Span
     subject: Span | None = None  # None when the subject is implied ("we", "our method", the main method)
     figure: Span | None = None
+    figure_unit: str | None = None  # the figure's normalised unit ("x", "%", "bit", "B", ...)
     metric: str | None = None  # improves: the canonical metric
     hardware_kind: str | None = None  # the object's kind, when it is hardware
     object_is_hardware: bool = False
@@ -144,9 +148,10 @@ def rule_checks(v: View) -> dict[str, float]:
     out = {"blocked": float(rules.blocked(doc, obj.start, obj.end, sent)),
            "change_cue": float(rules.has_cue(doc, obj.start, obj.end, sent)),
            "purpose_clause": float(rules.in_purpose_clause(obj.root)),
-           "speaks_of_own": float(rules.speaks_of_own(sent))}
+           "speaks_of_own": _sentence_cues(sent)["speaks_of_own"]}
+    position = rules.hardware_position(doc, obj) if v.object_is_hardware else None
     for where in ("platform", "subject", "other"):
-        out[f"hw_position={where}"] = float(v.object_is_hardware and rules.hardware_position(doc, obj) == where)
+        out[f"hw_position={where}"] = float(position == where)
     if v.figure is not None:
         out["figure_blocked"] = float(rules.blocked(doc, v.figure.start, v.figure.end, sent))
     return out
@@ -154,28 +159,38 @@ def rule_checks(v: View) -> dict[str, float]:
 
 def figure(v: View) -> dict[str, float]:
     """The figure bound to an improves candidate: there, how near, how it reads."""
+    units = {f"fig_unit={u}": float(v.figure is not None and v.figure_unit == u) for u in FIGURE_UNITS}
+    units["fig_unit=other"] = float(v.figure is not None and v.figure_unit not in FIGURE_UNITS)
     if v.figure is None:
-        return {"has_figure": 0.0, "fig_dist": 30.0, "fig_after_object": 0.0, "fig_unit_x": 0.0, "fig_unit_pct": 0.0}
+        return {"has_figure": 0.0, "fig_dist": 30.0, "fig_after_object": 0.0, **units}
     f = v.figure
     dist = f.start - v.obj.end if f.start >= v.obj.end else v.obj.start - f.end
     return {"has_figure": 1.0, "fig_dist": float(min(max(dist, 0), 30)), "fig_after_object": float(f.start >= v.obj.end),
-            "fig_unit_x": float(f.text.rstrip().endswith(("x", "×", "X", "times"))),
-            "fig_unit_pct": float("%" in f.text)}
+            **units}
+
+
+@lru_cache(maxsize=256)
+def _sentence_cues(sent: Span) -> dict[str, float]:
+    """What a sentence says whatever the candidate: read once a sentence, not once a
+    candidate (a sentence has a dozen). Spans hash by their Doc and offsets."""
+    lowers = [t.lower_ for t in sent]
+    return {"sent_beat_verb": float(any(t.lemma_.lower() in rules.BEAT_VERBS for t in sent)),
+            "sent_compare_prep": float(any(w in rules.COMPARE_PREPS for w in lowers)),
+            "sent_respectively": float("respectively" in lowers),
+            "sent_negation": float(any(t.dep_ == "neg" for t in sent)),
+            "sent_len": float(min(len(sent), 80)),
+            "speaks_of_own": float(rules.speaks_of_own(sent))}
 
 
 def words_near(v: View) -> dict[str, float]:
     """Cue words around the object within its sentence."""
     lo, hi = max(v.sent.start, v.obj.start - WINDOW), min(v.sent.end, v.obj.end + WINDOW)
     near = [t.lower_ for t in v.doc[lo:hi]]
-    lemmas = [t.lemma_.lower() for t in v.sent]
-    return {"near_keep": float(any(w in rules.BLOCK_BEFORE for w in near)),
-            "near_loss": float(any(w in rules.BLOCK_AFTER for w in near)),
-            "near_change": float(any(w in rules.CHANGE_WORDS or w in rules.CHANGE_LEMMAS for w in near)),
-            "sent_beat_verb": float(any(w in rules.BEAT_VERBS for w in lemmas)),
-            "sent_compare_prep": float(any(t.lower_ in rules.COMPARE_PREPS for t in v.sent)),
-            "sent_respectively": float(any(t.lower_ == "respectively" for t in v.sent)),
-            "sent_negation": float(any(t.dep_ == "neg" for t in v.sent)),
-            "sent_len": float(min(len(v.sent), 80))}
+    out = {"near_keep": float(any(w in rules.BLOCK_BEFORE for w in near)),
+           "near_loss": float(any(w in rules.BLOCK_AFTER for w in near)),
+           "near_change": float(any(w in rules.CHANGE_WORDS or w in rules.CHANGE_LEMMAS for w in near))}
+    out.update((k, v) for k, v in _sentence_cues(v.sent).items() if k.startswith("sent_"))
+    return out
 
 
 def object_kind(v: View) -> dict[str, float]:

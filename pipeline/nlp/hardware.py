@@ -19,6 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from pipeline.normalize import plural_forms
 from pipeline.records import Entity
 from pipeline.nlp.entities import to_hardware_entity
 from pipeline.vocab import HardwareEntry, Vocab, word_class
@@ -38,14 +39,6 @@ class HardwareMention:
     text: str
     entity: Entity
     modifier: bool  # used as a modifier of another noun ("GPU memory", "CPU-GPU")
-
-
-def _plural(phrase: str) -> list[str]:
-    words = phrase.split(" ")
-    last = words[-1]
-    if last.lower().endswith(("s", "x")) or not last[-1:].isalpha():
-        return [phrase]
-    return [phrase, " ".join(words[:-1] + [last + "s"])]
 
 
 class HardwareRecognizer:
@@ -70,9 +63,9 @@ class HardwareRecognizer:
         self.class_forms = {f.lower(): i for i, e in enumerate(self.entries) if e.type == "class" for f in e.forms}
         for i, entry in enumerate(self.entries):
             if entry.type == "class":
-                self.phrases.add(f"hw{i}", [nlp.make_doc(f) for form in entry.forms for f in _plural(form)])
+                self.phrases.add(f"hw{i}", [nlp.make_doc(f) for form in entry.forms for f in plural_forms(form)])
                 continue
-            forms = [tuple(t.lower_ for t in nlp.make_doc(f)) for noun in entry.nouns for f in _plural(noun)]
+            forms = [tuple(t.lower_ for t in nlp.make_doc(f)) for noun in entry.nouns for f in plural_forms(noun)]
             self.nouns[i] = sorted(set(forms), key=len, reverse=True)
             if entry.type == "product":
                 # "8 A100s", "Graphcore IPUs": a model name in the plural.

@@ -63,6 +63,7 @@ BE_FORMS = word_class("be_forms")
 FIRST_PERSON_WORDS = word_class("first_person_words")
 LIST_JOINERS = word_class("list_joiners")
 NAME_CLOSERS = word_class("name_closers")
+QUOTES = frozenset({'"', "“", "'", "‘"})
 # Heads that make a lower-case phrase the authors propose a technique name ("we propose
 # movement pruning"), and verbs that say a proposed method is made of named parts.
 TECHNIQUE_NOUNS = word_class("technique_nouns")
@@ -202,7 +203,7 @@ class MethodFinder:
         if self.title_names and title:
             self._from_title(doc, title, names, candidates)
         self._family_members(doc, names, candidates)
-        self._rank(doc, names, candidates)
+        self._rank(doc, names, candidates, acronyms)
         proposed = self._proposed(doc, names, candidates)
         doc._.proposed = proposed
         keys = {k for p in proposed for k in p.keys}
@@ -287,7 +288,7 @@ class MethodFinder:
                 return
         self._our_parenthesised(doc, our, sent, by_token, acronyms, add)
 
-    def _rank(self, doc: Doc, names: list[NameMention], candidates: list[Proposal]) -> None:
+    def _rank(self, doc: Doc, names: list[NameMention], candidates: list[Proposal], acronyms) -> None:
         """Background names ranked down; the weaker evidence added when nothing strong is."""
         # A name already used in an earlier, background sentence is an existing concept the
         # paper builds on ("Concept Bottleneck Models (CBMs) are ..."), not its contribution.
@@ -298,7 +299,7 @@ class MethodFinder:
             if c.cue.startswith(("verb", "our", "named", "passive")) and first_seen.get(loose_key(c.name), c.sent_start) < c.sent_start:
                 c.rank += 2
         if not any(c.rank < 2 and not c.cue.startswith("verb-lower") for c in candidates):
-            self._by_frequency(doc, names, candidates)
+            self._by_frequency(doc, names, candidates, acronyms)
         if not any(c.rank < 2 for c in candidates):
             self._the_proposed_phrase(doc, candidates)
 
@@ -387,12 +388,40 @@ class MethodFinder:
             return
         while j < sent.end and doc[j].lower_ in LEAD_WORDS and not doc[j].like_num:
             j += 1
-        if doc[j].like_num:  # "two sparse convolution algorithms" describes a class
+        if j < sent.end and doc[j].like_num:  # "two sparse convolution algorithms" describes a class ...
+            # ... whose members may follow a colon: "two novel techniques: sequence
+            # parallelism and selective activation recomputation".
+            for start, end in self._listed_after_colon(doc, j, sent):
+                self._add_technique(doc, start, end, verb, sent, add)
             return
+        if j < sent.end and doc[j].text in QUOTES:  # we introduce "deep compression"
+            j += 1
         phrase = _lowercase_phrase(doc, j, sent.end)
-        if phrase is None:
-            return
-        start, end = phrase
+        if phrase is not None:
+            self._add_technique(doc, *phrase, verb, sent, add)
+
+    def _listed_after_colon(self, doc: Doc, i: int, sent: Span) -> list[tuple[int, int]]:
+        """The lower-case phrases listed after "N <modifiers> <generic head>:", e.g. "two
+        simple techniques: A and B"; [] when token i does not open such a class phrase."""
+        k = i + 1
+        while k < sent.end and doc[k].text != ":" and doc[k].pos_ in {"ADJ", "ADV", "CCONJ", "NOUN"} and k - i <= 6:
+            k += 1
+        if k >= sent.end or doc[k].text != ":" or doc[k - 1].lower_ not in self.vocab.generic_heads:
+            return []
+        out, j = [], k + 1
+        while j < sent.end:
+            phrase = _lowercase_phrase(doc, j, sent.end)
+            if phrase is None:
+                break
+            out.append(phrase)
+            j = phrase[1]
+            while j < sent.end and doc[j].lower_ in LIST_JOINERS:
+                j += 1
+        return out
+
+    def _add_technique(self, doc: Doc, start: int, end: int, verb: Token, sent: Span, add) -> None:
+        """The phrase doc[start:end] as a proposed technique when it ends in a technique
+        noun (a generic head after it kept as an alias) and is not used before this sentence."""
         name_end = end
         while name_end > start and doc[name_end - 1].lower_ in self.vocab.generic_heads:
             name_end -= 1
@@ -530,6 +559,10 @@ class MethodFinder:
                 any(is_coined(w) for w in words) or re.search(rf"\b{re.escape(cand)}\b", doc.text)
             ):
                 _title_candidate(doc, by_key, out, cand, "title", 0, 1)
+            elif 2 <= len(words) <= 4 and self._title_named(cand) and (
+                    words[-1].lower() in TECHNIQUE_NOUNS or words[-1].endswith("ing")):
+                # "Movement Pruning: ...", where the abstract writes "movement pruning".
+                self._title_technique(doc, cand, out)
         elif 2 <= len(words) <= 5 and self._title_named(title) and not any(w.lower() in _TITLE_NOT_NAME for w in words) and any(
             is_coined(w.strip("?!.")) for w in words
         ):  # "Fast Sparse ConvNets", not a descriptive "Dynamic Sparse Training"
@@ -583,6 +616,17 @@ class MethodFinder:
                                         token=n.start, sent_start=doc[n.start].sent.start, cue="title-with"))
                     break
 
+    @staticmethod
+    def _title_technique(doc: Doc, cand: str, out: list[Proposal]) -> None:
+        """A technique named before the title's colon, proposed when the abstract uses it
+        (in any case): its first mention there is where the paper introduces it."""
+        found = re.search(rf"\b{re.escape(cand)}\b", doc.text, flags=re.IGNORECASE)
+        span = doc.char_span(found.start(), found.end(), alignment_mode="expand") if found else None
+        if span is None:
+            return
+        out.append(Proposal(name=span.text, aliases=[cand] if span.text != cand else [], rank=1,
+                            token=span.start, sent_start=span.sent.start, cue="title-technique"))
+
     def _is_concept(self, doc: Doc, name: NameMention, acronyms) -> bool:
         """An acronym spelled out in lower case ("federated learning (FL)") names a field
         concept, not a method."""
@@ -591,7 +635,13 @@ class MethodFinder:
                 return doc[s:e].text.islower()
         return False
 
-    def _by_frequency(self, doc: Doc, names: list[NameMention], out: list[Proposal]) -> None:
+    def _may_be_own(self, doc: Doc, name: NameMention, acronyms) -> bool:
+        """Not a spelled-out field concept, a dataset, a well-known model or a library."""
+        stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
+        return not (self._is_concept(doc, name, acronyms) or is_stop_word(name.text, stop, self.vocab.stop_exact)
+                    or name.text in self.vocab.software)
+
+    def _by_frequency(self, doc: Doc, names: list[NameMention], out: list[Proposal], acronyms) -> None:
         """No proposal cue: a coined name that is the subject of the first sentence or of
         several sentences is what the abstract is about ("Eyeriss is an accelerator ...")."""
         counts: dict[str, list[NameMention]] = {}
@@ -603,7 +653,10 @@ class MethodFinder:
         for key, ms in counts.items():
             subj = [m for m in ms if any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[m.start:m.end])]
             in_first = bool(first_sent is not None and subj and subj[0].start < first_sent.end)
-            if (in_first and len(ms) >= 2) or (len(subj) >= 2 and len(ms) >= 3):
+            # With no other cue at all, a coined name used twice and once as a subject
+            # ("We realize this idea in TetriInfer ... TetriInfer improves ...").
+            alone = not out and len(ms) >= 2 and bool(subj) and self._may_be_own(doc, ms[0], acronyms)
+            if (in_first and len(ms) >= 2) or (len(subj) >= 2 and len(ms) >= 3) or alone:
                 score = (len(ms) + (3 if in_first else 0), -ms[0].start, ms[0])
                 if best is None or score[:2] > best[:2]:
                     best = score

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.nlp.figures import find_figures
+from pipeline.normalize import plural_forms
 from pipeline.records import Figure
 from pipeline.vocab import Vocab
 
@@ -34,12 +35,11 @@ class FigureMention:
     metric: str | None  # the metric its unit implies ("tokens/s" -> Throughput)
 
 
-def _with_plural(phrase: str) -> list[str]:
-    """The phrase and its plural ("memory footprint" -> "memory footprints")."""
+def _counted(phrase: str) -> bool:
+    """A metric phrase whose plural is matched too: not one ending in a mass noun in -y
+    ("latency", "accuracy", "energy"), an acronym ("TTFT") or a hyphenated word."""
     last = phrase.rsplit(" ", 1)[-1]
-    if not last.isalpha() or last.lower().endswith(("s", "x", "y")) or last.isupper():
-        return [phrase]
-    return [phrase, phrase + "s"]
+    return last.isalpha() and not last.lower().endswith("y") and not last.isupper()
 
 
 class MetricRecognizer:
@@ -50,7 +50,7 @@ class MetricRecognizer:
         for phrase, metric in vocab.metric_phrases.items():
             by_metric.setdefault(metric, []).append(phrase)
         for metric, phrases in sorted(by_metric.items()):
-            forms = sorted({f for p in phrases for f in _with_plural(p)})
+            forms = sorted({f for p in phrases for f in (plural_forms(p) if _counted(p) else [p])})
             self.matcher.add(metric, [nlp.make_doc(f) for f in forms])
 
     def __call__(self, doc: Doc) -> Doc:

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Token
 
 from pipeline.vocab import Vocab, word_class
@@ -110,10 +111,13 @@ class _Groups:
 
     @classmethod
     def of(cls, doc: Doc) -> _Groups:
-        texts = [t.text for t in doc]
-        spaced = [bool(t.whitespace_) for t in doc]
+        # One to_array call instead of three walks that each build every Token.
+        array = doc.to_array([ORTH, SPACY, SENT_START]).reshape(len(doc), 3)
+        strings = doc.vocab.strings
+        texts = [strings[h] for h in array[:, 0].tolist()]
+        spaced = (array[:, 1] != 0).tolist()
         groups = _groups(texts, spaced)
-        return cls(texts, spaced, [bool(t.is_sent_start) for t in doc], groups,
+        return cls(texts, spaced, (array[:, 2].astype("int64") == 1).tolist(), groups,
                    ["".join(texts[a:b]) for a, b in groups])
 
 

@@ -20,8 +20,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+
 from spacy.language import Language
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.matcher import Matcher
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.parts_of_speech import NAMES as POS_NAMES
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from pipeline.errors import EffikgError
@@ -70,80 +75,138 @@ def _role_tokens(c: Construction, token_ids: list[int]) -> list[tuple[str, int]]
     return [(role, token_ids[int(position)]) for role, position in c.roles]
 
 
-# Token attributes a dependency node may test, as spaCy's DependencyMatcher names them.
-_ATTRS = {"LOWER": lambda t: t.lower_, "LEMMA": lambda t: t.lemma_, "TAG": lambda t: t.tag_, "POS": lambda t: t.pos_,
-          "DEP": lambda t: t.dep_, "TEXT": lambda t: t.text, "ORTH": lambda t: t.text}
+# Token attributes a dependency node may test, as spaCy's DependencyMatcher names them,
+# with the attribute ids Doc.to_array reads them by (TEXT is ORTH).
+_ATTRS = {"LOWER": LOWER, "LEMMA": LEMMA, "TAG": TAG, "POS": POS, "DEP": DEP, "TEXT": ORTH, "ORTH": ORTH}
 
 
-def _predicate(attrs: dict):
-    """A token test for one node's RIGHT_ATTRS (values, {"IN": [...]}, {"REGEX": ...})."""
+def _value_id(name: str, value: str) -> int:
+    """The id Doc.to_array gives a value: the universal POS tag's enum, else its string hash."""
+    return POS_IDS.get(value, -1) if name == "POS" else get_string_id(value)
+
+
+def _tests(attrs: dict) -> tuple:
+    """One node's RIGHT_ATTRS (values, {"IN": [...]}, {"REGEX": ...}) as (attribute,
+    allowed value ids or None, regex or None) tests on the Doc's attribute columns."""
     tests = []
     for name, want in attrs.items():
-        get = _ATTRS[name]
+        if name not in _ATTRS:
+            raise KeyError(f"attribute {name} not supported")
+        name = "ORTH" if name == "TEXT" else name
         if isinstance(want, dict) and "IN" in want:
-            tests.append((get, frozenset(want["IN"]), None))
+            tests.append((name, frozenset(_value_id(name, w) for w in want["IN"]), None))
         elif isinstance(want, dict) and "REGEX" in want:
-            tests.append((get, None, re.compile(want["REGEX"])))
+            tests.append((name, None, re.compile(want["REGEX"])))
         else:
-            tests.append((get, frozenset([want]), None))
-    return lambda t: all((rx.search(get(t)) if rx else get(t) in values) for get, values, rx in tests)
+            tests.append((name, frozenset([_value_id(name, want)]), None))
+    return tuple(tests)
 
 
-def _anchor(attrs: dict) -> list[tuple[str, str]] | None:
-    """The (attribute, word) keys a first node can only match, when it tests LOWER or LEMMA."""
-    for name in ("LOWER", "LEMMA"):
-        want = attrs.get(name)
-        if isinstance(want, str):
-            return [(name, want)]
-        if isinstance(want, dict) and "IN" in want:
-            return [(name, w) for w in want["IN"]]
+class _Parse:
+    """A Doc read once through Doc.to_array: each attribute a column of value ids, each
+    token's head and children (a string is looked up only for a regex test)."""
+
+    def __init__(self, doc: Doc, attributes: tuple[str, ...]):
+        self.strings = doc.vocab.strings
+        n = len(doc)
+        array = doc.to_array([HEAD, *(_ATTRS[name] for name in attributes)]).reshape(n, len(attributes) + 1)
+        self.columns = {name: array[:, k + 1].tolist() for k, name in enumerate(attributes)}
+        self.heads = [i + off for i, off in enumerate(array[:, 0].astype("int64").tolist())]
+        self.children: list[list[int]] = [[] for _ in range(n)]
+        for i, h in enumerate(self.heads):
+            if h != i:
+                self.children[h].append(i)
+
+    def passes(self, tests: tuple, i: int) -> bool:
+        for name, values, rx in tests:
+            value = self.columns[name][i]
+            if rx is None:
+                if value not in values:
+                    return False
+            elif not rx.search(POS_NAMES.get(value, "") if name == "POS" else self.strings[value]):
+                return False
+        return True
+
+    def related(self, op: str, i: int) -> list[int]:
+        if op == ">":
+            return self.children[i]
+        if op == "<":
+            return [self.heads[i]] if self.heads[i] != i else []
+        out, stack = [], list(self.children[i])  # ">>": every descendant
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(self.children[j])
+        return out
+
+
+def _anchor(tests: tuple) -> tuple[str, tuple[int, ...]] | None:
+    """(attribute, value ids) a first node can only match, from its most selective exact
+    test (a word before a tag); None when it tests only by regex."""
+    for name in ("LOWER", "LEMMA", "ORTH", "TAG", "POS", "DEP"):
+        for attr, values, rx in tests:
+            if attr == name and rx is None:
+                return name, tuple(sorted(values))
     return None
 
 
-_RELATED = {">": lambda t: t.children, "<": lambda t: [t.head] if t.head.i != t.i else [],
-            ">>": lambda t: (d for d in t.subtree if d.i != t.i)}
+_OPERATORS = (">", "<", ">>")
 
 
 class DependencyPatterns:
     """The dependency constructions, matched by walking the parse: the operators they use
     (>, <, >>) and token tests (LOWER, LEMMA, TAG, POS, DEP, TEXT; IN, REGEX). Gives the same
     matches as spaCy's DependencyMatcher (tests/nlp/test_patterns.py compares them on the
-    corpus) at a fraction of its per-pattern cost."""
+    corpus) at a fraction of its per-pattern cost: the Doc's attributes are read once into
+    columns, and each row starts only from the tokens its first node's value indexes."""
 
     def __init__(self, constructions: tuple[Construction, ...]):
         self.compiled = []
         for c in constructions:
-            nodes = [(n.get("LEFT_ID"), n.get("REL_OP"), n["RIGHT_ID"], _predicate(n.get("RIGHT_ATTRS", {})))
-                     for n in c.pattern]
-            unknown = {op for _, op, _, _ in nodes[1:]} - set(_RELATED)
+            try:
+                nodes = [(n.get("LEFT_ID"), n.get("REL_OP"), n["RIGHT_ID"], _tests(n.get("RIGHT_ATTRS", {})))
+                         for n in c.pattern]
+            except KeyError as err:
+                raise EffikgError(f"construction {c.id}: {err}") from None
+            unknown = {op for _, op, _, _ in nodes[1:]} - set(_OPERATORS)
             if unknown:
                 raise EffikgError(f"construction {c.id}: operator(s) {sorted(unknown)} not supported")
-            self.compiled.append((c, nodes))
-        self.anchors = [_anchor(c.pattern[0].get("RIGHT_ATTRS", {})) for c, _ in self.compiled]
+            self.compiled.append((c, nodes, _anchor(nodes[0][3])))
+        # Only the attributes some row tests are read.
+        self.attributes = tuple(sorted({name for _, nodes, _ in self.compiled for *_, tests in nodes
+                                        for name, _, _ in tests}))
+        # attribute -> value id -> the rows whose first node that value anchors: one pass
+        # over each anchor attribute's column finds every row's starting tokens.
+        self.anchor_table: dict[str, dict[int, list[int]]] = {}
+        for row, (_, _, anchor) in enumerate(self.compiled):
+            if anchor is not None:
+                for value in anchor[1]:
+                    self.anchor_table.setdefault(anchor[0], {}).setdefault(value, []).append(row)
 
     def __call__(self, doc: Doc) -> list[tuple[Construction, list[int]]]:
-        by_word: dict[tuple[str, str], list] = {}
-        for tok in doc:  # the anchor of most rows is a word: look it up instead of testing every token
-            by_word.setdefault(("LOWER", tok.lower_), []).append(tok)
-            by_word.setdefault(("LEMMA", tok.lemma_), []).append(tok)
+        if not len(doc):
+            return []
+        parse = _Parse(doc, self.attributes)
+        starts: list[list[int]] = [[] for _ in self.compiled]
+        for name, table in self.anchor_table.items():
+            for i, value in enumerate(parse.columns[name]):
+                for row in table.get(value, ()):
+                    starts[row].append(i)
         out = []
-        for (c, nodes), anchor in zip(self.compiled, self.anchors):
-            first = nodes[0][3]
-            tokens = doc if anchor is None else sorted(
-                {t.i: t for key in anchor for t in by_word.get(key, ())}.values(), key=lambda t: t.i)
-            for tok in tokens:
-                if first(tok):
-                    out.extend((c, ids) for ids in self._extend(nodes, 1, {nodes[0][2]: tok}))
+        for (c, nodes, anchor), row_starts in zip(self.compiled, starts):
+            for i in (range(len(doc)) if anchor is None else row_starts):
+                if parse.passes(nodes[0][3], i):
+                    out.extend((c, ids) for ids in self._extend(parse, nodes, 1, {nodes[0][2]: i}))
         return out
 
-    def _extend(self, nodes, k: int, bound: dict):
+    def _extend(self, parse: _Parse, nodes, k: int, bound: dict):
         if k == len(nodes):
-            yield [bound[n[2]].i for n in nodes]
+            yield [bound[n[2]] for n in nodes]
             return
-        left, op, right, test = nodes[k]
-        for cand in _RELATED[op](bound[left]):
-            if test(cand):
-                yield from self._extend(nodes, k + 1, {**bound, right: cand})
+        left, op, right, tests = nodes[k]
+        for j in parse.related(op, bound[left]):
+            if parse.passes(tests, j):
+                yield from self._extend(parse, nodes, k + 1, {**bound, right: j})
 
 
 class PatternMatcher:
@@ -179,6 +242,7 @@ class PatternMatcher:
         return doc
 
 
+@lru_cache(maxsize=1)
 def labels() -> tuple[str, ...]:
     """Every construction label, sorted: the names of the pattern features."""
     return tuple(sorted({c.label for c in load_constructions()}))

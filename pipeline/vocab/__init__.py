@@ -22,7 +22,7 @@ class HardwareEntry:
 
     type: str  # "class" | "product" | "family"
     label: str  # canonical label; families carry a "{model}" slot
-    kind: str  # ontology class name (GPU, CPU, FPGA, ...)
+    kind: str  # ontology class name (GPU, CPU, FPGA, ...); "GPU+EdgeDevice" for a thing of two kinds
     forms: tuple[str, ...] = ()  # class: surface phrases (singular)
     vendor: tuple[str, ...] = ()
     series: tuple[str, ...] = ()
@@ -111,8 +111,14 @@ def read_jsonl(name: str) -> list[dict]:
     return rows
 
 
+def is_hardware_kind(kind: str) -> bool:
+    """A kind is one ontology class name, or several joined by "+" (a Jetson module is a
+    GPU and an edge device: "GPU+EdgeDevice")."""
+    return bool(kind) and all(part in HARDWARE_KINDS for part in kind.split("+"))
+
+
 def _hardware_entry(row: dict) -> HardwareEntry:
-    if row["kind"] not in HARDWARE_KINDS:
+    if not is_hardware_kind(row["kind"]):
         raise ValueError(f"pipeline/vocab/hardware.jsonl: unknown kind {row['kind']!r} for {row['label']!r}")
     return HardwareEntry(
         type=row["type"], label=row["label"], kind=row["kind"],
@@ -137,7 +143,7 @@ def _with_extra(extra: VocabExtra) -> Vocab:
     base = _shipped_vocab()
     kinds = dict(extra.hardware_kinds)
     for label, kind in list(kinds.items()) + [(h[0], h[1]) for h in extra.hardware]:
-        if kind not in HARDWARE_KINDS:
+        if not is_hardware_kind(kind):
             raise ValueError(f"hardware {label!r}: unknown kind {kind!r}; use one of {', '.join(sorted(HARDWARE_KINDS))}")
     shipped = [replace(e, kind=kinds.get(e.label, e.kind)) for e in base.hardware]
     added = [HardwareEntry(type="class", label=label, kind=kind, forms=tuple(dict.fromkeys((label, *aliases))))

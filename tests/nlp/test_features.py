@@ -82,10 +82,14 @@ def test_features_rule_checks_platform_position_and_keeping_quality() -> None:
 
 def test_features_figure_distance_and_unit() -> None:
     doc = _doc()
-    with_figure = F.figure(_view(doc, "improves", obj=(3, 4), figure=doc[2:3]))
-    assert with_figure == {"has_figure": 1.0, "fig_dist": 0.0, "fig_after_object": 0.0, "fig_unit_x": 1.0,
-                           "fig_unit_pct": 0.0}
-    assert F.figure(_view(doc, "improves", obj=(3, 4)))["has_figure"] == 0.0
+    with_figure = F.figure(_view(doc, "improves", obj=(3, 4), figure=doc[2:3], figure_unit="x"))
+    assert {k: v for k, v in with_figure.items() if v} == {"has_figure": 1.0, "fig_unit=x": 1.0}
+    assert with_figure["fig_dist"] == 0.0 and with_figure["fig_after_object"] == 0.0
+    # "4-bit": a bit width is its own evidence (of model size), as is a unit the list does not name.
+    assert F.figure(_view(doc, "improves", obj=(3, 4), figure=doc[2:3], figure_unit="bit"))["fig_unit=bit"] == 1.0
+    assert F.figure(_view(doc, "improves", obj=(3, 4), figure=doc[2:3], figure_unit="tokens/s"))["fig_unit=other"] == 1.0
+    without = F.figure(_view(doc, "improves", obj=(3, 4)))
+    assert without["has_figure"] == 0.0 and not any(v for k, v in without.items() if k.startswith("fig_unit"))
 
 
 def test_features_words_near_the_object() -> None:

@@ -71,6 +71,18 @@ PROPOSALS = [
     pytest.param("DeepSeek-V3, trained on 2,048 NVIDIA H800 GPUs, shows how co-design helps. This paper presents "
                  "an analysis of the DeepSeek-V3 architecture.", "Insights into DeepSeek-V3: Scaling Challenges",
                  ["DeepSeek-V3"], [], id="title-coined-subject"),
+    pytest.param("We present two simple techniques: gradient checkpointing and layer fusion. Together they cut memory.",
+                 None, ["gradient checkpointing", "layer fusion"], [], id="N-techniques-colon-list"),
+    pytest.param("We introduce \"layer dropping\", a schedule that skips layers during training.", None,
+                 ["layer dropping"], [], id="quoted-lower-case-technique"),
+    pytest.param("We propose the use of block pruning, which removes whole blocks of weights.", None,
+                 ["block pruning"], [], id="propose-the-use-of-X"),
+    pytest.param("Weight streaming keeps one layer on chip at a time. It reduces memory by 3x.",
+                 "Weight Streaming: Training Beyond Device Memory", ["Weight streaming"], [],
+                 id="title-technique-before-colon"),
+    pytest.param("Serving many adapters is hard. We realize this idea in FooServe, built on three parts. "
+                 "Experiments show that FooServe cuts latency by 2x.", None, ["FooServe"], [],
+                 id="coined-subject-without-other-cue"),
 ]
 
 NOT_PROPOSED = [
@@ -83,6 +95,11 @@ NOT_PROPOSED = [
     pytest.param("We propose to evaluate on ImageNet-1K, CIFAR-100 and COCO with a new training recipe.", None,
                  id="dataset-named-like-a-method"),
     pytest.param("We present a study of federated learning (FL) on ImageNet.", None, id="field-acronym"),
+    pytest.param("Two techniques are common: pruning and quantization. Both reduce memory.", None,
+                 id="technique-list-without-authors"),
+    pytest.param("GenAI is growing fast. GenAI needs a lot of compute.", None, id="field-word-used-twice"),
+    pytest.param("Job completion time (JCT) matters for clusters. We measure JCT on traces.", None,
+                 id="concept-acronym-used-twice"),
     pytest.param("We propose a novel architecture of explainable classification with Concept Bottleneck "
                  "Models (CBMs).", None, id="acronym-after-preposition"),
     pytest.param("Large language models are costly to serve. GPUs are scarce.", "Attention Is All You Need",
