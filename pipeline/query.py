@@ -32,7 +32,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 
 from pipeline.errors import QueryError
-from pipeline.export.ntriples import ontology_lines, to_ntriples, to_ntriples_lines
+from pipeline.export.ntriples import ontology_lines, to_ntriples, to_ntriples_lines, to_rdflib
 from pipeline.terms import PREFIXES
 
 FORMATS = ("table", "csv", "json")
@@ -354,21 +354,6 @@ def _first_line(err: BaseException, limit: int = 240) -> str:
     text = str(err).strip()
     line = text.splitlines()[0] if text else type(err).__name__
     return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Term | None:
-    """A pyoxigraph term as an rdflib one, lexical forms kept exactly."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def run_sparql(store: ox.Store, sparql: str, source: str = "query") -> QueryResult:

@@ -182,3 +182,18 @@ def read_lines(path: Path) -> Iterator[str]:
 def parse_file(path: Path) -> Iterator[ox.Triple]:
     """pyoxigraph triples of an N-Triples file, streamed in file order."""
     return ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+
+
+def to_rdflib(term: ox.Term | None) -> rdflib.term.Node | None:
+    """A pyoxigraph term as an rdflib one, the store's lexical form kept (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)

@@ -28,10 +28,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from pipeline.export.ntriples import parse_file, parse_lines, read_lines, to_ntriples_lines
+from pipeline.export.ntriples import parse_file, parse_lines, read_lines, to_ntriples_lines, to_rdflib
 from pipeline.graph import to_networkx
 
-_XSD_STRING = str(XSD.string)
 
 
 class GraphSource:
@@ -131,19 +130,6 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
-
-
-def to_rdflib(term: ox.Term) -> Node:
-    """A pyoxigraph term as an rdflib one, the store's lexical form kept."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def to_ox(term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
