@@ -321,15 +321,17 @@ def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info)
     from pipeline.validate import check_store
 
     source = assemble_store(lambda: read_shards(work / "extractions"), work, scratch / STORE_DIR, build=info)
-    # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
-    result = check_store(source.store, source.iter_triples, len(source))
-    source.release()
-    if not result.conforms:
-        raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
-    summary.triples = len(source)
-    written = [p.relative_to(scratch).as_posix() for p in save_exports(source, scratch, summary.exports)]
-    finish_store(source, scratch / STORE_DIR)
-    source.release()  # the store is closed before its folder moves
+    try:
+        # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
+        result = check_store(source.store, source.iter_triples, len(source))
+        source.release()
+        if not result.conforms:
+            raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
+        summary.triples = len(source)
+        written = [p.relative_to(scratch).as_posix() for p in save_exports(source, scratch, summary.exports)]
+        finish_store(source, scratch / STORE_DIR)
+    finally:
+        source.release()  # closed before its folder moves, or is removed after a failure
     shutil.rmtree(work)
     return written
 
