@@ -12,14 +12,17 @@ The model that ships is pipeline/nlp/model/scorer.json; `model = DIR` in config.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from pipeline.errors import EffikgError
 
@@ -34,6 +37,7 @@ class ScorerModel:
         self.kind = data["kind"]
         self.features: list[str] = data["features"]
         self.index = {f: i for i, f in enumerate(self.features)}
+        self._layouts: dict[tuple[str, ...], tuple[list[int], list[int]]] = {}
         if self.kind == "trees":
             self.init = float(data["init"])
             self.rate = float(data["learning_rate"])
@@ -68,12 +72,26 @@ class ScorerModel:
     def matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
         """Feature dicts as a matrix in the model's column order (unknown names ignored)."""
         x = np.zeros((len(rows), len(self.features)))
+        # Rows with the same names in the same order (nearly all of them) are one block.
+        layouts: dict[tuple[str, ...], list[int]] = {}
         for r, row in enumerate(rows):
-            for name, value in row.items():
-                j = self.index.get(name)
-                if j is not None:
-                    x[r, j] = value
+            layouts.setdefault(tuple(row), []).append(r)
+        for names, members in layouts.items():
+            positions, columns = self._columns(names)
+            if not columns:
+                continue
+            values = np.fromiter(chain.from_iterable(rows[r].values() for r in members), dtype=float,
+                                 count=len(members) * len(names)).reshape(len(members), len(names))
+            x[np.ix_(members, columns)] = values[:, positions]
         return x
+
+    def _columns(self, names: tuple[str, ...]) -> tuple[list[int], list[int]]:
+        """(positions in `names` of the model's features, their columns), once a layout."""
+        known = self._layouts.get(names)
+        if known is None:
+            pairs = [(k, self.index[n]) for k, n in enumerate(names) if n in self.index]
+            known = self._layouts[names] = ([k for k, _ in pairs], [j for _, j in pairs])
+        return known
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """P(claim is right) for each row of x."""
@@ -82,13 +100,17 @@ class ScorerModel:
         if self.kind == "linear":
             raw = x @ self.weights + self.bias
         else:
-            trees = np.arange(len(self.trees))[None, :]
-            rows = np.arange(len(x))[:, None]
-            node = np.zeros((len(x), len(self.trees)), dtype=int)
+            # Nodes as flat indices into the raveled (trees x nodes) arrays: tree t's node k is
+            # t * width + k (one gather a step instead of a two-axis fancy index).
+            width = self.t_feature.shape[1]
+            base = np.arange(len(self.trees)) * width
+            node = np.broadcast_to(base, (len(x), len(self.trees)))
+            feature, threshold = self.t_feature.ravel(), self.t_threshold.ravel()
+            left, right = (self.t_left + base[:, None]).ravel(), (self.t_right + base[:, None]).ravel()
             for _ in range(self.depth):
-                go_left = x[rows, self.t_feature[trees, node]] <= self.t_threshold[trees, node]
-                node = np.where(go_left, self.t_left[trees, node], self.t_right[trees, node])
-            raw = self.init + self.rate * self.t_value[trees, node].sum(axis=1)
+                go_left = np.take_along_axis(x, feature[node], axis=1) <= threshold[node]
+                node = np.where(go_left, left[node], right[node])
+            raw = self.init + self.rate * self.t_value.ravel()[node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-raw))
 
 
@@ -150,6 +172,23 @@ class Scorer:
         doc._.scores = [float(s) for s in scores]
         doc._.claims = decide(candidates, scores, self.threshold)
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """The candidates of a whole batch of Docs scored at once: one matrix, one walk
+        down the trees (each row is scored alone, so the scores are those of __call__)."""
+        if self.model.kind != "trees":  # a matrix product's rounding may depend on its shape
+            yield from map(self, docs)
+            return
+        for batch in minibatch(docs, size=batch_size):
+            per_doc = [doc._.candidates or [] for doc in batch]
+            scores = self.model.predict(self.model.matrix([c.features for cs in per_doc for c in cs]))
+            at = 0
+            for doc, candidates in zip(batch, per_doc):
+                mine = scores[at:at + len(candidates)]
+                at += len(candidates)
+                doc._.scores = [float(s) for s in mine]
+                doc._.claims = decide(candidates, mine, self.threshold)
+            yield from batch
 
 
 @Language.factory("effikg_scorer", assigns=["doc._.claims", "doc._.scores"], requires=["doc._.candidates"],
