@@ -136,8 +136,36 @@ class CleanText:
 
 def clean(text: str) -> CleanText:
     """`text` with LaTeX turned into Unicode, footnotes dropped and whitespace normalised."""
+    if not _TEXT_SPECIAL.search(text) and not _may_be_stripped(text):
+        return _plain(text)  # nothing to rewrite: only the spaces change
     pieces = _Scanner(text).run()
     return _normalise_space(text, _repair_stripped_latex(pieces))
+
+
+_SPACE_RUN = re.compile(r"\s+")  # \s is str.isspace(), character for character
+_ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace other than one " "
+
+
+def _plain(text: str) -> CleanText:
+    """What _normalise_space makes of text that the scanner and the repairs leave as it is
+    (one piece a character): each whitespace run one space spanning the run, none at the
+    ends; computed a run at a time instead of a character at a time."""
+    first = len(text) - len(text.lstrip())
+    last = len(text.rstrip())
+    if not _ODD_SPACE.search(text, first, last):  # every run one " ": nothing moves
+        return CleanText(text[first:last], text, tuple(range(first, last)), tuple(range(first + 1, last + 1)))
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = first
+    for m in _SPACE_RUN.finditer(text, first, last):
+        a, b = m.span()
+        starts.extend(range(pos, a + 1))
+        ends.extend(range(pos + 1, a + 1))
+        ends.append(b)
+        pos = b
+    starts.extend(range(pos, last))
+    ends.extend(range(pos + 1, last + 1))
+    return CleanText(_SPACE_RUN.sub(" ", text[first:last]), text, tuple(starts), tuple(ends))
 
 
 # LaTeX whose backslash a scraper already removed ("7.93times", "HyperZ{cdotZ{cdot}W}",
@@ -154,12 +182,36 @@ _STRIPPED = re.compile(
     r"|(?P<emdash>(?<=\S)---(?=\S))"
     r"|(?P<endash>(?<=\S)--(?=\S))"
 )
+# What every alternative of _STRIPPED needs, found by substring search or a regex that
+# starts with a literal (_STRIPPED's lookbehinds make it try every position: a third of a
+# millisecond an abstract).
+_STRIPPED_LITERALS = ("cdot", "``", "''", "--")
+_TIMES_HINT = re.compile(r"times\b")
+_DIGIT = re.compile(r"\d")
+_SIM_HINT = re.compile(r"sim ?\d")
+_GREEK_HINT = re.compile(r"-[A-Z0-9]")
+_GREEK_TUPLE = tuple(_GREEK_NAMES.split("|"))
+
+
+def _may_be_stripped(text: str) -> bool:
+    """False when _STRIPPED cannot match `text` (True: it may)."""
+    if any(w in text for w in _STRIPPED_LITERALS):
+        return True
+    if "times" in text and any(m.start() > 0 and _DIGIT.match(text, m.start() - 1)
+                               for m in _TIMES_HINT.finditer(text)):
+        return True
+    if "sim" in text and _SIM_HINT.search(text) is not None:
+        return True
+    # A Greek name right before "-X" ("lambda-ECLIPSE").
+    return any(text.endswith(_GREEK_TUPLE, 0, m.start()) for m in _GREEK_HINT.finditer(text))
+
+
 _UNBALANCED_CLOSE = re.compile(r"(?<=[\w·])\}(?=[\s.,;:)]|$)")
 
 
 def _repair_stripped_latex(pieces: list[_Piece]) -> list[_Piece]:
     text = "".join(c for c, _, _ in pieces)
-    if not _STRIPPED.search(text):
+    if not _may_be_stripped(text) or not _STRIPPED.search(text):
         return pieces
     out: list[_Piece] = []
     last = 0
