@@ -323,7 +323,7 @@ def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info)
     source = assemble_store(lambda: read_shards(work / "extractions"), work, scratch / STORE_DIR, build=info)
     try:
         # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
-        result = check_store(source.store, source.iter_triples, len(source))
+        result = check_store(source.reader, source.iter_triples, len(source))
         source.release()
         if not result.conforms:
             raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)

@@ -103,3 +103,22 @@ def test_cache_folder_alone_does_not_make_a_folder_foreign(tmp_path: Path) -> No
 
     (tmp_path / "out" / CACHE_DIR).mkdir(parents=True)
     assert prepare(tmp_path / "out").owned == {}
+
+
+def test_cache_finds_a_known_abstract_by_its_text_as_read(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.cache as cache_module
+
+    extraction = next(e for e in all_extractions() if e.claims)
+    cache = ExtractionCache(tmp_path)
+    key = cache.key(extraction.paper)
+    cache.put_many([(key, extraction)])
+    cache.close()
+
+    def no_cleaning(*args: object) -> str:
+        raise AssertionError("a known abstract was cleaned again to find its key")
+
+    monkeypatch.setattr(cache_module, "cache_key", no_cleaning)
+    again = ExtractionCache(tmp_path)
+    assert again.key(extraction.paper) == key
+    assert again.get(extraction.paper, key) == extraction
+    again.close()

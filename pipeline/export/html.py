@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import pickle
 import re
 import tempfile
 from collections import Counter
@@ -30,7 +31,7 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 import networkx as nx
@@ -45,7 +46,7 @@ from pipeline.export.source import GraphLike, Source, as_source
 from pipeline.files import write_atomic
 from pipeline.graph import NODE_CLASSES as GRAPH_NODE_CLASSES
 from pipeline.graph import RELATION_PROPERTIES, first_value, networkx_edges, networkx_node, node_types
-from pipeline.graph import relation_edge_attrs
+from pipeline.graph import relation_edge_attrs, to_networkx
 from pipeline.terms import EKG
 
 # Pages of graphs larger than this show only the top nodes by degree until the reader asks
@@ -319,7 +320,7 @@ def _page_papers(papers: dict[str, PaperInfo], shown: set[str], paper_href: str)
             "date": info.date, "venue": info.venue, "code": info.code,
             "page": paper_href.format(slug=info.slug),
         }
-        for iri, info in sorted(papers.items()) if iri in shown
+        for iri in sorted(shown) if (info := papers.get(iri)) is not None
     }
 
 
@@ -529,8 +530,8 @@ def save_html(
     nodes = node_types(source.view)  # type: ignore[arg-type]
     if len(nodes) > LARGE_GRAPH_NODES:
         return save_large_html(source, nodes, out_dir, top_n=top_n or DEFAULT_TOP_N, paper_pages=paper_pages)
+    g = to_networkx(source.view, nodes)  # type: ignore[arg-type]
     del nodes
-    g = source.networkx
     papers = read_paper_info(source.view)  # type: ignore[arg-type]
     written = [write_atomic(out_dir / ASSETS_DIR / name, content) for name, content in sorted(read_assets().items())]
     pages = sorted(
@@ -612,34 +613,46 @@ def save_large_html(source: Source, nodes: dict[URIRef, set[URIRef]], out_dir: P
     degrees = node_degrees(view, nodes)
     ranked = sorted(degrees, key=lambda n: (-degrees[n], n))[:top_n]
     g = top_subgraph(view, nodes, set(ranked))
-    # Every paper by title: (title, IRI) only; each page's details are read when it is written.
-    listing = sorted((_paper_title(info).lower(), info.iri) for info in
-                     (paper_info(view, iri) for iri, types in nodes.items() if EKG.Paper in types))
-    shown = {iri: paper_info(view, URIRef(iri)) for iri in _cited(g)}
+    # Every paper's details read once: spooled to a file, the listing holds (title, IRI, where).
+    spool = tempfile.TemporaryFile()  # a few hundred bytes a paper
+    cited, shown = _cited(g), {}
+    listing = []
+    for iri, types in nodes.items():
+        if EKG.Paper in types:
+            info = paper_info(view, iri)
+            if info.iri in cited:
+                shown[info.iri] = info
+            listing.append((_paper_title(info).lower(), info.iri, spool.tell()))
+            pickle.dump(info, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    listing.sort()
     written = [write_atomic(out_dir / ASSETS_DIR / name, content) for name, content in sorted(read_assets().items())]
-    pages = [shown[iri] for _, iri in listing if iri in g] if paper_pages else []
+    pages = [shown[iri] for _, iri, _ in listing if iri in g] if paper_pages else []
     index = _index_page(g, shown, pages, top_n, of=f": the {len(ranked)} most connected of {len(nodes)} nodes "
                         f"({len(listing)} papers; every paper's page: {PAPERS_DIR}/index.html)")
     written.append(write_atomic(out_dir / "index.html", index.encode("utf-8")))
     del g, shown, index, view  # nothing may hold the store while _paper_pages releases it
-    if paper_pages:
-        written += _paper_pages(source, nodes, [iri for _, iri in listing], out_dir, top_n, degrees)
+    with spool:
+        if paper_pages:
+            written += _paper_pages(source, nodes, [(iri, at) for _, iri, at in listing], spool, out_dir, top_n,
+                                    degrees)
     _remove_stale(out_dir / PAPERS_DIR, {p.name for p in written if p.parent.name == PAPERS_DIR})
     return sorted(written)
 
 
-def _paper_pages(source: Source, nodes: dict[URIRef, set[URIRef]], papers: list[str], out_dir: Path,
-                 top_n: int, degrees: Counter[str]) -> list[Path]:
-    """papers/{slug}.html for each paper, one at a time, and papers/index.html listing them.
-    The source is released every RELEASE_PAGES pages: a store's read caches grow as it is read."""
+def _paper_pages(source: Source, nodes: dict[URIRef, set[URIRef]], papers: list[tuple[str, int]],
+                 infos: BinaryIO, out_dir: Path, top_n: int, degrees: Counter[str]) -> list[Path]:
+    """papers/{slug}.html for each paper (its IRI, and where its PaperInfo is pickled in
+    `infos`), one at a time, and papers/index.html listing them. The source is released
+    every RELEASE_PAGES pages: a store's read caches grow as it is read."""
     written = []
     with tempfile.TemporaryFile("w+", encoding="utf-8") as rows:  # the list, a line a paper
-        for done, iri in enumerate(papers):
+        for done, (iri, at) in enumerate(papers):
             if done % RELEASE_PAGES == RELEASE_PAGES - 1:
                 view = None  # nothing may hold the store while it is closed
                 source.release()
             view = source.view  # (released: the store is opened again)
-            info = paper_info(view, URIRef(iri))
+            infos.seek(at)
+            info = pickle.load(infos)
             sub = own_subgraph(view, URIRef(iri), lambda n: nodes.get(n) or set())
             page = _paper_page(sub, info, {info.iri: info}, top_n, degrees)
             written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page.encode("utf-8")))
