@@ -374,7 +374,7 @@ def to_page_data(
     net = Network(directed=True)
     class_counts = _add_nodes(net, g, papers, degrees)
     relation_counts, max_support, cited = _add_edges(net, g)
-    nodes, edges, _heading, _height, _width, _options = net.get_network_data()
+    nodes, edges = net.nodes, net.edges  # (get_network_data would also format the options as JSON, unused)
     n_nodes = g.number_of_nodes()
     return {
         **_legend(class_counts, relation_counts),

@@ -161,6 +161,29 @@ def _types_first(node: dict[str, object]) -> dict[str, object]:
     return head | {k: v for k, v in node.items() if k not in head}
 
 
+def _indented(value: object, newline: str = "\n") -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=1)` with each line break followed by
+    `newline`, for the strings, dicts and lists a node object holds, in one pass (the
+    standard library's indenting encoder is pure Python and a node is only a few levels
+    deep); anything else goes to json.dumps."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    inner = newline + " "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{" + inner + ("," + inner).join(
+            f"{_encode_string(k)}: {_indented(v, inner)}" for k, v in value.items()) + newline + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join(_indented(v, inner) for v in value) + newline + "]"
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", newline)
+
+
+_encode_string = json.encoder.encode_basestring  # the C encoder, as json.dumps(ensure_ascii=False) uses
+
+
 def write_jsonld(triples: Iterable[ox.Triple], out: BinaryIO) -> None:
     """Sorted triples as one JSON-LD document, {"@context": ..., "@graph": [...]}, written
     node by node: the bytes `json.dumps(document, indent=1)` would give, never the
@@ -169,7 +192,7 @@ def write_jsonld(triples: Iterable[ox.Triple], out: BinaryIO) -> None:
     out.write(f'{{\n "@context": {context},\n "@graph": ['.encode("utf-8"))
     first = True
     for node in _jsonld_nodes(triples):
-        text = json.dumps(node, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        text = _indented(node, "\n  ")
         out.write(("\n  " if first else ",\n  ").encode("utf-8") + text.encode("utf-8"))
         first = False
     out.write(b"]\n}\n" if first else b"\n ]\n}\n")
