@@ -294,7 +294,7 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read
                     shards.write(extraction)
             _check_read(summary, keep_going)
             read.append(True)
-            written = _assemble_and_export(work, scratch, summary, info)
+            written = _assemble_and_export(work, scratch, summary, info, previous=plan.out if plan.owned else None)
             _make_readable(scratch)
             return written, commit(plan, scratch, __version__, keep=keep)
     except ExportError as err:  # the graph holds what a format cannot carry
@@ -310,9 +310,11 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read
                          "the output folder is left as it was") from err
 
 
-def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info) -> list[str]:
+def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info, previous: Path | None = None,
+                         ) -> list[str]:
     """The second pass: the shards assembled into the store (pipeline.store), validated
-    there, every export streamed from it; returns the files written, relative to scratch."""
+    there, every export streamed from it; returns the files written, relative to scratch.
+    `previous`: the build the output folder holds, whose unchanged work an exporter may reuse."""
     import shutil
 
     from pipeline.outdir import STORE_DIR
@@ -328,6 +330,7 @@ def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info)
         if not result.conforms:
             raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
         summary.triples = len(source)
+        source.previous = previous
         written = [p.relative_to(scratch).as_posix() for p in save_exports(source, scratch, summary.exports)]
         finish_store(source, scratch / STORE_DIR)
     finally:

@@ -91,6 +91,9 @@ class StoreSource:
         self.size = size
         self._store: ox.Store | None = None
         self._memory: ox.Store | None = None
+        # The earlier build in the output folder, if any: an exporter may take what it
+        # wrote from the same inputs instead of making it again (html's paper pages).
+        self.previous: Path | None = None
 
     @property
     def store(self) -> ox.Store:
