@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.figures import with_direction
-from pipeline.nlp.features import View, featurize, paper_features
+from pipeline.nlp.features import View, featurize, paper_features, subject_method
 from pipeline.nlp.methods import Proposal
 from pipeline.nlp.relations import DocClaim, hardware_position
 from pipeline.normalize import match_key
@@ -116,9 +116,9 @@ class CandidateMaker:
                 proposals.append(("targets", h.entity, h.text, (h.start, h.end), None, extras))
                 proposals.append(("outperforms", h.entity, h.text, (h.start, h.end), None, extras))
         for n in names:
-            if own.of(n.text) is not None or n.text.lower() in self.vocab.datasets or n.start in hardware_tokens:
-                continue
             low = n.text.lower()
+            if own.of(n.text) is not None or n.start in hardware_tokens or self._never_baseline(low):
+                continue
             extras = {"obj_known_model": low in self.vocab.object_models, "obj_software": low in self.vocab.software}
             proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, extras))
         # "beats A, B and C by 1.4x, 3.2x and 1193x, respectively": each baseline its own margin.
@@ -152,10 +152,33 @@ class CandidateMaker:
                         rule=rule, subj_main=p is main,
                         subj_rank=p.rank, subj_part=p.part, **context, **extras)
             key = (rel, claim.subject.key, obj.key, span, fig[0] if fig else None)
-            made.setdefault(key, Candidate(claim, featurize(view), span, subj_span))
+            if key not in made:
+                made[key] = Candidate(claim, featurize(view), span, subj_span)
+                if subj_span is None:
+                    # "our method", "we", "it": the claim may be each proposed method's when
+                    # the paper names several with no umbrella (the guide); the scorer weighs
+                    # each other method by how it was found. Only the subject's features differ.
+                    for other in own.proposed:
+                        if other is p:
+                            continue
+                        alt = replace(claim, subject=own.entities[id(other)], subject_text=other.name)
+                        akey = (rel, alt.subject.key, obj.key, span, fig[0] if fig else None)
+                        if akey not in made:
+                            alt_rule = max((c.confidence for c in rules_here if (c.relation, c.subject.key, c.object.key)
+                                            == (rel, alt.subject.key, obj.key)), default=0.0)
+                            feats = {**made[key].features, **subject_method(replace(
+                                view, subj_main=False, subj_rank=other.rank, subj_part=other.part)),
+                                     "rule": alt_rule, "rule_any": float(alt_rule > 0), "rule_same_figure": 0.0,
+                                     "subj_co": 1.0, "subj_co_same_sent": float(other.sent_start == p.sent_start >= 0)}
+                            made[akey] = Candidate(alt, feats, span, None)
         out = list(made.values())
         out.extend(self._rule_only(doc, sent, rules_here, out, context))
         return out
+
+    def _never_baseline(self, low: str) -> bool:
+        """A dataset, a company, "SotA": named like a method, never one that is beaten."""
+        words = self.vocab.not_a_name
+        return low in self.vocab.datasets or low in words or low.removesuffix("s") in words
 
     def _improves(self, doc: Doc, sent: Span) -> list[tuple]:
         """improves candidates: each metric phrase (with the nearest figure it could own)
@@ -197,7 +220,8 @@ class CandidateMaker:
         have = {_rule_key(c.claim) for c in made}
         out = []
         for rc in rules_here:
-            if _rule_key(rc) in have:
+            if _rule_key(rc) in have or (rc.relation == "outperforms" and rc.object.type != "Hardware"
+                                         and self._never_baseline(rc.object_text.lower())):
                 continue
             have.add(_rule_key(rc))
             span = _find(doc, sent, rc.object_text)

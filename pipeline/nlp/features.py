@@ -18,12 +18,15 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp import relations as rules
 from pipeline.records import CANONICAL_METRICS, RELATIONS
+from pipeline.vocab import word_class
 
 HARDWARE_KINDS = ("ASIC", "CPU", "EdgeDevice", "FPGA", "GPU", "InMemoryComputing", "Microcontroller", "MobileDevice",
                   "NPU")
 OBJECT_DEPS = ("amod", "appos", "compound", "conj", "dobj", "nmod", "nsubj", "nsubjpass", "pobj")
 # The normalised units of pipeline/nlp/figures.py a figure feature names (others: "other").
 FIGURE_UNITS = ("%", "B", "FLOPs", "bit", "parameters", "points", "s", "x")
+# A sentence that hopes or looks ahead ("we hope it will inspire ...") reports no result.
+HEDGE_LEMMAS = word_class("hedge_lemmas")
 WINDOW = 4  # tokens either side of the object read for keeping / loss / change words
 
 
@@ -178,6 +181,7 @@ def _sentence_cues(sent: Span) -> dict[str, float]:
             "sent_compare_prep": float(any(w in rules.COMPARE_PREPS for w in lowers)),
             "sent_respectively": float("respectively" in lowers),
             "sent_negation": float(any(t.dep_ == "neg" for t in sent)),
+            "sent_hedge": float(any(t.lemma_.lower() in HEDGE_LEMMAS for t in sent)),
             "sent_len": float(min(len(sent), 80)),
             "speaks_of_own": float(rules.speaks_of_own(sent))}
 

@@ -65,3 +65,32 @@ def test_claims_direction_from_the_metric_when_the_text_says_none() -> None:
     assert with_direction(bare, "Speed", "latency").direction == "decrease"
     assert with_direction(bare, "Energy", "energy efficiency").direction == "increase"
     assert with_direction(find_figures("reduces latency by 4x")[0].figure, "Speed").direction == "decrease"
+
+
+def _candidate_subjects(parse, text):
+    return {(c.claim.relation, c.claim.subject.label, c.claim.object_text, c.features.get("subj_co", 0.0))
+            for c in parse(text)._.candidates}
+
+
+@pytest.mark.slow
+def test_candidates_an_implied_subject_is_offered_to_each_co_proposed_method(parse) -> None:
+    """"our method" with two named contributions and no umbrella: the claim may be either's."""
+    found = _candidate_subjects(parse, "We present two techniques: TileFuse and SliceCache. "
+                                       "Our method reduces memory by 5x on an A100 GPU.")
+    memory = {(s, co) for r, s, o, co in found if r == "improves" and o == "memory"}
+    assert memory == {("TileFuse", 0.0), ("SliceCache", 1.0)}
+
+
+@pytest.mark.slow
+def test_candidates_a_named_subject_is_not_offered_to_the_others(parse) -> None:
+    found = _candidate_subjects(parse, "We present two techniques: TileFuse and SliceCache. "
+                                       "SliceCache reduces memory by 5x.")
+    assert {s for r, s, o, co in found if r == "improves" and o == "memory"} == {"SliceCache"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("company", ["Xilinx", "OpenAI", "SotA", "SoTAs"])
+def test_candidates_companies_and_sota_are_never_baselines(parse, company) -> None:
+    found = _candidate_subjects(parse, f"We propose TileFuse. TileFuse is 2x faster than {company} and FlashDecode.")
+    baselines = {o for r, s, o, co in found if r == "outperforms"}
+    assert "FlashDecode" in baselines and company not in baselines
