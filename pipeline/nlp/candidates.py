@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.figures import with_direction
 from pipeline.nlp.features import View, featurize, paper_features, subject_method
-from pipeline.nlp.methods import Proposal
+from pipeline.nlp.methods import Proposal, loose_key
 from pipeline.nlp.relations import DocClaim, hardware_position
 from pipeline.normalize import match_key
 from pipeline.records import Figure
@@ -47,15 +47,19 @@ class _Own:
     def __init__(self, proposed: list[Proposal]):
         self.proposed = proposed
         self.by_key: dict[str, Proposal] = {}
+        self.by_loose_key: dict[str, Proposal] = {}  # "LCM" is the "LCMs" the paper proposes
         for p in proposed:
             for k in p.keys:
                 self.by_key.setdefault(k, p)
+                self.by_loose_key.setdefault(k[:-1] if k.endswith("s") and len(k) > 3 else k, p)
         self.entities = {id(p): to_method_entity(p.name) for p in proposed}
 
     def of(self, text: str) -> Proposal | None:
         k = match_key(text)
         if k in self.by_key:
             return self.by_key[k]
+        if (loose := loose_key(text)) in self.by_loose_key:
+            return self.by_loose_key[loose]
         # Variants of the paper's own method ("InceptionNeXt-T").
         for key, p in self.by_key.items():
             if len(key) >= 3 and k.startswith(key) and len(k) - len(key) <= 6:

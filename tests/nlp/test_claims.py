@@ -94,3 +94,12 @@ def test_candidates_companies_and_sota_are_never_baselines(parse, company) -> No
     found = _candidate_subjects(parse, f"We propose TileFuse. TileFuse is 2x faster than {company} and FlashDecode.")
     baselines = {o for r, s, o, co in found if r == "outperforms"}
     assert "FlashDecode" in baselines and company not in baselines
+
+
+@pytest.mark.slow
+def test_candidates_the_singular_of_a_plural_own_name_is_the_method(parse) -> None:
+    """"we propose Latent Consistency Models (LCMs) ... a 4-step LCM takes": LCM is the method, not a rival."""
+    found = _candidate_subjects(parse, "We propose Latent Consistency Models (LCMs) for images. "
+                                       "A 4-step LCM takes only 32 A100 GPU hours for training.")
+    assert not {o for r, s, o, co in found if r == "outperforms" and o == "LCM"}
+    assert "targets" in {r for r, s, o, co in found if o == "A100 GPU"}
