@@ -26,8 +26,10 @@ from pipeline.nlp.relations import DocClaim, hardware_position
 from pipeline.normalize import match_key
 from pipeline.records import Figure
 from pipeline.nlp.entities import to_method_entity, to_metric_entity
-from pipeline.vocab import Vocab
+from pipeline.vocab import Vocab, word_class
 
+# Words that make a bit-width the KV cache's (pipeline/vocab/words.jsonl).
+CACHE_WORDS = word_class("cache_words")
 FIGURE_REACH = 12  # tokens between a metric phrase and a figure that may be its own
 
 
@@ -215,6 +217,11 @@ class CandidateMaker:
                 continue
             out.append(("improves", to_metric_entity(metric), f.figure.text, (f.start, f.end),
                         ((f.start, f.end), f.figure), {"metric": metric, "default_metric": default}))
+            if f.figure.unit == "bit" and any(t.lower_ in CACHE_WORDS for t in sent):
+                # The guide: a bit-width of the KV cache is a Memory figure, of the weights a
+                # Model size one; a sentence naming the cache may mean either.
+                out.append(("improves", to_metric_entity("Memory"), f.figure.text, (f.start, f.end),
+                            ((f.start, f.end), f.figure), {"metric": "Memory", "default_metric": True}))
         return out
 
     def _rule_only(self, doc: Doc, sent: Span, rules_here: list[DocClaim], made: list[Candidate],

@@ -103,3 +103,13 @@ def test_candidates_the_singular_of_a_plural_own_name_is_the_method(parse) -> No
                                        "A 4-step LCM takes only 32 A100 GPU hours for training.")
     assert not {o for r, s, o, co in found if r == "outperforms" and o == "LCM"}
     assert "targets" in {r for r, s, o, co in found if o == "A100 GPU"}
+
+
+@pytest.mark.slow
+def test_candidates_a_kv_cache_bit_width_may_be_a_memory_figure(parse) -> None:
+    """The guide: a bit-width of the KV cache is Memory, of the weights Model size."""
+    def metrics(text):
+        return {c.claim.object.label for c in parse(text)._.candidates
+                if c.claim.relation == "improves" and c.claim.figure is not None and c.claim.figure.unit == "bit"}
+    assert metrics("We propose KVSqueeze. KVSqueeze quantizes the KV cache to 2 bits.") == {"Model size", "Memory"}
+    assert metrics("We propose WSqueeze. WSqueeze quantizes the weights to 2 bits.") == {"Model size"}
