@@ -30,6 +30,12 @@ from pipeline.vocab import Vocab, word_class
 
 # Words that make a bit-width the KV cache's (pipeline/vocab/words.jsonl).
 CACHE_WORDS = word_class("cache_words")
+# What makes a sentence a comparison, and the technique nouns a baseline class may end in.
+COMPARE_WORDS = word_class("compare_preps") | word_class("compare_markers")
+BEAT_VERBS = word_class("beat_verbs")
+TECHNIQUE_NOUNS = word_class("technique_nouns")
+UNNAMED_MODIFIERS = word_class("unnamed_baseline_modifiers")
+OTHERS_DETERMINERS = word_class("others_determiners")
 FIGURE_REACH = 12  # tokens between a metric phrase and a figure that may be its own
 
 
@@ -127,6 +133,15 @@ class CandidateMaker:
                 continue
             extras = {"obj_known_model": low in self.vocab.object_models, "obj_software": low in self.vocab.software}
             proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, extras))
+        if _compares(sent):
+            # "outperforms magnitude pruning", "than chunked prefill": a technique class
+            # named in lower case is a baseline too (the guide); the name finder sees only
+            # capitalised names.
+            for start, end in _technique_phrases(sent):
+                text = doc[start:end].text
+                if own.of(text) is None and not hardware_tokens & set(range(start, end)):
+                    proposals.append(("outperforms", to_method_entity(text), text, (start, end), None,
+                                      {"obj_technique_class": True}))
         # "beats A, B and C by 1.4x, 3.2x and 1193x, respectively": each baseline its own margin.
         bound = respectively(doc, sent, sorted({p[3] for p in proposals if p[0] == "outperforms"}))
         proposals = [(r, o, t, span, bound.get(span), x) if r == "outperforms" else (r, o, t, span, f, x)
@@ -244,6 +259,37 @@ class CandidateMaker:
                                     rc.object_text) if rc.figure else None
             out.append(Candidate(replace(rc, confidence=0.0, figure=figure), featurize(view), span, None))
         return out
+
+
+def _compares(sent: Span) -> bool:
+    """The sentence compares: a beat verb, "than / over / versus", "compared"."""
+    return any(t.lower_ in COMPARE_WORDS or t.lemma_.lower() in BEAT_VERBS for t in sent)
+
+
+def _technique_phrases(sent: Span) -> list[tuple[int, int]]:
+    """Lower-case noun phrases ending in a technique noun ("magnitude pruning", "chunked
+    prefill", "activation recomputation"), without leading determiners or modifiers that
+    leave them unnamed ("the existing pruning" is none)."""
+    out = []
+    for tok in sent:
+        # The small model often tags "pruning" a verb: an -ing technique noun may be one.
+        if (not tok.is_lower or tok.lower_ not in TECHNIQUE_NOUNS
+                or not (tok.pos_ == "NOUN" or (tok.pos_ == "VERB" and tok.lower_.endswith("ing")))):
+            continue
+        if tok.head.i > tok.i and tok.dep_ in {"compound", "amod", "nmod"} and tok.head.pos_ == "NOUN":
+            continue  # inside a longer phrase: "pruning methods"
+        start = tok.i
+        while start > sent.start:
+            prev = tok.doc[start - 1]
+            if prev.text == "-" or (prev.is_lower and prev.is_alpha and prev.pos_ in {"ADJ", "NOUN", "VERB"}
+                                    and prev.lower_ not in UNNAMED_MODIFIERS and prev.lower_ not in OTHERS_DETERMINERS):
+                start -= 1
+            else:
+                break
+        if tok.doc[start].text == "-":
+            start += 1
+        out.append((start, tok.i + 1))
+    return out
 
 
 def respectively(doc: Doc, sent: Span, items: list[tuple[int, int]]) -> dict[tuple[int, int], tuple]:

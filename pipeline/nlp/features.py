@@ -53,6 +53,7 @@ class View:
     hw_modifier: bool = False  # hardware used as a modifier ("GPU memory")
     obj_known_model: bool = False  # a model others accelerate ("Llama2-7B"), from the vocab
     obj_software: bool = False  # a library ("PyTorch"), from the vocab
+    obj_technique_class: bool = False  # a lower-case technique class ("magnitude pruning")
     subj_main: bool = True  # the subject is the paper's main proposed method
     subj_rank: int = 1  # how the method was found: 0 named, 1 object of a proposal verb, 2 weaker cue
     subj_part: bool = False  # introduced as a part of the main method
@@ -107,7 +108,8 @@ def subject_method(v: View) -> dict[str, float]:
 
 def object_vocab(v: View) -> dict[str, float]:
     """What the gazetteers say of the object."""
-    return {"hw_modifier": float(v.hw_modifier), "obj_known_model": float(v.obj_known_model),
+    return {"hw_modifier": float(v.hw_modifier), "obj_technique_class": float(v.obj_technique_class),
+            "obj_known_model": float(v.obj_known_model),
             "obj_software": float(v.obj_software)}
 
 

@@ -113,3 +113,17 @@ def test_candidates_a_kv_cache_bit_width_may_be_a_memory_figure(parse) -> None:
                 if c.claim.relation == "improves" and c.claim.figure is not None and c.claim.figure.unit == "bit"}
     assert metrics("We propose KVSqueeze. KVSqueeze quantizes the KV cache to 2 bits.") == {"Model size", "Memory"}
     assert metrics("We propose WSqueeze. WSqueeze quantizes the weights to 2 bits.") == {"Model size"}
+
+
+@pytest.mark.slow
+def test_candidates_a_lower_case_technique_class_beaten_is_a_baseline_candidate(parse) -> None:
+    found = _candidate_subjects(parse, "We propose MoveNet. MoveNet is more accurate than magnitude pruning "
+                                       "and chunked prefill at 3% of the weights.")
+    baselines = {o for r, s, o, co in found if r == "outperforms"}
+    assert {"magnitude pruning", "chunked prefill"} <= baselines
+
+
+@pytest.mark.slow
+def test_candidates_technique_words_outside_a_comparison_are_no_baseline(parse) -> None:
+    found = _candidate_subjects(parse, "We propose MoveNet. MoveNet uses magnitude pruning during training.")
+    assert not {o for r, s, o, co in found if r == "outperforms" and "pruning" in o}
