@@ -373,16 +373,27 @@ def _start(inputs: list[Path], out_dir: Path, *, model: Path | None, keep_going:
                          f"({err.strerror or err})") from None
 
 
+def _new_folders(out_dir: Path, cache: Path | None) -> list[Path]:
+    """The output folder, the cache folder and their parents that do not exist yet: what a
+    failed build must not leave behind."""
+    candidates = (out_dir, *out_dir.parents, *((cache, *cache.parents) if cache is not None else ()))
+    return [p for p in dict.fromkeys(candidates) if not p.exists()]
+
+
 def _remove_new_folders(cache: Path | None, folders: list[Path]) -> None:
-    """Remove what a failed build created: the cache folder if it began it, then any other
-    new folder (the output folder) left empty by that; nothing that was there before."""
+    """Remove what a failed build created: `cache` (the cache folder it began) whole, then
+    every other new folder (the output folder, its new parents) left empty by that, deepest
+    first; nothing that was there before, and nothing a folder still holds."""
     import shutil
 
     for folder in sorted(folders, key=lambda f: -len(f.parts)):
-        if folder == cache:
-            shutil.rmtree(folder, ignore_errors=True)
-        elif folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
+        try:
+            if folder == cache:
+                shutil.rmtree(folder, ignore_errors=True)
+            elif folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+                folder.rmdir()
+        except OSError:
+            pass  # not ours to fight over (a permission, a race): the build's own error stands
 
 
 def _check_read(summary: BuildSummary, keep_going: bool) -> None:
@@ -454,14 +465,18 @@ def run_build(
     info = build_info(inputs, vocab, format=format, min_confidence=min_confidence, keep_going=keep_going,
                       exports=",".join(summary.exports))
     options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
-    fresh = [p for p in (out_dir, options.cache, *out_dir.parents) if p is not None and not p.exists()]
+    cache = Path(options.cache) if options.cache is not None else None
+    fresh = _new_folders(out_dir, cache)
     read: list[bool] = []
     try:
         written, warnings = _build_in_scratch(plan, papers, summary, read, min_confidence=min_confidence,
                                               options=options, keep_going=keep_going, info=info)
-    except BuildError:
-        if not read:
-            _remove_new_folders(options.cache, fresh)  # nothing written: not even the cache it began
+    except BaseException as err:
+        # Whatever stopped it (bad input, a failed check or export, Ctrl-C), the folders this
+        # build made are removed once empty; the cache it began goes too when the input was
+        # refused before it was all read (nothing of it is worth keeping), else it is kept.
+        bad_input = isinstance(err, BuildError) and not read
+        _remove_new_folders(cache if bad_input else None, fresh)
         raise
     summary.notices.extend(Notice(str(out_dir), None, warning) for warning in warnings)
     summary.files = sorted(out_dir / rel for rel in written)
