@@ -225,13 +225,17 @@ def _ontology_triples() -> list[ox.Triple]:
     return parse_lines(ontology_lines())
 
 
-def check_xml_text(lines: Iterable[str]) -> None:
-    """ExportError on the first line holding a character XML 1.0 cannot carry."""
+def check_xml_text(lines: Iterable[str]) -> Iterator[str]:
+    """The lines, each checked as it passes: ExportError on the first one holding a
+    character XML 1.0 cannot carry (write_owl checks what it writes this way, in the one
+    pass it makes over the lines)."""
+    search = _XML_INVALID.search
     for line in lines:
-        if _XML_INVALID.search(line):
+        if search(line):
             raise ExportError(
                 f"a literal holds a character XML 1.0 cannot carry: {line[:120].strip()}"
             )
+        yield line
 
 
 class _CarriageReturns:
@@ -252,8 +256,10 @@ class _CarriageReturns:
 
 def write_owl(lines: Iterable[str], triples: Iterable[ox.Triple], out: BinaryIO) -> None:
     """Ontology and data merged as RDF/XML, so Protégé shows classes with their individuals;
-    `triples` are `lines` parsed, both streamed (check the lines with check_xml_text first)."""
-    merged = _merge_sorted(zip(lines, triples), zip(ontology_lines(), _ontology_triples()))
+    `triples` are `lines` parsed, both streamed. A line XML 1.0 cannot carry raises
+    ExportError as it is met (check_xml_text): write into a file that is dropped on failure
+    (pipeline.files.write_atomic_streams)."""
+    merged = _merge_sorted(zip(check_xml_text(lines), triples), zip(ontology_lines(), _ontology_triples()))
     ox.serialize(merged, _CarriageReturns(out), format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
 
 
@@ -263,9 +269,8 @@ def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
     `triples` are the lines already parsed, when the caller has them: parsing a million
     lines into Python objects costs more than writing them.
     """
-    check_xml_text(lines)  # the ontology's own lines are plain text
     buffer = io.BytesIO()
-    write_owl(lines, parse_lines(lines) if triples is None else triples, buffer)
+    write_owl(lines, parse_lines(lines) if triples is None else triples, buffer)  # checks the lines as it goes
     return buffer.getvalue()
 
 
@@ -321,11 +326,10 @@ _FILES: dict[str, Callable[[Source, BinaryIO], None]] = {
 
 def _save(graph: GraphLike, out_dir: Path, names: Iterable[str]) -> list[Path]:
     """Write the named files, each streamed from the graph's sorted lines; nothing is
-    written if any of them fails."""
+    written if any of them fails (the OWL file's check for what XML 1.0 cannot carry
+    runs as it is written, in its own pass over the lines)."""
     source = as_source(graph)
     names = list(names)
-    if "effikg.owl" in names:
-        check_xml_text(source.iter_lines())  # before any file is begun
     writers = {Path(out_dir) / name: partial(_FILES[name], source) for name in names}
     return write_atomic_streams(writers)
 
