@@ -8,11 +8,14 @@ kinds serve the same views:
 - `StoreSource`: what `effikg build` hands over, the graph on disk: a file of sorted,
   distinct N-Triples lines (what every RDF file is streamed from) and the on-disk
   pyoxigraph store loaded from it (what graph-shaped views read, through `StoreView`,
-  a read-only rdflib-style view). Nothing of the graph is held in memory.
+  a read-only rdflib-style view). Past MEMORY_TRIPLES nothing of the graph is held in
+  memory; below it, the views read an in-memory copy of the store (`reader`).
 
 Either way `iter_lines()` and `iter_triples()` stream the sorted lines and their parse,
-`view` answers rdflib's pattern calls (subjects, objects, value, ...), and `networkx` is
-the networkx view (pipeline.graph.to_networkx), made once for GraphML and the explorer.
+and `view` answers rdflib's pattern calls (subjects, objects, value, ...). The exporters
+stream from those (GraphML node by node, the explorer the part it draws); `networkx`, the
+whole networkx view (pipeline.graph.to_networkx) made once and kept, is for callers that
+want it in memory (graphml.to_graphml_graph).
 """
 
 from __future__ import annotations
