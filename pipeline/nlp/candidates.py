@@ -117,38 +117,10 @@ class CandidateMaker:
         names = [n for n in doc._.names or [] if sent.start <= n.start < sent.end]
         own_in_sent = [(n.start, n.end, p, n.text) for n in names if (p := own.of(n.text)) is not None]
         main = own.proposed[0]
-        proposals = []  # (relation, object entity, object text, object span, figure span, figure, extras)
-        hardware_tokens = set()
         sent_hw = next((h.entity for h in doc._.hardware or [] if sent.start <= h.start < sent.end
                         and hardware_position(doc, h) == "platform"), None)
-        for h in doc._.hardware or []:
-            if sent.start <= h.start < sent.end:
-                hardware_tokens.update(range(h.start, h.end))
-                extras = {"hardware_kind": h.entity.kind, "object_is_hardware": True, "hw_modifier": h.modifier}
-                proposals.append(("targets", h.entity, h.text, (h.start, h.end), None, extras))
-                proposals.append(("outperforms", h.entity, h.text, (h.start, h.end), None, extras))
-        for n in names:
-            low = n.text.lower()
-            if own.of(n.text) is not None or n.start in hardware_tokens or self._never_baseline(low):
-                continue
-            extras = {"obj_known_model": low in self.vocab.object_models, "obj_software": low in self.vocab.software}
-            proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, extras))
-        if _compares(sent):
-            # "outperforms magnitude pruning", "than chunked prefill": a technique class
-            # named in lower case is a baseline too (the guide); the name finder sees only
-            # capitalised names.
-            for start, end in _technique_phrases(sent):
-                text = doc[start:end].text
-                if own.of(text) is None and not hardware_tokens & set(range(start, end)):
-                    proposals.append(("outperforms", to_method_entity(text), text, (start, end), None,
-                                      {"obj_technique_class": True}))
-        # "beats A, B and C by 1.4x, 3.2x and 1193x, respectively": each baseline its own margin.
-        bound = respectively(doc, sent, sorted({p[3] for p in proposals if p[0] == "outperforms"}))
-        proposals = [(r, o, t, span, bound.get(span), x) if r == "outperforms" else (r, o, t, span, f, x)
-                     for r, o, t, span, f, x in proposals]
-        proposals.extend(self._improves(doc, sent))
         made: dict[tuple, Candidate] = {}
-        for rel, obj, obj_text, span, fig, extras in proposals:
+        for rel, obj, obj_text, span, fig, extras in self._objects(doc, sent, own, names):
             p, subj_text, subj_span = _subject_for(span[0], own_in_sent, main)
             claim = DocClaim(relation=rel, subject=own.entities[id(p)], subject_text=subj_text, object=obj,
                              object_text=obj_text, sent_start=sent.start_char, sent_end=sent.end_char,
@@ -176,25 +148,43 @@ class CandidateMaker:
             if key not in made:
                 made[key] = Candidate(claim, featurize(view), span, subj_span)
                 if subj_span is None:
-                    # "our method", "we", "it": the claim may be each proposed method's when
-                    # the paper names several with no umbrella (the guide); the scorer weighs
-                    # each other method by how it was found. Only the subject's features differ.
-                    for other in own.proposed:
-                        if other is p:
-                            continue
-                        alt = replace(claim, subject=own.entities[id(other)], subject_text=other.name)
-                        akey = (rel, alt.subject.key, obj.key, span, fig[0] if fig else None)
-                        if akey not in made:
-                            alt_rule = max((c.confidence for c in rules_here if (c.relation, c.subject.key, c.object.key)
-                                            == (rel, alt.subject.key, obj.key)), default=0.0)
-                            feats = {**made[key].features, **subject_method(replace(
-                                view, subj_main=False, subj_rank=other.rank, subj_part=other.part)),
-                                     "rule": alt_rule, "rule_any": float(alt_rule > 0), "rule_same_figure": 0.0,
-                                     "subj_co": 1.0, "subj_co_same_sent": float(other.sent_start == p.sent_start >= 0)}
-                            made[akey] = Candidate(alt, feats, span, None)
+                    _co_subjects(made, made[key], view, p, own, rules_here, key)
         out = list(made.values())
         out.extend(self._rule_only(doc, sent, rules_here, out, context))
         return out
+
+    def _objects(self, doc: Doc, sent: Span, own: _Own, names: list) -> list[tuple]:
+        """What a sentence could claim: (relation, object entity, object text, object span,
+        (figure span, Figure) or None, extras for the View), hardware, baselines, metrics."""
+        proposals = []
+        hardware_tokens = set()
+        for h in doc._.hardware or []:
+            if sent.start <= h.start < sent.end:
+                hardware_tokens.update(range(h.start, h.end))
+                extras = {"hardware_kind": h.entity.kind, "object_is_hardware": True, "hw_modifier": h.modifier}
+                proposals.append(("targets", h.entity, h.text, (h.start, h.end), None, extras))
+                proposals.append(("outperforms", h.entity, h.text, (h.start, h.end), None, extras))
+        for n in names:
+            low = n.text.lower()
+            if own.of(n.text) is not None or n.start in hardware_tokens or self._never_baseline(low):
+                continue
+            extras = {"obj_known_model": low in self.vocab.object_models, "obj_software": low in self.vocab.software}
+            proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, extras))
+        if _compares(sent):
+            # "outperforms magnitude pruning", "than chunked prefill": a technique class
+            # named in lower case is a baseline too (the guide); the name finder sees only
+            # capitalised names.
+            for start, end in _technique_phrases(sent):
+                text = doc[start:end].text
+                if own.of(text) is None and not hardware_tokens & set(range(start, end)):
+                    proposals.append(("outperforms", to_method_entity(text), text, (start, end), None,
+                                      {"obj_technique_class": True}))
+        # "beats A, B and C by 1.4x, 3.2x and 1193x, respectively": each baseline its own margin.
+        bound = respectively(doc, sent, sorted({p[3] for p in proposals if p[0] == "outperforms"}))
+        proposals = [(r, o, t, span, bound.get(span), x) if r == "outperforms" else (r, o, t, span, f, x)
+                     for r, o, t, span, f, x in proposals]
+        proposals.extend(self._improves(doc, sent))
+        return proposals
 
     def _never_baseline(self, low: str) -> bool:
         """A dataset, a company, "SotA": named like a method, never one that is beaten."""
@@ -259,6 +249,28 @@ class CandidateMaker:
                                     rc.object_text) if rc.figure else None
             out.append(Candidate(replace(rc, confidence=0.0, figure=figure), featurize(view), span, None))
         return out
+
+
+def _co_subjects(made: dict, first: Candidate, view: View, subject: Proposal, own: _Own,
+                 rules_here: list[DocClaim], key: tuple) -> None:
+    """"our method", "we", "it": the claim may be each proposed method's when the paper
+    names several with no umbrella (the guide); the scorer weighs each other method by how
+    it was found. Only the subject's features differ from the first candidate's."""
+    rel, _, obj_key, span, fig_span = key
+    for other in own.proposed:
+        if other is subject:
+            continue
+        alt = replace(first.claim, subject=own.entities[id(other)], subject_text=other.name)
+        alt_key = (rel, alt.subject.key, obj_key, span, fig_span)
+        if alt_key in made:
+            continue
+        alt_rule = max((c.confidence for c in rules_here
+                        if (c.relation, c.subject.key, c.object.key) == (rel, alt.subject.key, obj_key)), default=0.0)
+        features = {**first.features,
+                    **subject_method(replace(view, subj_main=False, subj_rank=other.rank, subj_part=other.part)),
+                    "rule": alt_rule, "rule_any": float(alt_rule > 0), "rule_same_figure": 0.0,
+                    "subj_co": 1.0, "subj_co_same_sent": float(other.sent_start == subject.sent_start >= 0)}
+        made[alt_key] = Candidate(alt, features, span, None)
 
 
 def _compares(sent: Span) -> bool:
