@@ -146,7 +146,7 @@ def bench_dask(corpus: Path, n: int, work: Path) -> dict[str, float]:
         address = json.loads(info.read_text())["address"]
         with Client(address) as client:
             client.wait_for_workers(2)
-            client.run(lambda: __import__("pipeline.nlp", fromlist=["_cached_nlp"])._cached_nlp() and None)
+            client.run(lambda: __import__("pipeline.nlp", fromlist=["shared_nlp"]).shared_nlp() and None)
         out = work / "out-dask"
         shutil.rmtree(out, ignore_errors=True)
         result = timed_build([str(corpus), "--out", str(out), "--dask", address, "--no-cache"])
