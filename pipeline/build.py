@@ -294,7 +294,7 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read
                     shards.write(extraction)
             _check_read(summary, keep_going)
             read.append(True)
-            written = _assemble_and_export(work, scratch, summary, info)
+            written = _assemble_and_export(work, scratch, summary, info, previous=plan.out if plan.owned else None)
             _make_readable(scratch)
             return written, commit(plan, scratch, __version__, keep=keep)
     except ExportError as err:  # the graph holds what a format cannot carry
@@ -310,9 +310,11 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read
                          "the output folder is left as it was") from err
 
 
-def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info) -> list[str]:
+def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info, previous: Path | None = None,
+                         ) -> list[str]:
     """The second pass: the shards assembled into the store (pipeline.store), validated
-    there, every export streamed from it; returns the files written, relative to scratch."""
+    there, every export streamed from it; returns the files written, relative to scratch.
+    `previous`: the build the output folder holds, whose unchanged work an exporter may reuse."""
     import shutil
 
     from pipeline.outdir import STORE_DIR
@@ -323,11 +325,12 @@ def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info)
     source = assemble_store(lambda: read_shards(work / "extractions"), work, scratch / STORE_DIR, build=info)
     try:
         # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
-        result = check_store(source.store, source.iter_triples, len(source))
+        result = check_store(source.reader, source.iter_triples, len(source))
         source.release()
         if not result.conforms:
             raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
         summary.triples = len(source)
+        source.previous = previous
         written = [p.relative_to(scratch).as_posix() for p in save_exports(source, scratch, summary.exports)]
         finish_store(source, scratch / STORE_DIR)
     finally:
@@ -370,16 +373,27 @@ def _start(inputs: list[Path], out_dir: Path, *, model: Path | None, keep_going:
                          f"({err.strerror or err})") from None
 
 
+def _new_folders(out_dir: Path, cache: Path | None) -> list[Path]:
+    """The output folder, the cache folder and their parents that do not exist yet: what a
+    failed build must not leave behind."""
+    candidates = (out_dir, *out_dir.parents, *((cache, *cache.parents) if cache is not None else ()))
+    return [p for p in dict.fromkeys(candidates) if not p.exists()]
+
+
 def _remove_new_folders(cache: Path | None, folders: list[Path]) -> None:
-    """Remove what a failed build created: the cache folder if it began it, then any other
-    new folder (the output folder) left empty by that; nothing that was there before."""
+    """Remove what a failed build created: `cache` (the cache folder it began) whole, then
+    every other new folder (the output folder, its new parents) left empty by that, deepest
+    first; nothing that was there before, and nothing a folder still holds."""
     import shutil
 
     for folder in sorted(folders, key=lambda f: -len(f.parts)):
-        if folder == cache:
-            shutil.rmtree(folder, ignore_errors=True)
-        elif folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
+        try:
+            if folder == cache:
+                shutil.rmtree(folder, ignore_errors=True)
+            elif folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+                folder.rmdir()
+        except OSError:
+            pass  # not ours to fight over (a permission, a race): the build's own error stands
 
 
 def _check_read(summary: BuildSummary, keep_going: bool) -> None:
@@ -451,14 +465,18 @@ def run_build(
     info = build_info(inputs, vocab, format=format, min_confidence=min_confidence, keep_going=keep_going,
                       exports=",".join(summary.exports))
     options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
-    fresh = [p for p in (out_dir, options.cache, *out_dir.parents) if p is not None and not p.exists()]
+    cache = Path(options.cache) if options.cache is not None else None
+    fresh = _new_folders(out_dir, cache)
     read: list[bool] = []
     try:
         written, warnings = _build_in_scratch(plan, papers, summary, read, min_confidence=min_confidence,
                                               options=options, keep_going=keep_going, info=info)
-    except BuildError:
-        if not read:
-            _remove_new_folders(options.cache, fresh)  # nothing written: not even the cache it began
+    except BaseException as err:
+        # Whatever stopped it (bad input, a failed check or export, Ctrl-C), the folders this
+        # build made are removed once empty; the cache it began goes too when the input was
+        # refused before it was all read (nothing of it is worth keeping), else it is kept.
+        bad_input = isinstance(err, BuildError) and not read
+        _remove_new_folders(cache if bad_input else None, fresh)
         raise
     summary.notices.extend(Notice(str(out_dir), None, warning) for warning in warnings)
     summary.files = sorted(out_dir / rel for rel in written)

@@ -31,6 +31,7 @@ from pipeline.records import Extraction, Paper
 CACHE_FILE = "extractions.sqlite"
 # Bump when the entry format itself changes.
 FORMAT = 1
+ALIAS_BATCH = 10_000  # raw keys held before they are written
 
 
 # --------------------------------------------------------------------------- records <-> JSON
@@ -48,26 +49,43 @@ def to_jsonable(value: object) -> object:
 def from_jsonable(cls: type, data: object, **given: object) -> object:
     """The value of type `cls` that to_jsonable made `data` from (records' type hints);
     `given` are fields of a dataclass not in `data`."""
+    if given:
+        known = _fields(cls)
+        return cls(**{k: _reader(h)(v) for k, v in data.items() if (h := known.get(k)) is not None}, **given)  # type: ignore[union-attr]
+    return _reader(cls)(data)
+
+
+@lru_cache(maxsize=None)
+def _fields(cls: type) -> dict[str, object]:
+    """A dataclass's fields by name, with their type hints."""
+    hints = _hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+
+
+@lru_cache(maxsize=None)
+def _reader(cls: object) -> typing.Callable[[object], object]:
+    """The function that reads a value of type `cls` back: made once a type, from its
+    hints (a cache of a million records reads each field through it)."""
     origin = typing.get_origin(cls)
     if origin in (typing.Union, types.UnionType):
-        if data is None:
-            return None
         options = [a for a in typing.get_args(cls) if a is not type(None)]
-        return from_jsonable(options[0], data)
+        inner = _reader(options[0])
+        return lambda data: None if data is None else inner(data)
     if origin is tuple:
         args = typing.get_args(cls)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(from_jsonable(args[0], v) for v in data)  # type: ignore[union-attr]
-        return tuple(from_jsonable(a, v) for a, v in zip(args, data))  # type: ignore[arg-type]
+            item = _reader(args[0])
+            return lambda data: tuple(item(v) for v in data)  # type: ignore[attr-defined]
+        items = [_reader(a) for a in args]
+        return lambda data: tuple(f(v) for f, v in zip(items, data))  # type: ignore[call-overload]
     if origin is typing.Literal or cls in (str, int, bool) or cls is typing.Any:
-        return data
+        return lambda data: data
     if cls is float:
-        return float(data)  # type: ignore[arg-type]
+        return float  # type: ignore[return-value]
     if dataclasses.is_dataclass(cls):
-        hints = _hints(cls)
-        known = {f.name for f in dataclasses.fields(cls)}
-        values = {k: from_jsonable(hints[k], v) for k, v in data.items() if k in known}  # type: ignore[union-attr]
-        return cls(**values, **given)
+        fields = {name: _reader(hint) for name, hint in _fields(cls).items()}  # type: ignore[arg-type]
+        make = typing.cast(type, cls)
+        return lambda data: make(**{k: f(v) for k, v in data.items() if (f := fields.get(k)) is not None})  # type: ignore[attr-defined]
     raise TypeError(f"cannot read a {cls!r} back from the cache")
 
 
@@ -120,6 +138,13 @@ def cache_key(paper: Paper, min_confidence: float, version: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def raw_key(paper: Paper, min_confidence: float, version: str) -> str:
+    """The key of the abstract as read, before clean-up: what the cache remembers each
+    entry's cache_key under, so that a known abstract is not cleaned again to be found."""
+    text = json.dumps(["raw", paper.abstract, paper.title, repr(float(min_confidence)), version])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -139,6 +164,7 @@ class ExtractionCache:
         self.hits = self.misses = 0
         self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
+        self._aliases: list[tuple[str, str]] = []  # (raw_key, cache_key) met, not yet written
 
     def _open(self, create: bool) -> sqlite3.Connection | None:
         if self._db is None and self.problem is None and (create or (self.folder / CACHE_FILE).is_file()):
@@ -147,16 +173,37 @@ class ExtractionCache:
                     self.folder.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(self.folder / CACHE_FILE)
                 self._db.execute("CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+                self._db.execute("CREATE TABLE IF NOT EXISTS alias (raw TEXT PRIMARY KEY, key TEXT NOT NULL)")
             except (OSError, sqlite3.Error) as err:
                 self._fail(err)
         return self._db
 
     def _fail(self, err: Exception) -> None:
         self.problem = f"{self.folder}: the extraction cache is not used ({getattr(err, 'strerror', None) or err})"
+        self._aliases = []
         self.close()
 
     def key(self, paper: Paper) -> str:
-        return cache_key(paper, self.min_confidence, self.version)
+        """cache_key(paper): looked up by the abstract as read (raw_key) when the cache
+        has met it before, else computed (the clean-up of the text) and remembered."""
+        raw = raw_key(paper, self.min_confidence, self.version)
+        db = self._open(create=False)
+        try:
+            row = db.execute("SELECT key FROM alias WHERE raw = ?", (raw,)).fetchone() if db else None
+        except sqlite3.Error as err:
+            self._fail(err)
+            row = None
+        if row is not None:
+            return row[0]
+        key = cache_key(paper, self.min_confidence, self.version)
+        self._aliases.append((raw, key))
+        if db is not None and len(self._aliases) >= ALIAS_BATCH:  # a build of cache hits only: bounded
+            try:
+                self._write_aliases(db)
+                db.commit()
+            except sqlite3.Error as err:
+                self._fail(err)
+        return key
 
     def get(self, paper: Paper, key: str) -> Extraction | None:
         db = self._open(create=False)
@@ -177,11 +224,27 @@ class ExtractionCache:
             return
         try:
             db.executemany("INSERT OR REPLACE INTO extraction VALUES (?, ?)", rows)
+            self._write_aliases(db)
             db.commit()
         except sqlite3.Error as err:
             self._fail(err)
 
+    def _write_aliases(self, db: sqlite3.Connection) -> None:
+        db.executemany("INSERT OR REPLACE INTO alias VALUES (?, ?)", self._aliases)
+        self._aliases = []
+
     def close(self) -> None:
+        """Write the keys met since the last entry (into a cache that exists), then close."""
+        if self._aliases and self._db is None and self.problem is None and (self.folder / CACHE_FILE).is_file():
+            self._open(create=False)
+        if self._db is not None and self._aliases:
+            try:
+                self._write_aliases(self._db)
+                self._db.commit()
+            except sqlite3.Error as err:
+                self._aliases = []
+                self._fail(err)
+                return
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -161,9 +161,13 @@ def evaluate(gold_path: Path, extractions: Iterable[Extraction]) -> EvalResult:
 
 def score(gold: list[dict], extractions: Iterable[Extraction], source: str = "the gold") -> EvalResult:
     """Score `extractions` against gold lines (as read_gold returns them); `source` names
-    where the lines came from, for the error when none matches an input."""
+    where the lines came from, for the error when none matches an input. Each extraction is
+    first settled as the build settles it (`resolve.resolve_paper`: typo merges), so what is
+    scored is what `effikg build` writes."""
+    from pipeline.resolve import resolve_paper
+
     found: dict[int, Extraction] = {}
-    for extraction in extractions:
+    for extraction in map(resolve_paper, extractions):
         for i, row in enumerate(gold):
             if i not in found and row["key"] in extraction.paper.abstract:
                 found[i] = extraction

@@ -622,7 +622,7 @@ def networkx_edges(graph: Graph, nodes: dict[URIRef, set[URIRef]], max_claims: i
             yield u, v, rel, relation_edge_attrs(graph, rel, assertion, claims[:max_claims])
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph, nodes: dict[URIRef, set[URIRef]] | None = None) -> nx.MultiDiGraph:
     """The graph as a networkx MultiDiGraph: entity and paper nodes, relation edges.
 
     Nodes are keyed by IRI (str). Edges carry the support of their direct triple and the
@@ -630,7 +630,7 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     IRI, paper, sentence and figure; `proposes` edges come from the papers.
     """
     g = nx.MultiDiGraph()
-    nodes = node_types(graph)
+    nodes = node_types(graph) if nodes is None else nodes  # (the caller's, when it has them)
     for iri in sorted(nodes):
         g.add_node(str(iri), **networkx_node(graph, iri, nodes[iri]))
     for u, v, key, attrs in networkx_edges(graph, nodes):

@@ -325,8 +325,8 @@ def load_store(graph_or_path: rdflib.Graph | Path | str) -> ox.Store:
     """
     from pipeline.store import open_store, open_store_folder
 
-    store = ox.Store()
     if isinstance(graph_or_path, rdflib.Graph):
+        store = ox.Store()
         store.load(input=to_ntriples(to_ntriples_lines(graph_or_path)), format=ox.RdfFormat.N_TRIPLES)
     else:
         path = Path(graph_or_path)
@@ -336,6 +336,7 @@ def load_store(graph_or_path: rdflib.Graph | Path | str) -> ox.Store:
             raise QueryError(f"{path}: no such graph file (run `effikg build` first)")
         if (on_disk := open_store(path)) is not None:
             return on_disk
+        store = ox.Store()  # in memory: made only when the graph file is parsed
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) or ox.RdfFormat.TURTLE
         try:
             store.load(path=str(path), format=fmt)

@@ -113,6 +113,7 @@ def worker_main(graph: str) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's: it ends its workers
     out, requests = sys.stdout.buffer, sys.stdin.buffer
     _exit_with_parent()
+    stamp = graph_stamp(Path(graph))
     try:
         store = load_store(Path(graph))
     except QueryError as err:
@@ -129,10 +130,39 @@ def worker_main(graph: str) -> int:
             request = json.loads(_read_frame(requests))
         except EOFError:
             return 0
+        store, stamp = _current(store, stamp, Path(graph))
         answer = answer_query(store, request)
         _write_frame(out, json.dumps({"status": answer.status, "media": answer.media}).encode())
         _write_frame(out, answer.body)
         out.flush()
+
+
+def graph_stamp(graph: Path) -> tuple[int, ...] | None:
+    """What says the graph was rebuilt: its file's (or store folder's record's) inode, size
+    and mtime; a rebuild swaps in new files. None while it cannot be read (mid-swap)."""
+    from pipeline.store import SOURCES_FILE
+
+    target = graph / SOURCES_FILE if graph.is_dir() else graph
+    try:
+        info = target.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _current(store: ox.Store, stamp: tuple[int, ...] | None, graph: Path) -> tuple[ox.Store, tuple[int, ...] | None]:
+    """The store to answer from: the one loaded, or, when the graph was rebuilt since, the
+    new build's (the old handle is dropped: a rebuild removes the files it reads). If the
+    new graph cannot be loaded yet, the old store answers until it can."""
+    from pipeline.query import load_store
+
+    now = graph_stamp(graph)
+    if now is None or now == stamp:
+        return store, stamp
+    try:
+        return load_store(graph), now
+    except QueryError:
+        return store, stamp
 
 
 def _exit_with_parent() -> None:

@@ -269,3 +269,36 @@ def test_build_extract_each_skips_a_paper_the_model_rejects() -> None:
     reasons = [str(s) for s in summary.skipped]
     assert reasons[0].startswith("hand.jsonl: record 2: extraction failed (ValueError: [E088]")
     assert reasons[1] == "hand.jsonl: record 3: holds a character no output can carry ('\\x07'); skipped"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("failure", [ExportError("cannot write it"), KeyboardInterrupt()], ids=["export-error", "interrupted"])
+def test_build_that_fails_late_leaves_no_new_folder_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException,
+) -> None:
+    """Stopped after reading (an export fails, Ctrl-C): the new --out and its new parents
+    are gone; a cache the build began under --out is kept, and nothing else."""
+    from pipeline.build import ExtractOptions
+
+    def failing_owl(graph: rdflib.Graph, scratch: Path) -> list[Path]:
+        raise failure
+
+    monkeypatch.setattr("pipeline.export.rdf.save_owl", failing_owl)
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"title": "QuickKV", "abstract": ABSTRACT}) + "\n", encoding="utf-8")
+    with pytest.raises(type(failure)):
+        run_build([src], tmp_path / "new" / "deeper" / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.jsonl"]
+    out = tmp_path / "other" / "out"
+    with pytest.raises(type(failure)):
+        run_build([src], out, extract=ExtractOptions(cache=out / ".effikg-cache"))
+    assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*")) if p.is_file()] == [
+        "one.jsonl", "other/out/.effikg-cache/extractions.sqlite"]
+
+
+def test_build_bad_input_leaves_no_new_folder_behind(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="no abstract could be read"):
+        run_build([bad], tmp_path / "new" / "deeper" / "out", keep_going=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]

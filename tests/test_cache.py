@@ -103,3 +103,42 @@ def test_cache_folder_alone_does_not_make_a_folder_foreign(tmp_path: Path) -> No
 
     (tmp_path / "out" / CACHE_DIR).mkdir(parents=True)
     assert prepare(tmp_path / "out").owned == {}
+
+
+def test_cache_finds_a_known_abstract_by_its_text_as_read(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.cache as cache_module
+
+    extraction = next(e for e in all_extractions() if e.claims)
+    cache = ExtractionCache(tmp_path)
+    key = cache.key(extraction.paper)
+    cache.put_many([(key, extraction)])
+    cache.close()
+
+    def no_cleaning(*args: object) -> str:
+        raise AssertionError("a known abstract was cleaned again to find its key")
+
+    monkeypatch.setattr(cache_module, "cache_key", no_cleaning)
+    again = ExtractionCache(tmp_path)
+    assert again.key(extraction.paper) == key
+    assert again.get(extraction.paper, key) == extraction
+    again.close()
+
+
+def test_cache_rebuild_reuses_the_paper_pages_drawn_from_the_same_inputs(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.export.html as html
+    from pipeline.corpus import bundled_corpus
+
+    first = bundled_corpus()[:1]
+    out = tmp_path / "out"
+    options = ExtractOptions(cache=out / ".effikg-cache")
+    run_build(first, out, extract=options)
+    pages = sorted((out / "papers").glob("*.html"))
+    assert len(pages) > 2
+    pages[0].write_bytes(pages[0].read_bytes() + b"<!-- edited -->")  # not what the build wrote: drawn again
+    drawn: list[str] = []
+    draw = html._paper_page
+    monkeypatch.setattr(html, "_paper_page", lambda sub, info, *args: drawn.append(info.slug) or draw(sub, info, *args))
+    run_build(first, out, extract=options)
+    assert drawn == [pages[0].stem]
+    run_build(first, tmp_path / "clean")
+    assert _files(out) == _files(tmp_path / "clean")

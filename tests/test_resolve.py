@@ -70,6 +70,20 @@ def test_resolve_typo_merges_into_the_more_frequent_spelling() -> None:
     assert (RES["method/incepitonnext"], None, None) not in graph
 
 
+def test_resolve_eval_scores_what_the_build_writes() -> None:
+    """The typo's claim scores as the method's (one triple, no spurious IncepitonNeXt)."""
+    from pipeline.evaluate import score
+
+    paper = Paper(id="p", abstract=ABSTRACT, title="InceptionNeXt: When Inception Meets ConvNeXt")
+    typo, name = to_method_entity("IncepitonNeXt"), to_method_entity("InceptionNeXt")
+    extraction = Extraction(paper, (typo,), (claim(paper, typo, "IncepitonNeXt"),
+                                             claim(paper, name, "InceptionNeXt-T", start=20)))
+    gold = [{"key": "we build a series of networks", "methods": ["InceptionNeXt"],
+             "triples": [{"s": "InceptionNeXt", "p": "improves", "o": "Throughput"}]}]
+    result = score(gold, [extraction])
+    assert (result.micro.tp, result.micro.fp, result.micro.fn) == (1, 0, 0)
+
+
 def test_resolve_typo_tie_merges_nothing() -> None:
     paper = Paper(id="p", abstract="We propose FlashAtention. We compare it with FlashAttention.")
     a, b = to_method_entity("FlashAtention"), to_method_entity("FlashAttention")

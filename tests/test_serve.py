@@ -417,3 +417,29 @@ def test_serve_non_loopback_address_prints_a_warning(built_graph_dir: Path) -> N
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_serve_answers_from_the_new_build_after_a_rebuild(tmp_path: Path) -> None:
+    """The query workers hold the build's store open; a rebuild into the same folder swaps
+    in a new one (and removes the old files): the next query reads the new build."""
+    from pipeline.build import run_build
+    from pipeline.corpus import bundled_corpus
+
+    out = tmp_path / "out"
+    run_build(bundled_corpus()[:1], out)
+    server = make_server(out / "effikg.ttl", port=0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    count = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ekg:Paper }"
+    try:
+        url = server_url(server)
+        before = {int(ask(url, count)["results"]["bindings"][0]["n"]["value"]) for _ in range(4)}  # every worker
+        papers = run_build(bundled_corpus()[:2], out).papers
+        after = {int(ask(url, count)["results"]["bindings"][0]["n"]["value"]) for _ in range(4)}
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert len(before) == 1 and before.pop() < papers
+    assert after == {papers}

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from pipeline.export import save_exports
 from pipeline.export.graphml import to_graphml, to_graphml_graph
 from pipeline.export.ntriples import LineSpool, to_ntriples_lines
-from pipeline.export.source import GraphSource
+from pipeline.export.source import GraphSource, StoreSource
 from pipeline.graph import to_rdf
 from pipeline.resolve import resolve_paper
 from pipeline.shards import ShardWriter, read_shards
@@ -74,8 +74,16 @@ def test_store_assembly_out_of_core_makes_the_in_memory_graph(tmp_path: Path) ->
     assert len(source) == len(memory.lines) == len(source.store)
 
 
-def test_store_exports_are_byte_identical_to_the_in_memory_ones(tmp_path: Path) -> None:
+# The exporters read an in-memory copy of a small store (StoreSource.reader); 0 makes them
+# read the on-disk store itself, as they do past StoreSource.MEMORY_TRIPLES.
+READERS = pytest.mark.parametrize("memory_triples", [StoreSource.MEMORY_TRIPLES, 0], ids=["memory-copy", "on-disk"])
+
+
+@READERS
+def test_store_exports_are_byte_identical_to_the_in_memory_ones(tmp_path: Path, monkeypatch, memory_triples: int) -> None:
+    monkeypatch.setattr(StoreSource, "MEMORY_TRIPLES", memory_triples)
     source = _store_source(tmp_path)
+    assert (source.reader is source.store) == (memory_triples == 0)
     memory = to_rdf(sample_extractions())
     names = ["ttl", "nt", "jsonld", "owl", "graphml", "neo4j", "html"]
     from_store = save_exports(source, tmp_path / "a", names)
@@ -141,9 +149,11 @@ def test_store_query_opens_the_build_store_while_the_file_is_unchanged(tmp_path:
 
 
 @pytest.mark.slow
-def test_store_large_explorer_holds_the_top_and_a_page_a_paper(tmp_path: Path, monkeypatch) -> None:
+@READERS
+def test_store_large_explorer_holds_the_top_and_a_page_a_paper(tmp_path: Path, monkeypatch, memory_triples: int) -> None:
     import pipeline.export.html as html
 
+    monkeypatch.setattr(StoreSource, "MEMORY_TRIPLES", memory_triples)
     monkeypatch.setattr(html, "LARGE_GRAPH_NODES", 5)
     monkeypatch.setattr(html, "RELEASE_PAGES", 2)  # the store closed and opened again between pages
     source = _store_source(tmp_path)

@@ -1,7 +1,8 @@
 """The exporters, registered by name: `effikg build --export ttl,nt,...` picks from EXPORTERS.
 
 Each target is one module with a `save_<name>(graph, out_dir) -> list[Path]` that takes an
-rdflib Graph or the GraphSource of a run (pipeline.export.source). Adding a format is that
+rdflib Graph or the source of a run (pipeline.export.source: a GraphSource, or the build's
+StoreSource). Adding a format is that
 module and one line below. A save function is named by "module:function" and imported
 only when it runs, so reading this table (the CLI does, for its help) imports no exporter.
 """
@@ -80,7 +81,10 @@ def select_exporters(names: Sequence[str] | None = None) -> list[Exporter]:
 def save_exports(graph: GraphLike, out_dir: Path, names: Sequence[str] | None = None) -> list[Path]:
     """Write the named exports of `graph` (default: all) into out_dir; return the files.
 
-    One GraphSource serves them all, so the views they share are made once.
+    One source serves them all (pipeline.export.source): for a Graph, a GraphSource, whose
+    sorted lines and their parse are made once for every exporter; for the build, its
+    StoreSource, released after each exporter, so that what one exporter read of the store
+    is not held while the next runs.
     """
     from pipeline.export.source import as_source
 

@@ -18,9 +18,11 @@ deterministic: nodes and edges sorted, the layout seeded, no timestamps.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
+import pickle
 import re
 import tempfile
 from collections import Counter
@@ -30,7 +32,7 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 import networkx as nx
@@ -45,7 +47,7 @@ from pipeline.export.source import GraphLike, Source, as_source
 from pipeline.files import write_atomic
 from pipeline.graph import NODE_CLASSES as GRAPH_NODE_CLASSES
 from pipeline.graph import RELATION_PROPERTIES, first_value, networkx_edges, networkx_node, node_types
-from pipeline.graph import relation_edge_attrs
+from pipeline.graph import relation_edge_attrs, to_networkx
 from pipeline.terms import EKG
 
 # Pages of graphs larger than this show only the top nodes by degree until the reader asks
@@ -319,7 +321,7 @@ def _page_papers(papers: dict[str, PaperInfo], shown: set[str], paper_href: str)
             "date": info.date, "venue": info.venue, "code": info.code,
             "page": paper_href.format(slug=info.slug),
         }
-        for iri, info in sorted(papers.items()) if iri in shown
+        for iri in sorted(shown) if (info := papers.get(iri)) is not None
     }
 
 
@@ -373,7 +375,7 @@ def to_page_data(
     net = Network(directed=True)
     class_counts = _add_nodes(net, g, papers, degrees)
     relation_counts, max_support, cited = _add_edges(net, g)
-    nodes, edges, _heading, _height, _width, _options = net.get_network_data()
+    nodes, edges = net.nodes, net.edges  # (get_network_data would also format the options as JSON, unused)
     n_nodes = g.number_of_nodes()
     return {
         **_legend(class_counts, relation_counts),
@@ -515,6 +517,92 @@ def _paper_page(
     )
 
 
+# ---- paper pages an earlier build drew from the same inputs, reused ---------------------------
+
+# In the build's store folder (pipeline.outdir.STORE_DIR, the build's but not in its manifest):
+# each paper page's slug -> [sha256 of what it is drawn from, sha256 of the page].
+PAGES_INDEX = "explorer-pages.json"
+
+
+@lru_cache(maxsize=1)
+def _drawing_version() -> str:
+    """A hash of everything a page is drawn with besides its data: this module, the
+    template and assets, effikg's, pyvis's and networkx's versions (Louvain's communities)."""
+    import pyvis
+
+    from pipeline import __version__
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(resources.files("pipeline.export.assets").joinpath("explorer.html").read_bytes())
+    for name, content in sorted(read_assets().items()):
+        digest.update(name.encode() + b"\0" + content)
+    digest.update(f"{__version__} {pyvis.__version__} {nx.__version__}".encode())
+    return digest.hexdigest()
+
+
+def _page_inputs(sub: nx.MultiDiGraph, info: PaperInfo, papers: dict[str, PaperInfo], top_n: int,
+                 degrees: dict[str, int] | Counter[str]) -> str:
+    """sha256 of everything _paper_page reads: the subgraph as built (nodes and edges in
+    order, with their attributes), the paper, the details of every paper it may show, the
+    degrees of its nodes and top_n."""
+    edges = list(sub.edges(keys=True, data=True))
+    named = set(sub.nodes) | {c.get("paper") for *_, a in edges for c in a.get("claims") or []}
+    data = [list(sub.nodes(data=True)), edges, _fingerprint(info),
+            sorted((iri, _fingerprint(papers[iri])) for iri in named if iri in papers),
+            sorted((n, degrees.get(n, 0)) for n in sub.nodes), top_n]
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1 << 14)
+def _fingerprint(info: PaperInfo) -> str:
+    """A paper's details as one short text (a page may show hundreds of papers' details)."""
+    return hashlib.sha256(json.dumps(dataclasses.astuple(info), ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+class _PageReuse:
+    """Paper pages drawn once: a page whose inputs (_page_inputs) are those of the earlier
+    build's page of the same slug is that page's bytes, read back from the earlier build
+    (`source.previous`, set by the build) when they are still what it wrote; any other
+    page is drawn. The index of this build's pages goes into its store folder."""
+
+    def __init__(self, source: Source, out_dir: Path) -> None:
+        from pipeline.outdir import STORE_DIR
+
+        self.previous: Path | None = getattr(source, "previous", None)
+        self.index = out_dir / STORE_DIR / PAGES_INDEX if (out_dir / STORE_DIR).is_dir() else None
+        self.old: dict[str, list[str]] = {}
+        self.new: dict[str, list[str]] = {}
+        if self.previous is not None and self.index is not None:
+            try:
+                found = json.loads((self.previous / STORE_DIR / PAGES_INDEX).read_text(encoding="utf-8"))
+                if found.get("version") == _drawing_version():
+                    self.old = dict(found["pages"])
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                self.old = {}
+
+    def page(self, slug: str, inputs: Callable[[], str], draw: Callable[[], bytes]) -> bytes:
+        key = inputs() if self.index is not None else ""
+        old = self.old.get(slug)
+        if old is not None and old[0] == key and self.previous is not None:
+            try:
+                data = (self.previous / PAPERS_DIR / f"{slug}.html").read_bytes()
+            except OSError:
+                data = None
+            if data is not None and hashlib.sha256(data).hexdigest() == old[1]:
+                self.new[slug] = old
+                return data
+        data = draw()
+        if self.index is not None:
+            self.new[slug] = [key, hashlib.sha256(data).hexdigest()]
+        return data
+
+    def save(self) -> None:
+        if self.index is not None:
+            text = json.dumps({"version": _drawing_version(), "pages": dict(sorted(self.new.items()))}, indent=0)
+            write_atomic(self.index, text.encode("utf-8") + b"\n")
+
+
 def save_html(
     graph: GraphLike, out_dir: Path, *, top_n: int = DEFAULT_TOP_N, paper_pages: bool = True,
 ) -> list[Path]:
@@ -529,8 +617,8 @@ def save_html(
     nodes = node_types(source.view)  # type: ignore[arg-type]
     if len(nodes) > LARGE_GRAPH_NODES:
         return save_large_html(source, nodes, out_dir, top_n=top_n or DEFAULT_TOP_N, paper_pages=paper_pages)
+    g = to_networkx(source.view, nodes)  # type: ignore[arg-type]
     del nodes
-    g = source.networkx
     papers = read_paper_info(source.view)  # type: ignore[arg-type]
     written = [write_atomic(out_dir / ASSETS_DIR / name, content) for name, content in sorted(read_assets().items())]
     pages = sorted(
@@ -540,10 +628,13 @@ def save_html(
 
     degrees = {n: int(d) for n, d in g.degree()}
     paper_edges = edges_by_paper(g) if pages else {}
+    reuse = _PageReuse(source, out_dir)
     for info in pages:
         sub = paper_subgraph(g, info.iri, paper_edges.get(info.iri, []))
-        page = _paper_page(sub, info, papers, top_n, degrees)
-        written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page.encode("utf-8")))
+        page = reuse.page(info.slug, lambda: _page_inputs(sub, info, papers, top_n, degrees),
+                          lambda: _paper_page(sub, info, papers, top_n, degrees).encode("utf-8"))
+        written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page))
+    reuse.save()
     _remove_stale(out_dir / PAPERS_DIR, {f"{info.slug}.html" for info in pages})
     return sorted(written)
 
@@ -612,41 +703,56 @@ def save_large_html(source: Source, nodes: dict[URIRef, set[URIRef]], out_dir: P
     degrees = node_degrees(view, nodes)
     ranked = sorted(degrees, key=lambda n: (-degrees[n], n))[:top_n]
     g = top_subgraph(view, nodes, set(ranked))
-    # Every paper by title: (title, IRI) only; each page's details are read when it is written.
-    listing = sorted((_paper_title(info).lower(), info.iri) for info in
-                     (paper_info(view, iri) for iri, types in nodes.items() if EKG.Paper in types))
-    shown = {iri: paper_info(view, URIRef(iri)) for iri in _cited(g)}
+    # Every paper's details read once: spooled to a file, the listing holds (title, IRI, where).
+    spool = tempfile.TemporaryFile()  # a few hundred bytes a paper
+    cited, shown = _cited(g), {}
+    listing = []
+    for iri, types in nodes.items():
+        if EKG.Paper in types:
+            info = paper_info(view, iri)
+            if info.iri in cited:
+                shown[info.iri] = info
+            listing.append((_paper_title(info).lower(), info.iri, spool.tell()))
+            pickle.dump(info, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    listing.sort()
     written = [write_atomic(out_dir / ASSETS_DIR / name, content) for name, content in sorted(read_assets().items())]
-    pages = [shown[iri] for _, iri in listing if iri in g] if paper_pages else []
+    pages = [shown[iri] for _, iri, _ in listing if iri in g] if paper_pages else []
     index = _index_page(g, shown, pages, top_n, of=f": the {len(ranked)} most connected of {len(nodes)} nodes "
                         f"({len(listing)} papers; every paper's page: {PAPERS_DIR}/index.html)")
     written.append(write_atomic(out_dir / "index.html", index.encode("utf-8")))
     del g, shown, index, view  # nothing may hold the store while _paper_pages releases it
-    if paper_pages:
-        written += _paper_pages(source, nodes, [iri for _, iri in listing], out_dir, top_n, degrees)
+    with spool:
+        if paper_pages:
+            written += _paper_pages(source, nodes, [(iri, at) for _, iri, at in listing], spool, out_dir, top_n,
+                                    degrees)
     _remove_stale(out_dir / PAPERS_DIR, {p.name for p in written if p.parent.name == PAPERS_DIR})
     return sorted(written)
 
 
-def _paper_pages(source: Source, nodes: dict[URIRef, set[URIRef]], papers: list[str], out_dir: Path,
-                 top_n: int, degrees: Counter[str]) -> list[Path]:
-    """papers/{slug}.html for each paper, one at a time, and papers/index.html listing them.
-    The source is released every RELEASE_PAGES pages: a store's read caches grow as it is read."""
+def _paper_pages(source: Source, nodes: dict[URIRef, set[URIRef]], papers: list[tuple[str, int]],
+                 infos: BinaryIO, out_dir: Path, top_n: int, degrees: Counter[str]) -> list[Path]:
+    """papers/{slug}.html for each paper (its IRI, and where its PaperInfo is pickled in
+    `infos`), one at a time, and papers/index.html listing them. The source is released
+    every RELEASE_PAGES pages: a store's read caches grow as it is read."""
     written = []
+    reuse = _PageReuse(source, out_dir)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as rows:  # the list, a line a paper
-        for done, iri in enumerate(papers):
+        for done, (iri, at) in enumerate(papers):
             if done % RELEASE_PAGES == RELEASE_PAGES - 1:
                 view = None  # nothing may hold the store while it is closed
                 source.release()
             view = source.view  # (released: the store is opened again)
-            info = paper_info(view, URIRef(iri))
+            infos.seek(at)
+            info = pickle.load(infos)
             sub = own_subgraph(view, URIRef(iri), lambda n: nodes.get(n) or set())
-            page = _paper_page(sub, info, {info.iri: info}, top_n, degrees)
-            written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page.encode("utf-8")))
+            page = reuse.page(info.slug, lambda: _page_inputs(sub, info, {info.iri: info}, top_n, degrees),
+                              lambda: _paper_page(sub, info, {info.iri: info}, top_n, degrees).encode("utf-8"))
+            written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page))
             rows.write(f'<li><a href="{escape(info.slug)}.html">{escape(_short(_paper_title(info), 120))}</a>'
                        + (f" (arXiv:{escape(info.arxiv)})" if info.arxiv else "") + "</li>\n")
         rows.seek(0)
         written.append(write_atomic(out_dir / PAPERS_DIR / "index.html", _paper_list(len(papers), rows.read())))
+    reuse.save()
     return written
 
 

@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 
 from pipeline.errors import ExportError
-from pipeline.export.property_graph import Edge, Node, PropertyGraph, PropertyGraphStream, Value
+from pipeline.export.property_graph import PropertyGraphStream, Value
 from pipeline.export.source import GraphLike, as_source
 from pipeline.files import new_file_mode
 
@@ -66,50 +66,8 @@ def _labels(labels: Sequence[str]) -> str:
     return "".join(":" + _cypher_key(label) for label in labels)
 
 
-def _batches(rows: list[str]) -> Iterable[list[str]]:
-    for i in range(0, len(rows), BATCH):
-        yield rows[i : i + BATCH]
-
-
-def _unwind(rows: list[str], tail: str) -> Iterable[str]:
-    for batch in _batches(rows):
-        yield "UNWIND [\n" + ",\n".join(batch) + "\n] AS row\n" + tail + ";\n"
-
-
-def to_cypher(pg: PropertyGraph) -> str:
-    """A script that builds the property graph on an empty Neo4j or FalkorDB database."""
-    out = [
-        "// effikg knowledge graph: run on an empty database with\n",
-        "//   cypher-shell -u neo4j -p PASSWORD -f effikg.cypher\n",
-        f"// {len(pg.nodes)} nodes, {len(pg.edges)} relationships; see README.md for the mapping.\n",
-    ]
-    primaries = sorted({n.label for n in pg.nodes})
-    for label in primaries:
-        out.append(f"CREATE INDEX FOR (n{_labels([label])}) ON (n.iri);\n")
-    by_labels: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for node in pg.nodes:
-        by_labels[node.labels].append(_cypher_map([("iri", node.id), *node.properties]))
-    for labels in sorted(by_labels):
-        out.extend(_unwind(by_labels[labels], f"CREATE (n{_labels(labels)}) SET n = row"))
-    by_shape: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for edge in pg.edges:
-        shape = (edge.type, pg.node(edge.start).label, pg.node(edge.end).label)
-        row = "{start: %s, end: %s, props: %s}" % (
-            _cypher_string(edge.start), _cypher_string(edge.end), _cypher_map(edge.properties),
-        )
-        by_shape[shape].append(row)
-    for rel_type, start, end in sorted(by_shape):
-        tail = (
-            f"MATCH (a{_labels([start])} {{iri: row.start}})\n"
-            f"MATCH (b{_labels([end])} {{iri: row.end}})\n"
-            f"CREATE (a)-[r{_labels([rel_type])}]->(b) SET r = row.props"
-        )
-        out.extend(_unwind(by_shape[(rel_type, start, end)], tail))
-    return "".join(out)
-
-
 def read_cypher_statements(script: str) -> list[str]:
-    """Split a script written by to_cypher into statements, as cypher-shell does.
+    """Split a script written by save_neo4j (effikg.cypher) into statements, as cypher-shell does.
 
     Strings never hold a raw newline (they are escaped; other control characters are kept
     as they are, since FalkorDB reads no \\u escapes), so a statement ends at a line that
@@ -132,21 +90,6 @@ def read_cypher_statements(script: str) -> list[str]:
 # --------------------------------------------------------------------------- CSV
 
 
-def _csv_type(values: list[Value]) -> tuple[str, bool]:
-    """The neo4j-admin type of a column and whether it is an array."""
-    is_array = any(isinstance(v, tuple) for v in values)
-    flat = [x for v in values for x in (v if isinstance(v, tuple) else (v,))]
-    if flat and all(isinstance(x, bool) for x in flat):
-        base = "boolean"
-    elif flat and all(isinstance(x, int) and not isinstance(x, bool) for x in flat):
-        base = "long"
-    elif flat and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in flat):
-        base = "double"
-    else:
-        base = "string"
-    return base, is_array
-
-
 def _csv_cell(value: Value | None, is_array: bool, delimiter: str) -> str:
     if value is None:
         return ""
@@ -155,69 +98,8 @@ def _csv_cell(value: Value | None, is_array: bool, delimiter: str) -> str:
     return delimiter.join(text) if is_array else text[0]
 
 
-def _array_delimiter(pg: PropertyGraph) -> str:
-    texts = [
-        str(x)
-        for props in [n.properties for n in pg.nodes] + [e.properties for e in pg.edges]
-        for _, v in props if isinstance(v, tuple) for x in v
-    ]
-    for delimiter in ARRAY_DELIMITERS:
-        if not any(delimiter in t for t in texts):
-            return delimiter
-    raise ExportError(f"every array delimiter {ARRAY_DELIMITERS!r} occurs in some list value")
-
-
-def _to_csv(header: list[str], rows: list[list[str]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
-
-
-def _columns(items: list[dict[str, Value]]) -> list[tuple[str, str, bool]]:
-    keys = sorted({k for props in items for k in props})
-    return [(k, *_csv_type([p[k] for p in items if k in p])) for k in keys]
-
-
 def _header(name: str, base: str, is_array: bool) -> str:
     return name if base == "string" and not is_array else f"{name}:{base}{'[]' if is_array else ''}"
-
-
-def to_node_csvs(pg: PropertyGraph, delimiter: str) -> dict[str, bytes]:
-    """One CSV a primary label: iri:ID, :LABEL, then one column a property."""
-    groups: dict[str, list[Node]] = defaultdict(list)
-    for node in pg.nodes:
-        groups[node.label].append(node)
-    files: dict[str, bytes] = {}
-    for label, nodes in sorted(groups.items()):
-        props = [dict(n.properties) for n in nodes]
-        columns = _columns(props)
-        header = ["iri:ID", ":LABEL"] + [_header(k, b, a) for k, b, a in columns]
-        rows = [
-            [n.id, delimiter.join(n.labels)] + [_csv_cell(p.get(k), a, delimiter) for k, _, a in columns]
-            for n, p in zip(nodes, props)
-        ]
-        files[f"nodes_{label.lower()}.csv"] = _to_csv(header, rows)
-    return files
-
-
-def to_relationship_csvs(pg: PropertyGraph, delimiter: str) -> dict[str, bytes]:
-    """One CSV a relationship type: :START_ID, :END_ID, :TYPE, then the properties."""
-    groups: dict[str, list[Edge]] = defaultdict(list)
-    for edge in pg.edges:
-        groups[edge.type].append(edge)
-    files: dict[str, bytes] = {}
-    for rel_type, edges in sorted(groups.items()):
-        props = [dict(e.properties) for e in edges]
-        columns = _columns(props)
-        header = [":START_ID", ":END_ID", ":TYPE"] + [_header(k, b, a) for k, b, a in columns]
-        rows = [
-            [e.start, e.end, e.type] + [_csv_cell(p.get(k), a, delimiter) for k, _, a in columns]
-            for e, p in zip(edges, props)
-        ]
-        files[f"relationships_{rel_type.lower()}.csv"] = _to_csv(header, rows)
-    return files
 
 
 # --------------------------------------------------------------------------- README
@@ -281,24 +163,12 @@ the tests run this script on, has no `:param`). Run it once, on an empty databas
 """
 
 
-def to_readme(pg: PropertyGraph, node_files: Iterable[str], rel_files: Iterable[str], delimiter: str) -> str:
-    """neo4j/README.md: how to load the files, the mapping from RDF, and the counts."""
-    labels = Counter(label for n in pg.nodes for label in n.labels)
-    types = Counter(e.type for e in pg.edges)
-    nodes_args = " \\\n    ".join(f"--nodes=import/{f}" for f in node_files)
-    rels_args = " \\\n    ".join(f"--relationships=import/{f}" for f in rel_files)
-    counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(labels.items()))
-    rel_counts = "\n".join(f"| `:{k}` | {v} |" for k, v in sorted(types.items()))
-    return _README.format(
-        delimiter=delimiter, nodes_args=nodes_args, rels_args=rels_args, counts=counts, rel_counts=rel_counts,
-    )
-
-
 # --------------------------------------------------------------------------- entry point
 
 
 class _Columns:
-    """What _csv_type and _columns decide of a group's columns, gathered row by row."""
+    """A group's columns, gathered row by row: each property's neo4j-admin type (boolean,
+    long, double, else string) and whether it is an array."""
 
     def __init__(self) -> None:
         self.seen: dict[str, list[bool]] = {}  # key -> [any array, any value, all bool, all int, all number]
@@ -425,7 +295,8 @@ def _write_csvs(stream: PropertyGraphStream, plan: _Plan, spool: _Spool) -> None
 
 
 def _write_cypher(plan: _Plan, spool: _Spool) -> None:
-    """effikg.cypher from the spooled rows: to_cypher's statements, batch by batch."""
+    """effikg.cypher from the spooled rows: an index on `iri` a primary label, then UNWIND
+    statements of BATCH rows, nodes by label set, relationships by (type, start, end label)."""
     out = spool.open("effikg.cypher")
     out.write("// effikg knowledge graph: run on an empty database with\n"
               "//   cypher-shell -u neo4j -p PASSWORD -f effikg.cypher\n"
@@ -448,22 +319,22 @@ def _write_cypher(plan: _Plan, spool: _Spool) -> None:
 
 
 def _unwind_rows(rows: Iterable[str], tail: str) -> Iterator[str]:
-    """_unwind over rows streamed, BATCH at a time."""
+    """One UNWIND statement a BATCH of rows, streamed."""
     rows = iter(rows)
     while batch := list(islice(rows, BATCH)):
         yield "UNWIND [\n" + ",\n".join(batch) + "\n] AS row\n" + tail + ";\n"
 
 
 def save_neo4j(graph: GraphLike, out_dir: Path) -> list[Path]:
-    """Write out_dir/neo4j/: node and relationship CSVs, effikg.cypher and README.md, in
-    two passes over the property graph (pipeline.export.property_graph.PropertyGraphStream):
-    one to plan the columns, one to write; the files are what to_node_csvs, to_relationship_csvs,
-    to_cypher and to_readme make of the whole property graph."""
-    stream = PropertyGraphStream(as_source(graph).view)  # type: ignore[arg-type]
-    plan = _Plan(stream)
+    """Write out_dir/neo4j/: node and relationship CSVs (one a primary label, one a
+    relationship type), effikg.cypher and README.md. The graph is read once, into the
+    property graph's spool (pipeline.export.property_graph.PropertyGraphStream); two passes
+    over that spool plan the columns, then write."""
     spool = _Spool(Path(out_dir) / "neo4j")
     try:
-        _write_csvs(stream, plan, spool)
+        with PropertyGraphStream(as_source(graph).view, work=spool.folder) as stream:  # type: ignore[arg-type]
+            plan = _Plan(stream)
+            _write_csvs(stream, plan, spool)
         _write_cypher(plan, spool)
         spool.open("README.md").write(_readme(plan))
         return spool.commit()
@@ -481,10 +352,4 @@ def _readme(plan: _Plan) -> str:
                           rel_counts=rel_counts)
 
 
-def count_labels(pg: PropertyGraph) -> dict[str, int]:
-    """Node count by label, for the README and tests."""
-    return dict(Counter(label for n in pg.nodes for label in n.labels))
-
-
-__all__ = ["save_neo4j", "to_cypher", "read_cypher_statements", "to_node_csvs",
-           "to_relationship_csvs", "count_labels"]
+__all__ = ["save_neo4j", "read_cypher_statements"]

@@ -20,8 +20,12 @@ Mapping (documented for users in the Neo4j README):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+import pickle
+import tempfile
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import rdflib
 from rdflib import Literal, URIRef
@@ -74,23 +78,6 @@ class Edge:
     type: str  # TARGETS, IMPROVES, OUTPERFORMS, PROPOSES
     end: str
     properties: tuple[tuple[str, Value], ...]
-
-
-@dataclass(frozen=True)
-class PropertyGraph:
-    nodes: tuple[Node, ...]  # sorted by id
-    edges: tuple[Edge, ...]  # sorted by (type, start, end, claim)
-
-    def node(self, node_id: str) -> Node:
-        return self._index[node_id]
-
-    @property
-    def _index(self) -> dict[str, Node]:
-        cached = self.__dict__.get("_index_cache")
-        if cached is None:
-            cached = {n.id: n for n in self.nodes}
-            object.__setattr__(self, "_index_cache", cached)
-        return cached
 
 
 def to_python(literal: Literal) -> str | int | float | bool:
@@ -184,76 +171,99 @@ def _claim_properties(graph: rdflib.Graph, claim: URIRef, obj: str) -> dict[str,
 
 class PropertyGraphStream:
     """The property graph of a graph (a Graph or a store's view), made node by node and
-    relationship by relationship: what it holds is the nodes' ids and types and the direct
-    triples' ends, never their properties, so an exporter can write a graph of any size.
-    `nodes()` and `edges()` may be called again (each call reads the graph again)."""
+    relationship by relationship. The graph is read once, when the stream is made: each
+    node's values and each relationship's properties are spooled to a temporary file (in
+    `work`, default the system's temporary folder) as they are read, and `nodes()` and
+    `edges()` read that file back, as often as they are called. What the stream holds in
+    memory is the nodes' ids and labels and the direct triples' ends, never their
+    properties, so an exporter can write a graph of any size."""
 
-    def __init__(self, graph: rdflib.Graph) -> None:
-        self.graph = graph
+    def __init__(self, graph: rdflib.Graph, work: Path | None = None) -> None:
         qualified = {str(s) for s, o in graph.subject_objects(RDF.type)
                      if isinstance(s, URIRef) and isinstance(o, URIRef) and str(o).startswith(_EKG)
                      and local_name(str(o)) not in NOT_NODES}
-        self.direct = self._direct()
-        node_ids = qualified | {n for s, _, o, _ in self.direct for n in (s, o)}
+        direct = _direct(graph)
+        node_ids = qualified | {n for s, _, o, _ in direct for n in (s, o)}
         # Each node's labels, made once (a tuple, not its set of types: there may be millions).
         self.labels = {n: _node_labels({str(t) for t in graph.objects(URIRef(n), RDF.type) if isinstance(t, URIRef)})
                        for n in node_ids}
-        literal_preds: set[str] = set()
+        self._nodes, self._edges = tempfile.TemporaryFile(dir=work), tempfile.TemporaryFile(dir=work)
         counts: dict[str, int] = {}
-        for node_id in self.labels:
-            seen: Counter[str] = Counter(pred for pred, _ in _node_values(graph, node_id))
-            literal_preds.update(seen)
-            for pred, n in seen.items():
+        for node_id in sorted(self.labels):
+            raw = _node_values(graph, node_id)
+            pickle.dump((node_id, raw), self._nodes, protocol=pickle.HIGHEST_PROTOCOL)
+            for pred, n in Counter(pred for pred, _ in raw).items():
                 counts[pred] = max(counts.get(pred, 0), n)
-        self.keys = _keys_for(literal_preds)
+        self.keys = _keys_for(set(counts))
         self.node_lists = set(ALWAYS_LISTS) | {self.keys[p] for p, n in counts.items() if n > 1}
-        self.edge_lists = {"hardware", "metric", "baseline"} | {
-            k for _, _, _, props in self._edge_rows() for k, v in props.items() if len(v) > 1}
-
-    def _direct(self) -> list[tuple[str, str, str, tuple[URIRef, ...]]]:
-        """Every direct triple (s, relation, o, its assertions), sorted as the relationships are."""
-        graph = self.graph
-        assertions: dict[tuple[str, str, str], list[URIRef]] = defaultdict(list)
-        for a in graph.subjects(RDF.type, EKG.Assertion):
-            s, rel, o = (graph.value(a, p) for p in (EKG.assertionSubject, EKG.relation, EKG.assertionObject))
-            if s is not None and rel is not None and o is not None and str(rel) in RELATIONSHIP_TYPES:
-                assertions[(str(s), str(rel), str(o))].append(a)  # type: ignore[arg-type]
-        direct = set(assertions)
-        for rel in RELATIONSHIP_TYPES:
-            direct.update((str(s), rel, str(o)) for s, o in graph.subject_objects(EKG[rel]))
-        ordered = sorted(direct, key=lambda d: (RELATIONSHIP_TYPES[d[1]], d[0], d[2]))
-        return [(s, rel, o, tuple(assertions.get((s, rel, o), ()))) for s, rel, o in ordered]
-
-    def _edge_rows(self) -> Iterator[tuple[str, str, str, dict[str, list[str | int | float | bool]]]]:
-        graph = self.graph
-        for s, rel, o, assertions in self.direct:
-            base: dict[str, list[str | int | float | bool]] = {}
-            for a in assertions:
-                count = graph.value(a, EKG.supportCount)
-                if isinstance(count, Literal):
-                    base["support"] = [int(str(count))]
-            claims = sorted({c for a in assertions for c in graph.subjects(EKG.supports, a)})
-            for c in claims or [None]:
-                props = dict(base)
-                if c is not None:
-                    props.update(_claim_properties(graph, c, o))  # type: ignore[arg-type]
-                yield s, RELATIONSHIP_TYPES[rel], o, props
+        self.edge_lists = {"hardware", "metric", "baseline"}
+        for row in _edge_rows(graph, direct):
+            pickle.dump(row, self._edges, protocol=pickle.HIGHEST_PROTOCOL)
+            self.edge_lists.update(k for k, v in row[3].items() if len(v) > 1)
 
     def nodes(self) -> Iterator[Node]:
         """The nodes, sorted by id."""
-        for node_id in sorted(self.labels):
+        for node_id, raw in _read_spool(self._nodes):
             values: dict[str, list[str | int | float | bool]] = defaultdict(list)
-            for pred, value in _node_values(self.graph, node_id):
+            for pred, value in raw:
                 values[self.keys[pred]].append(value)
             yield Node(node_id, self.labels[node_id], _pack(values, self.node_lists))
 
     def edges(self) -> Iterator[Edge]:
         """The relationships, sorted by (type, start, end, claim)."""
-        for s, rel_type, o, props in self._edge_rows():
+        for s, rel_type, o, props in _read_spool(self._edges):
             yield Edge(s, rel_type, o, _pack(props, self.edge_lists & set(props)))
 
+    def close(self) -> None:
+        """Remove the spooled files."""
+        self._nodes.close()
+        self._edges.close()
 
-def to_property_graph(graph: rdflib.Graph) -> PropertyGraph:
-    """Nodes and relationships of the built graph (see the module docstring for the mapping)."""
-    stream = PropertyGraphStream(graph)
-    return PropertyGraph(tuple(stream.nodes()), tuple(stream.edges()))
+    def __enter__(self) -> PropertyGraphStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _read_spool(f: typing.BinaryIO) -> Iterator[typing.Any]:
+    """The records pickled into f, in order; each reader keeps its own position."""
+    position = 0
+    while True:
+        f.seek(position)
+        try:
+            record = pickle.load(f)
+        except EOFError:
+            return
+        position = f.tell()
+        yield record
+
+
+def _direct(graph: rdflib.Graph) -> list[tuple[str, str, str, tuple[URIRef, ...]]]:
+    """Every direct triple (s, relation, o, its assertions), sorted as the relationships are."""
+    assertions: dict[tuple[str, str, str], list[URIRef]] = defaultdict(list)
+    for a in graph.subjects(RDF.type, EKG.Assertion):
+        s, rel, o = (graph.value(a, p) for p in (EKG.assertionSubject, EKG.relation, EKG.assertionObject))
+        if s is not None and rel is not None and o is not None and str(rel) in RELATIONSHIP_TYPES:
+            assertions[(str(s), str(rel), str(o))].append(a)  # type: ignore[arg-type]
+    direct = set(assertions)
+    for rel in RELATIONSHIP_TYPES:
+        direct.update((str(s), rel, str(o)) for s, o in graph.subject_objects(EKG[rel]))
+    ordered = sorted(direct, key=lambda d: (RELATIONSHIP_TYPES[d[1]], d[0], d[2]))
+    return [(s, rel, o, tuple(assertions.get((s, rel, o), ()))) for s, rel, o in ordered]
+
+
+def _edge_rows(graph: rdflib.Graph, direct: list[tuple[str, str, str, tuple[URIRef, ...]]],
+               ) -> Iterator[tuple[str, str, str, dict[str, list[str | int | float | bool]]]]:
+    for s, rel, o, assertions in direct:
+        base: dict[str, list[str | int | float | bool]] = {}
+        for a in assertions:
+            count = graph.value(a, EKG.supportCount)
+            if isinstance(count, Literal):
+                base["support"] = [int(str(count))]
+        claims = sorted({c for a in assertions for c in graph.subjects(EKG.supports, a)})
+        for c in claims or [None]:
+            props = dict(base)
+            if c is not None:
+                props.update(_claim_properties(graph, c, o))  # type: ignore[arg-type]
+            yield s, RELATIONSHIP_TYPES[rel], o, props

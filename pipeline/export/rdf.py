@@ -161,6 +161,29 @@ def _types_first(node: dict[str, object]) -> dict[str, object]:
     return head | {k: v for k, v in node.items() if k not in head}
 
 
+def _indented(value: object, newline: str = "\n") -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=1)` with each line break followed by
+    `newline`, for the strings, dicts and lists a node object holds, in one pass (the
+    standard library's indenting encoder is pure Python and a node is only a few levels
+    deep); anything else goes to json.dumps."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    inner = newline + " "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{" + inner + ("," + inner).join(
+            f"{_encode_string(k)}: {_indented(v, inner)}" for k, v in value.items()) + newline + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join(_indented(v, inner) for v in value) + newline + "]"
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", newline)
+
+
+_encode_string = json.encoder.encode_basestring  # the C encoder, as json.dumps(ensure_ascii=False) uses
+
+
 def write_jsonld(triples: Iterable[ox.Triple], out: BinaryIO) -> None:
     """Sorted triples as one JSON-LD document, {"@context": ..., "@graph": [...]}, written
     node by node: the bytes `json.dumps(document, indent=1)` would give, never the
@@ -169,7 +192,7 @@ def write_jsonld(triples: Iterable[ox.Triple], out: BinaryIO) -> None:
     out.write(f'{{\n "@context": {context},\n "@graph": ['.encode("utf-8"))
     first = True
     for node in _jsonld_nodes(triples):
-        text = json.dumps(node, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        text = _indented(node, "\n  ")
         out.write(("\n  " if first else ",\n  ").encode("utf-8") + text.encode("utf-8"))
         first = False
     out.write(b"]\n}\n" if first else b"\n ]\n}\n")
@@ -202,13 +225,17 @@ def _ontology_triples() -> list[ox.Triple]:
     return parse_lines(ontology_lines())
 
 
-def check_xml_text(lines: Iterable[str]) -> None:
-    """ExportError on the first line holding a character XML 1.0 cannot carry."""
+def check_xml_text(lines: Iterable[str]) -> Iterator[str]:
+    """The lines, each checked as it passes: ExportError on the first one holding a
+    character XML 1.0 cannot carry (write_owl checks what it writes this way, in the one
+    pass it makes over the lines)."""
+    search = _XML_INVALID.search
     for line in lines:
-        if _XML_INVALID.search(line):
+        if search(line):
             raise ExportError(
                 f"a literal holds a character XML 1.0 cannot carry: {line[:120].strip()}"
             )
+        yield line
 
 
 class _CarriageReturns:
@@ -229,8 +256,10 @@ class _CarriageReturns:
 
 def write_owl(lines: Iterable[str], triples: Iterable[ox.Triple], out: BinaryIO) -> None:
     """Ontology and data merged as RDF/XML, so Protégé shows classes with their individuals;
-    `triples` are `lines` parsed, both streamed (check the lines with check_xml_text first)."""
-    merged = _merge_sorted(zip(lines, triples), zip(ontology_lines(), _ontology_triples()))
+    `triples` are `lines` parsed, both streamed. A line XML 1.0 cannot carry raises
+    ExportError as it is met (check_xml_text): write into a file that is dropped on failure
+    (pipeline.files.write_atomic_streams)."""
+    merged = _merge_sorted(zip(check_xml_text(lines), triples), zip(ontology_lines(), _ontology_triples()))
     ox.serialize(merged, _CarriageReturns(out), format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
 
 
@@ -240,9 +269,8 @@ def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
     `triples` are the lines already parsed, when the caller has them: parsing a million
     lines into Python objects costs more than writing them.
     """
-    check_xml_text(lines)  # the ontology's own lines are plain text
     buffer = io.BytesIO()
-    write_owl(lines, parse_lines(lines) if triples is None else triples, buffer)
+    write_owl(lines, parse_lines(lines) if triples is None else triples, buffer)  # checks the lines as it goes
     return buffer.getvalue()
 
 
@@ -298,11 +326,10 @@ _FILES: dict[str, Callable[[Source, BinaryIO], None]] = {
 
 def _save(graph: GraphLike, out_dir: Path, names: Iterable[str]) -> list[Path]:
     """Write the named files, each streamed from the graph's sorted lines; nothing is
-    written if any of them fails."""
+    written if any of them fails (the OWL file's check for what XML 1.0 cannot carry
+    runs as it is written, in its own pass over the lines)."""
     source = as_source(graph)
     names = list(names)
-    if "effikg.owl" in names:
-        check_xml_text(source.iter_lines())  # before any file is begun
     writers = {Path(out_dir) / name: partial(_FILES[name], source) for name in names}
     return write_atomic_streams(writers)
 

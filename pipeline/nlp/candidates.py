@@ -20,14 +20,22 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.figures import with_direction
-from pipeline.nlp.features import View, featurize, paper_features
-from pipeline.nlp.methods import Proposal
+from pipeline.nlp.features import View, featurize, paper_features, subject_method
+from pipeline.nlp.methods import Proposal, loose_key
 from pipeline.nlp.relations import DocClaim, hardware_position
 from pipeline.normalize import match_key
 from pipeline.records import Figure
 from pipeline.nlp.entities import to_method_entity, to_metric_entity
-from pipeline.vocab import Vocab
+from pipeline.vocab import Vocab, word_class
 
+# Words that make a bit-width the KV cache's (pipeline/vocab/words.jsonl).
+CACHE_WORDS = word_class("cache_words")
+# What makes a sentence a comparison, and the technique nouns a baseline class may end in.
+COMPARE_WORDS = word_class("compare_preps") | word_class("compare_markers")
+BEAT_VERBS = word_class("beat_verbs")
+TECHNIQUE_NOUNS = word_class("technique_nouns")
+UNNAMED_MODIFIERS = word_class("unnamed_baseline_modifiers")
+OTHERS_DETERMINERS = word_class("others_determiners")
 FIGURE_REACH = 12  # tokens between a metric phrase and a figure that may be its own
 
 
@@ -47,15 +55,19 @@ class _Own:
     def __init__(self, proposed: list[Proposal]):
         self.proposed = proposed
         self.by_key: dict[str, Proposal] = {}
+        self.by_loose_key: dict[str, Proposal] = {}  # "LCM" is the "LCMs" the paper proposes
         for p in proposed:
             for k in p.keys:
                 self.by_key.setdefault(k, p)
+                self.by_loose_key.setdefault(k[:-1] if k.endswith("s") and len(k) > 3 else k, p)
         self.entities = {id(p): to_method_entity(p.name) for p in proposed}
 
     def of(self, text: str) -> Proposal | None:
         k = match_key(text)
         if k in self.by_key:
             return self.by_key[k]
+        if (loose := loose_key(text)) in self.by_loose_key:
+            return self.by_loose_key[loose]
         # Variants of the paper's own method ("InceptionNeXt-T").
         for key, p in self.by_key.items():
             if len(key) >= 3 and k.startswith(key) and len(k) - len(key) <= 6:
@@ -105,29 +117,10 @@ class CandidateMaker:
         names = [n for n in doc._.names or [] if sent.start <= n.start < sent.end]
         own_in_sent = [(n.start, n.end, p, n.text) for n in names if (p := own.of(n.text)) is not None]
         main = own.proposed[0]
-        proposals = []  # (relation, object entity, object text, object span, figure span, figure, extras)
-        hardware_tokens = set()
         sent_hw = next((h.entity for h in doc._.hardware or [] if sent.start <= h.start < sent.end
                         and hardware_position(doc, h) == "platform"), None)
-        for h in doc._.hardware or []:
-            if sent.start <= h.start < sent.end:
-                hardware_tokens.update(range(h.start, h.end))
-                extras = {"hardware_kind": h.entity.kind, "object_is_hardware": True, "hw_modifier": h.modifier}
-                proposals.append(("targets", h.entity, h.text, (h.start, h.end), None, extras))
-                proposals.append(("outperforms", h.entity, h.text, (h.start, h.end), None, extras))
-        for n in names:
-            if own.of(n.text) is not None or n.text.lower() in self.vocab.datasets or n.start in hardware_tokens:
-                continue
-            low = n.text.lower()
-            extras = {"obj_known_model": low in self.vocab.object_models, "obj_software": low in self.vocab.software}
-            proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, extras))
-        # "beats A, B and C by 1.4x, 3.2x and 1193x, respectively": each baseline its own margin.
-        bound = respectively(doc, sent, sorted({p[3] for p in proposals if p[0] == "outperforms"}))
-        proposals = [(r, o, t, span, bound.get(span), x) if r == "outperforms" else (r, o, t, span, f, x)
-                     for r, o, t, span, f, x in proposals]
-        proposals.extend(self._improves(doc, sent))
         made: dict[tuple, Candidate] = {}
-        for rel, obj, obj_text, span, fig, extras in proposals:
+        for rel, obj, obj_text, span, fig, extras in self._objects(doc, sent, own, names):
             p, subj_text, subj_span = _subject_for(span[0], own_in_sent, main)
             claim = DocClaim(relation=rel, subject=own.entities[id(p)], subject_text=subj_text, object=obj,
                              object_text=obj_text, sent_start=sent.start_char, sent_end=sent.end_char,
@@ -152,10 +145,51 @@ class CandidateMaker:
                         rule=rule, subj_main=p is main,
                         subj_rank=p.rank, subj_part=p.part, **context, **extras)
             key = (rel, claim.subject.key, obj.key, span, fig[0] if fig else None)
-            made.setdefault(key, Candidate(claim, featurize(view), span, subj_span))
+            if key not in made:
+                made[key] = Candidate(claim, featurize(view), span, subj_span)
+                if subj_span is None:
+                    _co_subjects(made, made[key], view, p, own, rules_here, key)
         out = list(made.values())
         out.extend(self._rule_only(doc, sent, rules_here, out, context))
         return out
+
+    def _objects(self, doc: Doc, sent: Span, own: _Own, names: list) -> list[tuple]:
+        """What a sentence could claim: (relation, object entity, object text, object span,
+        (figure span, Figure) or None, extras for the View), hardware, baselines, metrics."""
+        proposals = []
+        hardware_tokens = set()
+        for h in doc._.hardware or []:
+            if sent.start <= h.start < sent.end:
+                hardware_tokens.update(range(h.start, h.end))
+                extras = {"hardware_kind": h.entity.kind, "object_is_hardware": True, "hw_modifier": h.modifier}
+                proposals.append(("targets", h.entity, h.text, (h.start, h.end), None, extras))
+                proposals.append(("outperforms", h.entity, h.text, (h.start, h.end), None, extras))
+        for n in names:
+            low = n.text.lower()
+            if own.of(n.text) is not None or n.start in hardware_tokens or self._never_baseline(low):
+                continue
+            extras = {"obj_known_model": low in self.vocab.object_models, "obj_software": low in self.vocab.software}
+            proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, extras))
+        if _compares(sent):
+            # "outperforms magnitude pruning", "than chunked prefill": a technique class
+            # named in lower case is a baseline too (the guide); the name finder sees only
+            # capitalised names.
+            for start, end in _technique_phrases(sent):
+                text = doc[start:end].text
+                if own.of(text) is None and not hardware_tokens & set(range(start, end)):
+                    proposals.append(("outperforms", to_method_entity(text), text, (start, end), None,
+                                      {"obj_technique_class": True}))
+        # "beats A, B and C by 1.4x, 3.2x and 1193x, respectively": each baseline its own margin.
+        bound = respectively(doc, sent, sorted({p[3] for p in proposals if p[0] == "outperforms"}))
+        proposals = [(r, o, t, span, bound.get(span), x) if r == "outperforms" else (r, o, t, span, f, x)
+                     for r, o, t, span, f, x in proposals]
+        proposals.extend(self._improves(doc, sent))
+        return proposals
+
+    def _never_baseline(self, low: str) -> bool:
+        """A dataset, a company, "SotA": named like a method, never one that is beaten."""
+        words = self.vocab.not_a_name
+        return low in self.vocab.datasets or low in words or low.removesuffix("s") in words
 
     def _improves(self, doc: Doc, sent: Span) -> list[tuple]:
         """improves candidates: each metric phrase (with the nearest figure it could own)
@@ -188,6 +222,11 @@ class CandidateMaker:
                 continue
             out.append(("improves", to_metric_entity(metric), f.figure.text, (f.start, f.end),
                         ((f.start, f.end), f.figure), {"metric": metric, "default_metric": default}))
+            if f.figure.unit == "bit" and any(t.lower_ in CACHE_WORDS for t in sent):
+                # The guide: a bit-width of the KV cache is a Memory figure, of the weights a
+                # Model size one; a sentence naming the cache may mean either.
+                out.append(("improves", to_metric_entity("Memory"), f.figure.text, (f.start, f.end),
+                            ((f.start, f.end), f.figure), {"metric": "Memory", "default_metric": True}))
         return out
 
     def _rule_only(self, doc: Doc, sent: Span, rules_here: list[DocClaim], made: list[Candidate],
@@ -197,7 +236,8 @@ class CandidateMaker:
         have = {_rule_key(c.claim) for c in made}
         out = []
         for rc in rules_here:
-            if _rule_key(rc) in have:
+            if _rule_key(rc) in have or (rc.relation == "outperforms" and rc.object.type != "Hardware"
+                                         and self._never_baseline(rc.object_text.lower())):
                 continue
             have.add(_rule_key(rc))
             span = _find(doc, sent, rc.object_text)
@@ -209,6 +249,59 @@ class CandidateMaker:
                                     rc.object_text) if rc.figure else None
             out.append(Candidate(replace(rc, confidence=0.0, figure=figure), featurize(view), span, None))
         return out
+
+
+def _co_subjects(made: dict, first: Candidate, view: View, subject: Proposal, own: _Own,
+                 rules_here: list[DocClaim], key: tuple) -> None:
+    """"our method", "we", "it": the claim may be each proposed method's when the paper
+    names several with no umbrella (the guide); the scorer weighs each other method by how
+    it was found. Only the subject's features differ from the first candidate's."""
+    rel, _, obj_key, span, fig_span = key
+    for other in own.proposed:
+        if other is subject:
+            continue
+        alt = replace(first.claim, subject=own.entities[id(other)], subject_text=other.name)
+        alt_key = (rel, alt.subject.key, obj_key, span, fig_span)
+        if alt_key in made:
+            continue
+        alt_rule = max((c.confidence for c in rules_here
+                        if (c.relation, c.subject.key, c.object.key) == (rel, alt.subject.key, obj_key)), default=0.0)
+        features = {**first.features,
+                    **subject_method(replace(view, subj_main=False, subj_rank=other.rank, subj_part=other.part)),
+                    "rule": alt_rule, "rule_any": float(alt_rule > 0), "rule_same_figure": 0.0,
+                    "subj_co": 1.0, "subj_co_same_sent": float(other.sent_start == subject.sent_start >= 0)}
+        made[alt_key] = Candidate(alt, features, span, None)
+
+
+def _compares(sent: Span) -> bool:
+    """The sentence compares: a beat verb, "than / over / versus", "compared"."""
+    return any(t.lower_ in COMPARE_WORDS or t.lemma_.lower() in BEAT_VERBS for t in sent)
+
+
+def _technique_phrases(sent: Span) -> list[tuple[int, int]]:
+    """Lower-case noun phrases ending in a technique noun ("magnitude pruning", "chunked
+    prefill", "activation recomputation"), without leading determiners or modifiers that
+    leave them unnamed ("the existing pruning" is none)."""
+    out = []
+    for tok in sent:
+        # The small model often tags "pruning" a verb: an -ing technique noun may be one.
+        if (not tok.is_lower or tok.lower_ not in TECHNIQUE_NOUNS
+                or not (tok.pos_ == "NOUN" or (tok.pos_ == "VERB" and tok.lower_.endswith("ing")))):
+            continue
+        if tok.head.i > tok.i and tok.dep_ in {"compound", "amod", "nmod"} and tok.head.pos_ == "NOUN":
+            continue  # inside a longer phrase: "pruning methods"
+        start = tok.i
+        while start > sent.start:
+            prev = tok.doc[start - 1]
+            if prev.text == "-" or (prev.is_lower and prev.is_alpha and prev.pos_ in {"ADJ", "NOUN", "VERB"}
+                                    and prev.lower_ not in UNNAMED_MODIFIERS and prev.lower_ not in OTHERS_DETERMINERS):
+                start -= 1
+            else:
+                break
+        if tok.doc[start].text == "-":
+            start += 1
+        out.append((start, tok.i + 1))
+    return out
 
 
 def respectively(doc: Doc, sent: Span, items: list[tuple[int, int]]) -> dict[tuple[int, int], tuple]:

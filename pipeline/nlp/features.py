@@ -18,12 +18,15 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp import relations as rules
 from pipeline.records import CANONICAL_METRICS, RELATIONS
+from pipeline.vocab import word_class
 
 HARDWARE_KINDS = ("ASIC", "CPU", "EdgeDevice", "FPGA", "GPU", "InMemoryComputing", "Microcontroller", "MobileDevice",
                   "NPU")
 OBJECT_DEPS = ("amod", "appos", "compound", "conj", "dobj", "nmod", "nsubj", "nsubjpass", "pobj")
 # The normalised units of pipeline/nlp/figures.py a figure feature names (others: "other").
 FIGURE_UNITS = ("%", "B", "FLOPs", "bit", "parameters", "points", "s", "x")
+# A sentence that hopes or looks ahead ("we hope it will inspire ...") reports no result.
+HEDGE_LEMMAS = word_class("hedge_lemmas")
 WINDOW = 4  # tokens either side of the object read for keeping / loss / change words
 
 
@@ -50,6 +53,7 @@ class View:
     hw_modifier: bool = False  # hardware used as a modifier ("GPU memory")
     obj_known_model: bool = False  # a model others accelerate ("Llama2-7B"), from the vocab
     obj_software: bool = False  # a library ("PyTorch"), from the vocab
+    obj_technique_class: bool = False  # a lower-case technique class ("magnitude pruning")
     subj_main: bool = True  # the subject is the paper's main proposed method
     subj_rank: int = 1  # how the method was found: 0 named, 1 object of a proposal verb, 2 weaker cue
     subj_part: bool = False  # introduced as a part of the main method
@@ -104,7 +108,8 @@ def subject_method(v: View) -> dict[str, float]:
 
 def object_vocab(v: View) -> dict[str, float]:
     """What the gazetteers say of the object."""
-    return {"hw_modifier": float(v.hw_modifier), "obj_known_model": float(v.obj_known_model),
+    return {"hw_modifier": float(v.hw_modifier), "obj_technique_class": float(v.obj_technique_class),
+            "obj_known_model": float(v.obj_known_model),
             "obj_software": float(v.obj_software)}
 
 
@@ -178,6 +183,7 @@ def _sentence_cues(sent: Span) -> dict[str, float]:
             "sent_compare_prep": float(any(w in rules.COMPARE_PREPS for w in lowers)),
             "sent_respectively": float("respectively" in lowers),
             "sent_negation": float(any(t.dep_ == "neg" for t in sent)),
+            "sent_hedge": float(any(t.lemma_.lower() in HEDGE_LEMMAS for t in sent)),
             "sent_len": float(min(len(sent), 80)),
             "speaks_of_own": float(rules.speaks_of_own(sent))}
 

@@ -169,9 +169,11 @@ class HardwareRecognizer:
         for span in spans:
             i, model = best[(span.start, span.end)]
             nxt = doc[span.end] if span.end < len(doc) else None
-            if nxt is not None and nxt.lower_ in UNIT_NOUNS:
+            unit = nxt is not None and nxt.lower_ in UNIT_NOUNS
+            if unit and self.entries[i].type == "class":
                 continue  # "74 GPU hours": a unit of compute, not a platform
-            modifier = bool(
+            # "32 A100 GPU hours": the product the compute was measured on, as a modifier.
+            modifier = unit or bool(
                 nxt is not None and span.root.dep_ in {"compound", "nmod", "amod"}
                 and nxt.pos_ in {"NOUN", "PROPN"} and span.root.head.i >= span.end
             )

@@ -65,3 +65,65 @@ def test_claims_direction_from_the_metric_when_the_text_says_none() -> None:
     assert with_direction(bare, "Speed", "latency").direction == "decrease"
     assert with_direction(bare, "Energy", "energy efficiency").direction == "increase"
     assert with_direction(find_figures("reduces latency by 4x")[0].figure, "Speed").direction == "decrease"
+
+
+def _candidate_subjects(parse, text):
+    return {(c.claim.relation, c.claim.subject.label, c.claim.object_text, c.features.get("subj_co", 0.0))
+            for c in parse(text)._.candidates}
+
+
+@pytest.mark.slow
+def test_candidates_an_implied_subject_is_offered_to_each_co_proposed_method(parse) -> None:
+    """"our method" with two named contributions and no umbrella: the claim may be either's."""
+    found = _candidate_subjects(parse, "We present two techniques: TileFuse and SliceCache. "
+                                       "Our method reduces memory by 5x on an A100 GPU.")
+    memory = {(s, co) for r, s, o, co in found if r == "improves" and o == "memory"}
+    assert memory == {("TileFuse", 0.0), ("SliceCache", 1.0)}
+
+
+@pytest.mark.slow
+def test_candidates_a_named_subject_is_not_offered_to_the_others(parse) -> None:
+    found = _candidate_subjects(parse, "We present two techniques: TileFuse and SliceCache. "
+                                       "SliceCache reduces memory by 5x.")
+    assert {s for r, s, o, co in found if r == "improves" and o == "memory"} == {"SliceCache"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("company", ["Xilinx", "OpenAI", "SotA", "SoTAs"])
+def test_candidates_companies_and_sota_are_never_baselines(parse, company) -> None:
+    found = _candidate_subjects(parse, f"We propose TileFuse. TileFuse is 2x faster than {company} and FlashDecode.")
+    baselines = {o for r, s, o, co in found if r == "outperforms"}
+    assert "FlashDecode" in baselines and company not in baselines
+
+
+@pytest.mark.slow
+def test_candidates_the_singular_of_a_plural_own_name_is_the_method(parse) -> None:
+    """"we propose Latent Consistency Models (LCMs) ... a 4-step LCM takes": LCM is the method, not a rival."""
+    found = _candidate_subjects(parse, "We propose Latent Consistency Models (LCMs) for images. "
+                                       "A 4-step LCM takes only 32 A100 GPU hours for training.")
+    assert not {o for r, s, o, co in found if r == "outperforms" and o == "LCM"}
+    assert "targets" in {r for r, s, o, co in found if o == "A100 GPU"}
+
+
+@pytest.mark.slow
+def test_candidates_a_kv_cache_bit_width_may_be_a_memory_figure(parse) -> None:
+    """The guide: a bit-width of the KV cache is Memory, of the weights Model size."""
+    def metrics(text):
+        return {c.claim.object.label for c in parse(text)._.candidates
+                if c.claim.relation == "improves" and c.claim.figure is not None and c.claim.figure.unit == "bit"}
+    assert metrics("We propose KVSqueeze. KVSqueeze quantizes the KV cache to 2 bits.") == {"Model size", "Memory"}
+    assert metrics("We propose WSqueeze. WSqueeze quantizes the weights to 2 bits.") == {"Model size"}
+
+
+@pytest.mark.slow
+def test_candidates_a_lower_case_technique_class_beaten_is_a_baseline_candidate(parse) -> None:
+    found = _candidate_subjects(parse, "We propose MoveNet. MoveNet is more accurate than magnitude pruning "
+                                       "and chunked prefill at 3% of the weights.")
+    baselines = {o for r, s, o, co in found if r == "outperforms"}
+    assert {"magnitude pruning", "chunked prefill"} <= baselines
+
+
+@pytest.mark.slow
+def test_candidates_technique_words_outside_a_comparison_are_no_baseline(parse) -> None:
+    found = _candidate_subjects(parse, "We propose MoveNet. MoveNet uses magnitude pruning during training.")
+    assert not {o for r, s, o, co in found if r == "outperforms" and "pruning" in o}

@@ -100,6 +100,17 @@ def test_features_words_near_the_object() -> None:
     assert near["near_keep"] == 1.0 and near["near_loss"] == 1.0 and near["sent_len"] == 6.0
 
 
+def test_features_a_hedged_sentence_is_marked() -> None:
+    words = ["We", "hope", "X", "will", "reduce", "memory", "."]
+    doc = Doc(VOCAB, words=words, heads=[1, 1, 4, 4, 1, 4, 1],
+              deps=["nsubj", "ROOT", "nsubj", "aux", "ccomp", "dobj", "punct"],
+              pos=["PRON", "VERB", "PROPN", "AUX", "VERB", "NOUN", "PUNCT"],
+              lemmas=["we", "hope", "X", "will", "reduce", "memory", "."], sent_starts=[True] + [False] * 6)
+    assert F.words_near(_view(doc, "improves", obj=(5, 6), subject=(2, 3)))["sent_hedge"] == 1.0
+    # The hand-built result sentence has no lemmas at all: nothing hedges it.
+    assert F.words_near(_view(_doc(), "improves", obj=(3, 4)))["sent_hedge"] == 0.0
+
+
 def test_features_object_kind() -> None:
     kind = F.object_kind(_view(_doc(), hardware_kind="EdgeDevice+GPU", object_is_hardware=True))
     assert kind["kind=GPU"] == 1.0 and kind["kind=EdgeDevice"] == 1.0 and kind["kind=CPU"] == 0.0

@@ -107,6 +107,12 @@ def test_hardware_not_a_platform(parse, text: str) -> None:
     assert parse(text)._.hardware == []
 
 
+def test_hardware_a_product_in_a_unit_of_compute_is_kept_as_a_modifier(parse) -> None:
+    """"32 A100 GPU hours": compute measured on that product ("74 GPU hours" names no platform)."""
+    found = [(h.entity.label, h.modifier) for h in parse("It takes only 32 A100 GPU hours to train.")._.hardware]
+    assert found == [("NVIDIA A100 GPU", True)]
+
+
 def test_hardware_read_with_the_mention_before(parse) -> None:
     found = _mentions(parse, "We estimate numbers for an Arm mobile-Neural Processing Unit (NPU). It is faster on "
                              "Arm CPU and GPU.")
