@@ -212,3 +212,33 @@ def test_text_clean_output_is_tidy(source: str) -> None:
     assert "\\" not in text
     assert text == text.strip() and "  " not in text
     assert not any(c.isspace() and c != " " for c in text)
+
+
+def _general_path(source: str) -> CleanText:
+    """What clean() makes of `source` on its general path (the scanner, then the repairs),
+    which the run-at-a-time path must equal whenever it is taken."""
+    from pipeline.text import _normalise_space, _repair_stripped_latex, _Scanner
+
+    return _normalise_space(source, _repair_stripped_latex(_Scanner(source).run()))
+
+
+def _same(a: CleanText, b: CleanText) -> bool:
+    return (a.text, tuple(a.starts), tuple(a.ends)) == (b.text, tuple(b.starts), tuple(b.ends))
+
+
+def test_text_clean_fast_path_equals_the_general_path_on_the_corpus() -> None:
+    from pipeline.corpus import bundled_corpus
+    from pipeline.ingest import read_papers
+    from pipeline.records import Paper
+
+    texts = [t for path in bundled_corpus() for p in read_papers(path) if isinstance(p, Paper)
+             for t in (p.abstract, p.title or "")]
+    assert len(texts) > 100
+    for text in texts:
+        assert _same(clean(text), _general_path(text)), text[:80]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(PLAIN, st.text(alphabet=" \t\n\u00a0ab1-x%", max_size=40)))
+def test_text_clean_fast_path_equals_the_general_path(source: str) -> None:
+    assert _same(clean(source), _general_path(source))
