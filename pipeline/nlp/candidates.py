@@ -59,7 +59,7 @@ class _Own:
         for p in proposed:
             for k in p.keys:
                 self.by_key.setdefault(k, p)
-                self.by_loose_key.setdefault(k[:-1] if k.endswith("s") and len(k) > 3 else k, p)
+                self.by_loose_key.setdefault(loose_key(k), p)  # k is a match key: loose_key keeps it one
         self.entities = {id(p): to_method_entity(p.name) for p in proposed}
 
     def of(self, text: str) -> Proposal | None:
