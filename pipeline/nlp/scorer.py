@@ -168,10 +168,13 @@ class Scorer:
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = doc._.candidates or []
-        scores = self.model.predict(self.model.matrix([c.features for c in candidates]))
+        self._settle(doc, candidates, self.model.predict(self.model.matrix([c.features for c in candidates])))
+        return doc
+
+    def _settle(self, doc: Doc, candidates: list, scores) -> None:
+        """A Doc's scores and the claims they decide."""
         doc._.scores = [float(s) for s in scores]
         doc._.claims = decide(candidates, scores, self.threshold)
-        return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
         """The candidates of a whole batch of Docs scored at once: one matrix, one walk
@@ -184,10 +187,8 @@ class Scorer:
             scores = self.model.predict(self.model.matrix([c.features for cs in per_doc for c in cs]))
             at = 0
             for doc, candidates in zip(batch, per_doc):
-                mine = scores[at:at + len(candidates)]
+                self._settle(doc, candidates, scores[at:at + len(candidates)])
                 at += len(candidates)
-                doc._.scores = [float(s) for s in mine]
-                doc._.claims = decide(candidates, mine, self.threshold)
             yield from batch
 
 
