@@ -152,11 +152,15 @@ def _is_reference(text: str) -> bool:
     )
 
 
+# Literals are immutable and the same figures recur (offsets, confidences, positions):
+# each is made once (rdflib's Literal() is the costliest call of assembly). Bounded.
+@lru_cache(maxsize=1 << 14)
 def _decimal(value: float) -> Literal:
     # repr gives the shortest round-tripping form, so 2.31 stays 2.31 (not 2.3099999...).
     return Literal(Decimal(repr(float(value))), datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=1 << 14)
 def _count(value: int) -> Literal:
     return Literal(int(value), datatype=XSD.nonNegativeInteger)
 
@@ -238,6 +242,8 @@ def _claim_sort_key(claim: Claim) -> tuple:
 
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
+# A claim's object, by its relation.
+_ROLE = {"targets": EKG.hardware, "improves": EKG.metric, "outperforms": EKG.baseline}
 
 
 class _Assembler:
@@ -333,8 +339,7 @@ class _Assembler:
         add(iri, RDF.type, EKG.Claim)
         add(iri, EKG.relation, Literal(claim.relation))
         add(iri, EKG.method, subject)
-        role = {"targets": EKG.hardware, "improves": EKG.metric, "outperforms": EKG.baseline}
-        add(iri, role[claim.relation], obj)
+        add(iri, _ROLE[claim.relation], obj)
         for context, prop in ((claim.hardware, EKG.hardware), (claim.baseline, EKG.baseline), (claim.metric, EKG.metric)):
             if context is not None:
                 add(iri, prop, self.entity(context))

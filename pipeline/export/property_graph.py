@@ -59,6 +59,8 @@ _EKG = str(EKG)
 _CLAIM_STRUCTURE = {str(EKG.method), str(EKG.supports), str(EKG.relation), str(RDF.type)}
 _CLAIM_RENAMES = {str(EKG.figureText): "figure", str(PROV.wasDerivedFrom): "paper"}
 _CONTEXT = {str(EKG.hardware): "hardware", str(EKG.metric): "metric", str(EKG.baseline): "baseline"}
+# What a node's values leave out: its types and its relations (those are relationships).
+_NOT_VALUES = frozenset({str(RDF.type), *(str(EKG[r]) for r in RELATIONSHIP_TYPES)})
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def _node_labels(types: set[str]) -> tuple[str, ...]:
 
 def _node_values(graph: rdflib.Graph, node_id: str) -> list[tuple[str, str | int | float | bool]]:
     """(predicate, value) of a node's literal and IRI values, relations and types left out."""
-    skip = {str(RDF.type), *(str(EKG[r]) for r in RELATIONSHIP_TYPES)}
+    skip = _NOT_VALUES
     raw: list[tuple[str, str | int | float | bool]] = []
     for pred, obj in graph.predicate_objects(URIRef(node_id)):
         if str(pred) in skip:

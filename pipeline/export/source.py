@@ -189,6 +189,19 @@ class StoreView:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self._terms: dict[ox.Term, Node] = {}
+        self._iris: dict[URIRef, ox.NamedNode] = {}  # pattern IRIs, converted once
+
+    def _pattern(self, term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+        """to_ox(term), each IRI converted once (the exporters ask about the same
+        predicates and nodes again and again)."""
+        if type(term) is not URIRef:
+            return to_ox(term)
+        found = self._iris.get(term)
+        if found is None:
+            if len(self._iris) >= self.TERMS:
+                self._iris.clear()
+            found = self._iris[term] = ox.NamedNode(str(term))
+        return found
 
     def _term(self, term: ox.Term) -> Node:
         """to_rdflib(term), each term converted once: the same IRIs recur on every node."""
@@ -201,7 +214,7 @@ class StoreView:
         return found  # type: ignore[return-value]
 
     def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple[Node, Node, Node]]:
-        s, p, o = (to_ox(t) for t in pattern)
+        s, p, o = (self._pattern(t) for t in pattern)
         term = self._term
         for quad in self.store.quads_for_pattern(s, p, o, ox.DefaultGraph()):
             yield term(quad.subject), term(quad.predicate), term(quad.object)
