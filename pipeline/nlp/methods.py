@@ -65,9 +65,8 @@ LIST_JOINERS = word_class("list_joiners")
 NAME_CLOSERS = word_class("name_closers")
 QUOTES = frozenset({'"', "“", "'", "‘"})
 # Heads that make a lower-case phrase the authors propose a technique name ("we propose
-# movement pruning"), and verbs that say a proposed method is made of named parts.
+# movement pruning").
 TECHNIQUE_NOUNS = word_class("technique_nouns")
-PART_VERBS = word_class("part_verbs")
 
 
 @dataclass

@@ -59,6 +59,22 @@ def test_every_class_is_used_by_some_module():
     assert not unused, f"classes no module reads: {unused}"
 
 
+def test_every_constant_read_from_a_class_is_used():
+    """A class read into a module constant that nothing uses is dead data (it was once:
+    part_verbs, read into methods.PART_VERBS and never looked at)."""
+    sources = {p: p.read_text(encoding="utf-8") for p in PIPELINE.rglob("*.py")}
+    unused = []
+    for path, text in sources.items():
+        for node in ast.parse(text).body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and "word_class(" in ast.unparse(node.value)):
+                name = node.targets[0].id
+                uses = sum(len(re.findall(rf"\b{name}\b", s)) for s in sources.values())
+                if uses < 2:
+                    unused.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not unused, f"word-class constants nothing reads: {unused}"
+
+
 def test_word_class_reads_the_file_once():
     assert word_class("beat_verbs") is word_class("beat_verbs")
     assert isinstance(word_class("beat_verbs"), frozenset)
