@@ -57,6 +57,46 @@ FIGURE_RE = re.compile(
     rf"(?<![\w.×/-])(?P<lo>{_NUM})\s?(?:(?:{_UNIT_RE})\s?)?(?:-|–|—|~|to)\s?(?P<hi>{_NUM})\s?(?P<unit>{_UNIT_RE})"
     rf"|(?:(?P<qual2>(?:{_QUALIFIER})\s+|(?:{_SYMBOL})\s?))?(?<![\w.×/-])(?P<one>{_NUM}){_SCALE}\s?(?P<unit2>{_UNIT_RE})",
 )
+# Where a FIGURE_RE match can start: its number starts at a digit the look-behind allows;
+# before it may stand a symbol (with one optional space) or a qualifier and whitespace.
+# Trying FIGURE_RE only there finds what FIGURE_RE.finditer finds (no match starts
+# anywhere else), without the engine trying the qualifier alternatives at every character.
+_NUMBER_START = re.compile(r"(?<![\w.×/-])\d")
+_QUALIFIERS = tuple(_QUALIFIER.split("|"))
+_SYMBOLS = frozenset(_SYMBOL.split("|"))
+
+
+def _starts(text: str) -> list[int]:
+    """Every position at which a FIGURE_RE match could start, sorted."""
+    out: set[int] = set()
+    for m in _NUMBER_START.finditer(text):
+        d = m.start()
+        out.add(d)
+        if d and text[d - 1] in _SYMBOLS:
+            out.add(d - 1)
+        elif d > 1 and text[d - 1].isspace():  # str.isspace is what \s matches
+            if text[d - 2] in _SYMBOLS:
+                out.add(d - 2)
+            w = d - 1
+            while w > 0 and text[w - 1].isspace():
+                w -= 1
+            out.update(w - len(q) for q in _QUALIFIERS if text.endswith(q, 0, w))
+    return sorted(out)
+
+
+def figure_matches(text: str) -> list[re.Match]:
+    """FIGURE_RE's matches in `text`, as `FIGURE_RE.finditer(text)` gives them."""
+    out: list[re.Match] = []
+    pos = 0
+    for p in _starts(text):
+        if p >= pos:
+            m = FIGURE_RE.match(text, p)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
+
+
 # Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
 _CASED_UNITS = word_class("cased_unit_norms")
 _UNIT_COMPILED = [(re.compile(rf"^(?:{rx})$", re.IGNORECASE if norm not in _CASED_UNITS else 0), norm, metric)
@@ -159,7 +199,7 @@ def nearest_direction(text: str, start: int, end: int, reach: int = 40) -> str |
 def find_figures(text: str) -> list[FigureHit]:
     """Every number-with-unit in `text`, parsed; plain numbers (years, counts) are skipped."""
     hits: list[FigureHit] = _word_ratios(text) if "times" in text or "twice" in text else []
-    for m in FIGURE_RE.finditer(text):
+    for m in figure_matches(text):
         qual = m.group("qual") or m.group("qual2")
         raw_unit = m.group("unit") or m.group("unit2")
         value_text = m.group("hi") or m.group("one")

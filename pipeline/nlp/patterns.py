@@ -158,7 +158,12 @@ class DependencyPatterns:
     (>, <, >>) and token tests (LOWER, LEMMA, TAG, POS, DEP, TEXT; IN, REGEX). Gives the same
     matches as spaCy's DependencyMatcher (tests/nlp/test_patterns.py compares them on the
     corpus) at a fraction of its per-pattern cost: the Doc's attributes are read once into
-    columns, and each row starts only from the tokens its first node's value indexes."""
+    columns, and every node of every row is one bit of a mask. Which nodes an attribute's
+    value lets pass is worked out once a value (and kept), so a token's mask, the nodes it
+    may be, is one AND a tested attribute; a row starts only from the tokens whose mask
+    holds its first node."""
+
+    _CACHE_LIMIT = 200_000  # values kept an attribute before the cache starts again
 
     def __init__(self, constructions: tuple[Construction, ...]):
         self.compiled = []
@@ -175,38 +180,106 @@ class DependencyPatterns:
         # Only the attributes some row tests are read.
         self.attributes = tuple(sorted({name for _, nodes, _ in self.compiled for *_, tests in nodes
                                         for name, _, _ in tests}))
-        # attribute -> value id -> the rows whose first node that value anchors: one pass
-        # over each anchor attribute's column finds every row's starting tokens.
-        self.anchor_table: dict[str, dict[int, list[int]]] = {}
-        for row, (_, _, anchor) in enumerate(self.compiled):
-            if anchor is not None:
-                for value in anchor[1]:
-                    self.anchor_table.setdefault(anchor[0], {}).setdefault(value, []).append(row)
+        # Bit b of a mask: node tests[b]; a row's nodes as (position of the node its
+        # operator starts from, operator, bit) after its first node's bit.
+        self.node_tests: list[tuple] = []
+        self.rows: list[tuple[Construction, int, tuple[tuple[int, str, int], ...]]] = []
+        for c, nodes, _ in self.compiled:
+            position = {node[2]: k for k, node in enumerate(nodes)}
+            bits = []
+            for _, _, _, tests in nodes:
+                bits.append(1 << len(self.node_tests))
+                self.node_tests.append(tests)
+            steps = tuple((position[left], op, bit) for (left, op, _, _), bit in zip(nodes[1:], bits[1:]))
+            self.rows.append((c, bits[0], steps))
+        self.first_row = {first: row for row, (_, first, _) in enumerate(self.rows)}
+        self.first_bits = sum(self.first_row)
+        self.masks: dict[str, dict[int, int]] = {name: {} for name in self.attributes}
+        self.token_masks: dict[tuple[int, ...], int] = {}  # a token's values -> its mask
+
+    def _value_mask(self, name: str, value: int, strings) -> int:
+        """The nodes whose tests of attribute `name` all pass on `value` (a node that does
+        not test it passes)."""
+        text = None
+        mask = 0
+        for b, tests in enumerate(self.node_tests):
+            for attr, values, rx in tests:
+                if attr != name:
+                    continue
+                if rx is None:
+                    if value not in values:
+                        break
+                else:
+                    if text is None:
+                        text = POS_NAMES.get(value, "") if name == "POS" else strings[value]
+                    if not rx.search(text):
+                        break
+            else:
+                mask |= 1 << b
+        cache = self.masks[name]
+        if len(cache) >= self._CACHE_LIMIT:
+            cache.clear()
+        cache[value] = mask
+        return mask
+
+    def _token_masks(self, parse: _Parse, n: int) -> list[int]:
+        """Each token's mask: the AND of its tested attributes' value masks (kept by the
+        token's values together, which repeat across tokens and Docs)."""
+        full = (1 << len(self.node_tests)) - 1
+        caches = [self.masks[name] for name in self.attributes]
+        tokens = self.token_masks
+        if len(tokens) >= self._CACHE_LIMIT:
+            tokens.clear()
+        out = []
+        for values in zip(*(parse.columns[name] for name in self.attributes)):
+            mask = tokens.get(values)
+            if mask is None:
+                mask = full
+                for name, cache, value in zip(self.attributes, caches, values):
+                    value_mask = cache.get(value)
+                    if value_mask is None:
+                        value_mask = self._value_mask(name, value, parse.strings)
+                    mask &= value_mask
+                tokens[values] = mask
+            out.append(mask)
+        return out
 
     def __call__(self, doc: Doc) -> list[tuple[Construction, list[int]]]:
         if not len(doc):
             return []
         parse = _Parse(doc, self.attributes)
-        starts: list[list[int]] = [[] for _ in self.compiled]
-        for name, table in self.anchor_table.items():
-            for i, value in enumerate(parse.columns[name]):
-                for row in table.get(value, ()):
-                    starts[row].append(i)
+        masks = self._token_masks(parse, len(doc))
+        starts: list[list[int]] = [[] for _ in self.rows]
+        first_row = self.first_row
+        for i, mask in enumerate(masks):
+            mask &= self.first_bits
+            while mask:
+                low = mask & -mask
+                starts[first_row[low]].append(i)
+                mask ^= low
         out = []
-        for (c, nodes, anchor), row_starts in zip(self.compiled, starts):
-            for i in (range(len(doc)) if anchor is None else row_starts):
-                if parse.passes(nodes[0][3], i):
-                    out.extend((c, ids) for ids in self._extend(parse, nodes, 1, {nodes[0][2]: i}))
+        related = parse.related
+        for (c, _, steps), row_starts in zip(self.rows, starts):
+            if len(steps) == 1:  # two nodes: no recursion
+                ((_, op, bit),) = steps
+                for i in row_starts:
+                    for j in related(op, i):
+                        if masks[j] & bit:
+                            out.append((c, [i, j]))
+            else:
+                for i in row_starts:
+                    out.extend((c, ids) for ids in self._extend(parse, masks, steps, [i]))
         return out
 
-    def _extend(self, parse: _Parse, nodes, k: int, bound: dict):
-        if k == len(nodes):
-            yield [bound[n[2]] for n in nodes]
+    def _extend(self, parse: _Parse, masks: list[int], steps, bound: list[int]):
+        k = len(bound) - 1
+        if k == len(steps):
+            yield bound
             return
-        left, op, right, tests = nodes[k]
+        left, op, bit = steps[k]
         for j in parse.related(op, bound[left]):
-            if parse.passes(tests, j):
-                yield from self._extend(parse, nodes, k + 1, {**bound, right: j})
+            if masks[j] & bit:
+                yield from self._extend(parse, masks, steps, [*bound, j])
 
 
 class PatternMatcher:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.nlp.figures import find_figures, normalise_unit
+from pipeline.nlp.figures import FIGURE_RE, figure_matches, find_figures, normalise_unit
 
 
 def _one(text: str):
@@ -104,3 +104,31 @@ def test_figures_word_ratio_of_data_is_not_a_figure() -> None:
 
 def test_figures_in_text_order() -> None:
     assert [h.figure.text for h in find_figures("four times faster and 2.5x smaller")] == ["four times", "2.5x"]
+
+
+def _spans(matches):
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+_PIECES = list("0123456789 .,%x×X~<>≈≥≤-–—/\u00a0\t\n") + [
+    "up to", "upto", "over", "more than", "about", "by", "on average", "an average of", "average",
+    "as much as", "only", "less than", "under", "to", "ms", "s", "MB", "tokens/s", "fps", "bit",
+    "times", "percent", " million", "a", "w", "\u0663", "\uff12"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_figures_figure_matches_equal_finditer_on_generated_text(text):
+    assert _spans(figure_matches(text)) == _spans(FIGURE_RE.finditer(text))
+
+
+def test_figures_figure_matches_equal_finditer_on_the_bundled_abstracts():
+    from pipeline.corpus import bundled_corpus
+    from pipeline.ingest import read_papers
+    from pipeline.records import Paper
+    from pipeline.text import clean
+
+    papers = [p for path in bundled_corpus() for p in read_papers(path) if isinstance(p, Paper)]
+    assert papers
+    for paper in papers:
+        for text in (paper.abstract, clean(paper.abstract).text):
+            assert _spans(figure_matches(text)) == _spans(FIGURE_RE.finditer(text))
