@@ -151,6 +151,8 @@ def _anchor(tests: tuple) -> tuple[str, tuple[int, ...]] | None:
 
 
 _OPERATORS = (">", "<", ">>")
+# Values (or token value tuples) a mask cache keeps before it starts again.
+CACHE_LIMIT = 200_000
 
 
 class DependencyPatterns:
@@ -162,8 +164,6 @@ class DependencyPatterns:
     value lets pass is worked out once a value (and kept), so a token's mask, the nodes it
     may be, is one AND a tested attribute; a row starts only from the tokens whose mask
     holds its first node."""
-
-    _CACHE_LIMIT = 200_000  # values kept an attribute before the cache starts again
 
     def __init__(self, constructions: tuple[Construction, ...]):
         self.compiled = []
@@ -217,7 +217,7 @@ class DependencyPatterns:
             else:
                 mask |= 1 << b
         cache = self.masks[name]
-        if len(cache) >= self._CACHE_LIMIT:
+        if len(cache) >= CACHE_LIMIT:
             cache.clear()
         cache[value] = mask
         return mask
@@ -228,7 +228,7 @@ class DependencyPatterns:
         full = (1 << len(self.node_tests)) - 1
         caches = [self.masks[name] for name in self.attributes]
         tokens = self.token_masks
-        if len(tokens) >= self._CACHE_LIMIT:
+        if len(tokens) >= CACHE_LIMIT:
             tokens.clear()
         out = []
         for values in zip(*(parse.columns[name] for name in self.attributes)):
@@ -346,7 +346,7 @@ class TokenWindows:
         for b, tests in enumerate(self.specs):
             if all(values[name] in allowed if rx is None else rx.search(values[name]) for name, allowed, rx in tests):
                 mask |= 1 << b
-        if len(self.cache) >= DependencyPatterns._CACHE_LIMIT:
+        if len(self.cache) >= CACHE_LIMIT:
             self.cache.clear()
         self.cache[key] = mask
         return mask
