@@ -284,11 +284,14 @@ MODEL_OPTION = click.option(
               help="Cross-validate instead: retrain the scorer K times on GOLD=CORPUS pairs, score each held-out "
                    "fold of abstracts, and print the leave-one-set-out table.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --cv folds.")
+@click.option("--repeats", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Run --cv N times (seeds SEED..SEED+N-1) and print the mean micro F1 with its spread: "
+                   "the noise a change to the extractor must beat.")
 @click.option("--kind", type=click.Choice(["trees", "linear"]), default="trees", show_default=True,
               help="Scorer --cv trains: gradient-boosted trees or logistic regression.")
 @MODEL_OPTION
 def eval_(gold: str, inputs: tuple[str, ...], misses: bool, json_path: Path | None, min_confidence: float,
-          cv: int | None, seed: int, kind: str, model: Path | None) -> None:
+          cv: int | None, seed: int, repeats: int, kind: str, model: Path | None) -> None:
     """Score extraction on INPUT files (default: the bundled corpus) against a GOLD JSONL file.
 
     With --cv K the arguments are GOLD=CORPUS pairs (CORPUS: any file or folder `effikg
@@ -296,10 +299,12 @@ def eval_(gold: str, inputs: tuple[str, ...], misses: bool, json_path: Path | No
     scorer was not trained on, per relation and micro, with the spread across folds."""
     from pipeline.evaluate import run_eval, save_json, to_text
 
+    if repeats > 1 and cv is None:
+        raise click.UsageError("--repeats N needs --cv K")
     if cv is not None:
         from pipeline.train import collect, cv_text
 
-        click.echo(cv_text(collect(_pairs((gold, *inputs))), cv, seed=seed, kind=kind))
+        click.echo(cv_text(collect(_pairs((gold, *inputs))), cv, seed=seed, kind=kind, repeats=repeats))
         return
     result = run_eval(Path(gold), [Path(i) for i in inputs], min_confidence=min_confidence, model=model)
     click.echo(to_text(result, misses=misses))

@@ -225,14 +225,28 @@ def _row(name: str, r: EvalResult, f1_spread: tuple[float, float] | None = None)
             f"{r.figures_held}/{r.figures_total}  | {per}")
 
 
+def _repeats_text(results: Sequence[EvalResult], seeds: Sequence[int]) -> list[str]:
+    f1 = np.asarray([r.micro.f1 for r in results])
+    per = "  ".join(f"{rel} {np.mean([r.per_relation[rel].f1 for r in results if rel in r.per_relation]):.3f}"
+                    for rel in RELATIONS)
+    return ["", f"repeated with seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} runs): micro "
+                f"P {np.mean([r.micro.precision for r in results]):.3f} R {np.mean([r.micro.recall for r in results]):.3f} "
+                f"F1 {f1.mean():.4f} ±{f1.std():.4f} (min {f1.min():.4f}, max {f1.max():.4f})  | {per}",
+            f"standard error of that mean ±{f1.std() / np.sqrt(len(f1)):.4f}: two such means closer than about "
+            f"twice it are the same figure"]
+
+
 def cv_text(samples: Sequence[Sample], k: int, *, seed: int = 0, kind: str = "trees",
-            threshold: float | None = None) -> str:
+            threshold: float | None = None, repeats: int = 1) -> str:
     """The report of `effikg eval --cv K`: pooled held-out figures with the spread across
-    folds, per relation and micro, then the leave-one-set-out table."""
+    folds, per relation and micro, then the leave-one-set-out table; with repeats > 1 also
+    the mean and spread of micro F1 over that many seeds (seed, seed + 1, ...)."""
     from pipeline.nlp import default_threshold
 
     th = default_threshold() if threshold is None else threshold
-    pooled, per_fold = cross_validate(samples, k, seed, kind, th)
+    seeds = list(range(seed, seed + max(1, repeats)))
+    runs = [cross_validate(samples, k, s, kind, th) for s in seeds]
+    pooled, per_fold = runs[0]
     sp = spread(per_fold)
     lines = [f"{k}-fold cross-validation by abstract (seed {seed}, {kind}, threshold {th}): "
              f"{len(samples)} abstracts, each scored by a model not trained on it",
@@ -241,6 +255,8 @@ def cv_text(samples: Sequence[Sample], k: int, *, seed: int = 0, kind: str = "tr
         s = pooled.per_relation.get(rel, Scores(0, 0, 0))
         lines.append(f"{rel:<16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  ±{sp[rel][1]:.3f}")
     lines.append(_row("micro", pooled, sp["micro"]))
+    if len(seeds) > 1:
+        lines += _repeats_text([r for r, _ in runs], seeds)
     loso = leave_one_set_out(samples, seed, kind, th)
     if loso:
         lines += ["", "leave one set out (train on the others, score this one):",

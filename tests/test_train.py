@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from pipeline import train
 from pipeline.cli import main
+from pipeline.nlp import default_threshold
 
 DATA = Path(__file__).parent / "data"
 CORPUS = Path(__file__).resolve().parent.parent / "pipeline" / "corpus"
@@ -77,6 +78,17 @@ def test_train_cross_validation_scores_every_abstract_once(samples) -> None:
 
 
 @pytest.mark.slow
+def test_train_repeated_cross_validation_reports_the_mean_and_spread_over_seeds(samples) -> None:
+    text = train.cv_text(samples, 4, seed=3, repeats=2)
+    line = next(x for x in text.splitlines() if x.startswith("repeated with seeds 3..4 (2 runs)"))
+    th = default_threshold()
+    f1 = [train.cross_validate(samples, 4, s, "trees", th)[0].micro.f1 for s in (3, 4)]
+    mean, sd = sum(f1) / 2, abs(f1[0] - f1[1]) / 2
+    assert f"F1 {mean:.4f} ±{sd:.4f} (min {min(f1):.4f}, max {max(f1):.4f})" in line
+    assert "repeated with" not in train.cv_text(samples, 4, seed=3)
+
+
+@pytest.mark.slow
 def test_train_and_eval_commands(two_sets, tmp_path) -> None:
     args = [f"{g}={','.join(map(str, c))}" for g, c in two_sets]
     out = tmp_path / "model"
@@ -89,6 +101,8 @@ def test_train_and_eval_commands(two_sets, tmp_path) -> None:
     result = CliRunner().invoke(main, ["eval", "--cv", "3", *args])
     assert result.exit_code == 0, result.output
     assert "3-fold cross-validation" in result.output and "leave one set out" in result.output
+    result = CliRunner().invoke(main, ["eval", str(two_sets[0][0]), "--repeats", "2"])
+    assert result.exit_code == 2 and "--repeats N needs --cv K" in result.output
 
 
 def test_train_bad_pair_and_bad_model_are_one_line(tmp_path) -> None:
