@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -195,8 +196,10 @@ class MethodFinder:
         names, acronyms = self._mentions(doc)
         by_token = {t: n for n in names for t in range(n.start, n.end)}
         found = _Candidates(doc, self.vocab, by_token, acronyms)
+        strings = doc.vocab.strings
+        lowers = [strings[h] for h in doc.to_array([LOWER]).tolist()]  # each token's lower_, read once
         for sent in doc.sents:
-            self._sentence(doc, sent, names, by_token, acronyms, found.add)
+            self._sentence(doc, sent, names, by_token, acronyms, found.add, lowers)
         candidates = found.out
         title = getattr(doc._, "title", None)
         if self.title_names and title:
@@ -224,19 +227,22 @@ class MethodFinder:
         doc._.acronyms = {acr[i]: doc[s:e].text for i, (s, e) in acronyms.items()}
         return names, acronyms
 
-    def _sentence(self, doc: Doc, sent: Span, names: list[NameMention], by_token, acronyms, add) -> None:
-        """The cues of one sentence: a naming word, a proposal verb, "our X", a description."""
-        for tok in sent:
-            low = tok.lower_
+    def _sentence(self, doc: Doc, sent: Span, names: list[NameMention], by_token, acronyms, add,
+                  lowers: list[str]) -> None:
+        """The cues of one sentence: a naming word, a proposal verb, "our X", a description
+        (`lowers`: every token's lower_; a Token is made only for a cue word)."""
+        for i in range(sent.start, sent.end):
+            low = lowers[i]
             # "called / named / dubbed X", "we call it X": the next name is the paper's.
-            if low in NAMING_WORDS or (low == "as" and tok.i > 0 and doc[tok.i - 1].lower_ == "denoted"):
-                self._named(doc, tok, sent, by_token, acronyms, add)
-            elif low in VERB_FORMS and _has_author_cue(sent, tok):
+            if low in NAMING_WORDS or (low == "as" and i > 0 and lowers[i - 1] == "denoted"):
+                self._named(doc, doc[i], sent, by_token, acronyms, add)
+            elif low in VERB_FORMS and _has_author_cue(sent, doc[i]):
+                tok = doc[i]
                 self._from_verb(doc, tok, sent, by_token, acronyms, add)
                 self._lowercase_technique(doc, tok, sent, add)
             # "our X" where X is a coined name: the authors' own method.
-            elif low == "our" and tok.i + 1 < sent.end:
-                self._after_our(doc, tok, sent, by_token, acronyms, add)
+            elif low == "our" and i + 1 < sent.end:
+                self._after_our(doc, doc[i], sent, by_token, acronyms, add)
         # "X, a novel ... that" / "X is a ... framework": a name introduced by description.
         first = next((n for n in names if sent.start <= n.start < sent.start + 2), None)
         if first is not None and first.end + 2 < sent.end and not self._is_concept(doc, first, acronyms):
@@ -439,9 +445,14 @@ class MethodFinder:
         strategy ... the proposed fast compound scaling results in ...": a phrase the
         authors propose and then refer back to as "the proposed X" is what they call it."""
         lowered = doc.text.lower()
-        for tok in doc:
-            if tok.lower_ != "proposed" or tok.i == 0 or doc[tok.i - 1].lower_ not in {"the", "our"}:
+        if "proposed" not in lowered:  # no token's lower_ is "proposed"
+            return
+        strings = doc.vocab.strings
+        lowers = [strings[h] for h in doc.to_array([LOWER]).tolist()]
+        for i in range(1, len(doc)):
+            if lowers[i] != "proposed" or lowers[i - 1] not in {"the", "our"}:
                 continue
+            tok = doc[i]
             words: list[Token] = []
             for t in doc[tok.i + 1 : tok.i + 5]:
                 if not t.text.islower() or t.pos_ not in {"ADJ", "NOUN", "VERB", "PROPN"} or t.lower_ in self.vocab.generic_heads:

@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.attrs import ORTH, SENT_START, SPACY
+from spacy.attrs import LIKE_URL, ORTH, SENT_START, SPACY
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from pipeline.vocab import Vocab, word_class
@@ -108,17 +109,18 @@ class _Groups:
     starts: list[bool]
     groups: list[tuple[int, int]]
     gtext: list[str]  # each group's text: no spaces inside a group
+    urls: list[bool]  # each token's like_url
 
     @classmethod
     def of(cls, doc: Doc) -> _Groups:
-        # One to_array call instead of three walks that each build every Token.
-        array = doc.to_array([ORTH, SPACY, SENT_START]).reshape(len(doc), 3)
+        # One to_array call instead of four walks that each build every Token.
+        array = doc.to_array([ORTH, SPACY, SENT_START, LIKE_URL]).reshape(len(doc), 4)
         strings = doc.vocab.strings
         texts = [strings[h] for h in array[:, 0].tolist()]
         spaced = (array[:, 1] != 0).tolist()
         groups = _groups(texts, spaced)
         return cls(texts, spaced, (array[:, 2].astype("int64") == 1).tolist(), groups,
-                   ["".join(texts[a:b]) for a, b in groups])
+                   ["".join(texts[a:b]) for a, b in groups], (array[:, 3] != 0).tolist())
 
 
 def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
@@ -131,7 +133,7 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
     while k < len(g.groups):
         s, e = g.groups[k]
         text = g.gtext[k]
-        if any(t in blocked for t in range(s, e)):
+        if not blocked.isdisjoint(range(s, e)):
             k += 1
             continue
         if text in vocab.software and not _capitalised(text):
@@ -139,7 +141,7 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
             names.append(NameMention(start=s, end=e, text=text, coined=True))
             k += 1
             continue
-        if doc[s].like_url or (not _capitalised(text) and not is_coined(text)):
+        if g.urls[s] or (not _capitalised(text) and not is_coined(text)):
             k += 1
             continue
         run, m = _run_from(g, k, blocked)
@@ -221,9 +223,11 @@ def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
     (start, end) of its expansion ("Zero Redundancy Optimizer (ZeRO)", "Lite Reduced Atrous
     Spatial Pyramid Pooling (LR-ASPP)"), by the Schwartz-Hearst letter walk."""
     found: dict[int, tuple[int, int]] = {}
-    for tok in doc:
-        if tok.text != "(" or tok.i + 2 >= len(doc):
+    paren = get_string_id("(")
+    for i, orth in enumerate(doc.to_array([ORTH]).tolist()):  # a Token only for a "("
+        if orth != paren or i + 2 >= len(doc):
             continue
+        tok = doc[i]
         end = acronym_end(doc, tok.i + 1)
         if end >= len(doc) or doc[end].text != ")" or end - tok.i - 1 > 3:
             continue

@@ -22,7 +22,7 @@ from importlib import resources
 
 
 from spacy.language import Language
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, TAG
+from spacy.attrs import DEP, HEAD, IS_ALPHA, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.matcher import Matcher
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.parts_of_speech import NAMES as POS_NAMES
@@ -151,6 +151,8 @@ def _anchor(tests: tuple) -> tuple[str, tuple[int, ...]] | None:
 
 
 _OPERATORS = (">", "<", ">>")
+# Values (or token value tuples) a mask cache keeps before it starts again.
+CACHE_LIMIT = 200_000
 
 
 class DependencyPatterns:
@@ -162,8 +164,6 @@ class DependencyPatterns:
     value lets pass is worked out once a value (and kept), so a token's mask, the nodes it
     may be, is one AND a tested attribute; a row starts only from the tokens whose mask
     holds its first node."""
-
-    _CACHE_LIMIT = 200_000  # values kept an attribute before the cache starts again
 
     def __init__(self, constructions: tuple[Construction, ...]):
         self.compiled = []
@@ -217,7 +217,7 @@ class DependencyPatterns:
             else:
                 mask |= 1 << b
         cache = self.masks[name]
-        if len(cache) >= self._CACHE_LIMIT:
+        if len(cache) >= CACHE_LIMIT:
             cache.clear()
         cache[value] = mask
         return mask
@@ -228,7 +228,7 @@ class DependencyPatterns:
         full = (1 << len(self.node_tests)) - 1
         caches = [self.masks[name] for name in self.attributes]
         tokens = self.token_masks
-        if len(tokens) >= self._CACHE_LIMIT:
+        if len(tokens) >= CACHE_LIMIT:
             tokens.clear()
         out = []
         for values in zip(*(parse.columns[name] for name in self.attributes)):
@@ -282,6 +282,109 @@ class DependencyPatterns:
                 yield from self._extend(parse, masks, steps, [*bound, j])
 
 
+# Token attributes a token row may test that TokenWindows can read (values, IN, REGEX;
+# IS_ALPHA as a flag). A row testing anything else is matched on the whole Doc.
+_TOKEN_ATTRS = {"LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH, "TEXT": ORTH, "IS_ALPHA": IS_ALPHA}
+
+
+def _token_test(spec: dict):
+    """A token row's spec as a test on (orth, lower, lemma, is_alpha) strings, or None when
+    it tests something TokenWindows does not read."""
+    tests = []
+    for name, want in spec.items():
+        if name == "OP":
+            continue
+        if name not in _TOKEN_ATTRS:
+            return None
+        if name == "IS_ALPHA":
+            if not isinstance(want, bool):
+                return None
+            tests.append(("IS_ALPHA", frozenset([want]), None))
+        elif isinstance(want, str):
+            tests.append(("ORTH" if name == "TEXT" else name, frozenset([want]), None))
+        elif isinstance(want, dict) and set(want) == {"IN"}:
+            tests.append(("ORTH" if name == "TEXT" else name, frozenset(want["IN"]), None))
+        elif isinstance(want, dict) and set(want) == {"REGEX"}:
+            tests.append(("ORTH" if name == "TEXT" else name, None, re.compile(want["REGEX"])))
+        else:
+            return None
+    return tuple(tests)
+
+
+class TokenWindows:
+    """Where in a Doc the token rows can match, so that spaCy's Matcher runs only there.
+
+    Each row has an anchor, a spec it must match once (no OP; a regex one first); every
+    token of a match before the anchor's token passes one of the specs before the anchor,
+    every token after it one of the specs after. A match therefore lies inside the window
+    from an anchor token out over the tokens passing those specs, and the Matcher run on
+    the windows (merged where they touch) finds what it finds on the whole Doc."""
+
+    def __init__(self, constructions: tuple[Construction, ...]):
+        self.specs: list[tuple] = []  # bit b: specs[b]
+        self.rows: list[tuple[int, int, int]] = []  # (anchor bit, bits before, bits after)
+        self.whole = False
+        for c in constructions:
+            tests = [_token_test(spec) for spec in c.pattern]
+            required = [k for k, spec in enumerate(c.pattern) if "OP" not in spec]
+            if any(t is None for t in tests) or not required:
+                self.whole = True
+                continue
+            anchor = next((k for k in required if any(rx is not None for _, _, rx in tests[k])), required[0])
+            bits = []
+            for t in tests:
+                bits.append(1 << len(self.specs))
+                self.specs.append(t)
+            self.rows.append((bits[anchor], sum(bits[:anchor]), sum(bits[anchor + 1:])))
+        self.anchors = sum(anchor for anchor, _, _ in self.rows)
+        self.cache: dict[tuple[int, int, int, int], int] = {}
+
+    def _mask(self, key: tuple[int, int, int, int], strings) -> int:
+        orth, lower, lemma, alpha = key
+        values = {"ORTH": strings[orth], "LOWER": strings[lower], "LEMMA": strings[lemma], "IS_ALPHA": bool(alpha)}
+        mask = 0
+        for b, tests in enumerate(self.specs):
+            if all(values[name] in allowed if rx is None else rx.search(values[name]) for name, allowed, rx in tests):
+                mask |= 1 << b
+        if len(self.cache) >= CACHE_LIMIT:
+            self.cache.clear()
+        self.cache[key] = mask
+        return mask
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int]]:
+        """The (start, end) token windows, sorted and apart."""
+        n = len(doc)
+        if self.whole:
+            return [(0, n)] if n else []
+        strings = doc.vocab.strings
+        cache = self.cache
+        masks = []
+        for key in map(tuple, doc.to_array([ORTH, LOWER, LEMMA, IS_ALPHA]).reshape(n, 4).tolist()):
+            mask = cache.get(key)
+            masks.append(self._mask(key, strings) if mask is None else mask)
+        windows = []
+        anchors = self.anchors
+        for p, token_mask in enumerate(masks):
+            if not token_mask & anchors:
+                continue
+            for anchor, before, after in self.rows:
+                if token_mask & anchor:
+                    a = p
+                    while a > 0 and masks[a - 1] & before:
+                        a -= 1
+                    b = p + 1
+                    while b < n and masks[b] & after:
+                        b += 1
+                    windows.append((a, b))
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(windows):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
+
+
 class PatternMatcher:
     """Runs every construction on a Doc: the dependency rows by DependencyPatterns, the
     token rows by one spaCy Matcher."""
@@ -296,11 +399,20 @@ class PatternMatcher:
                 raise EffikgError(f"construction {c.id}: matcher must be 'dependency' or 'token', not {c.matcher!r}")
         self.dependency = DependencyPatterns(tuple(c for c in constructions if c.matcher == "dependency"))
         self.has_tokens = any(c.matcher == "token" for c in constructions)
+        self.windows = TokenWindows(tuple(c for c in constructions if c.matcher == "token"))
+
+    def token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """What the token Matcher finds on the Doc, found by running it on the windows
+        the token rows can match in (TokenWindows)."""
+        out = []
+        for a, b in self.windows(doc):
+            out.extend((match_id, a + start, a + end) for match_id, start, end in self.tokens(doc[a:b]))
+        return out
 
     def matches(self, doc: Doc) -> list[tuple[Construction, list[tuple[str, int]]]]:
         """Every match as (construction, [(role, token index), ...]), in a stable order."""
         out = [(c, _role_tokens(c, ids)) for c, ids in self.dependency(doc)]
-        for match_id, start, end in (self.tokens(doc) if self.has_tokens else ()):
+        for match_id, start, end in (self.token_matches(doc) if self.has_tokens else ()):
             c = self.constructions[doc.vocab.strings[match_id]]
             out.append((c, _role_tokens(c, list(range(start, end)))))
         out.sort(key=lambda m: (m[0].id, m[1]))

@@ -61,3 +61,18 @@ def test_patterns_walk_matches_what_spacy_dependency_matcher_finds(nlp) -> None:
     for doc in nlp.pipe(texts[:30]):
         theirs = sorted((doc.vocab.strings[m], tuple(ids)) for m, ids in spacy_matcher(doc))
         assert sorted((c.id, tuple(ids)) for c, ids in ours(doc)) == theirs
+
+
+@pytest.mark.slow
+def test_patterns_token_windows_find_what_the_matcher_finds_on_the_whole_doc(nlp) -> None:
+    from pipeline.corpus import bundled_corpus
+    from pipeline.ingest import read_papers
+    from pipeline.nlp.patterns import PatternMatcher
+    from pipeline.records import Paper
+    from pipeline.text import clean
+
+    matcher = PatternMatcher(nlp, CONSTRUCTIONS)
+    texts = [clean(p.abstract).text for path in bundled_corpus() for p in read_papers(path) if isinstance(p, Paper)]
+    texts += ["", "5", "improves latency by up to 3x", "a 10% subset of 4-bit weights, 72% of peak FLOPs"]
+    for doc in nlp.pipe(texts):
+        assert sorted(matcher.token_matches(doc)) == sorted(matcher.tokens(doc))
