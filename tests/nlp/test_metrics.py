@@ -32,6 +32,9 @@ def test_metrics_gazetteer_covers_every_canonical_metric() -> None:
         ("Higher throughput and lower energy consumption.", [("throughput", "Throughput"),
                                                              ("energy consumption", "Energy")]),
         ("It improves top-1 accuracy with fewer FLOPs.", [("top-1 accuracy", "Accuracy"), ("FLOPs", "Computation")]),
+        # Money per unit of work is a Cost ("performance per dollar"), not the word "performance".
+        ("It doubles performance per dollar and gives 36% cost savings.", [("performance per dollar", "Cost"),
+                                                                           ("cost savings", "Cost")]),
     ],
 )
 def test_metrics_phrases_longest_match_and_plural(nlp, text: str, expected: list[tuple[str, str]]) -> None:
