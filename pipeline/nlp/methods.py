@@ -54,6 +54,7 @@ _SIZE_SUFFIX = r"[-\s](?i:large|small|tiny|base|huge|mini|nano|medium|x{0,2}l|xs
 OWN_MARKERS = word_class("own_markers")
 # Head nouns of a method introduced as a part of a larger model.
 PART_HEADS = word_class("part_heads")
+PART_VERBS = word_class("part_verbs")
 # Where the object phrase of a proposal verb ends.
 OBJECT_STOPS = word_class("object_stops")
 LEAD_WORDS = word_class("lead_words")
@@ -200,6 +201,7 @@ class MethodFinder:
         lowers = [strings[h] for h in doc.to_array([LOWER]).tolist()]  # each token's lower_, read once
         for sent in doc.sents:
             self._sentence(doc, sent, names, by_token, acronyms, found.add, lowers)
+        self._parts(doc, names, by_token, acronyms, found)
         candidates = found.out
         title = getattr(doc._, "title", None)
         if self.title_names and title:
@@ -249,6 +251,39 @@ class MethodFinder:
             words = [t.lower_ for t in doc[first.end: first.end + 3]]
             if (words[0] == "," and words[1] in {"a", "an"}) or (words[0] in {"is", "are"} and words[1] in {"a", "an"}):
                 add(first.start, first.end, 2, "describes", sent)
+
+    def _parts(self, doc: Doc, names: list[NameMention], by_token, acronyms, found: _Candidates) -> None:
+        """"EfficientQAT involves two phases: ... (Block-AP) and ... (E2E-QP)": a proposed
+        method that is the subject of a part verb is made of the names its object introduces
+        (first met in that sentence: an acronym or a coined name in parentheses, or a name
+        with a part head), each a method of its own (the guide: a named part of a system)."""
+        own = {loose_key(c.name) for c in found.out if c.rank < 2}
+        if not own:
+            return
+        first_seen: dict[str, int] = {}
+        for n in names:
+            first_seen.setdefault(loose_key(n.text), doc[n.start].sent.start)
+        for tok in doc:
+            if tok.pos_ != "VERB" or tok.lemma_.lower() not in PART_VERBS:
+                continue
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            owner = by_token.get(subj.i) if subj is not None else None
+            if owner is None or loose_key(owner.text) not in own:
+                continue
+            sent = tok.sent
+            for j in range(tok.i + 1, tok.right_edge.i + 1):
+                n = by_token.get(j)
+                if n is None or n.start != j:
+                    continue
+                # "FlashAttention (FA)": the short name of a technique met before is that technique.
+                before = by_token.get(j - 2) if j >= 2 and doc[j - 1].text == "(" else None
+                if any(first_seen.get(loose_key(m.text), sent.start) < sent.start for m in (n, before) if m):
+                    continue
+                headed = n.end < len(doc) and doc[n.end].lower_ in PART_HEADS
+                # "(E2E-QP)" after its description: a coined short name the letter walk misses.
+                bracketed = n.coined and doc[j - 1].text == "(" and n.end < len(doc) and doc[n.end].text == ")"
+                if j in acronyms or bracketed or self._defines_acronym(doc, n, acronyms) or headed:
+                    found.add(n.start, n.end, 1, f"part:{tok.lemma_.lower()}", sent, part=True)
 
     def _named(self, doc: Doc, tok: Token, sent: Span, by_token, acronyms, add) -> None:
         """The name a naming word introduces, when the authors speak: "called X", "we call

@@ -137,6 +137,18 @@ def test_methods_whole_model_comes_before_its_parts(parse) -> None:
     assert [(c.subject.label, c.relation) for c in doc._.rule_claims] == [("Terminator", "improves")]
 
 
+def test_methods_parts_named_in_what_the_method_is_made_of(parse) -> None:
+    # A part verb with the proposed method as subject: the names it introduces there are parts.
+    doc = parse("We present LiteServe, a serving engine. LiteServe comprises two stages: a token scheduler "
+                "(TokSched) and an adaptive cache manager (AC-Mgr).")
+    assert [(p.name, p.part) for p in doc._.proposed] == [("LiteServe", False), ("TokSched", True),
+                                                          ("AC-Mgr", True)]
+    # A name already met before the sentence is an existing technique the method uses, not a part.
+    doc = parse("FlashAttention is widely used. We present LiteServe, a serving engine. LiteServe integrates "
+                "FlashAttention (FA) kernels.")
+    assert [p.name for p in doc._.proposed] == ["LiteServe"]
+
+
 def test_methods_proposal_sentence_just_before_the_name_counts(parse) -> None:
     doc = parse("Self-attention is slow. We propose two extensions to self-attention that reduce latency by 2x. We "
                 "leverage these improvements to develop a new model family, HaloNets, which reach high accuracy.")
