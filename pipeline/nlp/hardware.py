@@ -156,6 +156,29 @@ class HardwareRecognizer:
                     return to_hardware_entity(self.entries[row])
         return entity
 
+    def _shared_head(self, doc: Doc, mentions: list[HardwareMention]) -> list[HardwareMention]:
+        """"Android, iOS and Nvidia Jetson devices": list items before a mention share its
+        head noun, so each item is the device class "<item> <head>" when the gazetteer has it
+        (the mirror of "Arm CPU and GPU", where the vendor is shared)."""
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        out: list[HardwareMention] = []
+        for m in mentions:
+            head = doc[m.end - 1].lower_
+            if m.end - m.start < 2 or not head.endswith("s"):
+                continue
+            j = m.start - 1
+            while j >= 1 and doc[j].lower_ in LIST_JOINERS:
+                while j >= 1 and doc[j - 1].lower_ in LIST_JOINERS:  # "A, B, and C"
+                    j -= 1
+                item = doc[j - 1]
+                row = self.class_forms.get(f"{item.lower_} {head}", self.class_forms.get(f"{item.lower_} {head[:-1]}"))
+                if row is None or item.i in taken:
+                    break
+                out.append(HardwareMention(start=item.i, end=item.i + 1, text=item.text,
+                                           entity=to_hardware_entity(self.entries[row]), modifier=False))
+                j -= 2
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
         best: dict[tuple[int, int], tuple[int, str | None]] = {}
         for start, end, i, model in self._candidates(doc):
@@ -184,7 +207,10 @@ class HardwareRecognizer:
                 start=span.start, end=span.end, text=span.text, entity=entity, modifier=modifier,
             ))
             products.append(self.entries[i].type != "class")
-        doc._.hardware = _resolve_short_forms(mentions, products)
+        # Device classes read off a shared head are not products.
+        pairs = sorted([*zip(mentions, products), *((m, False) for m in self._shared_head(doc, mentions))],
+                       key=lambda pair: pair[0].start)
+        doc._.hardware = _resolve_short_forms([m for m, _ in pairs], [p for _, p in pairs])
         # As spaCy Spans too (displaCy, DocBin, Scorer): label = the kind, kb_id = the entity.
         doc.spans["hardware"] = [Span(doc, m.start, m.end, label=m.entity.kind or "Hardware", kb_id=m.entity.label)
                                  for m in doc._.hardware]

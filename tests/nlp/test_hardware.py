@@ -123,6 +123,15 @@ def test_hardware_read_with_the_mention_before(parse) -> None:
     assert [label for _, label, _ in _mentions(parse, "It is faster on Intel CPUs and GPUs.")] == ["Intel CPU", "GPU"]
 
 
+def test_hardware_list_items_share_the_head_noun(parse) -> None:
+    found = _mentions(parse, "The app runs on Android, iOS, and Jetson devices.")
+    assert [label for _, label, _ in found][:2] == ["Android device", "iOS device"]
+    assert [label for _, label, _ in _mentions(parse, "We target mobile and edge devices.")] == ["mobile device",
+                                                                                               "edge device"]
+    # An item that with the head names no device class stays out: "cloud devices" is none.
+    assert [label for _, label, _ in _mentions(parse, "It serves cloud and edge devices.")] == ["edge device"]
+
+
 def test_hardware_later_general_mention_is_the_one_specific_device(parse) -> None:
     found = _mentions(parse, "It runs on the Qualcomm Hexagon DSP. On the DSP it is fast. An SRAM-based CIM macro "
                              "improves CIM accuracy.")
