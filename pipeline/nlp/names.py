@@ -40,6 +40,8 @@ _ADJECTIVAL = re.compile(
 _FUNCTION_WORDS = word_class("name_function_words")
 # Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
 _TRAILING_MARKS = word_class("name_trailing_marks")
+# "SotA PULP-NN", "prior FlashAttention": a word saying whose work it is, not part of the name.
+_OTHERS_MARKS = word_class("others_determiners")
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,8 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
         while run and g.starts[g.groups[run[0]][0]] and not is_coined(g.gtext[run[0]]) and not (
             len(run) == 1 and g.gtext[run[0]] in mid_sentence
         ):
+            run = run[1:]
+        while len(run) > 1 and g.gtext[run[0]].lower() in _OTHERS_MARKS:
             run = run[1:]
         name = _run_name(doc, g, run, stop, vocab) if run else None
         if name is not None:

@@ -186,6 +186,11 @@ def test_methods_names_exclude_hardware_and_figures(parse) -> None:
     assert [n.text for n in doc._.names] == ["TriForce"]
 
 
+def test_methods_names_leave_out_whose_work_it_is(parse) -> None:
+    doc = parse("It runs 2.1x faster than the SotA Foo-NN library and beats prior BarAttention kernels.")
+    assert [n.text for n in doc._.names] == ["Foo-NN", "BarAttention"]
+
+
 def test_methods_lowercase_libraries_are_names_but_never_proposed(parse) -> None:
     doc = parse("We present PowerInfer. It outperforms llama.cpp by up to 11.69x and beats cuBLAS.")
     assert [n.text for n in doc._.names] == ["PowerInfer", "llama.cpp", "cuBLAS"]
