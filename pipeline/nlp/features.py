@@ -137,21 +137,26 @@ def _hits(v: View, span: Span | None, role: str) -> set[str]:
 
 def constructions(v: View) -> dict[str, float]:
     """Which constructions of patterns/*.jsonl hold the object or the figure."""
-    on_object = _hits(v, v.obj, "object")
-    on_figure = _hits(v, v.figure, "figure")
-    out = {}
-    for label, pat, figpat in _pattern_names():
-        out[pat] = float(label in on_object)
-        out[figpat] = float(label in on_figure)
+    zeros, names = _pattern_names()
+    out = dict(zeros)  # every feature 0.0, in label order; the hit ones set below
+    for role, span in (("object", v.obj), ("figure", v.figure)):
+        for label in _hits(v, span, role):
+            if (label, role) in names:
+                out[names[label, role]] = 1.0
     return out
 
 
 @lru_cache(maxsize=1)
-def _pattern_names() -> tuple[tuple[str, str, str], ...]:
-    """(label, its object feature, its figure feature): named once, not once a candidate."""
+def _pattern_names() -> tuple[dict[str, float], dict[tuple[str, str], str]]:
+    """({feature: 0.0} for every label, in label order; (label, role) -> its feature):
+    named once, not once a candidate."""
     from pipeline.nlp.patterns import labels
 
-    return tuple((label, f"pat={label}", f"figpat={label}") for label in labels())
+    names = {}
+    for label in labels():
+        names[label, "object"] = f"pat={label}"
+        names[label, "figure"] = f"figpat={label}"
+    return dict.fromkeys(names.values(), 0.0), names
 
 
 def rule_checks(v: View) -> dict[str, float]:

@@ -254,12 +254,12 @@ class DependencyPatterns:
                 starts[first_row[low]].append(i)
                 mask ^= low
         out = []
-        related = parse.related
+        related, children = parse.related, parse.children
         for (c, _, steps), row_starts in zip(self.rows, starts):
             if len(steps) == 1:  # two nodes: no recursion
                 ((_, op, bit),) = steps
                 for i in row_starts:
-                    for j in related(op, i):
+                    for j in children[i] if op == ">" else related(op, i):  # most rows: a child
                         if masks[j] & bit:
                             out.append((c, [i, j]))
             else:
