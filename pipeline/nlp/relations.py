@@ -256,21 +256,26 @@ class RelationReader:
         """(root of the baseline phrase, the comparison word that introduces it) for every
         comparison construction in the sentence."""
         roots: list[tuple[Token, Token]] = []
-        for t in sent:
-            low = t.lower_
-            if low in COMPARE_PREPS or (low == "as" and t.i - 2 >= sent.start and t.nbor(-2).lower_ == "as"
-                                        and t.nbor(-1).pos_ in {"ADJ", "ADV"}):
+        col = columns(sent.doc)
+        for i in range(sent.start, sent.end):
+            low, lemma = col.lower[i], col.lemma[i]
+            if not (low in COMPARE_PREPS or low == "as" or lemma in COMPARE_LEMMAS or low in {"compared", "comparing"}
+                    or lemma in BEAT_VERBS or low in BEAT_FORMS or lemma in {"improve", "advance"}):
+                continue  # a Token only for the words the branches below read
+            t = sent.doc[i]
+            if low in COMPARE_PREPS or (low == "as" and t.i - 2 >= sent.start and col.lower[i - 2] == "as"
+                                        and col.pos[i - 1] in {"ADJ", "ADV"}):
                 found = [c for c in t.children if c.dep_ in {"pobj", "pcomp", "dobj"}]
                 if not found and t.dep_ == "mark" and t.head.i > t.i:
                     found = [t.head]  # "faster than vLLM" parsed with "than" as a marker
                 if not found and t.i + 1 < sent.end and t.i + 1 in named and low in VERSUS_WORDS:
                     found = [sent.doc[t.i + 1]]  # "Versus TGI, ..." parsed as a compound name
                 roots.extend((c, t) for c in found)
-            elif t.lemma_.lower() in COMPARE_LEMMAS or low in {"compared", "comparing"}:
+            elif lemma in COMPARE_LEMMAS or low in {"compared", "comparing"}:
                 for p in t.children:
                     if p.dep_ == "prep" and p.lower_ in COMPARE_COMPLEMENT_PREPS:
                         roots.extend((c, t) for c in p.children if c.dep_ in {"pobj", "pcomp"})
-            elif t.lemma_.lower() in BEAT_VERBS or t.lower_ in BEAT_FORMS:
+            elif lemma in BEAT_VERBS or low in BEAT_FORMS:
                 # The first object only: "outperform X ...: 36.9x throughput improvement"
                 # parses the result as a second object.
                 objects = [c for c in t.children if c.dep_ in {"dobj", "attr"}][:1]
@@ -278,7 +283,7 @@ class RelationReader:
                     objects = [sent.doc[t.i + 1]]  # "L-Mul ... outperforms float8_e5m2" parsed as a noun
                 # "exceeding 40x": the figure exceeds, it is not beaten.
                 roots.extend((c, t) for c in objects if not c.text[:1].isdigit())
-            elif t.lemma_.lower() in {"improve", "advance"}:
+            elif lemma in {"improve", "advance"}:
                 for p in t.children:
                     # "improves on X" only right after the verb: "improves throughput ... on
                     # a single A100 GPU" names a platform, not a baseline.
@@ -791,9 +796,11 @@ class RelationReader:
         "superior performance", "state-of-the-art results", "higher precision", "the
         superiority of X over Y", or beating a baseline when no metric is named at all
         ("Wanda outperforms magnitude pruning")."""
-        for t in sent:
-            low = t.lower_
+        col = columns(doc)
+        for i in range(sent.start, sent.end):
+            low = col.lower[i]
             if low in GENERIC_QUALITY:
+                t = doc[i]
                 if self._blocked(doc, t.i, t.i + 1, sent):
                     continue
                 mods = [c for c in t.children if c.dep_ in {"amod", "compound", "advmod", "nmod"}]
@@ -806,10 +813,8 @@ class RelationReader:
                 before = doc[max(sent.start, t.i - 6):t.i].text.lower()
                 if set(cues) & QUALITY_CUES or "state-of-the-art" in before and t.i - sent.start > 0:
                     return t
-            elif low == "superiority":
-                return t
-            elif not names_metric and t.lemma_.lower() in BEAT_VERBS and t.pos_ == "VERB":
-                return t
+            elif low == "superiority" or not names_metric and col.lemma[i] in BEAT_VERBS and col.pos[i] == "VERB":
+                return doc[i]
         return None
 
     @staticmethod
@@ -953,7 +958,7 @@ class RelationReader:
     def _respectively(sent: Span, figs: list[FigureMention], usable: list[MetricMention]) -> dict[int, str]:
         """"reduce power and latency respectively by 54% and 44%": figures pair up with
         the metric phrases before them, in order."""
-        if not any(t.lower_ == "respectively" for t in sent):
+        if "respectively" not in columns(sent.doc).lower[sent.start:sent.end]:
             return {}
         free = [f for f in figs if f.metric is None]
         if len(free) < 2:
@@ -1142,7 +1147,8 @@ class RelationReader:
         # "state-of-the-art accuracy".
         if start > sent.start and c.lower[start - 1] in CHANGE_WORDS:
             return True
-        if doc[max(sent.start, start - 7):start].text.replace(" ", "").lower().endswith("state-of-the-art"):
+        # The tokens' lower forms joined: the text before, lower-cased, without its spaces.
+        if "".join(c.lower[max(sent.start, start - 7):start]).replace(" ", "").endswith("state-of-the-art"):
             return True
         return False
 
