@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.columns import columns
 from pipeline.nlp.figures import with_direction
 from pipeline.nlp.features import View, featurize, paper_features, subject_method
 from pipeline.nlp.methods import Proposal, loose_key
@@ -222,7 +223,7 @@ class CandidateMaker:
                 continue
             out.append(("improves", to_metric_entity(metric), f.figure.text, (f.start, f.end),
                         ((f.start, f.end), f.figure), {"metric": metric, "default_metric": default}))
-            if f.figure.unit == "bit" and any(t.lower_ in CACHE_WORDS for t in sent):
+            if f.figure.unit == "bit" and not CACHE_WORDS.isdisjoint(columns(doc).lower[sent.start:sent.end]):
                 # The guide: a bit-width of the KV cache is a Memory figure, of the weights a
                 # Model size one; a sentence naming the cache may mean either.
                 out.append(("improves", to_metric_entity("Memory"), f.figure.text, (f.start, f.end),
@@ -275,7 +276,9 @@ def _co_subjects(made: dict, first: Candidate, view: View, subject: Proposal, ow
 
 def _compares(sent: Span) -> bool:
     """The sentence compares: a beat verb, "than / over / versus", "compared"."""
-    return any(t.lower_ in COMPARE_WORDS or t.lemma_.lower() in BEAT_VERBS for t in sent)
+    c = columns(sent.doc)
+    return not (COMPARE_WORDS.isdisjoint(c.lower[sent.start:sent.end])
+                and BEAT_VERBS.isdisjoint(c.lemma[sent.start:sent.end]))
 
 
 def _technique_phrases(sent: Span) -> list[tuple[int, int]]:
@@ -307,7 +310,7 @@ def _technique_phrases(sent: Span) -> list[tuple[int, int]]:
 def respectively(doc: Doc, sent: Span, items: list[tuple[int, int]]) -> dict[tuple[int, int], tuple]:
     """{item span: (figure span, Figure)} when the sentence pairs a list of items with as
     many figures by "respectively" (the i-th item with the i-th figure); else {}."""
-    if len(items) < 2 or not any(t.lower_ == "respectively" for t in sent):
+    if len(items) < 2 or "respectively" not in columns(doc).lower[sent.start:sent.end]:
         return {}
     figures = sorted((f for f in doc._.figures or [] if sent.start <= f.start < sent.end), key=lambda f: f.start)
     if len(figures) != len(items):

@@ -17,6 +17,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp import relations as rules
+from pipeline.nlp.columns import columns
 from pipeline.records import CANONICAL_METRICS, RELATIONS
 from pipeline.vocab import word_class
 
@@ -79,11 +80,11 @@ def position(v: View) -> dict[str, float]:
 
 def _path_length(a, b) -> int:
     """Edges between two tokens in the parse tree."""
-    up_a = [a] + list(a.ancestors)
-    depth = {t.i: d for d, t in enumerate(up_a)}
-    for d, t in enumerate([b] + list(b.ancestors)):
-        if t.i in depth:
-            return d + depth[t.i]
+    c = columns(a.doc)
+    depth = {t: d for d, t in enumerate(c.up(a.i))}
+    for d, t in enumerate(c.up(b.i)):
+        if t in depth:
+            return d + depth[t]
     return 20
 
 
@@ -115,13 +116,14 @@ def object_vocab(v: View) -> dict[str, float]:
 
 def object_syntax(v: View) -> dict[str, float]:
     """The object's place in the parse: its dependency, its depth, the word it hangs off."""
-    root = v.obj.root
-    depth = sum(1 for _ in root.ancestors)
-    out = {f"obj_dep={d}": float(root.dep_ == d) for d in OBJECT_DEPS}
-    out["obj_depth"] = float(min(depth, 10))
-    out["obj_in_parens"] = float(v.obj.start > v.sent.start and v.doc[v.obj.start - 1].text == "(")
-    out["obj_head_is_verb"] = float(root.head.pos_ in {"VERB", "AUX"})
-    out["obj_modifier"] = float(root.dep_ in {"compound", "amod", "nmod"} and root.head.i != root.i)
+    c = columns(v.doc)
+    root = v.obj.root.i
+    dep, head = c.dep[root], c.heads[root]
+    out = {f"obj_dep={d}": float(dep == d) for d in OBJECT_DEPS}
+    out["obj_depth"] = float(min(c.depth(root), 10))
+    out["obj_in_parens"] = float(v.obj.start > v.sent.start and c.lower[v.obj.start - 1] == "(")
+    out["obj_head_is_verb"] = float(c.pos[head] in {"VERB", "AUX"})
+    out["obj_modifier"] = float(dep in {"compound", "amod", "nmod"} and head != root)
     out["obj_rel_pos"] = (v.obj.start - v.sent.start) / max(1, len(v.sent))
     return out
 
@@ -135,15 +137,26 @@ def _hits(v: View, span: Span | None, role: str) -> set[str]:
 
 def constructions(v: View) -> dict[str, float]:
     """Which constructions of patterns/*.jsonl hold the object or the figure."""
+    zeros, names = _pattern_names()
+    out = dict(zeros)  # every feature 0.0, in label order; the hit ones set below
+    for role, span in (("object", v.obj), ("figure", v.figure)):
+        for label in _hits(v, span, role):
+            if (label, role) in names:
+                out[names[label, role]] = 1.0
+    return out
+
+
+@lru_cache(maxsize=1)
+def _pattern_names() -> tuple[dict[str, float], dict[tuple[str, str], str]]:
+    """({feature: 0.0} for every label, in label order; (label, role) -> its feature):
+    named once, not once a candidate."""
     from pipeline.nlp.patterns import labels
 
-    on_object = _hits(v, v.obj, "object")
-    on_figure = _hits(v, v.figure, "figure")
-    out = {}
+    names = {}
     for label in labels():
-        out[f"pat={label}"] = float(label in on_object)
-        out[f"figpat={label}"] = float(label in on_figure)
-    return out
+        names[label, "object"] = f"pat={label}"
+        names[label, "figure"] = f"figpat={label}"
+    return dict.fromkeys(names.values(), 0.0), names
 
 
 def rule_checks(v: View) -> dict[str, float]:
@@ -178,12 +191,13 @@ def figure(v: View) -> dict[str, float]:
 def _sentence_cues(sent: Span) -> dict[str, float]:
     """What a sentence says whatever the candidate: read once a sentence, not once a
     candidate (a sentence has a dozen). Spans hash by their Doc and offsets."""
-    lowers = [t.lower_ for t in sent]
-    return {"sent_beat_verb": float(any(t.lemma_.lower() in rules.BEAT_VERBS for t in sent)),
-            "sent_compare_prep": float(any(w in rules.COMPARE_PREPS for w in lowers)),
+    c = columns(sent.doc)
+    lowers, lemmas = c.lower[sent.start:sent.end], c.lemma[sent.start:sent.end]
+    return {"sent_beat_verb": float(not rules.BEAT_VERBS.isdisjoint(lemmas)),
+            "sent_compare_prep": float(not rules.COMPARE_PREPS.isdisjoint(lowers)),
             "sent_respectively": float("respectively" in lowers),
-            "sent_negation": float(any(t.dep_ == "neg" for t in sent)),
-            "sent_hedge": float(any(t.lemma_.lower() in HEDGE_LEMMAS for t in sent)),
+            "sent_negation": float("neg" in c.dep[sent.start:sent.end]),
+            "sent_hedge": float(not HEDGE_LEMMAS.isdisjoint(lemmas)),
             "sent_len": float(min(len(sent), 80)),
             "speaks_of_own": float(rules.speaks_of_own(sent))}
 
@@ -191,10 +205,10 @@ def _sentence_cues(sent: Span) -> dict[str, float]:
 def words_near(v: View) -> dict[str, float]:
     """Cue words around the object within its sentence."""
     lo, hi = max(v.sent.start, v.obj.start - WINDOW), min(v.sent.end, v.obj.end + WINDOW)
-    near = [t.lower_ for t in v.doc[lo:hi]]
-    out = {"near_keep": float(any(w in rules.BLOCK_BEFORE for w in near)),
-           "near_loss": float(any(w in rules.BLOCK_AFTER for w in near)),
-           "near_change": float(any(w in rules.CHANGE_WORDS or w in rules.CHANGE_LEMMAS for w in near))}
+    near = columns(v.doc).lower[lo:hi]
+    out = {"near_keep": float(not rules.BLOCK_BEFORE.isdisjoint(near)),
+           "near_loss": float(not rules.BLOCK_AFTER.isdisjoint(near)),
+           "near_change": float(not (rules.CHANGE_WORDS.isdisjoint(near) and rules.CHANGE_LEMMAS.isdisjoint(near)))}
     out.update((k, v) for k, v in _sentence_cues(v.sent).items() if k.startswith("sent_"))
     return out
 
@@ -202,10 +216,12 @@ def words_near(v: View) -> dict[str, float]:
 def object_kind(v: View) -> dict[str, float]:
     """What the object is: which metric, which kind of hardware, a product or a class."""
     out = {f"metric={m}": float(v.metric == m) for m in CANONICAL_METRICS}
-    out.update({f"kind={k}": float(bool(v.hardware_kind) and k in v.hardware_kind.split("+")) for k in HARDWARE_KINDS})
+    kinds = v.hardware_kind.split("+") if v.hardware_kind else ()
+    out.update({f"kind={k}": float(k in kinds) for k in HARDWARE_KINDS})
     out["obj_is_hardware"] = float(v.object_is_hardware)
-    out["obj_has_digit"] = float(any(c.isdigit() for c in v.obj.text))
-    out["obj_capitalised"] = float(v.obj.text[:1].isupper())
+    text = v.obj.text
+    out["obj_has_digit"] = float(any(c.isdigit() for c in text))
+    out["obj_capitalised"] = float(text[:1].isupper())
     out["metric_default"] = float(v.default_metric)
     out["obj_len"] = float(min(len(v.obj), 6))
     return out

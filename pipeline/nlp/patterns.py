@@ -22,7 +22,7 @@ from importlib import resources
 
 
 from spacy.language import Language
-from spacy.attrs import DEP, HEAD, IS_ALPHA, LEMMA, LOWER, ORTH, POS, TAG
+from spacy.attrs import DEP, IS_ALPHA, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.matcher import Matcher
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.parts_of_speech import NAMES as POS_NAMES
@@ -30,6 +30,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from pipeline.errors import EffikgError
+from pipeline.nlp.columns import columns
 
 
 @dataclass(frozen=True)
@@ -108,14 +109,9 @@ class _Parse:
 
     def __init__(self, doc: Doc, attributes: tuple[str, ...]):
         self.strings = doc.vocab.strings
-        n = len(doc)
-        array = doc.to_array([HEAD, *(_ATTRS[name] for name in attributes)]).reshape(n, len(attributes) + 1)
-        self.columns = {name: array[:, k + 1].tolist() for k, name in enumerate(attributes)}
-        self.heads = [i + off for i, off in enumerate(array[:, 0].astype("int64").tolist())]
-        self.children: list[list[int]] = [[] for _ in range(n)]
-        for i, h in enumerate(self.heads):
-            if h != i:
-                self.children[h].append(i)
+        self.columns = {name: doc.to_array(_ATTRS[name]).tolist() for name in attributes}
+        tree = columns(doc)
+        self.heads, self.children = tree.heads, tree.children
 
     def passes(self, tests: tuple, i: int) -> bool:
         for name, values, rx in tests:
@@ -258,12 +254,12 @@ class DependencyPatterns:
                 starts[first_row[low]].append(i)
                 mask ^= low
         out = []
-        related = parse.related
+        related, children = parse.related, parse.children
         for (c, _, steps), row_starts in zip(self.rows, starts):
             if len(steps) == 1:  # two nodes: no recursion
                 ((_, op, bit),) = steps
                 for i in row_starts:
-                    for j in related(op, i):
+                    for j in children[i] if op == ">" else related(op, i):  # most rows: a child
                         if masks[j] & bit:
                             out.append((c, [i, j]))
             else:

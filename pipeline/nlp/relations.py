@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp.columns import columns
 from pipeline.nlp.entities import to_method_entity, to_metric_entity
 from pipeline.nlp.hardware import HardwareMention
 from pipeline.nlp.methods import Proposal
@@ -255,21 +256,26 @@ class RelationReader:
         """(root of the baseline phrase, the comparison word that introduces it) for every
         comparison construction in the sentence."""
         roots: list[tuple[Token, Token]] = []
-        for t in sent:
-            low = t.lower_
-            if low in COMPARE_PREPS or (low == "as" and t.i - 2 >= sent.start and t.nbor(-2).lower_ == "as"
-                                        and t.nbor(-1).pos_ in {"ADJ", "ADV"}):
+        col = columns(sent.doc)
+        for i in range(sent.start, sent.end):
+            low, lemma = col.lower[i], col.lemma[i]
+            if not (low in COMPARE_PREPS or low == "as" or lemma in COMPARE_LEMMAS or low in {"compared", "comparing"}
+                    or lemma in BEAT_VERBS or low in BEAT_FORMS or lemma in {"improve", "advance"}):
+                continue  # a Token only for the words the branches below read
+            t = sent.doc[i]
+            if low in COMPARE_PREPS or (low == "as" and t.i - 2 >= sent.start and col.lower[i - 2] == "as"
+                                        and col.pos[i - 1] in {"ADJ", "ADV"}):
                 found = [c for c in t.children if c.dep_ in {"pobj", "pcomp", "dobj"}]
                 if not found and t.dep_ == "mark" and t.head.i > t.i:
                     found = [t.head]  # "faster than vLLM" parsed with "than" as a marker
                 if not found and t.i + 1 < sent.end and t.i + 1 in named and low in VERSUS_WORDS:
                     found = [sent.doc[t.i + 1]]  # "Versus TGI, ..." parsed as a compound name
                 roots.extend((c, t) for c in found)
-            elif t.lemma_.lower() in COMPARE_LEMMAS or low in {"compared", "comparing"}:
+            elif lemma in COMPARE_LEMMAS or low in {"compared", "comparing"}:
                 for p in t.children:
                     if p.dep_ == "prep" and p.lower_ in COMPARE_COMPLEMENT_PREPS:
                         roots.extend((c, t) for c in p.children if c.dep_ in {"pobj", "pcomp"})
-            elif t.lemma_.lower() in BEAT_VERBS or t.lower_ in BEAT_FORMS:
+            elif lemma in BEAT_VERBS or low in BEAT_FORMS:
                 # The first object only: "outperform X ...: 36.9x throughput improvement"
                 # parses the result as a second object.
                 objects = [c for c in t.children if c.dep_ in {"dobj", "attr"}][:1]
@@ -277,7 +283,7 @@ class RelationReader:
                     objects = [sent.doc[t.i + 1]]  # "L-Mul ... outperforms float8_e5m2" parsed as a noun
                 # "exceeding 40x": the figure exceeds, it is not beaten.
                 roots.extend((c, t) for c in objects if not c.text[:1].isdigit())
-            elif t.lemma_.lower() in {"improve", "advance"}:
+            elif lemma in {"improve", "advance"}:
                 for p in t.children:
                     # "improves on X" only right after the verb: "improves throughput ... on
                     # a single A100 GPU" names a platform, not a baseline.
@@ -790,9 +796,11 @@ class RelationReader:
         "superior performance", "state-of-the-art results", "higher precision", "the
         superiority of X over Y", or beating a baseline when no metric is named at all
         ("Wanda outperforms magnitude pruning")."""
-        for t in sent:
-            low = t.lower_
+        col = columns(doc)
+        for i in range(sent.start, sent.end):
+            low = col.lower[i]
             if low in GENERIC_QUALITY:
+                t = doc[i]
                 if self._blocked(doc, t.i, t.i + 1, sent):
                     continue
                 mods = [c for c in t.children if c.dep_ in {"amod", "compound", "advmod", "nmod"}]
@@ -805,10 +813,8 @@ class RelationReader:
                 before = doc[max(sent.start, t.i - 6):t.i].text.lower()
                 if set(cues) & QUALITY_CUES or "state-of-the-art" in before and t.i - sent.start > 0:
                     return t
-            elif low == "superiority":
-                return t
-            elif not names_metric and t.lemma_.lower() in BEAT_VERBS and t.pos_ == "VERB":
-                return t
+            elif low == "superiority" or not names_metric and col.lemma[i] in BEAT_VERBS and col.pos[i] == "VERB":
+                return doc[i]
         return None
 
     @staticmethod
@@ -816,21 +822,22 @@ class RelationReader:
         """Where the parse puts a hardware mention: "platform" (the object of on / for / to /
         across, or of a deploy verb, lists and "such as" included), "subject" (what a clause
         is about: "GPUs are costly") or "other"."""
-        tok = doc[h.start:h.end].root
+        c = columns(doc)
+        i = doc[h.start:h.end].root.i
         for _ in range(6):
-            dep, head = tok.dep_, tok.head
-            if head.i == tok.i:
+            dep, head = c.dep[i], c.heads[i]
+            if head == i:
                 return "other"
             if dep in {"nsubj", "nsubjpass", "csubj"}:
                 return "subject"
-            if dep == "pobj" and head.lower_ in PLATFORM_PREPS:
+            if dep == "pobj" and c.lower[head] in PLATFORM_PREPS:
                 return "platform"
-            if dep in {"dobj", "pobj"} and head.lemma_.lower() in DEPLOY_VERBS:
+            if dep in {"dobj", "pobj"} and c.lemma[head] in DEPLOY_VERBS:
                 return "platform"
-            if dep in {"conj", "appos", "pobj", "prep", "amod", "compound", "nmod"} and head.pos_ != "VERB" or (
-                dep == "pobj" and head.lower_ in EXAMPLE_PREPS
+            if dep in {"conj", "appos", "pobj", "prep", "amod", "compound", "nmod"} and c.pos[head] != "VERB" or (
+                dep == "pobj" and c.lower[head] in EXAMPLE_PREPS
             ):
-                tok = head
+                i = head
                 continue
             return "other"
         return "other"
@@ -882,13 +889,14 @@ class RelationReader:
     def _speaks_of_own(sent: Span) -> bool:
         """The sentence is the authors' or their method's: "we", "our", "the proposed", "it"
         or "this approach" as a subject; background sentences have none of these."""
-        for t in sent:
-            low = t.lower_
+        c = columns(sent.doc)
+        for i in range(sent.start, sent.end):
+            low = c.lower[i]
             if low in OWN_WORDS:
                 return True
-            if low in {"it", "its"} and t.dep_ in {"nsubj", "nsubjpass", "poss"}:
+            if low in {"it", "its"} and c.dep[i] in {"nsubj", "nsubjpass", "poss"}:
                 return True
-            if low == "this" and t.head.lemma_.lower() in GENERIC_SUBJECT_HEADS | THIS_WORK_HEADS:
+            if low == "this" and c.lemma[c.heads[i]] in GENERIC_SUBJECT_HEADS | THIS_WORK_HEADS:
                 return True
         return False
 
@@ -950,7 +958,7 @@ class RelationReader:
     def _respectively(sent: Span, figs: list[FigureMention], usable: list[MetricMention]) -> dict[int, str]:
         """"reduce power and latency respectively by 54% and 44%": figures pair up with
         the metric phrases before them, in order."""
-        if not any(t.lower_ == "respectively" for t in sent):
+        if "respectively" not in columns(sent.doc).lower[sent.start:sent.end]:
             return {}
         free = [f for f in figs if f.metric is None]
         if len(free) < 2:
@@ -1080,82 +1088,85 @@ class RelationReader:
     def _in_purpose_clause(tok: Token) -> bool:
         """The metric is what something is *for*, not what it achieved: "a top-k engine ...
         to reduce memory", "designed to facilitate ... while reducing computation"."""
-        verbs = 0
+        c = columns(tok.doc)
+        i, verbs = tok.i, 0
         for _ in range(8):
-            head = tok.head
-            if head.i == tok.i:
+            head = c.heads[i]
+            if head == i:
                 return False
-            if head.pos_ in {"VERB", "AUX"}:
-                if head.dep_ in {"xcomp", "advcl", "acl", "relcl"} and any(
-                    c.dep_ == "aux" and c.lower_ == "to" for c in head.children
+            if c.pos[head] in {"VERB", "AUX"}:
+                if c.dep[head] in {"xcomp", "advcl", "acl", "relcl"} and any(
+                    c.dep[k] == "aux" and c.lower[k] == "to" for k in c.children[head]
                 ):
                     # ... unless it is what the method is proposed for: "X is proposed to
                     # improve accuracy", "adds pipelining to improve throughput".
                     # "enables users to debug and update the model to improve generalization".
-                    up = [head.head, head.head.head, head.head.head.head]
-                    return not any(t.lemma_.lower() in PURPOSE_OF_PROPOSAL for t in up[:1]) and not any(
-                        t.lemma_.lower() in ENABLING_VERBS for t in up)
+                    up = [c.heads[head], c.heads[c.heads[head]], c.heads[c.heads[c.heads[head]]]]
+                    return c.lemma[up[0]] not in PURPOSE_OF_PROPOSAL and not any(
+                        c.lemma[k] in ENABLING_VERBS for k in up)
                 verbs += 1
                 # "to facilitate X while reducing Y": one clause further up, not more.
-                if verbs > 1 or head.dep_ not in {"advcl", "conj"}:
+                if verbs > 1 or c.dep[head] not in {"advcl", "conj"}:
                     return False
-            tok = head
+            i = head
         return False
 
     @staticmethod
     def _has_cue(doc: Doc, start: int, end: int, sent: Span) -> bool:
         """A change word governs the metric phrase in the parse: "reduces memory", "higher
         throughput", "reduction in latency", "faster inference", "10x speedup"."""
+        c = columns(doc)
         span = doc[start:end]
-        if any(t.lower_ in INTRINSIC_GAINS for t in span):
+        lowers = c.lower[start:end]
+        if not INTRINSIC_GAINS.isdisjoint(lowers):
             return True
         # The gazetteer phrase may carry its own change word: "state-of-the-art accuracy",
         # "more accurate", "lower latency".
         if end - start > 1 and (span.text.lower().startswith("state-of-the-art")
-                                or any(t.lower_ in CHANGE_WORDS for t in span)):
+                                or not CHANGE_WORDS.isdisjoint(lowers)):
             return True
-        root = span.root
-        related: list[Token] = [c for c in root.children if c.dep_ in {"amod", "advmod", "compound", "nmod", "acomp"}]
-        while root.dep_ == "conj" and root.head.i != root.i:  # "improve the speed, memory and accuracy"
-            root = root.head
-            related.extend(c for c in root.children if c.dep_ in {"amod", "advmod"})
-        head = root.head
-        if head.i != root.i:
+        root = span.root.i
+        related = [k for k in c.children[root] if c.dep[k] in {"amod", "advmod", "compound", "nmod", "acomp"}]
+        while c.dep[root] == "conj" and c.heads[root] != root:  # "improve the speed, memory and accuracy"
+            root = c.heads[root]
+            related.extend(k for k in c.children[root] if c.dep[k] in {"amod", "advmod"})
+        head = c.heads[root]
+        if head != root:
             related.append(head)
-            related.extend(c for c in head.children if c.dep_ in {"amod", "advmod", "acomp", "dobj", "attr"} and c.i != root.i)
-            if head.dep_ in {"prep", "agent"} and head.head.i != head.i:
-                related.append(head.head)
-                related.extend(c for c in head.head.children if c.dep_ in {"amod", "advmod"})
-        for t in related:
-            if t.i in range(start, end):
+            related.extend(k for k in c.children[head] if c.dep[k] in {"amod", "advmod", "acomp", "dobj", "attr"}
+                           and k != root)
+            if c.dep[head] in {"prep", "agent"} and c.heads[head] != head:
+                related.append(c.heads[head])
+                related.extend(k for k in c.children[c.heads[head]] if c.dep[k] in {"amod", "advmod"})
+        for k in related:
+            if start <= k < end:
                 continue
-            if t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS:
+            if c.lemma[k] in CHANGE_LEMMAS or c.lower[k] in CHANGE_WORDS:
                 return True
         # Adjacent comparatives the parser attached elsewhere: "lower cost", "less memory",
         # "state-of-the-art accuracy".
-        if start > sent.start and doc[start - 1].lower_ in CHANGE_WORDS:
+        if start > sent.start and c.lower[start - 1] in CHANGE_WORDS:
             return True
-        if doc[max(sent.start, start - 7):start].text.replace(" ", "").lower().endswith("state-of-the-art"):
+        # The tokens' lower forms joined: the text before, lower-cased, without its spaces.
+        if "".join(c.lower[max(sent.start, start - 7):start]).replace(" ", "").endswith("state-of-the-art"):
             return True
         return False
 
     @staticmethod
     def _blocked(doc: Doc, start: int, end: int, sent: Span) -> bool:
         """Keeping quality is not improving it: "maintains accuracy", "no accuracy loss"."""
+        c = columns(doc)
         lo = max(sent.start, start - 4)
         # Not across a clause boundary: "maintain the same quality while using 2.6x less memory".
-        for t in doc[lo:start]:
-            if t.lower_ in CLAUSE_BREAKS:
-                lo = t.i + 1
-        before = doc[lo:start]
-        after = doc[end:min(sent.end, end + 2)]
-        if any(t.lower_ in BLOCK_AFTER for t in after):
+        for i in range(lo, start):
+            if c.lower[i] in CLAUSE_BREAKS:
+                lo = i + 1
+        if not BLOCK_AFTER.isdisjoint(c.lower[end:min(sent.end, end + 2)]):
             return True
-        if any(t.lemma_.lower() in HARD_BLOCK for t in before):
+        if not HARD_BLOCK.isdisjoint(c.lemma[lo:start]):
             return True
-        if any(t.lower_ in BLOCK_BEFORE for t in before):
-            window = doc[lo:min(sent.end, end + 3)]
-            return not any(t.lower_ in STRONG_POSITIVE for t in window)
+        if not BLOCK_BEFORE.isdisjoint(c.lower[lo:start]):
+            return STRONG_POSITIVE.isdisjoint(c.lower[lo:min(sent.end, end + 3)])
         return False
 
 

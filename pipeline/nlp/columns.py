@@ -1,0 +1,74 @@
+"""A Doc's token attributes as plain lists, read once a Doc.
+
+`doc[i]` makes a new Token object at every call; the candidate features and the rule
+reader's checks read a few attributes of dozens of tokens for each of a sentence's
+candidates, so they read these lists instead (one `Doc.to_array`, then list indexing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
+from spacy.parts_of_speech import NAMES as POS_NAMES
+from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Token i's attributes at index i: what `doc[i].lower_`, `.lemma_.lower()`, `.dep_`,
+    `.pos_`, `.head.i` and `[c.i for c in .children]` give."""
+
+    lower: list[str]
+    lemma: list[str]  # lower-cased
+    dep: list[str]
+    pos: list[str]
+    heads: list[int]
+    children: list[list[int]]
+
+    def depth(self, i: int) -> int:
+        """How many ancestors token i has (`len(list(doc[i].ancestors))`)."""
+        return len(self.up(i)) - 1
+
+    def up(self, i: int) -> list[int]:
+        """Token i and its ancestors, nearest first."""
+        out = [i]
+        while self.heads[i] != i and len(out) <= len(self.heads):
+            i = self.heads[i]
+            out.append(i)
+        return out
+
+
+# Value hash -> its string, and its lower-cased string: the StringStore decodes a new str
+# at every lookup, and a Doc's few hundred tokens repeat a few thousand values across Docs.
+_STRING: dict[int, str] = {}
+_LOWER: dict[int, str] = {}
+CACHE_LIMIT = 200_000  # values kept before the caches start again
+
+
+def _strings(doc: Doc, ids: list[int], cache: dict[int, str], lower: bool) -> list[str]:
+    missing = set(ids).difference(cache)
+    if missing:
+        if len(cache) + len(missing) > CACHE_LIMIT:
+            cache.clear()
+            missing = set(ids)
+        strings = doc.vocab.strings
+        cache.update((h, strings[h].lower() if lower else strings[h]) for h in missing)
+    return [cache[h] for h in ids]
+
+
+# A Doc's attributes do not change once the parser and lemmatizer have run; the last few
+# Docs are kept (a candidate's features and the rule reader read the same Doc).
+@lru_cache(maxsize=8)
+def columns(doc: Doc) -> Columns:
+    n = len(doc)
+    lower, lemma, dep, pos = doc.to_array([LOWER, LEMMA, DEP, POS]).reshape(n, 4).T.tolist()
+    heads = [i + off for i, off in enumerate(doc.to_array(HEAD).astype("int64").tolist())]
+    children: list[list[int]] = [[] for _ in range(n)]
+    for i, h in enumerate(heads):
+        if h != i:
+            children[h].append(i)
+    return Columns(lower=_strings(doc, lower, _STRING, False), lemma=_strings(doc, lemma, _LOWER, True),
+                   dep=_strings(doc, dep, _STRING, False), pos=[POS_NAMES.get(p, "") for p in pos],
+                   heads=heads, children=children)
