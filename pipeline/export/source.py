@@ -213,23 +213,30 @@ class StoreView:
             self._terms[term] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
+    def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[ox.Quad]:
+        return self.store.quads_for_pattern(self._pattern(s), self._pattern(p), self._pattern(o), ox.DefaultGraph())
+
+    # Each accessor converts only the terms it returns: they run a hundred thousand times a build.
     def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple[Node, Node, Node]]:
-        s, p, o = (self._pattern(t) for t in pattern)
         term = self._term
-        for quad in self.store.quads_for_pattern(s, p, o, ox.DefaultGraph()):
+        for quad in self._quads(*pattern):
             yield term(quad.subject), term(quad.predicate), term(quad.object)
 
     def subjects(self, predicate: Node | None = None, object: Node | None = None) -> Iterator[Node]:
-        return (s for s, _, _ in self.triples((None, predicate, object)))
+        term = self._term
+        return (term(q.subject) for q in self._quads(None, predicate, object))
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
-        return (o for _, _, o in self.triples((subject, predicate, None)))
+        term = self._term
+        return (term(q.object) for q in self._quads(subject, predicate, None))
 
     def subject_objects(self, predicate: Node | None = None) -> Iterator[tuple[Node, Node]]:
-        return ((s, o) for s, _, o in self.triples((None, predicate, None)))
+        term = self._term
+        return ((term(q.subject), term(q.object)) for q in self._quads(None, predicate, None))
 
     def predicate_objects(self, subject: Node | None = None) -> Iterator[tuple[Node, Node]]:
-        return ((p, o) for _, p, o in self.triples((subject, None, None)))
+        term = self._term
+        return ((term(q.predicate), term(q.object)) for q in self._quads(subject, None, None))
 
     def value(self, subject: Node | None = None, predicate: Node | None = None) -> Node | None:
         return next(self.objects(subject, predicate), None)
