@@ -94,6 +94,8 @@ class StoreSource:
         self.size = size
         self._store: ox.Store | None = None
         self._memory: ox.Store | None = None
+        # What the views converted, kept across them: each exporter meets the same terms.
+        self._terms: dict[ox.Term, Node] = {}
         # The earlier build in the output folder, if any: an exporter may take what it
         # wrote from the same inputs instead of making it again (html's paper pages).
         self.previous: Path | None = None
@@ -134,7 +136,7 @@ class StoreSource:
 
     @cached_property
     def view(self) -> StoreView:
-        return StoreView(self.reader)
+        return StoreView(self.reader, self._terms)
 
     @property
     def graph(self) -> StoreView:
@@ -186,9 +188,9 @@ class StoreView:
 
     TERMS = 1 << 16  # terms converted and kept; past it the table starts again (memory stays flat)
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, terms: dict[ox.Term, Node] | None = None) -> None:
         self.store = store
-        self._terms: dict[ox.Term, Node] = {}
+        self._terms: dict[ox.Term, Node] = {} if terms is None else terms  # (a table to share, or a new one)
         self._iris: dict[URIRef, ox.NamedNode] = {}  # pattern IRIs, converted once
 
     def _pattern(self, term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
