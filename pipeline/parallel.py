@@ -54,6 +54,8 @@ class Extractor:
 def extract_batch(papers: list[Paper], extractor: Extractor = Extractor()) -> list[Outcome]:
     """One outcome a paper; a failing batch is redone paper by paper so that one bad
     paper costs only itself. Runs in a worker (a process or a Dask worker) or in place."""
+    if not papers:  # a batch all in the cache: no model is loaded for it
+        return []
     from pipeline.nlp import extract, shared_nlp
 
     nlp = shared_nlp(extractor.vocab, extractor.model)

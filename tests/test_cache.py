@@ -59,6 +59,14 @@ def test_cache_extractor_version_covers_sub_folders(tmp_path: Path) -> None:
     assert len({before, added, _files_digest(tmp_path)}) == 3
 
 
+def test_cache_model_meta_is_the_loaded_models() -> None:
+    from pipeline.cache import MODEL_PACKAGE, model_meta
+    from pipeline.nlp.loading import MODEL_PACKAGE as LOADED, model_path
+
+    assert MODEL_PACKAGE == LOADED
+    assert model_meta().read_bytes() == (model_path() / "meta.json").read_bytes()
+
+
 def test_cache_key_changes_with_text_title_threshold_and_version(tmp_path: Path) -> None:
     from dataclasses import replace
 

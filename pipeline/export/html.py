@@ -22,6 +22,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import os
 import pickle
 import re
 import tempfile
@@ -581,21 +582,26 @@ class _PageReuse:
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 self.old = {}
 
-    def page(self, slug: str, inputs: Callable[[], str], draw: Callable[[], bytes]) -> bytes:
+    def write(self, folder: Path, slug: str, inputs: Callable[[], str], draw: Callable[[], bytes]) -> Path:
+        """folder/{slug}.html: the earlier build's page, hard-linked (its file is replaced
+        with its build, never written to: a link costs no copy), or drawn."""
+        path = folder / f"{slug}.html"
         key = inputs() if self.index is not None else ""
         old = self.old.get(slug)
         if old is not None and old[0] == key and self.previous is not None:
+            earlier = self.previous / PAPERS_DIR / f"{slug}.html"
             try:
-                data = (self.previous / PAPERS_DIR / f"{slug}.html").read_bytes()
-            except OSError:
-                data = None
-            if data is not None and hashlib.sha256(data).hexdigest() == old[1]:
-                self.new[slug] = old
-                return data
+                if hashlib.sha256(earlier.read_bytes()).hexdigest() == old[1]:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    os.link(earlier, path)
+                    self.new[slug] = old
+                    return path
+            except OSError:  # gone, or another filesystem: drawn
+                pass
         data = draw()
         if self.index is not None:
             self.new[slug] = [key, hashlib.sha256(data).hexdigest()]
-        return data
+        return write_atomic(path, data)
 
     def save(self) -> None:
         if self.index is not None:
@@ -631,9 +637,8 @@ def save_html(
     reuse = _PageReuse(source, out_dir)
     for info in pages:
         sub = paper_subgraph(g, info.iri, paper_edges.get(info.iri, []))
-        page = reuse.page(info.slug, lambda: _page_inputs(sub, info, papers, top_n, degrees),
-                          lambda: _paper_page(sub, info, papers, top_n, degrees).encode("utf-8"))
-        written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page))
+        written.append(reuse.write(out_dir / PAPERS_DIR, info.slug, lambda: _page_inputs(sub, info, papers, top_n, degrees),
+                                   lambda: _paper_page(sub, info, papers, top_n, degrees).encode("utf-8")))
     reuse.save()
     _remove_stale(out_dir / PAPERS_DIR, {f"{info.slug}.html" for info in pages})
     return sorted(written)
@@ -745,9 +750,9 @@ def _paper_pages(source: Source, nodes: dict[URIRef, set[URIRef]], papers: list[
             infos.seek(at)
             info = pickle.load(infos)
             sub = own_subgraph(view, URIRef(iri), lambda n: nodes.get(n) or set())
-            page = reuse.page(info.slug, lambda: _page_inputs(sub, info, {info.iri: info}, top_n, degrees),
-                              lambda: _paper_page(sub, info, {info.iri: info}, top_n, degrees).encode("utf-8"))
-            written.append(write_atomic(out_dir / PAPERS_DIR / f"{info.slug}.html", page))
+            written.append(reuse.write(out_dir / PAPERS_DIR, info.slug,
+                                       lambda: _page_inputs(sub, info, {info.iri: info}, top_n, degrees),
+                                       lambda: _paper_page(sub, info, {info.iri: info}, top_n, degrees).encode("utf-8")))
             rows.write(f'<li><a href="{escape(info.slug)}.html">{escape(_short(_paper_title(info), 120))}</a>'
                        + (f" (arXiv:{escape(info.arxiv)})" if info.arxiv else "") + "</li>\n")
         rows.seek(0)

@@ -155,7 +155,13 @@ class LineSpool:
 
     def merge(self, path: Path) -> int:
         """Write the sorted, distinct lines to `path` (the runs are removed); return how many."""
-        if self._lines or not self._runs:
+        if not self._runs:  # all of it in memory (a graph below RUN_CHARS): no run to write and read back
+            lines = sorted(self._lines)
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                out.writelines(lines)
+            self._lines, self._chars = set(), 0
+            return len(lines)
+        if self._lines:
             self._spill()
         files = [open(run, encoding="utf-8", newline="") for run in self._runs]
         count = 0

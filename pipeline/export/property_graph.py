@@ -121,7 +121,9 @@ def _keys_for(predicates: set[str]) -> dict[str, str]:
 def _pack(values: dict[str, list[str | int | float | bool]], lists: set[str]) -> tuple[tuple[str, Value], ...]:
     packed: list[tuple[str, Value]] = []
     for key in sorted(values):
-        vals = sorted(values[key], key=lambda v: (str(type(v)), v))
+        vals = values[key]
+        if len(vals) > 1:  # (most keys hold one value: nothing to sort)
+            vals = sorted(vals, key=lambda v: (str(type(v)), v))
         if key in lists or len(vals) > 1:
             # Neo4j arrays hold one type; mixed values fall back to their text.
             if len({type(v) for v in vals}) > 1:

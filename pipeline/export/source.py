@@ -94,6 +94,8 @@ class StoreSource:
         self.size = size
         self._store: ox.Store | None = None
         self._memory: ox.Store | None = None
+        # What the views converted, kept across them: each exporter meets the same terms.
+        self._terms: dict[ox.Term, Node] = {}
         # The earlier build in the output folder, if any: an exporter may take what it
         # wrote from the same inputs instead of making it again (html's paper pages).
         self.previous: Path | None = None
@@ -134,7 +136,7 @@ class StoreSource:
 
     @cached_property
     def view(self) -> StoreView:
-        return StoreView(self.reader)
+        return StoreView(self.reader, self._terms)
 
     @property
     def graph(self) -> StoreView:
@@ -186,9 +188,9 @@ class StoreView:
 
     TERMS = 1 << 16  # terms converted and kept; past it the table starts again (memory stays flat)
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, terms: dict[ox.Term, Node] | None = None) -> None:
         self.store = store
-        self._terms: dict[ox.Term, Node] = {}
+        self._terms: dict[ox.Term, Node] = {} if terms is None else terms  # (a table to share, or a new one)
         self._iris: dict[URIRef, ox.NamedNode] = {}  # pattern IRIs, converted once
 
     def _pattern(self, term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
@@ -213,23 +215,30 @@ class StoreView:
             self._terms[term] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
+    def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[ox.Quad]:
+        return self.store.quads_for_pattern(self._pattern(s), self._pattern(p), self._pattern(o), ox.DefaultGraph())
+
+    # Each accessor converts only the terms it returns: they run a hundred thousand times a build.
     def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple[Node, Node, Node]]:
-        s, p, o = (self._pattern(t) for t in pattern)
         term = self._term
-        for quad in self.store.quads_for_pattern(s, p, o, ox.DefaultGraph()):
+        for quad in self._quads(*pattern):
             yield term(quad.subject), term(quad.predicate), term(quad.object)
 
     def subjects(self, predicate: Node | None = None, object: Node | None = None) -> Iterator[Node]:
-        return (s for s, _, _ in self.triples((None, predicate, object)))
+        term = self._term
+        return (term(q.subject) for q in self._quads(None, predicate, object))
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
-        return (o for _, _, o in self.triples((subject, predicate, None)))
+        term = self._term
+        return (term(q.object) for q in self._quads(subject, predicate, None))
 
     def subject_objects(self, predicate: Node | None = None) -> Iterator[tuple[Node, Node]]:
-        return ((s, o) for s, _, o in self.triples((None, predicate, None)))
+        term = self._term
+        return ((term(q.subject), term(q.object)) for q in self._quads(None, predicate, None))
 
     def predicate_objects(self, subject: Node | None = None) -> Iterator[tuple[Node, Node]]:
-        return ((p, o) for _, p, o in self.triples((subject, None, None)))
+        term = self._term
+        return ((term(q.predicate), term(q.object)) for q in self._quads(subject, None, None))
 
     def value(self, subject: Node | None = None, predicate: Node | None = None) -> Node | None:
         return next(self.objects(subject, predicate), None)
