@@ -1,24 +1,24 @@
-"""Extraction shards: the build's Extraction records streamed to disk, pickled.
+"""Extraction shards: the build's Extraction records streamed to disk as JSON Lines.
 
-The NLP's output goes to numbered shard files (`extractions-00000.pickle`, one pickle a
-record, a new file every SHARD_RECORDS records) instead of a list in memory; graph assembly
+The NLP's output goes to numbered shard files (`extractions-00000.jsonl`, one record a
+line, a new file every SHARD_RECORDS records) instead of a list in memory; graph assembly
 is then a second pass that reads them back one record at a time (pipeline.graph.assemble).
-Shards are the build's own scratch files, written and read by the same code in the same
-process: pickle, not the cache's JSON, as it writes six times faster, reads faster and
-is smaller (a build reads every record twice).
+Records are written with the extraction cache's encoding (pipeline.cache: dataclasses as
+JSON, read back by their type hints), the paper included.
 """
 
 from __future__ import annotations
 
-import pickle
+import json
 import typing
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.cache import from_jsonable, to_jsonable
 from pipeline.records import Extraction
 
 SHARD_RECORDS = 10_000
-_PATTERN = "extractions-*.pickle"
+_PATTERN = "extractions-*.jsonl"
 
 
 class ShardWriter:
@@ -29,15 +29,15 @@ class ShardWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.per_shard = per_shard
         self.count = 0
-        self._file: typing.BinaryIO | None = None
+        self._file: typing.TextIO | None = None
 
     def write(self, extraction: Extraction) -> None:
         if self.count % self.per_shard == 0:
             self._close()
-            name = self.folder / f"extractions-{self.count // self.per_shard:05d}.pickle"
-            self._file = open(name, "wb")
+            name = self.folder / f"extractions-{self.count // self.per_shard:05d}.jsonl"
+            self._file = open(name, "w", encoding="utf-8", newline="\n")
         assert self._file is not None
-        pickle.dump(extraction, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.write(json.dumps(to_jsonable(extraction), ensure_ascii=False) + "\n")
         self.count += 1
 
     def _close(self) -> None:
@@ -58,9 +58,6 @@ class ShardWriter:
 def read_shards(folder: Path) -> Iterator[Extraction]:
     """The records of every shard in `folder`, in the order they were written."""
     for shard in sorted(Path(folder).glob(_PATTERN)):
-        with open(shard, "rb") as f:
-            while True:
-                try:
-                    yield typing.cast(Extraction, pickle.load(f))
-                except EOFError:
-                    break
+        with open(shard, encoding="utf-8") as f:
+            for line in f:
+                yield typing.cast(Extraction, from_jsonable(Extraction, json.loads(line)))

@@ -50,7 +50,7 @@ def test_store_shards_read_back_the_records_written(tmp_path: Path) -> None:
     with ShardWriter(tmp_path, per_shard=2) as writer:
         for record in records:
             writer.write(record)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["extractions-00000.pickle", "extractions-00001.pickle"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["extractions-00000.jsonl", "extractions-00001.jsonl"]
     assert list(read_shards(tmp_path)) == records
 
 
