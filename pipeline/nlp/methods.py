@@ -260,9 +260,7 @@ class MethodFinder:
         own = {loose_key(c.name) for c in found.out if c.rank < 2}
         if not own:
             return
-        first_seen: dict[str, int] = {}
-        for n in names:
-            first_seen.setdefault(loose_key(n.text), doc[n.start].sent.start)
+        first_seen = _first_seen(doc, names)
         for tok in doc:
             if tok.pos_ != "VERB" or tok.lemma_.lower() not in PART_VERBS:
                 continue
@@ -332,9 +330,7 @@ class MethodFinder:
         """Background names ranked down; the weaker evidence added when nothing strong is."""
         # A name already used in an earlier, background sentence is an existing concept the
         # paper builds on ("Concept Bottleneck Models (CBMs) are ..."), not its contribution.
-        first_seen: dict[str, int] = {}
-        for n in names:
-            first_seen.setdefault(loose_key(n.text), doc[n.start].sent.start)
+        first_seen = _first_seen(doc, names)
         for c in candidates:
             if c.cue.startswith(("verb", "our", "named", "passive")) and first_seen.get(loose_key(c.name), c.sent_start) < c.sent_start:
                 c.rank += 2
@@ -825,6 +821,14 @@ def _ends_name(doc: Doc, k: int) -> bool:
         return True
     t = doc[k]
     return t.is_punct or (t.is_lower and t.pos_ in {"ADP", "SCONJ", "CCONJ", "PRON", "PART", "AUX", "DET", "VERB"})
+
+
+def _first_seen(doc: Doc, names: list[NameMention]) -> dict[str, int]:
+    """loose key of each name -> start token of the sentence it first appears in."""
+    first: dict[str, int] = {}
+    for n in names:
+        first.setdefault(loose_key(n.text), doc[n.start].sent.start)
+    return first
 
 
 def _coined_parts(text: str) -> set[str]:
