@@ -26,6 +26,7 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp.columns import columns
 from pipeline.nlp.names import NameMention, acronym_end, find_acronyms, find_names, is_coined, is_stop_word
 from pipeline.normalize import match_key
 from pipeline.vocab import Vocab, word_class
@@ -261,9 +262,11 @@ class MethodFinder:
         if not own:
             return
         first_seen = _first_seen(doc, names)
-        for tok in doc:
-            if tok.pos_ != "VERB" or tok.lemma_.lower() not in PART_VERBS:
+        cols = columns(doc)  # read once a Doc: a Token only for a part verb
+        for i, lemma in enumerate(cols.lemma):
+            if cols.pos[i] != "VERB" or lemma not in PART_VERBS:
                 continue
+            tok = doc[i]
             subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
             owner = by_token.get(subj.i) if subj is not None else None
             if owner is None or loose_key(owner.text) not in own:
