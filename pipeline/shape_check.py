@@ -102,11 +102,20 @@ def datatype_ok(term: ox.Term, allowed: frozenset[str]) -> bool:
     """Whether a value is a well-formed literal of one of the allowed datatypes."""
     if not isinstance(term, ox.Literal):
         return False
-    datatype = str(RDF.langString) if term.language else term.datatype.value
+    datatype = _LANG_STRING if term.language else term.datatype.value
     if datatype not in allowed:
         return False
-    pattern = _LEXICAL.get(URIRef(datatype))
-    return pattern is None or re.match(pattern, term.value) is not None
+    return _lexical_ok(datatype, term.value)
+
+
+_LANG_STRING = str(RDF.langString)
+_LEXICAL_BY_IRI = {str(datatype): re.compile(pattern) for datatype, pattern in _LEXICAL.items()}
+
+
+@lru_cache(maxsize=1 << 14)  # counts, offsets and confidences recur across a graph's triples
+def _lexical_ok(datatype: str, value: str) -> bool:
+    pattern = _LEXICAL_BY_IRI.get(datatype)
+    return pattern is None or pattern.match(value) is not None
 
 
 def _value_ok(shapes: Graph, shape: Node, var: str) -> list[str]:
