@@ -150,3 +150,34 @@ def test_cache_rebuild_reuses_the_paper_pages_drawn_from_the_same_inputs(tmp_pat
     assert drawn == [pages[0].stem]
     run_build(first, tmp_path / "clean")
     assert _files(out) == _files(tmp_path / "clean")
+
+
+def test_cache_rebuild_reuses_the_rdf_blocks_whose_lines_are_unchanged(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.export.rdf as rdf
+    from pipeline.corpus import bundled_corpus
+
+    first, second = bundled_corpus()[:1], bundled_corpus()[:2]
+    out = tmp_path / "out"
+    options = ExtractOptions(cache=out / ".effikg-cache")
+    run_build(first, out, extract=options)
+    def blocks(name: str) -> dict[str, list]:
+        return json.loads((out / ".effikg-store" / f"{name}.blocks.json").read_text())["blocks"]
+
+    earlier = {name: blocks(f"effikg.{name}") for name in ("jsonld", "owl")}
+    made: dict[str, list[str]] = {"jsonld": [], "owl": []}
+    for name in made:
+        block = getattr(rdf, f"_{name}_block")
+        monkeypatch.setattr(rdf, f"_{name}_block", lambda lines, b=block, n=name: made[n].append(lines[0]) or b(lines))
+    run_build(second, out, extract=options)  # a second input: new subjects, and changed ones
+    for name, old in earlier.items():  # made: exactly the subjects whose lines are new or changed
+        now = blocks(f"effikg.{name}")
+        unchanged = {s for s, entry in now.items() if old.get(s, [None])[0] == entry[0]}
+        assert unchanged and len(made[name]) == len(now) - len(unchanged)
+    run_build(second, tmp_path / "clean")
+    assert _files(out) == _files(tmp_path / "clean")
+
+    # The earlier file edited: none of its bytes is taken, and the file is made again whole.
+    (out / "effikg.jsonld").write_bytes((out / "effikg.jsonld").read_bytes().replace(b'"@id"', b'"@id" ', 1))
+    made["jsonld"].clear()
+    run_build(second, out, extract=options)
+    assert len(made["jsonld"]) == len(blocks("effikg.jsonld")) and _files(out) == _files(tmp_path / "clean")

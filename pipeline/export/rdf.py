@@ -5,16 +5,22 @@ so they say the same thing and are byte-identical for the same graph whatever th
 its triples were added in. rdflib's own serialisers are slow on large graphs; here
 pyoxigraph (Rust) writes the Turtle and the RDF/XML from the parsed lines, and Python
 groups them for JSON-LD (see benchmarks/bench_export.py for the figures).
+
+A build rewrites JSON-LD and RDF/XML one block a subject (a node object, an element):
+a subject whose lines are those of the earlier build's is that build's bytes for it
+(_BlockReuse), so a rebuild with a few new abstracts makes only the blocks that changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
+from itertools import groupby
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,8 +31,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from pipeline.errors import ExportError
 from pipeline.export.ntriples import ontology_lines, parse_lines, to_ntriples
-from pipeline.export.source import GraphLike, Source, as_source
-from pipeline.files import write_atomic_streams
+from pipeline.export.source import GraphLike, Source, StoreSource, as_source
+from pipeline.files import write_atomic, write_atomic_streams
 from pipeline.graph import read_ontology  # parsed once, shared with graph assembly
 from pipeline.terms import BIBO, EKG, PREFIXES, to_curie
 
@@ -120,10 +126,16 @@ def _jsonld_value(obj: ox.Term, coerce: str | None) -> object | None:
     return None
 
 
+@lru_cache(maxsize=1)  # made once: a build asks for one subject's node at a time (_BlockReuse)
+def _term_tables() -> tuple[dict[str, str], dict[str, str | None]]:
+    """Each context term's name and coercion, by the IRI it stands for."""
+    return ({iri: name for name, (iri, _) in _terms().items()},
+            {iri: coerce for _, (iri, coerce) in _terms().items()})
+
+
 def _jsonld_nodes(triples: Iterable[ox.Triple]) -> Iterator[dict[str, object]]:
     """One node object per subject; triples arrive sorted, so subjects come in runs."""
-    by_iri = {iri: name for name, (iri, _) in _terms().items()}
-    coercion = {iri: coerce for _, (iri, coerce) in _terms().items()}
+    by_iri, coercion = _term_tables()
     node: dict[str, object] | None = None
     subject = None
     for t in triples:
@@ -188,14 +200,22 @@ def write_jsonld(triples: Iterable[ox.Triple], out: BinaryIO) -> None:
     """Sorted triples as one JSON-LD document, {"@context": ..., "@graph": [...]}, written
     node by node: the bytes `json.dumps(document, indent=1)` would give, never the
     document in memory."""
+    _JSONLD.write(out, (_jsonld_node(node) for node in _jsonld_nodes(triples)))
+
+
+def _jsonld_node(node: dict[str, object]) -> bytes:
+    return _indented(node, "\n  ").encode("utf-8")
+
+
+def _jsonld_block(lines: list[str]) -> bytes:
+    """One subject's lines as its node object."""
+    return _jsonld_node(next(_jsonld_nodes(parse_lines(lines))))
+
+
+@lru_cache(maxsize=1)
+def _jsonld_head() -> bytes:
     context = json.dumps(jsonld_context(), ensure_ascii=False, indent=1).replace("\n", "\n ")
-    out.write(f'{{\n "@context": {context},\n "@graph": ['.encode("utf-8"))
-    first = True
-    for node in _jsonld_nodes(triples):
-        text = _indented(node, "\n  ")
-        out.write(("\n  " if first else ",\n  ").encode("utf-8") + text.encode("utf-8"))
-        first = False
-    out.write(b"]\n}\n" if first else b"\n ]\n}\n")
+    return f'{{\n "@context": {context},\n "@graph": ['.encode("utf-8")
 
 
 def to_jsonld(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
@@ -263,6 +283,32 @@ def write_owl(lines: Iterable[str], triples: Iterable[ox.Triple], out: BinaryIO)
     ox.serialize(merged, _CarriageReturns(out), format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
 
 
+def _owl_lines(lines: Iterable[str]) -> Iterator[str]:
+    """The data's lines merged with the ontology's: sorted, distinct."""
+    return (line for line, _ in groupby(heapq.merge(lines, ontology_lines())))
+
+
+def _owl_serialize(triples: Iterable[ox.Triple]) -> bytes:
+    buffer = io.BytesIO()
+    ox.serialize(triples, _CarriageReturns(buffer), format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
+    return buffer.getvalue()
+
+
+_OWL_TAIL = b"</rdf:RDF>"
+
+
+@lru_cache(maxsize=1)
+def _owl_head() -> bytes:
+    return _owl_serialize([])[: -len(_OWL_TAIL)]
+
+
+def _owl_block(lines: list[str]) -> bytes:
+    """One subject's description: pyoxigraph writes a document as the head, each
+    subject's element in turn, and the tail (the same bytes as one whole serialisation).
+    Checked for XML 1.0 here: a block reused is of lines checked when it was made."""
+    return _owl_serialize(parse_lines(list(check_xml_text(lines))))[len(_owl_head()) : -len(_OWL_TAIL)]
+
+
 def to_owl(lines: list[str], triples: list[ox.Triple] | None = None) -> bytes:
     """Ontology and data merged as RDF/XML, so Protégé shows classes with their individuals.
 
@@ -304,22 +350,142 @@ def save_turtle(graph: rdflib.Graph, path: Path | str) -> Path:
     return write_atomic_streams({Path(path): lambda out: write_turtle(source.iter_triples(), out)})[0]
 
 
+# --------------------------------------------------------------------------- blocks an earlier build wrote
+
+
+class _Blocks:
+    """A file written as one block a subject (a JSON-LD node object, an RDF/XML element),
+    between a head and a tail, blocks joined by `separator`."""
+
+    def __init__(self, head: Callable[[], bytes], separator: bytes, tails: tuple[bytes, bytes]) -> None:
+        self.head, self.separator, self.tails = head, separator, tails  # tails: (no block, some)
+
+    def write(self, out: BinaryIO, blocks: Iterable[bytes]) -> None:
+        out.write(self.head())
+        count = 0
+        for count, block in enumerate(blocks, 1):
+            out.write(self.separator[count == 1:])
+            out.write(block)
+        out.write(self.tails[count > 0])
+
+
+# JSON-LD: each node after "\n  ", a comma before every node but the first.
+_JSONLD = _Blocks(_jsonld_head, b",\n  ", (b"]\n}\n", b"\n ]\n}\n"))
+_OWL = _Blocks(_owl_head, b"", (_OWL_TAIL, _OWL_TAIL))
+
+# In the build's store folder (pipeline.outdir.STORE_DIR, the build's, not in its manifest):
+# for effikg.jsonld and effikg.owl, the file's sha256 and each subject's block in it:
+# subject -> [hash of the subject's lines, start, end].
+BLOCKS_SUFFIX = ".blocks.json"
+
+
+@lru_cache(maxsize=1)
+def _writing_version() -> str:
+    """A hash of everything a block is written with besides its lines: this module, the
+    prefixes, the JSON-LD terms, the ontology (merged into the OWL file), pyoxigraph."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(json.dumps([_PREFIXES, sorted(_terms().items())]).encode("utf-8"))
+    digest.update(to_ntriples(ontology_lines()) + ox.__version__.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _lines_key(lines: list[str]) -> str:
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:32]
+
+
+class _BlockReuse:
+    """Blocks written once: a subject whose lines hash as they did in the earlier build
+    (`source.previous`, set by the build) is that build's bytes for it, read back from its
+    file once the file's sha256 is what that build recorded; any other subject's block is
+    made. The index of this file's blocks goes into the store folder. Only for a build's
+    graph up to StoreSource.MEMORY_TRIPLES (the index is held: it grows with the subjects)."""
+
+    def __init__(self, source: Source, path: Path) -> None:
+        from pipeline.outdir import STORE_DIR
+
+        store = path.parent / STORE_DIR
+        small = isinstance(source, StoreSource) and len(source) <= StoreSource.MEMORY_TRIPLES
+        self.index = store / (path.name + BLOCKS_SUFFIX) if small and store.is_dir() else None
+        self.old: dict[str, list] = {}
+        self.earlier = b""
+        previous = getattr(source, "previous", None)
+        if self.index is not None and previous is not None:
+            try:
+                found = json.loads((previous / STORE_DIR / self.index.name).read_text(encoding="utf-8"))
+                earlier = (previous / path.name).read_bytes()
+                if found["version"] == _writing_version() and hashlib.sha256(earlier).hexdigest() == found["sha256"]:
+                    self.old, self.earlier = dict(found["blocks"]), earlier
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                self.old, self.earlier = {}, b""
+
+    def write(self, out: BinaryIO, layout: _Blocks, lines: Iterable[str], make: Callable[[list[str]], bytes]) -> None:
+        """The file of these sorted lines, one block a subject (`make` turns a subject's
+        lines into its block), each taken from the earlier file when it can be."""
+        assert self.index is not None
+        counted = _Counted(out)
+        blocks: dict[str, list] = {}
+
+        def made() -> Iterator[bytes]:
+            for subject, group in groupby(lines, _subject):
+                group = list(group)
+                key = _lines_key(group)
+                old = self.old.get(subject)
+                block = self.earlier[old[1]:old[2]] if old is not None and old[0] == key else make(group)
+                start = counted.position + len(layout.separator[not blocks:])
+                blocks[subject] = [key, start, start + len(block)]
+                yield block
+
+        layout.write(counted, made())  # type: ignore[arg-type]
+        record = {"version": _writing_version(), "sha256": counted.digest.hexdigest(), "blocks": blocks}
+        write_atomic(self.index, json.dumps(record, ensure_ascii=False).encode("utf-8"))  # no indent: the C encoder
+
+
+class _Counted:
+    """A writer that counts the bytes through it (where each block lands) and hashes them."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out, self.position, self.digest = out, 0, hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.out.write(data)
+        self.digest.update(data)
+        self.position += len(data)
+
+
+def _subject(line: str) -> str:
+    return line[: line.index(" ")]
+
+
 # --------------------------------------------------------------------------- the exporters
 
 
-def _ntriples(source: Source, out: BinaryIO) -> None:
+def _ntriples(source: Source, path: Path, out: BinaryIO) -> None:
     for line in source.iter_lines():
         out.write(line.encode("utf-8"))
 
 
-def _owl(source: Source, out: BinaryIO) -> None:
-    write_owl(source.iter_lines(), source.iter_triples(), out)
+def _jsonld(source: Source, path: Path, out: BinaryIO) -> None:
+    reuse = _BlockReuse(source, path)
+    if reuse.index is None:
+        write_jsonld(source.iter_triples(), out)
+    else:
+        reuse.write(out, _JSONLD, source.iter_lines(), _jsonld_block)
 
 
-_FILES: dict[str, Callable[[Source, BinaryIO], None]] = {
-    "effikg.ttl": lambda source, out: write_turtle(source.iter_triples(), out),
+def _owl(source: Source, path: Path, out: BinaryIO) -> None:
+    reuse = _BlockReuse(source, path)
+    if reuse.index is None:
+        write_owl(source.iter_lines(), source.iter_triples(), out)
+    else:
+        reuse.write(out, _OWL, _owl_lines(source.iter_lines()), _owl_block)
+
+
+# Each writer gets the file's final path: the JSON-LD and OWL writers reuse the blocks of
+# the earlier build's file (_BlockReuse).
+_FILES: dict[str, Callable[[Source, Path, BinaryIO], None]] = {
+    "effikg.ttl": lambda source, path, out: write_turtle(source.iter_triples(), out),
     "effikg.nt": _ntriples,
-    "effikg.jsonld": lambda source, out: write_jsonld(source.iter_triples(), out),
+    "effikg.jsonld": _jsonld,
     "effikg.owl": _owl,
 }
 
@@ -330,7 +496,7 @@ def _save(graph: GraphLike, out_dir: Path, names: Iterable[str]) -> list[Path]:
     runs as it is written, in its own pass over the lines)."""
     source = as_source(graph)
     names = list(names)
-    writers = {Path(out_dir) / name: partial(_FILES[name], source) for name in names}
+    writers = {Path(out_dir) / name: partial(_FILES[name], source, Path(out_dir) / name) for name in names}
     return write_atomic_streams(writers)
 
 
