@@ -58,6 +58,7 @@ OTHERS_DETS = word_class("others_determiners")
 GENERIC_SUBJECT_HEADS = word_class("generic_subject_heads")
 BLOCK_BEFORE = word_class("keeping_quality_before")
 BLOCK_AFTER = word_class("loss_words_after")
+LOSS_NEGATORS = word_class("loss_negators")
 INTRINSIC_GAINS = word_class("intrinsic_gains")
 CHANGE_LEMMAS = word_class("change_lemmas")
 CHANGE_WORDS = word_class("change_words")
@@ -1161,7 +1162,8 @@ class RelationReader:
         for i in range(lo, start):
             if c.lower[i] in CLAUSE_BREAKS:
                 lo = i + 1
-        if not BLOCK_AFTER.isdisjoint(c.lower[end:min(sent.end, end + 2)]):
+        after = c.lower[end:min(sent.end, end + 2)]
+        if after and after[0] in BLOCK_AFTER or len(after) == 2 and after[1] in BLOCK_AFTER and after[0] not in LOSS_NEGATORS:
             return True
         if not HARD_BLOCK.isdisjoint(c.lemma[lo:start]):
             return True
