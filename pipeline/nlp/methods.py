@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -198,8 +197,7 @@ class MethodFinder:
         names, acronyms = self._mentions(doc)
         by_token = {t: n for n in names for t in range(n.start, n.end)}
         found = _Candidates(doc, self.vocab, by_token, acronyms)
-        strings = doc.vocab.strings
-        lowers = [strings[h] for h in doc.to_array([LOWER]).tolist()]  # each token's lower_, read once
+        lowers = columns(doc).lower  # each token's lower_, read once
         for sent in doc.sents:
             self._sentence(doc, sent, names, by_token, acronyms, found.add, lowers)
         self._parts(doc, names, by_token, acronyms, found)
@@ -481,8 +479,7 @@ class MethodFinder:
         lowered = doc.text.lower()
         if "proposed" not in lowered:  # no token's lower_ is "proposed"
             return
-        strings = doc.vocab.strings
-        lowers = [strings[h] for h in doc.to_array([LOWER]).tolist()]
+        lowers = columns(doc).lower
         for i in range(1, len(doc)):
             if lowers[i] != "proposed" or lowers[i - 1] not in {"the", "our"}:
                 continue
