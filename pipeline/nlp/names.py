@@ -245,7 +245,7 @@ def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
 
 
 def _expansion_start(doc: Doc, paren: int, letters: list[str]) -> int | None:
-    sent_start = doc[paren].sent.start
+    sent_start = columns(doc).sent_start[paren]
     lo = max(sent_start, paren - min(len(letters) + 5, 2 * len(letters)) - 2)
     text_tokens: list[Token] = list(doc[lo:paren])
     words = "".join(t.text.lower() + " " for t in text_tokens)
