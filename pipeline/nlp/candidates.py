@@ -14,6 +14,7 @@ the sentence, else the first named after it, else the main proposed method (impl
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -76,6 +77,33 @@ class _Own:
         return None
 
 
+@dataclass
+class _Here:
+    """One sentence's mentions and rule claims, sorted out once a Doc (not read from the
+    Doc's extensions again for every sentence)."""
+
+    names: list
+    hardware: list
+    metrics: list
+    figures: list
+    rules: list[DocClaim]
+
+
+def _by_sentence(doc: Doc, sents: list[Span]) -> list[_Here]:
+    """Each sentence's _Here, in sentence order (a mention belongs to the sentence its
+    first token is in)."""
+    starts = [s.start for s in sents]
+    out = [_Here([], [], [], [], []) for _ in sents]
+    for field in ("names", "hardware", "metrics", "figures"):
+        for m in getattr(doc._, field) or []:
+            getattr(out[bisect_right(starts, m.start) - 1], field).append(m)
+    k_of = {s.start_char: k for k, s in enumerate(sents)}
+    for c in doc._.rule_claims or []:
+        if c.sent_start in k_of:
+            out[k_of[c.sent_start]].rules.append(c)
+    return out
+
+
 def _subject_for(i: int, own_in_sent: list[tuple[int, int, Proposal, str]], main: Proposal):
     """(proposal, text, span) of the subject for an object at token i."""
     before = [o for o in own_in_sent if o[1] <= i]
@@ -104,41 +132,40 @@ class CandidateMaker:
         sents = list(doc.sents)
         starts = [p.sent_start for p in proposed if p.sent_start >= 0]
         proposal_sent = next((k for k, s in enumerate(sents) if starts and s.start <= min(starts) < s.end), 0)
-        rule_claims: list[DocClaim] = doc._.rule_claims or []
         out: list[Candidate] = []
-        for k, sent in enumerate(sents):
+        for k, (sent, here) in enumerate(zip(sents, _by_sentence(doc, sents))):
             context = {"sent_index": k, "proposal_sent": proposal_sent, "n_sents": len(sents),
                        "n_proposed": len(proposed)}
-            rules_here = [c for c in rule_claims if c.sent_start == sent.start_char]
-            out.extend(self._sentence(doc, sent, own, context, rules_here))
-        rows = paper_features([c.claim for c in out], [c.features for c in out])
-        return [replace(c, features=r) for c, r in zip(out, rows)]
+            out.extend(self._sentence(doc, sent, own, context, here))
+        paper_features([c.claim for c in out], [c.features for c in out])
+        return out
 
-    def _sentence(self, doc: Doc, sent: Span, own: _Own, context: dict, rules_here: list[DocClaim]) -> list[Candidate]:
-        names = [n for n in doc._.names or [] if sent.start <= n.start < sent.end]
-        own_in_sent = [(n.start, n.end, p, n.text) for n in names if (p := own.of(n.text)) is not None]
+    def _sentence(self, doc: Doc, sent: Span, own: _Own, context: dict, here: _Here) -> list[Candidate]:
+        rules_here = here.rules
+        own_in_sent = [(n.start, n.end, p, n.text) for n in here.names if (p := own.of(n.text)) is not None]
         main = own.proposed[0]
-        sent_hw = next((h.entity for h in doc._.hardware or [] if sent.start <= h.start < sent.end
-                        and hardware_position(doc, h) == "platform"), None)
+        sent_hw = next((h.entity for h in here.hardware if hardware_position(doc, h) == "platform"), None)
         made: dict[tuple, Candidate] = {}
-        for rel, obj, obj_text, span, fig, extras in self._objects(doc, sent, own, names):
+        for rel, obj, obj_text, span, fig, extras in self._objects(doc, sent, own, here):
             p, subj_text, subj_span = _subject_for(span[0], own_in_sent, main)
-            claim = DocClaim(relation=rel, subject=own.entities[id(p)], subject_text=subj_text, object=obj,
-                             object_text=obj_text, sent_start=sent.start_char, sent_end=sent.end_char,
-                             confidence=0.0,
-                             figure=with_direction(fig[1], extras.get("metric"), obj_text) if fig else None)
+            subject = own.entities[id(p)]
+            figure = with_direction(fig[1], extras.get("metric"), obj_text) if fig else None
             same = [c for c in rules_here if (c.relation, c.subject.key, c.object.key)
-                    == (rel, claim.subject.key, obj.key)]
+                    == (rel, subject.key, obj.key)]
             rule = max((c.confidence for c in same), default=0.0)
             # What else the sentence states of the result: the rule reader's reading, else
             # the sentence's first platform for a gain.
+            hardware = baseline = metric = None
             if same:
-                claim = replace(claim, hardware=same[0].hardware, baseline=same[0].baseline, metric=same[0].metric)
+                hardware, baseline, metric = same[0].hardware, same[0].baseline, same[0].metric
             elif rel == "improves":
-                claim = replace(claim, hardware=sent_hw)
-            if rel == "outperforms" and claim.figure is None and any(c.figure for c in same):
+                hardware = sent_hw
+            if rel == "outperforms" and figure is None and any(c.figure for c in same):
                 # The margin of the rule reader's comparison clause ("outperforms X by 5.3%").
-                claim = replace(claim, figure=next(c.figure for c in same if c.figure))
+                figure = next(c.figure for c in same if c.figure)
+            claim = DocClaim(relation=rel, subject=subject, subject_text=subj_text, object=obj,
+                             object_text=obj_text, sent_start=sent.start_char, sent_end=sent.end_char,
+                             confidence=0.0, figure=figure, hardware=hardware, baseline=baseline, metric=metric)
             extras = {**extras, "rule_same_figure": any(_same_figure(c.figure, claim.figure) for c in same)}
             view = View(doc=doc, relation=rel, sent=sent, obj=doc[span[0]:span[1]],
                         subject=doc[subj_span[0]:subj_span[1]] if subj_span else None,
@@ -154,18 +181,17 @@ class CandidateMaker:
         out.extend(self._rule_only(doc, sent, rules_here, out, context))
         return out
 
-    def _objects(self, doc: Doc, sent: Span, own: _Own, names: list) -> list[tuple]:
+    def _objects(self, doc: Doc, sent: Span, own: _Own, here: _Here) -> list[tuple]:
         """What a sentence could claim: (relation, object entity, object text, object span,
         (figure span, Figure) or None, extras for the View), hardware, baselines, metrics."""
         proposals = []
         hardware_tokens = set()
-        for h in doc._.hardware or []:
-            if sent.start <= h.start < sent.end:
-                hardware_tokens.update(range(h.start, h.end))
-                extras = {"hardware_kind": h.entity.kind, "object_is_hardware": True, "hw_modifier": h.modifier}
-                proposals.append(("targets", h.entity, h.text, (h.start, h.end), None, extras))
-                proposals.append(("outperforms", h.entity, h.text, (h.start, h.end), None, extras))
-        for n in names:
+        for h in here.hardware:
+            hardware_tokens.update(range(h.start, h.end))
+            extras = {"hardware_kind": h.entity.kind, "object_is_hardware": True, "hw_modifier": h.modifier}
+            proposals.append(("targets", h.entity, h.text, (h.start, h.end), None, extras))
+            proposals.append(("outperforms", h.entity, h.text, (h.start, h.end), None, extras))
+        for n in here.names:
             low = n.text.lower()
             if own.of(n.text) is not None or n.start in hardware_tokens or self._never_baseline(low):
                 continue
@@ -181,10 +207,10 @@ class CandidateMaker:
                     proposals.append(("outperforms", to_method_entity(text), text, (start, end), None,
                                       {"obj_technique_class": True}))
         # "beats A, B and C by 1.4x, 3.2x and 1193x, respectively": each baseline its own margin.
-        bound = respectively(doc, sent, sorted({p[3] for p in proposals if p[0] == "outperforms"}))
+        bound = respectively(doc, sent, sorted({p[3] for p in proposals if p[0] == "outperforms"}), here.figures)
         proposals = [(r, o, t, span, bound.get(span), x) if r == "outperforms" else (r, o, t, span, f, x)
                      for r, o, t, span, f, x in proposals]
-        proposals.extend(self._improves(doc, sent))
+        proposals.extend(self._improves(doc, sent, here))
         return proposals
 
     def _never_baseline(self, low: str) -> bool:
@@ -192,13 +218,12 @@ class CandidateMaker:
         words = self.vocab.not_a_name
         return low in self.vocab.datasets or low in words or low.removesuffix("s") in words
 
-    def _improves(self, doc: Doc, sent: Span) -> list[tuple]:
+    def _improves(self, doc: Doc, sent: Span, here: _Here) -> list[tuple]:
         """improves candidates: each metric phrase (with the nearest figure it could own)
         and each figure (with its unit's metric, or the default of a bare N× / N%)."""
-        metrics = [m for m in doc._.metrics or [] if sent.start <= m.start < sent.end]
-        figures = [f for f in doc._.figures or [] if sent.start <= f.start < sent.end]
+        metrics, figures = here.metrics, here.figures
         # "reduces latency, memory and energy by 1.4x, 3.2x and 45%, respectively".
-        bound = respectively(doc, sent, sorted({(m.start, m.end) for m in metrics}))
+        bound = respectively(doc, sent, sorted({(m.start, m.end) for m in metrics}), figures)
         taken = {fig[0] for fig in bound.values()}
         out = []
         for m in metrics:
@@ -307,12 +332,16 @@ def _technique_phrases(sent: Span) -> list[tuple[int, int]]:
     return out
 
 
-def respectively(doc: Doc, sent: Span, items: list[tuple[int, int]]) -> dict[tuple[int, int], tuple]:
+def respectively(doc: Doc, sent: Span, items: list[tuple[int, int]],
+                 figures: list | None = None) -> dict[tuple[int, int], tuple]:
     """{item span: (figure span, Figure)} when the sentence pairs a list of items with as
-    many figures by "respectively" (the i-th item with the i-th figure); else {}."""
+    many figures by "respectively" (the i-th item with the i-th figure); else {}.
+    `figures`: the sentence's figures when the caller has them (else read from the Doc)."""
     if len(items) < 2 or "respectively" not in columns(doc).lower[sent.start:sent.end]:
         return {}
-    figures = sorted((f for f in doc._.figures or [] if sent.start <= f.start < sent.end), key=lambda f: f.start)
+    if figures is None:
+        figures = [f for f in doc._.figures or [] if sent.start <= f.start < sent.end]
+    figures = sorted(figures, key=lambda f: f.start)
     if len(figures) != len(items):
         return {}
     return {item: ((f.start, f.end), f.figure) for item, f in zip(items, figures)}

@@ -10,22 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, SENT_START
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)
 class Columns:
-    """Token i's attributes at index i: what `doc[i].lower_`, `.lemma_.lower()`, `.dep_`,
-    `.pos_`, `.head.i` and `[c.i for c in .children]` give."""
+    """Token i's attributes at index i: what `doc[i].text`, `.lower_`, `.lemma_.lower()`,
+    `.dep_`, `.pos_`, `.head.i`, `[c.i for c in .children]` and `.sent.start` give."""
 
+    text: list[str]
     lower: list[str]
     lemma: list[str]  # lower-cased
     dep: list[str]
     pos: list[str]
     heads: list[int]
     children: list[list[int]]
+    sent_start: list[int]  # a Token's .sent builds its sentence (~10 µs); this is a list read
 
     def depth(self, i: int) -> int:
         """How many ancestors token i has (`len(list(doc[i].ancestors))`)."""
@@ -63,12 +65,17 @@ def _strings(doc: Doc, ids: list[int], cache: dict[int, str], lower: bool) -> li
 @lru_cache(maxsize=8)
 def columns(doc: Doc) -> Columns:
     n = len(doc)
-    lower, lemma, dep, pos = doc.to_array([LOWER, LEMMA, DEP, POS]).reshape(n, 4).T.tolist()
+    text, lower, lemma, dep, pos = doc.to_array([ORTH, LOWER, LEMMA, DEP, POS]).reshape(n, 5).T.tolist()
     heads = [i + off for i, off in enumerate(doc.to_array(HEAD).astype("int64").tolist())]
+    sent_start, start = [], 0
+    for i, flag in enumerate(doc.to_array(SENT_START).astype("int64").tolist()):
+        if flag == 1:  # as Span.sent: back to the nearest token flagged 1, else token 0
+            start = i
+        sent_start.append(start)
     children: list[list[int]] = [[] for _ in range(n)]
     for i, h in enumerate(heads):
         if h != i:
             children[h].append(i)
-    return Columns(lower=_strings(doc, lower, _STRING, False), lemma=_strings(doc, lemma, _LOWER, True),
-                   dep=_strings(doc, dep, _STRING, False), pos=[POS_NAMES.get(p, "") for p in pos],
-                   heads=heads, children=children)
+    return Columns(text=_strings(doc, text, _STRING, False), lower=_strings(doc, lower, _STRING, False),
+                   lemma=_strings(doc, lemma, _LOWER, True), dep=_strings(doc, dep, _STRING, False),
+                   pos=[POS_NAMES.get(p, "") for p in pos], heads=heads, children=children, sent_start=sent_start)

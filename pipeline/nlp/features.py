@@ -29,6 +29,13 @@ FIGURE_UNITS = ("%", "B", "FLOPs", "bit", "parameters", "points", "s", "x")
 # A sentence that hopes or looks ahead ("we hope it will inspire ...") reports no result.
 HEDGE_LEMMAS = word_class("hedge_lemmas")
 WINDOW = 4  # tokens either side of the object read for keeping / loss / change words
+# The one-hot features' names, made once rather than as f-strings for every candidate.
+_RELATION_KEYS = tuple((f"rel={r}", r) for r in RELATIONS)
+_OBJECT_DEP_KEYS = tuple((f"obj_dep={d}", d) for d in OBJECT_DEPS)
+_HW_POSITION_KEYS = tuple((f"hw_position={w}", w) for w in ("platform", "subject", "other"))
+_FIGURE_UNIT_KEYS = tuple((f"fig_unit={u}", u) for u in FIGURE_UNITS)
+_METRIC_KEYS = tuple((f"metric={m}", m) for m in CANONICAL_METRICS)
+_KIND_KEYS = tuple((f"kind={k}", k) for k in HARDWARE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ class View:
 
 
 def relation(v: View) -> dict[str, float]:
-    return {f"rel={r}": float(v.relation == r) for r in RELATIONS}
+    return {key: float(v.relation == r) for key, r in _RELATION_KEYS}
 
 
 def rule_evidence(v: View) -> dict[str, float]:
@@ -119,7 +126,7 @@ def object_syntax(v: View) -> dict[str, float]:
     c = columns(v.doc)
     root = v.obj.root.i
     dep, head = c.dep[root], c.heads[root]
-    out = {f"obj_dep={d}": float(dep == d) for d in OBJECT_DEPS}
+    out = {key: float(dep == d) for key, d in _OBJECT_DEP_KEYS}
     out["obj_depth"] = float(min(c.depth(root), 10))
     out["obj_in_parens"] = float(v.obj.start > v.sent.start and c.lower[v.obj.start - 1] == "(")
     out["obj_head_is_verb"] = float(c.pos[head] in {"VERB", "AUX"})
@@ -128,35 +135,36 @@ def object_syntax(v: View) -> dict[str, float]:
     return out
 
 
-def _hits(v: View, span: Span | None, role: str) -> set[str]:
-    hits = v.doc._.pattern_hits or {}
-    if span is None:
-        return set()
-    return {h.split(":", 1)[1] for i in range(span.start, span.end) for h in hits.get(i, ()) if h.startswith(role + ":")}
-
-
 def constructions(v: View) -> dict[str, float]:
     """Which constructions of patterns/*.jsonl hold the object or the figure."""
     zeros, names = _pattern_names()
     out = dict(zeros)  # every feature 0.0, in label order; the hit ones set below
+    hits = v.doc._.pattern_hits or {}
     for role, span in (("object", v.obj), ("figure", v.figure)):
-        for label in _hits(v, span, role):
-            if (label, role) in names:
-                out[names[label, role]] = 1.0
+        if span is None:
+            continue
+        role_names = names[role]
+        for i in range(span.start, span.end):
+            for hit in hits.get(i, ()):
+                if hit in role_names:
+                    out[role_names[hit]] = 1.0
     return out
 
 
 @lru_cache(maxsize=1)
-def _pattern_names() -> tuple[dict[str, float], dict[tuple[str, str], str]]:
-    """({feature: 0.0} for every label, in label order; (label, role) -> its feature):
-    named once, not once a candidate."""
+def _pattern_names() -> tuple[dict[str, float], dict[str, dict[str, str]]]:
+    """({feature: 0.0} for every label, in label order; role -> {"role:label" hit, as
+    doc._.pattern_hits holds it: its feature}): named once, not once a candidate."""
     from pipeline.nlp.patterns import labels
 
-    names = {}
+    names: dict[str, dict[str, str]] = {"object": {}, "figure": {}}
     for label in labels():
-        names[label, "object"] = f"pat={label}"
-        names[label, "figure"] = f"figpat={label}"
-    return dict.fromkeys(names.values(), 0.0), names
+        names["object"][f"object:{label}"] = f"pat={label}"
+        names["figure"][f"figure:{label}"] = f"figpat={label}"
+    zeros = {}
+    for label in labels():
+        zeros[f"pat={label}"] = zeros[f"figpat={label}"] = 0.0
+    return zeros, names
 
 
 def rule_checks(v: View) -> dict[str, float]:
@@ -168,8 +176,8 @@ def rule_checks(v: View) -> dict[str, float]:
            "purpose_clause": float(rules.in_purpose_clause(obj.root)),
            "speaks_of_own": _sentence_cues(sent)["speaks_of_own"]}
     position = rules.hardware_position(doc, obj) if v.object_is_hardware else None
-    for where in ("platform", "subject", "other"):
-        out[f"hw_position={where}"] = float(position == where)
+    for key, where in _HW_POSITION_KEYS:
+        out[key] = float(position == where)
     if v.figure is not None:
         out["figure_blocked"] = float(rules.blocked(doc, v.figure.start, v.figure.end, sent))
     return out
@@ -177,7 +185,7 @@ def rule_checks(v: View) -> dict[str, float]:
 
 def figure(v: View) -> dict[str, float]:
     """The figure bound to an improves candidate: there, how near, how it reads."""
-    units = {f"fig_unit={u}": float(v.figure is not None and v.figure_unit == u) for u in FIGURE_UNITS}
+    units = {key: float(v.figure is not None and v.figure_unit == u) for key, u in _FIGURE_UNIT_KEYS}
     units["fig_unit=other"] = float(v.figure is not None and v.figure_unit not in FIGURE_UNITS)
     if v.figure is None:
         return {"has_figure": 0.0, "fig_dist": 30.0, "fig_after_object": 0.0, **units}
@@ -215,9 +223,9 @@ def words_near(v: View) -> dict[str, float]:
 
 def object_kind(v: View) -> dict[str, float]:
     """What the object is: which metric, which kind of hardware, a product or a class."""
-    out = {f"metric={m}": float(v.metric == m) for m in CANONICAL_METRICS}
+    out = {key: float(v.metric == m) for key, m in _METRIC_KEYS}
     kinds = v.hardware_kind.split("+") if v.hardware_kind else ()
-    out.update({f"kind={k}": float(k in kinds) for k in HARDWARE_KINDS})
+    out.update({key: float(k in kinds) for key, k in _KIND_KEYS})
     out["obj_is_hardware"] = float(v.object_is_hardware)
     text = v.obj.text
     out["obj_has_digit"] = float(any(c.isdigit() for c in text))
@@ -236,18 +244,18 @@ FEATURES: dict[str, Callable[[View], dict[str, float]]] = {
 def paper_features(claims: list, rows: list[dict[str, float]]) -> list[dict[str, float]]:
     """What the whole abstract says of each candidate's triple: in how many sentences it
     is proposed, the rule reader's best confidence anywhere, the best construction seen.
-    `claims[i]` is the DocClaim of `rows[i]`; returns the rows extended."""
+    `claims[i]` is the DocClaim of `rows[i]`; the rows are extended in place (each is its
+    candidate's own dict: copying ~150 features a candidate was a tenth of the component)."""
     by_triple: dict[tuple, list[int]] = {}
     for i, c in enumerate(claims):
         by_triple.setdefault((c.relation, c.subject.key, c.object.key), []).append(i)
-    out = [dict(r) for r in rows]
     for members in by_triple.values():
         sents = {claims[i].sent_start for i in members}
         rule_max = max(rows[i].get("rule", 0.0) for i in members)
         for i in members:
-            out[i].update({"paper_triple_sents": float(min(len(sents), 5)), "paper_rule_max": rule_max,
+            rows[i].update({"paper_triple_sents": float(min(len(sents), 5)), "paper_rule_max": rule_max,
                            "paper_triple_candidates": float(min(len(members), 8))})
-    return out
+    return rows
 
 
 def featurize(v: View) -> dict[str, float]:

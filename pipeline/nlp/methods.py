@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -198,8 +197,7 @@ class MethodFinder:
         names, acronyms = self._mentions(doc)
         by_token = {t: n for n in names for t in range(n.start, n.end)}
         found = _Candidates(doc, self.vocab, by_token, acronyms)
-        strings = doc.vocab.strings
-        lowers = [strings[h] for h in doc.to_array([LOWER]).tolist()]  # each token's lower_, read once
+        lowers = columns(doc).lower  # each token's lower_, read once
         for sent in doc.sents:
             self._sentence(doc, sent, names, by_token, acronyms, found.add, lowers)
         self._parts(doc, names, by_token, acronyms, found)
@@ -481,8 +479,7 @@ class MethodFinder:
         lowered = doc.text.lower()
         if "proposed" not in lowered:  # no token's lower_ is "proposed"
             return
-        strings = doc.vocab.strings
-        lowers = [strings[h] for h in doc.to_array([LOWER]).tolist()]
+        lowers = columns(doc).lower
         for i in range(1, len(doc)):
             if lowers[i] != "proposed" or lowers[i - 1] not in {"the", "our"}:
                 continue
@@ -527,16 +524,17 @@ class MethodFinder:
             return
         parts = {p for c in strong for p in _coined_parts(c.name)}
         known = {k for c in out for k in (loose_key(c.name), *(loose_key(a) for a in c.aliases))}
+        sent_start = columns(doc).sent_start
         for n in names:
             key = loose_key(n.text)
-            if (not n.coined or key in known or doc[n.start].sent.start < min(starts)
+            if (not n.coined or key in known or sent_start[n.start] < min(starts)
                     or any(len(k) >= 4 and k in key for k in known) or not _coined_parts(n.text) & parts
                     or not any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end])):
                 continue
             if is_stop_word(n.text, self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models,
                             self.vocab.stop_exact):
                 continue
-            out.append(Proposal(name=n.text, rank=1, token=n.start, sent_start=doc[n.start].sent.start, cue="family"))
+            out.append(Proposal(name=n.text, rank=1, token=n.start, sent_start=sent_start[n.start], cue="family"))
             known.add(key)
 
     def _with_head(self, doc: Doc, n: NameMention) -> int:
@@ -630,7 +628,7 @@ class MethodFinder:
                 out.append(Proposal(
                     name=n.text if n is not None else word, aliases=[v.name for v in variants],
                     rank=min(v.rank for v in variants), token=n.start if n is not None else first.token,
-                    sent_start=doc[n.start].sent.start if n is not None else first.sent_start,
+                    sent_start=columns(doc).sent_start[n.start] if n is not None else first.sent_start,
                     cue="title" if key == head_key else "title-family",
                 ))
                 for v in variants:
@@ -638,12 +636,12 @@ class MethodFinder:
             elif n is None:
                 continue
             elif any(loose_key(c.name) == key for c in out) or (
-                n.start - doc[n.start].sent.start <= 1 and any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end])
+                n.start - columns(doc).sent_start[n.start] <= 1 and any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[n.start:n.end])
             ):
                 # "Insights into DeepSeek-V3: ...", where the abstract opens with "DeepSeek-V3,
                 # trained on ..., demonstrates": the title's coined name, the subject of the
                 # abstract's sentences, is what the paper is about from its first mention on.
-                out.append(Proposal(name=n.text, rank=1, token=n.start, sent_start=doc[n.start].sent.start,
+                out.append(Proposal(name=n.text, rank=1, token=n.start, sent_start=columns(doc).sent_start[n.start],
                                     cue="title-word"))
 
     def _title_with(self, doc: Doc, title: str, by_key: dict[str, NameMention], out: list[Proposal]) -> None:
@@ -657,7 +655,7 @@ class MethodFinder:
                 if n is not None and self._title_named(cand) and (len(run) - k >= 2 or is_coined(cand)):
                     full = " ".join(run)
                     out.append(Proposal(name=full if k else n.text, aliases=[n.text] if k else [], rank=1,
-                                        token=n.start, sent_start=doc[n.start].sent.start, cue="title-with"))
+                                        token=n.start, sent_start=columns(doc).sent_start[n.start], cue="title-with"))
                     break
 
     @staticmethod
@@ -706,7 +704,7 @@ class MethodFinder:
                     best = score
         if best is not None:
             m = best[2]
-            out.append(Proposal(name=m.text, rank=2, token=m.start, sent_start=doc[m.start].sent.start, cue="subject"))
+            out.append(Proposal(name=m.text, rank=2, token=m.start, sent_start=columns(doc).sent_start[m.start], cue="subject"))
 
     def _merge(self, candidates: list[Proposal], names: list[NameMention]) -> list[Proposal]:
         """One Proposal per method key, best rank first, then first mention."""
@@ -761,7 +759,7 @@ def _title_candidate(doc: Doc, by_key: dict[str, NameMention], out: list[Proposa
     out.append(Proposal(
         name=where.text if where is not None and cue != "title" else cand,
         rank=rank_found if where else rank_absent, token=where.start if where else -1,
-        sent_start=doc[where.start].sent.start if where else -1, cue=cue,
+        sent_start=columns(doc).sent_start[where.start] if where else -1, cue=cue,
     ))
 
 
@@ -829,8 +827,9 @@ def _ends_name(doc: Doc, k: int) -> bool:
 def _first_seen(doc: Doc, names: list[NameMention]) -> dict[str, int]:
     """loose key of each name -> start token of the sentence it first appears in."""
     first: dict[str, int] = {}
+    sent_start = columns(doc).sent_start
     for n in names:
-        first.setdefault(loose_key(n.text), doc[n.start].sent.start)
+        first.setdefault(loose_key(n.text), sent_start[n.start])
     return first
 
 

@@ -13,10 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.attrs import LIKE_URL, ORTH, SENT_START, SPACY
-from spacy.strings import get_string_id
+from spacy.attrs import LIKE_URL, SENT_START, SPACY
 from spacy.tokens import Doc, Token
 
+from pipeline.nlp.columns import columns
 from pipeline.vocab import Vocab, word_class
 
 _EDGE_PUNCT = set("()[]{},;:.'\"“”‘’/!?—–")  # em and en dashes: "TriForce— a system"
@@ -115,14 +115,14 @@ class _Groups:
 
     @classmethod
     def of(cls, doc: Doc) -> _Groups:
-        # One to_array call instead of four walks that each build every Token.
-        array = doc.to_array([ORTH, SPACY, SENT_START, LIKE_URL]).reshape(len(doc), 4)
-        strings = doc.vocab.strings
-        texts = [strings[h] for h in array[:, 0].tolist()]
-        spaced = (array[:, 1] != 0).tolist()
+        # One to_array call instead of three walks that each build every Token; the texts
+        # are the Doc's columns (decoded once a Doc, with the strings seen before).
+        array = doc.to_array([SPACY, SENT_START, LIKE_URL]).reshape(len(doc), 3)
+        texts = columns(doc).text
+        spaced = (array[:, 0] != 0).tolist()
         groups = _groups(texts, spaced)
-        return cls(texts, spaced, (array[:, 2].astype("int64") == 1).tolist(), groups,
-                   ["".join(texts[a:b]) for a, b in groups], (array[:, 3] != 0).tolist())
+        return cls(texts, spaced, (array[:, 1].astype("int64") == 1).tolist(), groups,
+                   ["".join(texts[a:b]) for a, b in groups], (array[:, 2] != 0).tolist())
 
 
 def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
@@ -227,9 +227,8 @@ def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
     (start, end) of its expansion ("Zero Redundancy Optimizer (ZeRO)", "Lite Reduced Atrous
     Spatial Pyramid Pooling (LR-ASPP)"), by the Schwartz-Hearst letter walk."""
     found: dict[int, tuple[int, int]] = {}
-    paren = get_string_id("(")
-    for i, orth in enumerate(doc.to_array([ORTH]).tolist()):  # a Token only for a "("
-        if orth != paren or i + 2 >= len(doc):
+    for i, text in enumerate(columns(doc).text):  # a Token only for a "("
+        if text != "(" or i + 2 >= len(doc):
             continue
         tok = doc[i]
         end = acronym_end(doc, tok.i + 1)
@@ -246,7 +245,7 @@ def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
 
 
 def _expansion_start(doc: Doc, paren: int, letters: list[str]) -> int | None:
-    sent_start = doc[paren].sent.start
+    sent_start = columns(doc).sent_start[paren]
     lo = max(sent_start, paren - min(len(letters) + 5, 2 * len(letters)) - 2)
     text_tokens: list[Token] = list(doc[lo:paren])
     words = "".join(t.text.lower() + " " for t in text_tokens)

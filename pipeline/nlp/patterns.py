@@ -109,7 +109,10 @@ class _Parse:
 
     def __init__(self, doc: Doc, attributes: tuple[str, ...]):
         self.strings = doc.vocab.strings
-        self.columns = {name: doc.to_array(_ATTRS[name]).tolist() for name in attributes}
+        self.columns: dict[str, list[int]] = {}
+        if attributes:  # one to_array for all the tested attributes, not one each
+            values = doc.to_array([_ATTRS[name] for name in attributes]).reshape(len(doc), len(attributes))
+            self.columns = dict(zip(attributes, values.T.tolist()))
         tree = columns(doc)
         self.heads, self.children = tree.heads, tree.children
 

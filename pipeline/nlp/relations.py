@@ -227,7 +227,7 @@ class _Reading:
         """Where the paper's own work begins: the first sentence that proposes or names it."""
         starts = [p.sent_start for p in self.proposed if p.sent_start >= 0]
         mentioned = [n.start for n in self.names if self.proposal_of(n.text) is not None]
-        return min(starts) if starts else (self.doc[min(mentioned)].sent.start if mentioned else 0)
+        return min(starts) if starts else (columns(self.doc).sent_start[min(mentioned)] if mentioned else 0)
 
 
 @dataclass
