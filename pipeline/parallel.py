@@ -198,10 +198,10 @@ class SharedExports:
     def start(self, source: StoreSource, out_dir: Path, names: list[str] | None, beside: float = 0.0) -> None:
         """Send the workers their shares of the exports `names` (pipeline.export.select_exporters);
         this process keeps the first, with `beside` seconds of other work to do first."""
+        from pipeline.export.worker import save_store_exports  # here: the NLP workers import this module too
+
         exporters = select_exporters(names)
         self._names = [e.name for e in exporters]
-        from pipeline.export.worker import save_store_exports  # not for the NLP workers, which import this module
-
         own, *shares = share_exporters(exporters, self.jobs, beside)
         self._own = own
         self._shares = [self._pool.submit(save_store_exports, source.lines_path, source.store_path,  # type: ignore[union-attr]
