@@ -159,7 +159,7 @@ def extract_each(
     cache = ExtractionCache(options.cache, min_confidence, salt=_cache_salt(options)) if options.cache is not None else None
     try:
         with runner as run:
-            batches = _batches(papers, EXTRACT_BATCH)
+            batches = _batches(papers, EXTRACT_BATCH, tail=EXTRACT_BATCH * jobs if jobs > 1 else 0)
             for outcomes in (run(batches) if cache is None else _through_cache(batches, run, cache)):
                 for outcome in outcomes:
                     if not isinstance(outcome, Failed):
@@ -198,15 +198,18 @@ def _through_cache(batches: Iterable[list[Paper]], run, cache) -> Iterator[list]
         yield merged
 
 
-def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
-    batch: list[Paper] = []
+def _batches(papers: Iterable[Paper], size: int, tail: int = 0) -> Iterator[list[Paper]]:
+    """`size` papers a batch, but the last `tail` (the input read that far ahead to know
+    them) in quarter batches: so that the workers run out of work together, rather than
+    one idling while the other does the whole last batch."""
+    ahead: deque[Paper] = deque()
     for paper in papers:
-        batch.append(paper)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        ahead.append(paper)
+        if len(ahead) == tail + size:
+            yield [ahead.popleft() for _ in range(size)]
+    small = max(1, size // 4) if tail else size
+    while ahead:
+        yield [ahead.popleft() for _ in range(min(small, len(ahead)))]
 
 
 def _skip(summary: BuildSummary, paper: Paper, problem: str) -> None:

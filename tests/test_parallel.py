@@ -204,3 +204,12 @@ def test_parallel_export_worker_reads_the_store_read_only_beside_the_build(tmp_p
     assert len(held) == len(source)
     got = [p for name in ["ttl", *names] for p in shared.get(name, [])]
     assert _written(tmp_path / "two", got) == _written(tmp_path / "one", [p for p in alone if p.name != "effikg.ttl"])
+
+
+def test_parallel_last_batches_are_small_so_workers_finish_together() -> None:
+    from pipeline.build import _batches
+
+    sizes = [len(b) for b in _batches(range(300), 64, tail=128)]
+    assert sizes == [64, 64, *[16] * 10, 12]  # the last 172: between tail and tail + one batch
+    assert [len(b) for b in _batches(range(150), 64)] == [64, 64, 22]  # one job: no tail
+    assert [p for b in _batches(range(300), 64, tail=128) for p in b] == list(range(300))
