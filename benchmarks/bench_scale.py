@@ -7,12 +7,14 @@ arXiv-snapshot JSON Lines file. Each build runs in its own process (`effikg buil
 the kernel's figures; the share of time by stage comes from one instrumented run
 (--stages) in process.
 
-    python benchmarks/bench_scale.py --sizes 1000,5000 --jobs 1,2 [--rounds 2] [--incremental] [--dask] [--stages]
+    python benchmarks/bench_scale.py --sizes 1000,5000 --jobs 1,2 [--rounds 2] [--incremental] [--dask] [--stages] [--serial]
     python benchmarks/bench_scale.py --sizes "" --rss 1000,5000,20000     # out of core: peak RSS
 
 With --rounds N the --jobs runs of a size alternate (1, 2, 1, 2, ...), each row with the
 load average (/proc/loadavg) when it started and ended: the machine may be shared.
---stages, --incremental and --dask use the first of --sizes (1,000 when --sizes is empty).
+--serial times the build process's own work once the extraction has ended (an in-process
+--jobs 2 build; its CPU s are what load does not distort). --stages, --serial,
+--incremental and --dask use the first of --sizes (1,000 when --sizes is empty).
 """
 
 from __future__ import annotations
@@ -232,6 +234,30 @@ def bench_stages(corpus: Path, work: Path) -> dict[str, float]:
     return spent
 
 
+def bench_serial(corpus: Path, work: Path, jobs: int = 2) -> dict[str, float]:
+    """The build process's own CPU s and wall s once the extraction has ended (assembly,
+    the shape checks, its share of the exports, the wait for the workers' share), one
+    in-process `--jobs` build, every abstract new to the NLP: the serial part, which
+    other jobs' load on the machine does not inflate (its wall they do)."""
+    import pipeline.build as build
+
+    spent: dict[str, float] = {}
+    after_extraction = build._assemble_and_export
+
+    def timed(*args, **kwargs):
+        cpu, wall = time.process_time(), time.perf_counter()
+        try:
+            return after_extraction(*args, **kwargs)
+        finally:
+            spent["cpu"], spent["wall"] = time.process_time() - cpu, time.perf_counter() - wall
+
+    build._assemble_and_export = timed
+    cpu = time.process_time()
+    build.run_build([corpus], work / "out-serial", force=True, extract=build.ExtractOptions(jobs=jobs))
+    spent["whole_cpu"] = time.process_time() - cpu
+    return spent
+
+
 def _load() -> str:
     """The 1-minute load average and runnable/total tasks, from /proc/loadavg."""
     try:
@@ -275,6 +301,7 @@ def main() -> None:
     parser.add_argument("--incremental", action="store_true")
     parser.add_argument("--dask", action="store_true")
     parser.add_argument("--stages", action="store_true")
+    parser.add_argument("--serial", action="store_true", help="the build process's CPU s after the extraction, --jobs 2")
     parser.add_argument("--rss", default="", help="sizes for the peak-RSS builds whose NLP is all cache hits "
                         "(e.g. 1000,5000,20000)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
@@ -301,6 +328,12 @@ def main() -> None:
         print(f"\nstages of one --jobs 1 build of {first:,} (CPU s, share):")
         for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
             print(f"  {name}: {seconds:.1f} s ({seconds / whole:.0%})")
+    if args.serial:
+        start = _load()
+        r = bench_serial(_corpus(work, first), work)
+        print(f"\nthe build process after the extraction ({first:,}, --jobs 2, in process): {r['cpu']:.2f} CPU s, "
+              f"{r['wall']:.1f} s wall (the whole build: {r['whole_cpu']:.1f} CPU s in this process); "
+              f"load average {start}, {_load()}", flush=True)
     if args.incremental:
         r = bench_incremental(first, work)
         print(f"\nincremental: {first:,} cold {r['cold_wall']:.1f} s wall / {r['cold_cpu']:.1f} s CPU; "

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.corpus import bundled_corpus
 from pipeline.errors import BuildError, ExportError, InputError, InputsFailedError
-from pipeline.export import EXPORTERS, save_exports, select_exporters
+from pipeline.export import EXPORTERS, select_exporters
 from pipeline.files import new_file_mode
 from pipeline.ingest import STDIN, read_papers
 from pipeline.ingest.common import describe_error
@@ -30,6 +30,9 @@ from pipeline.vocab import VocabExtra, vocabulary_hash
 
 # Papers sent to the model at a time; a batch that fails is redone paper by paper.
 EXTRACT_BATCH = 64
+# CPU s of the shape checks in a build of 1,000 abstracts, in the units of
+# pipeline.export.Exporter.cost: the build process's work beside its share of the exports.
+SHAPE_CHECK_COST = 1.0
 # What no output format can write (XML 1.0 forbids these; UTF-8 cannot encode surrogates).
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -156,7 +159,7 @@ def extract_each(
     cache = ExtractionCache(options.cache, min_confidence, salt=_cache_salt(options)) if options.cache is not None else None
     try:
         with runner as run:
-            batches = _batches(papers, EXTRACT_BATCH)
+            batches = _batches(papers, EXTRACT_BATCH, tail=EXTRACT_BATCH * jobs if jobs > 1 else 0)
             for outcomes in (run(batches) if cache is None else _through_cache(batches, run, cache)):
                 for outcome in outcomes:
                     if not isinstance(outcome, Failed):
@@ -195,15 +198,18 @@ def _through_cache(batches: Iterable[list[Paper]], run, cache) -> Iterator[list]
         yield merged
 
 
-def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
-    batch: list[Paper] = []
+def _batches(papers: Iterable[Paper], size: int, tail: int = 0) -> Iterator[list[Paper]]:
+    """`size` papers a batch, but the last `tail` (the input read that far ahead to know
+    them) in quarter batches: so that the workers run out of work together, rather than
+    one idling while the other does the whole last batch."""
+    ahead: deque[Paper] = deque()
     for paper in papers:
-        batch.append(paper)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        ahead.append(paper)
+        if len(ahead) == tail + size:
+            yield [ahead.popleft() for _ in range(size)]
+    small = max(1, size // 4) if tail else size
+    while ahead:
+        yield [ahead.popleft() for _ in range(min(small, len(ahead)))]
 
 
 def _skip(summary: BuildSummary, paper: Paper, problem: str) -> None:
@@ -296,7 +302,8 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read
                     shards.write(extraction)
             _check_read(summary, keep_going)
             read.append(True)
-            written = _assemble_and_export(work, scratch, summary, info, previous=plan.out if plan.owned else None)
+            written = _assemble_and_export(work, scratch, summary, info, previous=plan.out if plan.owned else None,
+                                           jobs=summary.jobs)
             _make_readable(scratch)
             return written, commit(plan, scratch, __version__, keep=keep)
     except ExportError as err:  # the graph holds what a format cannot carry
@@ -313,30 +320,35 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read
 
 
 def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info, previous: Path | None = None,
-                         ) -> list[str]:
+                         jobs: int = 1) -> list[str]:
     """The second pass: the shards assembled into the store (pipeline.store), validated
     there, every export streamed from it; returns the files written, relative to scratch.
-    `previous`: the build the output folder holds, whose unchanged work an exporter may reuse."""
+    `previous`: the build the output folder holds, whose unchanged work an exporter may reuse.
+    With `jobs` > 1 the exports are shared with jobs - 1 worker processes (pipeline.parallel.
+    SharedExports), which write theirs while this process runs the shape checks and its own."""
     import shutil
 
     from pipeline.outdir import STORE_DIR
+    from pipeline.parallel import SharedExports
     from pipeline.shards import read_shards
     from pipeline.store import assemble_store, finish_store
     from pipeline.validate import check_store
 
-    source = assemble_store(lambda: read_shards(work / "extractions"), work, scratch / STORE_DIR, build=info)
-    try:
-        # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
-        result = check_store(source.reader, source.iter_triples, len(source))
-        source.release()
-        if not result.conforms:
-            raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
-        summary.triples = len(source)
-        source.previous = previous
-        written = [p.relative_to(scratch).as_posix() for p in save_exports(source, scratch, summary.exports)]
-        finish_store(source, scratch / STORE_DIR)
-    finally:
-        source.release()  # closed before its folder moves, or is removed after a failure
+    with SharedExports(jobs) as exports:  # the workers start now, and load while the store is assembled
+        source = assemble_store(lambda: read_shards(work / "extractions"), work, scratch / STORE_DIR, build=info)
+        try:
+            source.previous = previous
+            exports.start(source, scratch, summary.exports, beside=SHAPE_CHECK_COST)
+            # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
+            result = check_store(source.reader, source.iter_triples, len(source))
+            source.release()
+            if not result.conforms:
+                raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
+            summary.triples = len(source)
+            written = [p.relative_to(scratch).as_posix() for p in exports.finish(source, scratch)]
+            finish_store(source, scratch / STORE_DIR)
+        finally:
+            source.release()  # closed before its folder moves, or is removed after a failure
     shutil.rmtree(work)
     return written
 

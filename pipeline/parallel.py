@@ -1,4 +1,6 @@
-"""Where extraction runs: in this process, in N worker processes, or on a Dask cluster.
+"""Where extraction runs: in this process, in N worker processes, or on a Dask cluster;
+and where the exports run under --jobs N: shared between the build process and N - 1
+worker processes (SharedExports).
 
 Papers go out in batches and come back as the batch's outcomes, in input order, whatever
 order the workers finish in: the build (the reduce, resolution, assembly and every
@@ -15,14 +17,21 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.errors import BuildError
+from pipeline.errors import BuildError, ExportError
+from pipeline.export import load_exporters, run_exporters, select_exporters, share_exporters
 from pipeline.ingest.common import describe_error
 from pipeline.records import Extraction, Paper
 from pipeline.vocab import VocabExtra
+
+if TYPE_CHECKING:
+    from pipeline.export import Exporter
+    from pipeline.export.source import StoreSource
 
 # Batches a worker may have queued beyond the one it is on.
 AHEAD = 2
@@ -108,6 +117,16 @@ def _in_order(batches: Iterable[list[Paper]], submit: Submit, window: int) -> It
         yield pending.popleft().result()
 
 
+def _process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = ()) -> ProcessPoolExecutor:
+    """`jobs` forkserver processes (a fresh interpreter each, never a fork of a threaded
+    parent), each running `initializer` as it starts."""
+    context = multiprocessing.get_context("forkserver")
+    try:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=initargs)
+    except OSError as err:
+        raise BuildError(f"cannot start {jobs} worker processes ({err})") from None
+
+
 @contextmanager
 def local_runner(jobs: int, extractor: Extractor) -> Iterator[Callable[[Iterable[list[Paper]]], Iterator[list[Outcome]]]]:
     """run(batches) -> outcomes a batch, in order: in place for one job, else in a pool of
@@ -119,12 +138,7 @@ def local_runner(jobs: int, extractor: Extractor) -> Iterator[Callable[[Iterable
 
     def submit(batch: list[Paper]) -> Future[list[Outcome]]:
         if not pools:  # started on the first abstract the cache lacks, not before
-            context = multiprocessing.get_context("forkserver")
-            try:
-                pools.append(ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm_up,
-                                                 initargs=(extractor,)))
-            except OSError as err:
-                raise BuildError(f"cannot start {jobs} worker processes ({err})") from None
+            pools.append(_process_pool(jobs, _warm_up, (extractor,)))
         return pools[0].submit(extract_batch, batch, extractor)
 
     try:
@@ -153,3 +167,55 @@ def dask_runner(address: str, extractor: Extractor) -> Iterator[Callable[[Iterab
         yield lambda batches: _in_order(batches, submit, window=workers * (AHEAD + 1))
     finally:
         client.close()
+
+
+class SharedExports:
+    """The build's exports shared between this process and `jobs - 1` worker processes
+    (one process for `jobs` 1: all of them here, in order). The workers start at once and
+    import the exporters while this process assembles the store, when a core would sit
+    idle; `start` sends them their shares (pipeline.export.share_exporters), which they
+    write into the same scratch folder from their own read-only view of the build's
+    sorted lines and store; `finish` writes this process's share, then collects theirs.
+    On leaving, whatever happened, the workers are waited for, so that nothing writes
+    into the scratch folder once the build has failed and removes it."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(1, jobs)
+        self._pool = _process_pool(self.jobs - 1, load_exporters) if self.jobs > 1 else None
+        for _ in range(self.jobs - 1):
+            self._pool.submit(int)  # type: ignore[union-attr]  # each submit starts one process now
+        self._own: list[Exporter] = []
+        self._shares: list[Future[dict[str, list[Path]]]] = []
+        self._names: list[str] = []
+
+    def __enter__(self) -> SharedExports:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def start(self, source: StoreSource, out_dir: Path, names: list[str] | None, beside: float = 0.0) -> None:
+        """Send the workers their shares of the exports `names` (pipeline.export.select_exporters);
+        this process keeps the first, with `beside` seconds of other work to do first."""
+        from pipeline.export.worker import save_store_exports  # here: the NLP workers import this module too
+
+        exporters = select_exporters(names)
+        self._names = [e.name for e in exporters]
+        own, *shares = share_exporters(exporters, self.jobs, beside)
+        self._own = own
+        self._shares = [self._pool.submit(save_store_exports, source.lines_path, source.store_path,  # type: ignore[union-attr]
+                                          len(source), source.previous, out_dir, [e.name for e in share])
+                        for share in shares if share]
+
+    def finish(self, source: StoreSource, out_dir: Path) -> list[Path]:
+        """This process's share written, the workers' collected: every file, in registry order."""
+        written = run_exporters(source, out_dir, self._own)
+        for share in self._shares:
+            try:
+                written.update(share.result())
+            except BrokenProcessPool:
+                raise ExportError("an export worker process stopped before it was done "
+                                  "(killed, or out of memory)") from None
+        return [p for name in self._names for p in written[name]]
+

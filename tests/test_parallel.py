@@ -136,3 +136,80 @@ def test_parallel_dask_unreachable_scheduler_is_one_clear_error(tmp_path: Path) 
     with pytest.raises(BuildError, match=f"tcp://127.0.0.1:{port}: cannot reach the Dask scheduler"):
         run_build([], tmp_path / "out", extract=ExtractOptions(dask=f"tcp://127.0.0.1:{port}"))
     assert not (tmp_path / "out").exists()
+
+
+def _written(root: Path, paths: list[Path]) -> list[tuple[str, bytes]]:
+    return [(p.relative_to(root).as_posix(), p.read_bytes()) for p in paths]
+
+
+def test_parallel_shared_exports_write_what_one_process_writes(tmp_path: Path) -> None:
+    """Under --jobs 2 a worker process writes its share of the exports (the explorer, in
+    the balance of Exporter.cost) beside this process's: the same files, in the same order."""
+    from pipeline.export import save_exports
+    from pipeline.parallel import SharedExports
+    from test_store import _store_source
+
+    source = _store_source(tmp_path)
+    alone = save_exports(source, tmp_path / "one")
+    with SharedExports(2) as exports:
+        exports.start(source, tmp_path / "two", None, beside=1.0)
+        shared = exports.finish(source, tmp_path / "two")
+    assert _written(tmp_path / "two", shared) == _written(tmp_path / "one", alone)
+
+
+def test_parallel_export_worker_error_reaches_the_build(tmp_path: Path) -> None:
+    """A worker's failure is raised here as the worker raised it (the build turns an
+    OSError into one line), and leaving waits for the workers: nothing writes afterwards."""
+    from pipeline.parallel import SharedExports
+    from test_store import _store_source
+
+    source = _store_source(tmp_path)
+    out = tmp_path / "out"
+    (out / "index.html").mkdir(parents=True)  # where the explorer, the worker's share, writes
+    with pytest.raises(OSError) as failed, SharedExports(2) as exports:
+        exports.start(source, out, ["html"], beside=1.0)
+        exports.finish(source, out)
+    assert "index.html" in str(failed.value)
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.is_file()]  # no temp file left
+    # This process failing (the shape checks) while the worker may be writing: leaving
+    # cancels its share or waits for it, so nothing is written once the block is left.
+    import time
+
+    other = tmp_path / "other"
+    with pytest.raises(RuntimeError), SharedExports(2) as exports:
+        exports.start(source, other, ["html"], beside=1.0)
+        raise RuntimeError("the graph does not conform")
+    left = sorted(other.rglob("*"))
+    time.sleep(1.0)
+    assert sorted(other.rglob("*")) == left
+    assert not [p for p in left if p.name.endswith(".tmp")]
+
+
+def test_parallel_export_worker_reads_the_store_read_only_beside_the_build(tmp_path: Path, monkeypatch) -> None:
+    """Past MEMORY_TRIPLES a worker reads the on-disk store while the build process holds
+    it open: opened read-only, it writes what the build process would."""
+    from pipeline.export import save_exports
+    from pipeline.export.source import StoreSource
+    from pipeline.export.worker import save_store_exports
+    from test_store import _store_source
+
+    monkeypatch.setattr(StoreSource, "MEMORY_TRIPLES", 0)
+    import pyoxigraph as ox
+
+    source = _store_source(tmp_path)
+    names = ["graphml", "neo4j", "html"]
+    alone = save_exports(source, tmp_path / "one", names)
+    held = ox.Store(str(source.store_path))  # open, as the build process holds it during the shape checks
+    shared = save_store_exports(source.lines_path, source.store_path, len(source), None, tmp_path / "two", names)
+    assert len(held) == len(source)
+    got = [p for name in ["ttl", *names] for p in shared.get(name, [])]
+    assert _written(tmp_path / "two", got) == _written(tmp_path / "one", [p for p in alone if p.name != "effikg.ttl"])
+
+
+def test_parallel_last_batches_are_small_so_workers_finish_together() -> None:
+    from pipeline.build import _batches
+
+    sizes = [len(b) for b in _batches(range(300), 64, tail=128)]
+    assert sizes == [64, 64, *[16] * 10, 12]  # the last 172: between tail and tail + one batch
+    assert [len(b) for b in _batches(range(150), 64)] == [64, 64, 22]  # one job: no tail
+    assert [p for b in _batches(range(300), 64, tail=128) for p in b] == list(range(300))

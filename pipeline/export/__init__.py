@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from pipeline.errors import ExportError
 
 if TYPE_CHECKING:
-    from pipeline.export.source import GraphLike
+    from pipeline.export.source import GraphLike, GraphSource, StoreSource
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,9 @@ class Exporter:
     description: str
     files: tuple[str, ...]  # what it writes into the build folder; a trailing "/" is a folder
     target: str  # "module:function" of its save function
+    # Its CPU seconds in a build of 1,000 abstracts (docs/benchmarks.md): how
+    # `share_exporters` balances the exports between processes under --jobs N.
+    cost: float = 0.5
 
     def load(self) -> Callable[[GraphLike, Path], list[Path]]:
         module, _, function = self.target.partition(":")
@@ -41,18 +44,18 @@ class Exporter:
 
 EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
     Exporter("ttl", "Turtle: the graph query, serve, report and validate read", ("effikg.ttl",),
-             "pipeline.export.rdf:save_ttl"),
-    Exporter("nt", "N-Triples, one triple a line, sorted", ("effikg.nt",), "pipeline.export.rdf:save_nt"),
+             "pipeline.export.rdf:save_ttl", 0.18),
+    Exporter("nt", "N-Triples, one triple a line, sorted", ("effikg.nt",), "pipeline.export.rdf:save_nt", 0.05),
     Exporter("jsonld", "JSON-LD with a @context that maps to the ontology", ("effikg.jsonld",),
-             "pipeline.export.rdf:save_jsonld"),
+             "pipeline.export.rdf:save_jsonld", 0.41),
     Exporter("owl", "RDF/XML with the ontology merged in, for Protégé", ("effikg.owl",),
-             "pipeline.export.rdf:save_owl"),
+             "pipeline.export.rdf:save_owl", 0.48),
     Exporter("graphml", "GraphML for Gephi, Cytoscape, yEd and networkx", ("effikg.graphml",),
-             "pipeline.export.graphml:save_graphml"),
+             "pipeline.export.graphml:save_graphml", 0.39),
     Exporter("neo4j", "CSVs for neo4j-admin import and a Cypher script", ("neo4j/",),
-             "pipeline.export.neo4j:save_neo4j"),
+             "pipeline.export.neo4j:save_neo4j", 1.23),
     Exporter("html", "the interactive explorer: the whole graph and one page a paper",
-             ("index.html", "papers/", "explorer/"), "pipeline.export.html:save_html"),
+             ("index.html", "papers/", "explorer/"), "pipeline.export.html:save_html", 3.0),
 )}
 # The design contract: `effikg build --out DIR` always writes DIR/effikg.ttl.
 ALWAYS = ("ttl",)
@@ -88,10 +91,35 @@ def save_exports(graph: GraphLike, out_dir: Path, names: Sequence[str] | None = 
     """
     from pipeline.export.source import as_source
 
-    exporters = select_exporters(names)
-    source = as_source(graph)
-    written: list[Path] = []
+    return [p for paths in run_exporters(as_source(graph), Path(out_dir), select_exporters(names)).values() for p in paths]
+
+
+def run_exporters(source: GraphSource | StoreSource, out_dir: Path,
+                  exporters: Sequence[Exporter]) -> dict[str, list[Path]]:
+    """Each exporter's files, written one exporter after the other from one source."""
+    written: dict[str, list[Path]] = {}
     for exporter in exporters:
-        written += exporter.save(source, Path(out_dir))
+        written[exporter.name] = exporter.save(source, out_dir)
         source.release()  # a store-backed source closes its store between exporters
     return written
+
+
+def share_exporters(exporters: Sequence[Exporter], parts: int, beside: float = 0.0) -> list[list[Exporter]]:
+    """`exporters` in `parts` shares of about equal cost, each in registry order: the
+    costliest first, each to the share with the least so far. The first share is the
+    calling process's, which also spends `beside` seconds on other work (the shape checks)."""
+    shares: list[list[Exporter]] = [[] for _ in range(max(1, parts))]
+    load = [beside] + [0.0] * (len(shares) - 1)
+    for exporter in sorted(exporters, key=lambda e: -e.cost):
+        least = load.index(min(load))
+        shares[least].append(exporter)
+        load[least] += exporter.cost
+    order = list(EXPORTERS)
+    return [sorted(share, key=lambda e: order.index(e.name)) for share in shares]
+
+
+def load_exporters() -> None:
+    """Import every exporter's module (an export worker does it as it starts, while the
+    build process is still assembling the graph)."""
+    for exporter in EXPORTERS.values():
+        exporter.load()

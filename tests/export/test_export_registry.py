@@ -59,3 +59,18 @@ def test_export_registry_reading_it_imports_no_exporter() -> None:
             "print(sorted(m for m in sys.modules if m.startswith('pipeline.export.') or m == 'pyvis'))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_export_shares_are_balanced_by_cost_and_in_registry_order() -> None:
+    from pipeline.export import share_exporters
+
+    exporters = select_exporters()
+    assert share_exporters(exporters, 1) == [exporters]
+    shares = share_exporters(exporters, 2, beside=1.0)
+    assert sorted(e.name for share in shares for e in share) == sorted(EXPORTERS)  # each one once
+    order = list(EXPORTERS)
+    assert all([order.index(e.name) for e in share] == sorted(order.index(e.name) for e in share) for share in shares)
+    costs = [sum(e.cost for e in share) for share in shares]
+    costs[0] += 1.0
+    assert abs(costs[0] - costs[1]) <= max(e.cost for e in exporters)  # greedy: within one exporter's cost
+    assert "html" in {e.name for e in shares[1]}  # the costliest goes to the share with nothing else to do
