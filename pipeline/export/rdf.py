@@ -280,7 +280,13 @@ def write_owl(lines: Iterable[str], triples: Iterable[ox.Triple], out: BinaryIO)
     ExportError as it is met (check_xml_text): write into a file that is dropped on failure
     (pipeline.files.write_atomic_streams)."""
     merged = _merge_sorted(zip(check_xml_text(lines), triples), zip(ontology_lines(), _ontology_triples()))
-    ox.serialize(merged, _CarriageReturns(out), format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
+    _write_rdf_xml(merged, out)
+
+
+def _write_rdf_xml(triples: Iterable[ox.Triple], out: BinaryIO) -> None:
+    """RDF/XML as every OWL file and block is written (a block reused must be the bytes a
+    whole-file write would give)."""
+    ox.serialize(triples, _CarriageReturns(out), format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
 
 
 def _owl_lines(lines: Iterable[str]) -> Iterator[str]:
@@ -290,7 +296,7 @@ def _owl_lines(lines: Iterable[str]) -> Iterator[str]:
 
 def _owl_serialize(triples: Iterable[ox.Triple]) -> bytes:
     buffer = io.BytesIO()
-    ox.serialize(triples, _CarriageReturns(buffer), format=ox.RdfFormat.RDF_XML, prefixes=_PREFIXES)
+    _write_rdf_xml(triples, buffer)
     return buffer.getvalue()
 
 

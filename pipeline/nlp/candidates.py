@@ -332,15 +332,12 @@ def _technique_phrases(sent: Span) -> list[tuple[int, int]]:
     return out
 
 
-def respectively(doc: Doc, sent: Span, items: list[tuple[int, int]],
-                 figures: list | None = None) -> dict[tuple[int, int], tuple]:
+def respectively(doc: Doc, sent: Span, items: list[tuple[int, int]], figures: list) -> dict[tuple[int, int], tuple]:
     """{item span: (figure span, Figure)} when the sentence pairs a list of items with as
     many figures by "respectively" (the i-th item with the i-th figure); else {}.
-    `figures`: the sentence's figures when the caller has them (else read from the Doc)."""
+    `figures`: the sentence's figure mentions."""
     if len(items) < 2 or "respectively" not in columns(doc).lower[sent.start:sent.end]:
         return {}
-    if figures is None:
-        figures = [f for f in doc._.figures or [] if sent.start <= f.start < sent.end]
     figures = sorted(figures, key=lambda f: f.start)
     if len(figures) != len(items):
         return {}

@@ -158,11 +158,10 @@ def _pattern_names() -> tuple[dict[str, float], dict[str, dict[str, str]]]:
     from pipeline.nlp.patterns import labels
 
     names: dict[str, dict[str, str]] = {"object": {}, "figure": {}}
+    zeros = {}
     for label in labels():
         names["object"][f"object:{label}"] = f"pat={label}"
         names["figure"][f"figure:{label}"] = f"figpat={label}"
-    zeros = {}
-    for label in labels():
         zeros[f"pat={label}"] = zeros[f"figpat={label}"] = 0.0
     return zeros, names
 

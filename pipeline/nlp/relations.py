@@ -1162,8 +1162,9 @@ class RelationReader:
         for i in range(lo, start):
             if c.lower[i] in CLAUSE_BREAKS:
                 lo = i + 1
+        # "accuracy loss", "a 0.5% accuracy drop"; not "2.4x without loss".
         after = c.lower[end:min(sent.end, end + 2)]
-        if after and after[0] in BLOCK_AFTER or len(after) == 2 and after[1] in BLOCK_AFTER and after[0] not in LOSS_NEGATORS:
+        if any(w in BLOCK_AFTER and not (k and after[k - 1] in LOSS_NEGATORS) for k, w in enumerate(after)):
             return True
         if not HARD_BLOCK.isdisjoint(c.lemma[lo:start]):
             return True
