@@ -90,7 +90,8 @@ def _export_names(ctx: click.Context, param: click.Parameter, value: str | None)
 )
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), default=None,
-    help="Worker processes that run the NLP (default: the machine's cores); the output is the same for any N.",
+    help="Worker processes that run the NLP and share the exports (default: the machine's cores); the output "
+         "is the same for any N.",
 )
 @click.option(
     "--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
