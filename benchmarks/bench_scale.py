@@ -269,6 +269,21 @@ def _load() -> str:
         return f"{os.getloadavg()[0]:.2f}"
 
 
+def _cpu_ticks() -> tuple[int, int]:
+    """(steal, total) jiffies of all CPUs so far, from /proc/stat: time the host gave this
+    virtual machine's CPUs to someone else shows up as steal, and slows a 2-job run most."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def _steal_since(before: tuple[int, int]) -> str:
+    steal, total = _cpu_ticks()
+    return f"{(steal - before[0]) / max(1, total - before[1]):.0%}"
+
+
 def _corpus(work: Path, n: int) -> Path:
     path = work / f"corpus-{n}.jsonl"
     return path if path.is_file() else write_corpus(path, n)
@@ -277,18 +292,19 @@ def _corpus(work: Path, n: int) -> Path:
 def bench_sizes(sizes: list[int], jobs_list: list[int], rounds: int, work: Path) -> dict[tuple[int, int], list[float]]:
     """The --jobs rows: each size, the job counts alternated `rounds` times; abstracts/s a run."""
     print("" if not sizes else "| abstracts | jobs | round | wall s | CPU s | abstracts/s (wall) | abstracts/s (CPU) "
-          "| peak RSS MB (largest process) | (all processes) | load average at start, end |\n"
-          "|---|---|---|---|---|---|---|---|---|---|")
+          "| peak RSS MB (largest process) | (all processes) | load average at start, end | CPU stolen by the host |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|")
     rates: dict[tuple[int, int], list[float]] = {}
     for n in sizes:
         corpus = _corpus(work, n)
         for round_ in range(1, rounds + 1):
             for jobs in jobs_list:
-                start = _load()
+                start, ticks = _load(), _cpu_ticks()
                 r = bench_jobs(corpus, n, jobs, work)
                 rates.setdefault((n, jobs), []).append(r["rate"])
                 print(f"| {n:,} | {jobs} | {round_} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rate']:.1f} "
-                      f"| {n / r['cpu']:.1f} | {r['rss_mb']:.0f} | {r['rss_total_mb']:.0f} | {start}, {_load()} |", flush=True)
+                      f"| {n / r['cpu']:.1f} | {r['rss_mb']:.0f} | {r['rss_total_mb']:.0f} | {start}, {_load()} "
+                      f"| {_steal_since(ticks)} |", flush=True)
         if (n, 1) in rates and (n, 2) in rates:
             best = max(rates[(n, 2)]) / max(rates[(n, 1)])
             print(f"  {n:,}: --jobs 2 / --jobs 1 = {best:.2f}x abstracts/s (wall, best run of each)", flush=True)
