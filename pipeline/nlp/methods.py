@@ -38,6 +38,9 @@ VERB_FORMS = frozenset(
         *_IRREGULAR.get(v, []),
     )
 )
+# "we put forward X": a verb and its particle, each form written out in the data.
+PHRASAL_VERBS = word_class("propose_phrasal_verbs")
+PHRASAL_FIRST_WORDS = frozenset(v.split()[0] for v in PHRASAL_VERBS)
 NAMING_WORDS = word_class("naming_words")
 AUTHOR_NOUNS = word_class("author_nouns")
 # Title words that introduce the method a title names ("... with Sarathi-Serve").
@@ -58,6 +61,8 @@ PART_VERBS = word_class("part_verbs")
 # Where the object phrase of a proposal verb ends.
 OBJECT_STOPS = word_class("object_stops")
 LEAD_WORDS = word_class("lead_words")
+# Modifiers that make a phrase other people's (or earlier) work: "our baseline", "prior".
+OTHERS_DETERMINERS = word_class("others_determiners")
 # Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
 AUTHOR_DETERMINERS = word_class("author_determiners")
 BE_FINITE_FORMS = word_class("be_finite_forms")
@@ -241,6 +246,12 @@ class MethodFinder:
                 tok = doc[i]
                 self._from_verb(doc, tok, sent, by_token, acronyms, add)
                 self._lowercase_technique(doc, tok, sent, add)
+            elif (low in PHRASAL_FIRST_WORDS and i + 1 < sent.end and f"{low} {lowers[i + 1]}" in PHRASAL_VERBS
+                  and _has_author_cue(sent, doc[i])):
+                # The particle closes the verb: the object phrase starts after it.
+                particle = doc[i + 1]
+                self._from_verb(doc, particle, sent, by_token, acronyms, add)
+                self._lowercase_technique(doc, particle, sent, add)
             # "our X" where X is a coined name: the authors' own method.
             elif low == "our" and i + 1 < sent.end:
                 self._after_our(doc, doc[i], sent, by_token, acronyms, add)
@@ -324,8 +335,27 @@ class MethodFinder:
                 add(n.start, n.end, 1, "our", sent)
                 return
             if doc[j].pos_ not in {"ADJ", "NOUN", "PROPN"}:
+                if doc[j].text == ",":
+                    self._our_apposition(doc, our, sent, by_token, add)
                 return
-        self._our_parenthesised(doc, our, sent, by_token, acronyms, add)
+        if not self._our_apposition(doc, our, sent, by_token, add):
+            self._our_parenthesised(doc, our, sent, by_token, acronyms, add)
+
+    def _our_apposition(self, doc: Doc, our: Token, sent: Span, by_token, add) -> bool:
+        """"Our approach, FooNet, ...", "our proposed serving system, FooServe": a name in
+        apposition to "our" and a generic head noun (a few modifiers may come between)."""
+        j = our.i + 1
+        while j < min(sent.end, our.i + 6) and doc[j].pos_ in {"ADJ", "NOUN", "PROPN", "VERB"}:
+            j += 1
+        if j == our.i + 1 or j + 1 >= sent.end or doc[j].text != "," or doc[j - 1].lower_ not in self.vocab.generic_heads:
+            return False
+        if any(t.lower_ in OTHERS_DETERMINERS for t in doc[our.i + 1:j]):
+            return False  # "our baseline, LLaMA", "our previous work, X": not this paper's method
+        n = by_token.get(j + 1)
+        if n is None or n.start != j + 1 or not (n.coined or doc[j + 1].pos_ == "PROPN"):
+            return False
+        add(n.start, n.end, 1, "our-appos", sent)
+        return True
 
     def _rank(self, doc: Doc, names: list[NameMention], candidates: list[Proposal], acronyms) -> None:
         """Background names ranked down; the weaker evidence added when nothing strong is."""
@@ -386,7 +416,8 @@ class MethodFinder:
                     return
             return
         j = verb.i + 1
-        while j < stop and (doc[j].lower_ in LEAD_WORDS or (doc[j].pos_ == "ADJ" and doc[j].lower_ not in {"large"})):
+        while j < stop and (doc[j].lower_ in LEAD_WORDS or _joins_lead_words(doc, j, stop)
+                            or (doc[j].pos_ == "ADJ" and doc[j].lower_ not in {"large"})):
             j += 1
         seen_first = False
         for k in range(verb.i + 1, stop):
@@ -423,7 +454,7 @@ class MethodFinder:
         j = verb.i + 1
         if verb.nbor(-1).lower_ in BE_FINITE_FORMS or j >= sent.end or doc[j].lower_ in {"a", "an"}:
             return
-        while j < sent.end and doc[j].lower_ in LEAD_WORDS and not doc[j].like_num:
+        while j < sent.end and (doc[j].lower_ in LEAD_WORDS or _joins_lead_words(doc, j, sent.end)) and not doc[j].like_num:
             j += 1
         if j < sent.end and doc[j].like_num:  # "two sparse convolution algorithms" describes a class ...
             # ... whose members may follow a colon: "two novel techniques: sequence
@@ -761,6 +792,12 @@ def _title_candidate(doc: Doc, by_key: dict[str, NameMention], out: list[Proposa
         rank=rank_found if where else rank_absent, token=where.start if where else -1,
         sent_start=columns(doc).sent_start[where.start] if where else -1, cue=cue,
     ))
+
+
+def _joins_lead_words(doc: Doc, j: int, stop: int) -> bool:
+    """An "and" between two lead words ("the design and implementation of X"), not one
+    between two modifiers of a description ("efficient and accurate architectures")."""
+    return doc[j].lower_ == "and" and j + 1 < stop and doc[j + 1].lower_ in LEAD_WORDS
 
 
 def _is_passive_proposal(tok: Token, sent: Span) -> bool:

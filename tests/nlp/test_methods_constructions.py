@@ -26,6 +26,13 @@ PROPOSALS = [
                  ["progressive shrinking"], id="lower-case-technique-generic-head-dropped"),
     pytest.param("Eyeriss uses a proposed processing dataflow, called row stationary (RS), on a spatial array.",
                  ["RS"], id="called-lower-case-with-acronym"),
+    pytest.param("We put forward BarKV, a cache compression method.", ["BarKV"], id="phrasal-verb"),
+    pytest.param("This paper sets forth BarKV, which compresses the KV cache.", ["BarKV"], id="phrasal-verb-inflected"),
+    pytest.param("Our approach, BarKV, compresses the KV cache.", ["BarKV"], id="our-generic-head-apposition"),
+    pytest.param("Our proposed compression scheme, BarKV, quantizes keys.", ["BarKV"],
+                 id="our-modified-head-apposition"),
+    pytest.param("We present the design and implementation of BarKV, a KV cache manager.", ["BarKV"],
+                 id="design-and-implementation-of"),
 ]
 
 NOT_PROPOSED = [
@@ -34,6 +41,12 @@ NOT_PROPOSED = [
     pytest.param("Structured pruning is common. We propose structured pruning for transformers.",
                  id="technique-already-in-background"),
     pytest.param("A large part of it can be removed, which we call energy bloat.", id="called-a-problem"),
+    pytest.param("Compared to our baseline, LLaMA-2 runs slower on phones.", id="our-baseline-apposition"),
+    pytest.param("Our previous work, BarKV, compressed the cache.", id="our-previous-work-apposition"),
+    pytest.param("Our results, however, show that vLLM scales poorly.", id="our-results-not-a-head"),
+    pytest.param("We put the model on an FPGA and measure its power.", id="put-without-particle"),
+    pytest.param("We study ways of creating efficient and accurate deep learning architectures.",
+                 id="and-between-modifiers-is-no-lead"),
 ]
 
 
