@@ -61,6 +61,8 @@ PART_VERBS = word_class("part_verbs")
 # Where the object phrase of a proposal verb ends.
 OBJECT_STOPS = word_class("object_stops")
 LEAD_WORDS = word_class("lead_words")
+# Words that call a thing new: "X, a novel strategy", "a new ... algorithm (LKD)".
+NEW_MARKERS = word_class("new_markers")
 # Modifiers that make a phrase other people's (or earlier) work: "our baseline", "prior".
 OTHERS_DETERMINERS = word_class("others_determiners")
 # Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
@@ -255,12 +257,28 @@ class MethodFinder:
             # "our X" where X is a coined name: the authors' own method.
             elif low == "our" and i + 1 < sent.end:
                 self._after_our(doc, doc[i], sent, by_token, acronyms, add)
+        for n in names:
+            if sent.start + 2 <= n.start < sent.end and self._described_as_new(doc, n, sent):
+                add(n.start, n.end, 1, "describes-new", sent)
+        for i, (start, _) in acronyms.items():
+            # "a novel affordable layer-by-layer knowledge distillation algorithm (LKD)"
+            n = by_token.get(i)
+            if n is not None and n.start == i and sent.start <= i < sent.end and _called_new(doc, start, sent):
+                add(n.start, n.end, 1, "acronym-new", sent)
         # "X, a novel ... that" / "X is a ... framework": a name introduced by description.
         first = next((n for n in names if sent.start <= n.start < sent.start + 2), None)
         if first is not None and first.end + 2 < sent.end and not self._is_concept(doc, first, acronyms):
             words = [t.lower_ for t in doc[first.end: first.end + 3]]
             if (words[0] == "," and words[1] in {"a", "an"}) or (words[0] in {"is", "are"} and words[1] in {"a", "an"}):
                 add(first.start, first.end, 2, "describes", sent)
+
+    @staticmethod
+    def _described_as_new(doc: Doc, n: NameMention, sent: Span) -> bool:
+        """"... employs Dynamic SplitFuse, a novel composition strategy": a name the
+        apposition after it calls new."""
+        k = n.end
+        return k + 2 < sent.end and doc[k].text == "," and doc[k + 1].lower_ in {"a", "an"} and (
+            doc[k + 2].lower_ in NEW_MARKERS)
 
     def _parts(self, doc: Doc, names: list[NameMention], by_token, acronyms, found: _Candidates) -> None:
         """"EfficientQAT involves two phases: ... (Block-AP) and ... (E2E-QP)": a proposed
@@ -323,7 +341,9 @@ class MethodFinder:
                     break
             if doc[j].is_punct and doc[j].text not in {'"', "“", "'", ":", "‘"}:
                 break
-            if not doc[j].is_punct and doc[j].pos_ not in {"DET", "ADJ", "NOUN", "PRON", "VERB"}:
+            if not doc[j].is_punct and doc[j].pos_ not in {"DET", "ADJ", "NOUN", "PRON", "VERB"} and not (
+                doc[j].lower_ == "as" and doc[j - 1].pos_ == "PRON"  # "we term it as X"
+            ):
                 break
 
     def _after_our(self, doc: Doc, our: Token, sent: Span, by_token, acronyms, add) -> None:
@@ -437,7 +457,10 @@ class MethodFinder:
                 add(n.start, n.end, 1, f"verb-appos:{verb.lower_}", sent)
             elif prev == "and" and seen_first:
                 add(n.start, n.end, 1, f"verb-conj:{verb.lower_}", sent)
-            elif (n.coined or self._defines_acronym(doc, n, acronyms)) and not seen_first and doc[k - 1].pos_ != "ADP" \
+            elif (n.coined or self._defines_acronym(doc, n, acronyms) or (
+                # "an inference engine Nunchaku": a proper name right after a generic head
+                doc[k].pos_ == "PROPN" and doc[k - 1].lower_ in self.vocab.generic_heads
+            )) and not seen_first and doc[k - 1].pos_ != "ADP" \
                     and not _in_adjunct(doc[k], verb) and (
                 k - verb.i <= 10 or doc[k - 1].lower_ in self.vocab.generic_heads
             ):
@@ -832,7 +855,7 @@ def _lowercase_phrase(doc: Doc, i: int, stop: int) -> tuple[int, int] | None:
     """The lower-case noun phrase from token i ("iteration-level scheduling", "row
     stationary"): adjectives and nouns, hyphen-joined words; it never opens on a verb
     ("combining ... techniques")."""
-    if i >= stop or not doc[i].is_lower or doc[i].pos_ not in {"ADJ", "NOUN"}:
+    if i >= stop or not doc[i].is_lower or not (doc[i].pos_ in {"ADJ", "NOUN"} or _is_participle(doc[i])):
         return None
     k = i
     while k < stop:
@@ -844,6 +867,25 @@ def _lowercase_phrase(doc: Doc, i: int, stop: int) -> tuple[int, int] | None:
             break
         k += 1
     return (i, k) if k > i and doc[k - 1].text != "-" else None
+
+
+def _called_new(doc: Doc, start: int, sent: Span, reach: int = 6) -> bool:
+    """A new-marker ("novel", "new") among the few words that lead the phrase at `start`,
+    back to the punctuation or preposition before it ("(2) a novel layer-by-layer ...
+    algorithm (LKD)"; not "a novel architecture ... with Concept Bottleneck Models (CBMs)")."""
+    for k in range(start, max(sent.start, start - reach) - 1, -1):
+        if doc[k].lower_ in NEW_MARKERS:
+            return True
+        hyphenated = 0 < k < len(doc) - 1 and doc[k - 1].text == "-" and doc[k + 1].text == "-"
+        if (doc[k].is_punct and doc[k].text != "-") or (doc[k].pos_ == "ADP" and not hyphenated):
+            return False
+    return False
+
+
+def _is_participle(tok: Token) -> bool:
+    """A past participle the tagger may read as a verb: "decoupled distillation",
+    "structured pruning" (not "combining ... techniques")."""
+    return tok.pos_ == "VERB" and tok.tag_ in {"VBN", "VBD"} and tok.lower_.endswith("ed")
 
 
 def _is_technique(tok: Token) -> bool:

@@ -33,6 +33,16 @@ PROPOSALS = [
                  id="our-modified-head-apposition"),
     pytest.param("We present the design and implementation of BarKV, a KV cache manager.", ["BarKV"],
                  id="design-and-implementation-of"),
+    pytest.param("Our runtime relies on QuuxCache, a new cache layout for long prompts.", ["QuuxCache"],
+                 id="name-described-as-new"),
+    pytest.param("Motivated by this, we propose decoupled distillation.", ["decoupled distillation"],
+                 id="lower-case-technique-opens-on-a-participle"),
+    pytest.param("To address this, we build an inference engine Quux that fuses the kernels.", ["Quux"],
+                 id="proper-name-after-a-generic-head"),
+    pytest.param("We extend Timeloop with layout assessment and term it as Quuxloop.", ["Quuxloop"],
+                 id="term-it-as"),
+    pytest.param("It has three parts: (1) a quantization scheme; (2) a novel layer-by-layer knowledge distillation "
+                 "algorithm (LKD); (3) an inference backend.", ["LKD"], id="acronym-of-a-new-phrase"),
 ]
 
 NOT_PROPOSED = [
@@ -47,6 +57,10 @@ NOT_PROPOSED = [
     pytest.param("We put the model on an FPGA and measure its power.", id="put-without-particle"),
     pytest.param("We study ways of creating efficient and accurate deep learning architectures.",
                  id="and-between-modifiers-is-no-lead"),
+    pytest.param("Prior systems such as vLLM rely on PagedAttention, a memory manager for KV caches.",
+                 id="described-but-not-as-new"),
+    pytest.param("We compare against GPTQ, a popular quantization method.", id="described-as-popular"),
+    pytest.param("We combine distillation with pruning for mobile devices.", id="one-word-technique"),
 ]
 
 
