@@ -27,7 +27,7 @@ class Columns:
     dep: list[str]
     pos: list[str]
     heads: list[int]
-    children: list[list[int]]
+    children: list[list[int] | tuple[()]]  # () for a leaf (read-only)
     sent_start: list[int]  # a Token's .sent builds its sentence (~10 µs); this is a list read
 
     def depth(self, i: int) -> int:
@@ -78,10 +78,15 @@ def columns(doc: Doc) -> Columns:
     # As Span.sent: back to the nearest token flagged 1, else token 0.
     flags = array[6].astype("int64")
     sent_start = np.maximum.accumulate(np.where(flags == 1, index, 0)).tolist() if n else []
-    children: list[list[int]] = [[] for _ in range(n)]
+    # A leaf's children are one shared empty tuple: most tokens are leaves, and a few
+    # hundred new lists a Doc cost more than the rest of the columns.
+    children: list = [()] * n
     for i, h in enumerate(heads):
         if h != i:
-            children[h].append(i)
+            if children[h]:
+                children[h].append(i)
+            else:
+                children[h] = [i]
     top = len(_POS)
     return Columns(text=_strings(doc, text, _STRING, False), lower=_strings(doc, lower, _STRING, False),
                    lemma=_strings(doc, lemma, _LOWER, True), dep=_strings(doc, dep, _STRING, False),
