@@ -63,8 +63,14 @@ class _Own:
                 self.by_key.setdefault(k, p)
                 self.by_loose_key.setdefault(loose_key(k), p)  # k is a match key: loose_key keeps it one
         self.entities = {id(p): to_method_entity(p.name) for p in proposed}
+        self._of: dict[str, Proposal | None] = {}  # a name is looked up once a Doc
 
     def of(self, text: str) -> Proposal | None:
+        if text not in self._of:
+            self._of[text] = self._lookup(text)
+        return self._of[text]
+
+    def _lookup(self, text: str) -> Proposal | None:
         k = match_key(text)
         if k in self.by_key:
             return self.by_key[k]

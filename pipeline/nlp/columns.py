@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, SENT_START
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
@@ -26,7 +27,7 @@ class Columns:
     dep: list[str]
     pos: list[str]
     heads: list[int]
-    children: list[list[int]]
+    children: list[list[int] | tuple[()]]  # () for a leaf (read-only)
     sent_start: list[int]  # a Token's .sent builds its sentence (~10 µs); this is a list read
 
     def depth(self, i: int) -> int:
@@ -57,7 +58,11 @@ def _strings(doc: Doc, ids: list[int], cache: dict[int, str], lower: bool) -> li
             missing = set(ids)
         strings = doc.vocab.strings
         cache.update((h, strings[h].lower() if lower else strings[h]) for h in missing)
-    return [cache[h] for h in ids]
+    return list(map(cache.__getitem__, ids))
+
+
+# Part-of-speech id -> its name (POS_NAMES.get(id, "")), as a list.
+_POS = [POS_NAMES.get(p, "") for p in range(max(POS_NAMES) + 1)]
 
 
 # A Doc's attributes do not change once the parser and lemmatizer have run; the last few
@@ -65,17 +70,25 @@ def _strings(doc: Doc, ids: list[int], cache: dict[int, str], lower: bool) -> li
 @lru_cache(maxsize=8)
 def columns(doc: Doc) -> Columns:
     n = len(doc)
-    text, lower, lemma, dep, pos = doc.to_array([ORTH, LOWER, LEMMA, DEP, POS]).reshape(n, 5).T.tolist()
-    heads = [i + off for i, off in enumerate(doc.to_array(HEAD).astype("int64").tolist())]
-    sent_start, start = [], 0
-    for i, flag in enumerate(doc.to_array(SENT_START).astype("int64").tolist()):
-        if flag == 1:  # as Span.sent: back to the nearest token flagged 1, else token 0
-            start = i
-        sent_start.append(start)
-    children: list[list[int]] = [[] for _ in range(n)]
+    # One to_array call (uint64: the signed head offsets and sentence flags cast back).
+    array = doc.to_array([ORTH, LOWER, LEMMA, DEP, POS, HEAD, SENT_START]).reshape(n, 7).T
+    text, lower, lemma, dep, pos = array[:5].tolist()
+    index = np.arange(n, dtype="int64")
+    heads = (index + array[5].astype("int64")).tolist()
+    # As Span.sent: back to the nearest token flagged 1, else token 0.
+    flags = array[6].astype("int64")
+    sent_start = np.maximum.accumulate(np.where(flags == 1, index, 0)).tolist() if n else []
+    # A leaf's children are one shared empty tuple: most tokens are leaves, and a few
+    # hundred new lists a Doc cost more than the rest of the columns.
+    children: list = [()] * n
     for i, h in enumerate(heads):
         if h != i:
-            children[h].append(i)
+            if children[h]:
+                children[h].append(i)
+            else:
+                children[h] = [i]
+    top = len(_POS)
     return Columns(text=_strings(doc, text, _STRING, False), lower=_strings(doc, lower, _STRING, False),
                    lemma=_strings(doc, lemma, _LOWER, True), dep=_strings(doc, dep, _STRING, False),
-                   pos=[POS_NAMES.get(p, "") for p in pos], heads=heads, children=children, sent_start=sent_start)
+                   pos=[_POS[p] if p < top else POS_NAMES.get(p, "") for p in pos], heads=heads,
+                   children=children, sent_start=sent_start)

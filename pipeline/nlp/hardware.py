@@ -128,12 +128,13 @@ class HardwareRecognizer:
                         if widened:
                             out.append((widened[0], widened[1], i, model))
                         break
+        digits = [(tok.i, tok.text) for tok in doc if tok.is_digit] if self.bare else []  # read once, not once a row
         for i, rx in self.bare:  # "NVIDIA 4090 GPU": the family word left out
-            for tok in doc:
-                if tok.is_digit and rx.match(tok.text):
-                    widened = self._widen(doc, i, tok.i, tok.i + 1)
+            for t, text in digits:
+                if rx.match(text):
+                    widened = self._widen(doc, i, t, t + 1)
                     if widened and widened[2]:
-                        out.append((widened[0], widened[1], i, tok.text))
+                        out.append((widened[0], widened[1], i, text))
         return out
 
     def _in_context(self, doc: Doc, prev: HardwareMention, span: Span, entity: Entity) -> Entity:

@@ -59,7 +59,7 @@ class MetricRecognizer:
             MetricMention(start=s.start, end=s.end, text=s.text, metric=s.label_) for s in filter_spans(spans)
         ]
         figures: list[FigureMention] = []
-        for hit in find_figures(doc.text):
+        for hit in find_figures(doc_text(doc)):
             span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
             if span is not None:
                 figures.append(FigureMention(start=span.start, end=span.end, figure=hit.figure, metric=hit.metric))
@@ -67,6 +67,15 @@ class MetricRecognizer:
         doc.spans["metric"] = [Span(doc, m.start, m.end, label=m.metric) for m in doc._.metrics]
         doc.spans["figure"] = [Span(doc, f.start, f.end, label=f.metric or "Figure") for f in figures]
         return doc
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`: the text prepared_docs (pipeline/nlp/extract.py) made the Doc from when
+    it is kept and fits the tokens, else rebuilt from them."""
+    text = doc._.source_text if Doc.has_extension("source_text") else None
+    if isinstance(text, str) and len(doc) and len(text) == doc[-1].idx + len(doc[-1].text_with_ws):
+        return text
+    return doc.text
 
 
 def register_extensions() -> None:
