@@ -137,17 +137,8 @@ def object_syntax(v: View) -> dict[str, float]:
 
 def constructions(v: View) -> dict[str, float]:
     """Which constructions of patterns/*.jsonl hold the object or the figure."""
-    zeros, names = _pattern_names()
-    out = dict(zeros)  # every feature 0.0, in label order; the hit ones set below
-    hits = v.doc._.pattern_hits or {}
-    for role, span in (("object", v.obj), ("figure", v.figure)):
-        if span is None:
-            continue
-        role_names = names[role]
-        for i in range(span.start, span.end):
-            for hit in hits.get(i, ()):
-                if hit in role_names:
-                    out[role_names[hit]] = 1.0
+    out = dict(_pattern_names()[0])  # every feature 0.0, in label order; the hit ones set below
+    _hit_constructions(v, out)
     return out
 
 
