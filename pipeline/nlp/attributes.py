@@ -80,6 +80,19 @@ def _passes(spec: Spec, values: tuple, strings) -> bool:
     return True
 
 
+def _readable_patterns(ruler: AttributeRuler) -> list[tuple[int, Spec, tuple[Spec, ...]]] | None:
+    """(rule id, first token's tests, the other tokens' tests) for every pattern of the
+    stock component, in rule order; None when one of them tests what this cannot read."""
+    patterns = []
+    for rule, row in enumerate(ruler.patterns):
+        for pattern in row["patterns"]:
+            specs = [_spec(token) for token in pattern]
+            if not specs or any(s is None for s in specs):
+                return None
+            patterns.append((rule, specs[0], tuple(specs[1:])))
+    return patterns
+
+
 class AttributeRules:
     """The rules of a stock AttributeRuler, applied by lookups (see the module doc)."""
 
@@ -93,17 +106,17 @@ class AttributeRules:
     def compile(self, ruler: AttributeRuler) -> bool:
         """Take the stock component's rules; False (nothing taken) when one of them tests
         what this component cannot read."""
-        patterns = []
-        for rule, row in enumerate(ruler.patterns):
-            for pattern in row["patterns"]:
-                specs = [_spec(token) for token in pattern]
-                if not specs or any(s is None for s in specs):
-                    return False
-                patterns.append((rule, specs[0], tuple(specs[1:])))
+        patterns = _readable_patterns(ruler)
+        if patterns is None:
+            return False
+        self.load_rules(ruler, patterns)
+        return True
+
+    def load_rules(self, ruler: AttributeRuler, patterns: list[tuple[int, Spec, tuple[Spec, ...]]]) -> None:
+        """Hold `ruler`'s attributes and indices with its patterns as _readable_patterns read them."""
         self.attrs, self.indices = list(ruler.attrs), list(ruler.indices)
         self.patterns = patterns
         self._first = {}
-        return True
 
     def _starting(self, values: tuple, strings) -> list[tuple[int, tuple[Spec, ...]]]:
         """The patterns whose first token passes on a token with these values, in rule order."""
@@ -150,11 +163,10 @@ def use_attribute_rules(nlp: Language, name: str = "attribute_ruler") -> bool:
     if name not in nlp.pipe_names or not isinstance(nlp.get_pipe(name), AttributeRuler):
         return False
     stock = nlp.get_pipe(name)
-    probe = AttributeRules(nlp, name)
-    if not probe.compile(stock):
+    patterns = _readable_patterns(stock)  # read once: before the stock component is replaced
+    if patterns is None:
         return False
-    nlp.replace_pipe(name, "effikg_attribute_ruler")
-    nlp.get_pipe(name).compile(stock)
+    nlp.replace_pipe(name, "effikg_attribute_ruler").load_rules(stock, patterns)
     return True
 
 
