@@ -244,16 +244,9 @@ class MethodFinder:
             # "called / named / dubbed X", "we call it X": the next name is the paper's.
             if low in NAMING_WORDS or (low == "as" and i > 0 and lowers[i - 1] == "denoted"):
                 self._named(doc, doc[i], sent, by_token, acronyms, add)
-            elif low in VERB_FORMS and _has_author_cue(sent, doc[i]):
-                tok = doc[i]
-                self._from_verb(doc, tok, sent, by_token, acronyms, add)
-                self._lowercase_technique(doc, tok, sent, add)
-            elif (low in PHRASAL_FIRST_WORDS and i + 1 < sent.end and f"{low} {lowers[i + 1]}" in PHRASAL_VERBS
-                  and _has_author_cue(sent, doc[i])):
-                # The particle closes the verb: the object phrase starts after it.
-                particle = doc[i + 1]
-                self._from_verb(doc, particle, sent, by_token, acronyms, add)
-                self._lowercase_technique(doc, particle, sent, add)
+            elif (verb := _proposal_verb(doc, i, sent, lowers)) is not None:
+                self._from_verb(doc, verb, sent, by_token, acronyms, add)
+                self._lowercase_technique(doc, verb, sent, add)
             # "our X" where X is a coined name: the authors' own method.
             elif low == "our" and i + 1 < sent.end:
                 self._after_our(doc, doc[i], sent, by_token, acronyms, add)
@@ -815,6 +808,20 @@ def _title_candidate(doc: Doc, by_key: dict[str, NameMention], out: list[Proposa
         rank=rank_found if where else rank_absent, token=where.start if where else -1,
         sent_start=columns(doc).sent_start[where.start] if where else -1, cue=cue,
     ))
+
+
+def _proposal_verb(doc: Doc, i: int, sent: Span, lowers: list[str]) -> Token | None:
+    """The token that closes a proposal verb at token i when the authors speak: the verb
+    itself ("we propose X"), or its particle ("we put forward X"), after which the object
+    phrase starts; else None."""
+    low = lowers[i]
+    if low in VERB_FORMS:
+        end = i
+    elif low in PHRASAL_FIRST_WORDS and i + 1 < sent.end and f"{low} {lowers[i + 1]}" in PHRASAL_VERBS:
+        end = i + 1
+    else:
+        return None
+    return doc[end] if _has_author_cue(sent, doc[i]) else None
 
 
 def _joins_lead_words(doc: Doc, j: int, stop: int) -> bool:
