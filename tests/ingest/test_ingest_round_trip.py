@@ -35,10 +35,6 @@ def _expected(text: str) -> str:
     return normalise_space(to_safe_text(text)[0])
 
 
-def _expected_abstract(abstract: str) -> str:
-    return _expected(abstract)
-
-
 def _unique(records: list[tuple[str, str]], abstract_of) -> list[tuple[str, str]]:
     """Records after duplicate removal (a repeated abstract is the same paper)."""
     seen: set[str] = set()
@@ -57,7 +53,7 @@ def _unique(records: list[tuple[str, str]], abstract_of) -> list[tuple[str, str]
 def test_ingest_round_trip_jsonl(records: list[tuple[str, str]]) -> None:
     data = "".join(json.dumps({"title": t, "abstract": a}) + "\n" for t, a in records).encode("utf-8")
     papers = [r for r in _read("r.jsonl", data, "jsonl") if isinstance(r, Paper)]
-    kept = [(t, a) for t, a in _unique(records, _expected_abstract) if _expected_abstract(a)]
+    kept = [(t, a) for t, a in _unique(records, _expected) if _expected(a)]
     # Intact up to whitespace, with every line break joined.
     assert [(p.title, normalise_space(p.abstract)) for p in papers] == [
         (_expected(t) or None, _expected(a)) for t, a in kept]
@@ -73,7 +69,7 @@ def test_ingest_round_trip_csv(records: list[tuple[str, str]]) -> None:
     writer.writerows(records)
     records_read = _read("r.csv", out.getvalue().encode("utf-8"), "csv")
     papers = [r for r in records_read if isinstance(r, Paper)]
-    kept = [(t, a) for t, a in _unique(records, _expected_abstract) if _expected_abstract(a)]
+    kept = [(t, a) for t, a in _unique(records, _expected) if _expected(a)]
     # Intact up to whitespace, with every line break joined.
     assert [(p.title, normalise_space(p.abstract)) for p in papers] == [
         (_expected(t) or None, _expected(a)) for t, a in kept]
