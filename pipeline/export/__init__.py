@@ -44,18 +44,18 @@ class Exporter:
 
 EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
     Exporter("ttl", "Turtle: the graph query, serve, report and validate read", ("effikg.ttl",),
-             "pipeline.export.rdf:save_ttl", 0.18),
-    Exporter("nt", "N-Triples, one triple a line, sorted", ("effikg.nt",), "pipeline.export.rdf:save_nt", 0.05),
+             "pipeline.export.rdf:save_ttl", 0.22),
+    Exporter("nt", "N-Triples, one triple a line, sorted", ("effikg.nt",), "pipeline.export.rdf:save_nt", 0.08),
     Exporter("jsonld", "JSON-LD with a @context that maps to the ontology", ("effikg.jsonld",),
-             "pipeline.export.rdf:save_jsonld", 0.41),
+             "pipeline.export.rdf:save_jsonld", 0.83),
     Exporter("owl", "RDF/XML with the ontology merged in, for Protégé", ("effikg.owl",),
-             "pipeline.export.rdf:save_owl", 0.48),
+             "pipeline.export.rdf:save_owl", 0.82),
     Exporter("graphml", "GraphML for Gephi, Cytoscape, yEd and networkx", ("effikg.graphml",),
-             "pipeline.export.graphml:save_graphml", 0.39),
+             "pipeline.export.graphml:save_graphml", 0.42),
     Exporter("neo4j", "CSVs for neo4j-admin import and a Cypher script", ("neo4j/",),
-             "pipeline.export.neo4j:save_neo4j", 1.23),
+             "pipeline.export.neo4j:save_neo4j", 1.47),
     Exporter("html", "the interactive explorer: the whole graph and one page a paper",
-             ("index.html", "papers/", "explorer/"), "pipeline.export.html:save_html", 3.0),
+             ("index.html", "papers/", "explorer/"), "pipeline.export.html:save_html", 2.92),
 )}
 # The design contract: `effikg build --out DIR` always writes DIR/effikg.ttl.
 ALWAYS = ("ttl",)
