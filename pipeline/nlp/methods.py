@@ -276,8 +276,8 @@ class MethodFinder:
     def _parts(self, doc: Doc, names: list[NameMention], by_token, acronyms, found: _Candidates) -> None:
         """"EfficientQAT involves two phases: ... (Block-AP) and ... (E2E-QP)": a proposed
         method that is the subject of a part verb is made of the names its object introduces
-        (first met in that sentence: an acronym or a coined name in parentheses, or a name
-        with a part head), each a method of its own (the guide: a named part of a system)."""
+        (first met in that sentence: an acronym or a coined name in parentheses, a name
+        with a part head, or a coined name an apposition describes), each a method of its own (the guide: a named part of a system)."""
         own = {loose_key(c.name) for c in found.out if c.rank < 2}
         if not own:
             return
@@ -303,7 +303,11 @@ class MethodFinder:
                 headed = n.end < len(doc) and doc[n.end].lower_ in PART_HEADS
                 # "(E2E-QP)" after its description: a coined short name the letter walk misses.
                 bracketed = n.coined and doc[j - 1].text == "(" and n.end < len(doc) and doc[n.end].text == ")"
-                if j in acronyms or bracketed or self._defines_acronym(doc, n, acronyms) or headed:
+                # "comprises HeadPrune, a head pruning method, and ...": a coined name the
+                # sentence describes. (Not any coined name after a colon: "two techniques:
+                # ... with the compute-I/O pipeline" names no part.)
+                described = n.coined and _appositive(doc, n.end, sent.end)
+                if j in acronyms or bracketed or self._defines_acronym(doc, n, acronyms) or headed or described:
                     found.add(n.start, n.end, 1, f"part:{tok.lemma_.lower()}", sent, part=True)
 
     def _named(self, doc: Doc, tok: Token, sent: Span, by_token, acronyms, add) -> None:
@@ -908,6 +912,11 @@ def _ends_name(doc: Doc, k: int) -> bool:
         return True
     t = doc[k]
     return t.is_punct or (t.is_lower and t.pos_ in {"ADP", "SCONJ", "CCONJ", "PRON", "PART", "AUX", "DET", "VERB"})
+
+
+def _appositive(doc: Doc, end: int, sent_end: int) -> bool:
+    """A name followed by an indefinite apposition: "HeadPrune, a head pruning method"."""
+    return end + 1 < sent_end and doc[end].text == "," and doc[end + 1].lower_ in {"a", "an"}
 
 
 def _first_seen(doc: Doc, names: list[NameMention]) -> dict[str, int]:

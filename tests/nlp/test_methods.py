@@ -147,6 +147,13 @@ def test_methods_parts_named_in_what_the_method_is_made_of(parse) -> None:
     doc = parse("FlashAttention is widely used. We present LiteServe, a serving engine. LiteServe integrates "
                 "FlashAttention (FA) kernels.")
     assert [p.name for p in doc._.proposed] == ["LiteServe"]
+    # A coined name an apposition describes is a part; one the sentence only uses is not.
+    doc = parse("We present LiteServe, a serving engine. LiteServe comprises HeadPrune, a head pruning method, "
+                "and TokDrop, a token dropping scheme.")
+    assert [(p.name, p.part) for p in doc._.proposed] == [("LiteServe", False), ("HeadPrune", True),
+                                                          ("TokDrop", True)]
+    doc = parse("We present LiteServe, a serving engine. LiteServe integrates FlashAttention, which is fast.")
+    assert [p.name for p in doc._.proposed] == ["LiteServe"]
 
 
 def test_methods_proposal_sentence_just_before_the_name_counts(parse) -> None:
