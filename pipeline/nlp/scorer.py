@@ -143,15 +143,31 @@ def load_model(path: Path) -> ScorerModel:
         raise EffikgError(f"{path}: not a scorer model ({err})") from None
 
 
+# What a sentence before the method is introduced, naming no method, never states: it
+# may frame the hardware the work is for (the guide counts that as a target), but not
+# what the method improves or beats ("Tiny deep learning on MCUs is challenging due to
+# the limited memory size" is no evidence that MCUNetV2 improves Memory).
+_NOT_FROM_BACKGROUND = ("improves", "outperforms")
+
+
+def _background(candidate) -> bool:
+    """A candidate from a sentence before the proposal whose subject is only implied."""
+    features = candidate.features
+    return bool(features.get("sent_before_proposal") and features.get("subj_implied"))
+
+
 def decide(candidates: list, scores, threshold: float) -> list:
     """The claims among scored candidates: those at or above the threshold, one a
     (relation, subject, object, sentence, figure); a claim without a figure gives way to
-    one with a figure for the same ends in the same sentence. Confidence = probability."""
+    one with a figure for the same ends in the same sentence; no improves or outperforms
+    claim comes from a background sentence (`_background`). Confidence = probability."""
     best: dict[tuple, tuple[float, object]] = {}
     for c, s in zip(candidates, scores):
         if s < threshold:
             continue
         claim = c.claim
+        if claim.relation in _NOT_FROM_BACKGROUND and _background(c):
+            continue
         key = (claim.relation, claim.subject.key, claim.object.key, claim.sent_start,
                claim.figure.value if claim.figure else None)
         if key not in best or s > best[key][0]:

@@ -55,8 +55,9 @@ def test_scorer_bad_model_is_one_clear_error(tmp_path) -> None:
 
 
 class _C:  # a candidate as decide() reads it
-    def __init__(self, claim):
+    def __init__(self, claim, **features):
         self.claim = claim
+        self.features = features
 
 
 def _claim(obj="Speed", figure=None, sent=0):
@@ -66,9 +67,26 @@ def _claim(obj="Speed", figure=None, sent=0):
                     figure=Figure(figure, float(figure.rstrip("x"))) if figure else None)
 
 
+def _targets(sent=0):
+    return DocClaim("targets", Entity("Method", "TriForce", "triforce"), "TriForce",
+                    Entity("Hardware", "edge device", "edge-device"), "edge devices", sent, 10, 0.0)
+
+
 def test_scorer_decide_keeps_the_likely_one_per_claim_and_prefers_a_figure() -> None:
     cands = [_C(_claim()), _C(_claim(figure="2.31x")), _C(_claim(figure="2.31x")), _C(_claim("Memory")),
              _C(_claim(sent=20))]
     claims = decide(cands, [0.9, 0.7, 0.8, 0.3, 0.6], threshold=0.5)
     assert [(c.object.label, c.figure.text if c.figure else None, c.sent_start, c.confidence) for c in claims] == [
         ("Speed", "2.31x", 0, 0.8), ("Speed", None, 20, 0.6)]
+
+
+def test_scorer_decide_takes_no_improvement_from_a_background_sentence() -> None:
+    # Before the proposal, naming no method: "Tiny deep learning on MCUs is challenging due to
+    # the limited memory size" states nothing the method improves or beats, whatever the
+    # score; it may frame the hardware the work is for (the guide: a target).
+    background = {"sent_before_proposal": 1.0, "subj_implied": 1.0}
+    cands = [_C(_claim("Memory"), **background), _C(_claim("Speed", sent=20), sent_before_proposal=1.0),
+             _C(_claim("Energy", sent=40), subj_implied=1.0), _C(_targets(), **background)]
+    claims = decide(cands, [0.99, 0.9, 0.9, 0.9], threshold=0.5)
+    assert [(c.relation, c.object.label) for c in claims] == [("improves", "Speed"), ("improves", "Energy"),
+                                                              ("targets", "edge device")]
