@@ -48,6 +48,7 @@ def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | 
     """The explanation as text (and the displaCy page written to html_path)."""
     from pipeline.nlp import shared_nlp
     from pipeline.nlp.extract import prepared_docs
+    from pipeline.nlp.scorer import from_background
 
     nlp = shared_nlp(model=model)
     doc, _ = next(iter(nlp.pipe(prepared_docs(nlp, [paper]), as_tuples=True)))
@@ -60,11 +61,12 @@ def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | 
     proposed = doc._.proposed or []
     lines.append("proposed: " + (", ".join(f"{p.name} (cue: {p.cue or 'layout'})" for p in proposed) or
                                  "none: no method named, so no claims"))
-    lines += ["", f"candidates (threshold {scorer.threshold}; + became a claim):"]
+    lines += ["", f"candidates (threshold {scorer.threshold}; + became a claim; b: at or above it, but "
+                  "an improvement or a win read from a background sentence, which states neither):"]
     weights = _importance(scorer.model)
     for c, s in sorted(zip(doc._.candidates or [], doc._.scores or []), key=lambda cs: -cs[1]):
         claim = c.claim
-        mark = "+" if s >= scorer.threshold else " "
+        mark = " " if s < scorer.threshold else "b" if from_background(c) else "+"
         figure = f" [{claim.figure.text}]" if claim.figure else ""
         lines.append(f" {mark} {s:.3f}  {claim.subject.label} {claim.relation} {claim.object.label}{figure}"
                      f"  ({claim.object_text!r}, sentence at {claim.sent_start})")

@@ -270,14 +270,14 @@ class MethodFinder:
         """"... employs Dynamic SplitFuse, a novel composition strategy": a name the
         apposition after it calls new."""
         k = n.end
-        return k + 2 < sent.end and doc[k].text == "," and doc[k + 1].lower_ in {"a", "an"} and (
-            doc[k + 2].lower_ in NEW_MARKERS)
+        return k + 2 < sent.end and _appositive(doc, k, sent.end) and doc[k + 2].lower_ in NEW_MARKERS
 
     def _parts(self, doc: Doc, names: list[NameMention], by_token, acronyms, found: _Candidates) -> None:
         """"EfficientQAT involves two phases: ... (Block-AP) and ... (E2E-QP)": a proposed
         method that is the subject of a part verb is made of the names its object introduces
         (first met in that sentence: an acronym or a coined name in parentheses, a name
-        with a part head, or a coined name an apposition describes), each a method of its own (the guide: a named part of a system)."""
+        with a part head, or a coined name an apposition describes), each a method of its
+        own (the guide: a named part of a system)."""
         own = {loose_key(c.name) for c in found.out if c.rank < 2}
         if not own:
             return

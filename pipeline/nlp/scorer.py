@@ -150,24 +150,26 @@ def load_model(path: Path) -> ScorerModel:
 _NOT_FROM_BACKGROUND = ("improves", "outperforms")
 
 
-def _background(candidate) -> bool:
-    """A candidate from a sentence before the proposal whose subject is only implied."""
+def from_background(candidate) -> bool:
+    """An improves or outperforms candidate from a sentence before the proposal whose
+    subject is only implied: never a claim, whatever its score."""
     features = candidate.features
-    return bool(features.get("sent_before_proposal") and features.get("subj_implied"))
+    return candidate.claim.relation in _NOT_FROM_BACKGROUND and bool(
+        features.get("sent_before_proposal") and features.get("subj_implied"))
 
 
 def decide(candidates: list, scores, threshold: float) -> list:
     """The claims among scored candidates: those at or above the threshold, one a
     (relation, subject, object, sentence, figure); a claim without a figure gives way to
     one with a figure for the same ends in the same sentence; no improves or outperforms
-    claim comes from a background sentence (`_background`). Confidence = probability."""
+    claim comes from a background sentence (`from_background`). Confidence = probability."""
     best: dict[tuple, tuple[float, object]] = {}
     for c, s in zip(candidates, scores):
         if s < threshold:
             continue
-        claim = c.claim
-        if claim.relation in _NOT_FROM_BACKGROUND and _background(c):
+        if from_background(c):
             continue
+        claim = c.claim
         key = (claim.relation, claim.subject.key, claim.object.key, claim.sent_start,
                claim.figure.value if claim.figure else None)
         if key not in best or s > best[key][0]:
