@@ -8,6 +8,7 @@ and which candidates became claims; `--html` renders the mentions with displaCy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.errors import EvalError, InputError
@@ -61,12 +62,15 @@ def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | 
     proposed = doc._.proposed or []
     lines.append("proposed: " + (", ".join(f"{p.name} (cue: {p.cue or 'layout'})" for p in proposed) or
                                  "none: no method named, so no claims"))
-    lines += ["", f"candidates (threshold {scorer.threshold}; + became a claim; b: at or above it, but "
-                  "an improvement or a win read from a background sentence, which states neither):"]
+    lines += ["", f"candidates (threshold {scorer.threshold}; + became a claim; = at or above it, but the "
+                  "same claim from another candidate, or with the figure, was kept; b: at or above it, but an "
+                  "improvement or a win read from a background sentence, which states neither):"]
     weights = _importance(scorer.model)
+    kept = {replace(claim, confidence=0.0) for claim in doc._.claims or []}
     for c, s in sorted(zip(doc._.candidates or [], doc._.scores or []), key=lambda cs: -cs[1]):
         claim = c.claim
-        mark = " " if s < scorer.threshold else "b" if from_background(c) else "+"
+        mark = (" " if s < scorer.threshold else "b" if from_background(c)
+                else "+" if replace(claim, confidence=0.0) in kept else "=")
         figure = f" [{claim.figure.text}]" if claim.figure else ""
         lines.append(f" {mark} {s:.3f}  {claim.subject.label} {claim.relation} {claim.object.label}{figure}"
                      f"  ({claim.object_text!r}, sentence at {claim.sent_start})")

@@ -319,6 +319,8 @@ def test_cli_explain_shows_mentions_candidates_and_which_became_claims(tmp_path:
     # The stated gain became a claim; the problem statement before the method is scored,
     # but marked as what it is: no evidence of an improvement.
     assert any(r.startswith(" + ") and "improves Memory [4x]" in r and "sentence at 143" in r for r in rows)
+    # Its figure-less twin in the same sentence gave way to it.
+    assert any(r.startswith(" = ") and "improves Memory  (" in r and "sentence at 143" in r for r in rows)
     background = [r for r in rows if "improves Memory" in r and "sentence at 0" in r]
     assert background and all(not r.startswith(" + ") for r in background)
     html = page.read_text(encoding="utf-8")
