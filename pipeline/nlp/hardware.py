@@ -84,8 +84,9 @@ class HardwareRecognizer:
         vendors = {v.lower() for v in entry.vendor}
         series = {v.lower() for v in entry.series}
         context = False
-        if start > 0 and doc[start - 1].lower_ in series:
+        if start > 0 and doc[start - 1].lower_ in series:  # "Tesla T4": the series names the line
             start -= 1
+            context = True
         if start > 0 and doc[start - 1].lower_ in vendors:
             start -= 1
             context = True

@@ -140,6 +140,9 @@ def test_hardware_later_general_mention_is_the_one_specific_device(parse) -> Non
     # Two specific GPUs before it: "GPUs" stays the general class.
     found = _mentions(parse, "It is 13x faster on a T4 GPU and 40x faster on an A100 GPU; GPUs are common.")
     assert [label for _, label, _ in found] == ["NVIDIA T4 GPU", "NVIDIA A100 GPU", "GPU"]
+    # A bare "T4" needs context ("a T4 baseline" is not hardware); the series name is one.
+    found = _mentions(parse, "We measure latency on a Tesla T4 and a Tesla P4.")
+    assert [(text, label) for text, label, _ in found] == [("Tesla T4", "NVIDIA T4 GPU"), ("Tesla P4", "NVIDIA P4 GPU")]
 
 
 def test_hardware_modifier_use_is_flagged(parse) -> None:
