@@ -167,8 +167,10 @@ class CandidateMaker:
             elif rel == "improves":
                 hardware = sent_hw
             if rel == "outperforms" and figure is None and any(c.figure for c in same):
-                # The margin of the rule reader's comparison clause ("outperforms X by 5.3%").
-                figure = next(c.figure for c in same if c.figure)
+                # The margin of the rule reader's comparison clause ("outperforms X by 5.3%"),
+                # with its direction set as every figure's is.
+                margin = next(c for c in same if c.figure)
+                figure = with_direction(margin.figure, margin.metric.label if margin.metric else None)
             claim = DocClaim(relation=rel, subject=subject, subject_text=subj_text, object=obj,
                              object_text=obj_text, sent_start=sent.start_char, sent_end=sent.end_char,
                              confidence=0.0, figure=figure, hardware=hardware, baseline=baseline, metric=metric)

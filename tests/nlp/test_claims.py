@@ -56,6 +56,12 @@ def test_claims_every_figure_has_a_direction(nlp) -> None:
     by_figure = {c.figure.text: c.figure.direction for c in doc._.claims if c.figure}
     assert by_figure == {"4x": "decrease", "2.1x": "increase", "30%": "decrease", "1.2%": "increase"}
 
+    # The margin of a comparison the rule reader reads ("performs 4.86x than X") too.
+    doc = nlp("We propose TriForce, a speculative decoding system. Additionally, TriForce performs 4.86x than "
+              "DeepSpeed-Zero-Inference on a single RTX 4090 GPU.")
+    margins = [c.figure for c in doc._.claims if c.relation == "outperforms" and c.figure]
+    assert margins and all(f.direction == "increase" for f in margins)
+
 
 def test_claims_direction_from_the_metric_when_the_text_says_none() -> None:
     bare = find_figures("45%")[0].figure
