@@ -34,7 +34,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.records import CANONICAL_METRICS, RELATIONS, Claim, Entity, Extraction, Paper
-from pipeline.resolve import Canonical, Resolution, resolve
+from pipeline.resolve import Canonical, Resolution, names_entity, resolve
 from pipeline.terms import BIBO, EKG, PREFIXES, RES, slugify
 
 # Node classes that become networkx nodes, most general first.
@@ -325,7 +325,9 @@ class _Assembler:
     def claim(self, claim: Claim, paper: URIRef, local: str) -> None:
         iri = claim_iri(claim.paper_id, local)
         subject = self.entity(claim.subject, claim.subject_text)
-        obj = self.entity(claim.object, claim.object_text)
+        # The object's text is one of its names only when it names it: it may be the
+        # claim's cue ("faster" for Speed, "GPU" of "Arm CPU and GPU" for Arm GPU).
+        obj = self.entity(claim.object, claim.object_text if names_entity(claim.object, claim.object_text) else None)
         rel = RELATION_PROPERTIES[claim.relation]
         add = self.add
         add(subject, rel, obj)

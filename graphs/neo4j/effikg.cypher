@@ -7,7 +7,7 @@ CREATE INDEX FOR (n:Method) ON (n.iri);
 CREATE INDEX FOR (n:Metric) ON (n.iri);
 CREATE INDEX FOR (n:Paper) ON (n.iri);
 UNWIND [
-{iri: "https://w3id.org/effikg/resource/build", buildInput: ["000_6ee376ee52081b00.txt", "001_cdc2bc471901946c.txt", "002_fd7ee51ec00ca53c.txt", "003_1ba9a9a645d6cf50.txt", "004_cbf5b59478eb62db.txt"], buildOption: "exports=ttl,nt,jsonld,owl,graphml,neo4j,html", effikgVersion: "0.1.0", label: "effikg 0.1.0 build", vocabularyHash: "26e4fc8033b450551895eef78f0bb53e7ea5e54a1049fb8eab7bbc84b1fec80c"}
+{iri: "https://w3id.org/effikg/resource/build", buildInput: ["000_6ee376ee52081b00.txt", "001_cdc2bc471901946c.txt", "002_fd7ee51ec00ca53c.txt", "003_1ba9a9a645d6cf50.txt", "004_cbf5b59478eb62db.txt"], buildOption: "exports=ttl,nt,jsonld,owl,graphml,neo4j,html", effikgVersion: "0.1.0", label: "effikg 0.1.0 build", vocabularyHash: "74974c929552fe389b96941aa50da31ecd8b193e2cb899fa28f5a7c533f35fda"}
 ] AS row
 CREATE (n:Build) SET n = row;
 UNWIND [
@@ -16,8 +16,8 @@ UNWIND [
 ] AS row
 CREATE (n:Hardware:ASIC) SET n = row;
 UNWIND [
-{iri: "https://w3id.org/effikg/resource/hardware/arm-mobile-npu", altLabel: ["NPU", "mobile-NPU"], label: "Arm mobile NPU"},
-{iri: "https://w3id.org/effikg/resource/hardware/qualcomm-hexagon-dsp", altLabel: ["DSPs"], label: "Qualcomm Hexagon DSP"},
+{iri: "https://w3id.org/effikg/resource/hardware/arm-mobile-npu", label: "Arm mobile NPU"},
+{iri: "https://w3id.org/effikg/resource/hardware/qualcomm-hexagon-dsp", label: "Qualcomm Hexagon DSP"},
 {iri: "https://w3id.org/effikg/resource/hardware/tpu", label: "TPU"}
 ] AS row
 CREATE (n:Hardware:ASIC:NPU) SET n = row;
@@ -32,7 +32,7 @@ UNWIND [
 ] AS row
 CREATE (n:Hardware:Baseline:GPU) SET n = row;
 UNWIND [
-{iri: "https://w3id.org/effikg/resource/hardware/arm-cpu", altLabel: ["ARM"], label: "Arm CPU"},
+{iri: "https://w3id.org/effikg/resource/hardware/arm-cpu", label: "Arm CPU"},
 {iri: "https://w3id.org/effikg/resource/hardware/cpu", label: "CPU"},
 {iri: "https://w3id.org/effikg/resource/hardware/mobile-cpu", altLabel: ["mobile CPUs"], label: "mobile CPU"}
 ] AS row
@@ -40,7 +40,7 @@ CREATE (n:Hardware:CPU) SET n = row;
 UNWIND [
 {iri: "https://w3id.org/effikg/resource/hardware/edge-device", altLabel: ["edge devices"], label: "edge device"},
 {iri: "https://w3id.org/effikg/resource/hardware/embedded-system", altLabel: ["embedded systems"], label: "embedded system"},
-{iri: "https://w3id.org/effikg/resource/hardware/google-edgetpu", altLabel: ["EdgeTPUs"], label: "Google EdgeTPU"},
+{iri: "https://w3id.org/effikg/resource/hardware/google-edgetpu", label: "Google EdgeTPU"},
 {iri: "https://w3id.org/effikg/resource/hardware/raspberry-pi", altLabel: ["Raspberry PI", "Raspberry PI board"], label: "Raspberry Pi"},
 {iri: "https://w3id.org/effikg/resource/hardware/raspberry-pi-4", label: "Raspberry Pi 4"},
 {iri: "https://w3id.org/effikg/resource/hardware/resource-constrained-device", altLabel: ["low-powered device", "low-powered devices", "tiny device", "tiny devices"], label: "resource-constrained device"}
@@ -48,7 +48,7 @@ UNWIND [
 CREATE (n:Hardware:EdgeDevice) SET n = row;
 UNWIND [
 {iri: "https://w3id.org/effikg/resource/hardware/nvidia-jetson-gpu", altLabel: ["Nvidia Jetson GPU"], label: "NVIDIA Jetson GPU"},
-{iri: "https://w3id.org/effikg/resource/hardware/nvidia-jetson-nano", altLabel: ["Jetson", "Jetson Nano computer", "NVIDIA Jetson Nano board"], label: "NVIDIA Jetson Nano"}
+{iri: "https://w3id.org/effikg/resource/hardware/nvidia-jetson-nano", altLabel: ["Jetson Nano computer", "NVIDIA Jetson Nano board"], label: "NVIDIA Jetson Nano"}
 ] AS row
 CREATE (n:Hardware:EdgeDevice:GPU) SET n = row;
 UNWIND [
@@ -61,7 +61,7 @@ UNWIND [
 ] AS row
 CREATE (n:Hardware:FPGA) SET n = row;
 UNWIND [
-{iri: "https://w3id.org/effikg/resource/hardware/arm-gpu", altLabel: ["GPU"], label: "Arm GPU"},
+{iri: "https://w3id.org/effikg/resource/hardware/arm-gpu", label: "Arm GPU"},
 {iri: "https://w3id.org/effikg/resource/hardware/gpu", altLabel: ["GPUs", "consumer-grade GPU", "consumer-grade GPUs"], label: "GPU"},
 {iri: "https://w3id.org/effikg/resource/hardware/nvidia-h100-gpu", altLabel: ["H100 GPU"], label: "NVIDIA H100 GPU"},
 {iri: "https://w3id.org/effikg/resource/hardware/nvidia-h800-gpu", altLabel: ["NVIDIA H800 GPUs"], label: "NVIDIA H800 GPU"},
@@ -74,7 +74,7 @@ UNWIND [
 CREATE (n:Hardware:GPU) SET n = row;
 UNWIND [
 {iri: "https://w3id.org/effikg/resource/hardware/resistive-memory", altLabel: ["random resistive memory"], label: "resistive memory"},
-{iri: "https://w3id.org/effikg/resource/hardware/sram-compute-in-memory-macro", altLabel: ["CIM", "SRAM-based CIM macro"], label: "SRAM compute-in-memory macro"}
+{iri: "https://w3id.org/effikg/resource/hardware/sram-compute-in-memory-macro", altLabel: ["SRAM-based CIM macro"], label: "SRAM compute-in-memory macro"}
 ] AS row
 CREATE (n:Hardware:InMemoryComputing) SET n = row;
 UNWIND [
@@ -205,13 +205,13 @@ UNWIND [
 ] AS row
 CREATE (n:Method:Baseline) SET n = row;
 UNWIND [
-{iri: "https://w3id.org/effikg/ontology#Accuracy", altLabel: ["AP", "accuracies", "accuracy", "box AP", "error", "generalization", "generation quality", "image quality", "mAP", "mIoU", "maps", "more accurate", "outperform", "outperformed", "outperforming", "outperforms", "performance", "perplexity", "quality", "state-of-the-art results", "superiority", "surpasses", "top-1 accuracy"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Accuracy", prefLabel: "Accuracy"},
+{iri: "https://w3id.org/effikg/ontology#Accuracy", altLabel: ["AP", "accuracies", "accuracy", "box AP", "error", "generalization", "generation quality", "image quality", "mAP", "mIoU", "maps", "perplexity", "quality", "top-1 accuracy"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Accuracy", prefLabel: "Accuracy"},
 {iri: "https://w3id.org/effikg/ontology#Computation", altLabel: ["GFLOPs", "GPU hours", "GPU time", "Multiply-Accumulate", "computation", "computational efficiency", "computational overhead", "compute", "computes", "flop", "resource utilization", "training cost"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Computation", prefLabel: "Computation"},
 {iri: "https://w3id.org/effikg/ontology#Cost", altLabel: ["cost", "inference cost"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Cost", prefLabel: "Cost"},
-{iri: "https://w3id.org/effikg/ontology#Energy", altLabel: ["energy", "energy consumption", "energy efficiency", "energy savings", "energy usage", "energy-efficient", "power", "power consumption"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Energy", prefLabel: "Energy"},
-{iri: "https://w3id.org/effikg/ontology#Memory", altLabel: ["DRAM access", "GPU RAM", "GPU memory", "memory", "memory access", "memory costs", "memory efficiency", "memory expenditure", "memory usage", "memory-efficient", "peak memory"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Memory", prefLabel: "Memory"},
+{iri: "https://w3id.org/effikg/ontology#Energy", altLabel: ["energy", "energy consumption", "energy efficiency", "energy usage", "power", "power consumption"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Energy", prefLabel: "Energy"},
+{iri: "https://w3id.org/effikg/ontology#Memory", altLabel: ["DRAM access", "GPU RAM", "GPU memory", "memory", "memory access", "memory costs", "memory efficiency", "memory expenditure", "memory usage", "peak memory"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Memory", prefLabel: "Memory"},
 {iri: "https://w3id.org/effikg/ontology#ModelSize", altLabel: ["compression", "compression rates", "compression ratio", "model size", "number of parameters", "parameters"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Model size", prefLabel: "Model size"},
-{iri: "https://w3id.org/effikg/ontology#Speed", altLabel: ["accelerate", "accelerated", "accelerates", "accelerating", "acceleration", "execution time", "faster", "inference latency", "latencies", "latency", "speed", "speed up", "speedup", "speedups", "training speed"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Speed", prefLabel: "Speed"},
+{iri: "https://w3id.org/effikg/ontology#Speed", altLabel: ["acceleration", "execution time", "inference latency", "latencies", "latency", "speed", "speed up", "speedup", "speedups", "training speed"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Speed", prefLabel: "Speed"},
 {iri: "https://w3id.org/effikg/ontology#Throughput", altLabel: ["FPS", "TFLOPs/s", "decode throughput", "images/s", "inference throughput", "model FLOPs utilization", "serving throughput", "throughput", "throughputs", "tokens per GPU-second", "training throughputs"], inScheme: "https://w3id.org/effikg/ontology#Metrics", label: "Throughput", prefLabel: "Throughput"}
 ] AS row
 CREATE (n:Metric) SET n = row;

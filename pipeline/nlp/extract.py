@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.normalize import match_key
+from pipeline.resolve import names_entity
 from pipeline.records import Claim, Entity, Extraction, Paper
 from pipeline.nlp.entities import to_method_entity
 
@@ -73,46 +74,6 @@ def doc_results(nlp: Language, papers: Iterable[Paper], batch_size: int = 64) ->
 def to_extraction(doc: Doc, paper: Paper, cleaned: CleanText, min_confidence: float = 0.0) -> Extraction:
     """The Extraction of one processed Doc, spans mapped to the original abstract."""
     return build_extraction(paper, cleaned, doc._.proposed or [], doc._.claims or [], min_confidence)
-
-
-@lru_cache(maxsize=1)
-def _naming_keys() -> tuple[dict[str, set[str]], dict[str, str], dict[str, tuple[set[str], set[str]]]]:
-    """(metric -> match keys of its gazetteer phrases; match key of every device-class
-    form -> its class; product or family label -> (match keys of its names, of the words
-    that alone do not name it: vendor, family, series, trailing nouns, a name's first word))."""
-    vocab = load_vocab()
-    metric_keys: dict[str, set[str]] = {}
-    for phrase, metric in vocab.metric_phrases.items():
-        metric_keys.setdefault(metric, set()).update({match_key(phrase), match_key(phrase + "s")})
-    class_of = {match_key(f + s): e.label for e in vocab.hardware if e.type == "class"
-                for f in (e.label, *e.forms) for s in ("", "s")}
-    rows = {}
-    for e in vocab.hardware:
-        if e.type != "class":
-            names = {match_key(n) for n in e.names}
-            partial = {match_key(w) for w in (*e.vendor, *e.family, *e.nouns, *e.series)}
-            partial |= {match_key(n.split()[0]) for n in e.names if len(n.split()) > 1}
-            rows[e.label] = (names, partial - names)
-    return metric_keys, class_of, rows
-
-
-def names_entity(entity: Entity, text: str) -> bool:
-    """Whether a surface form names this entity and may be its skos:altLabel: a metric's
-    form must be one of its gazetteer phrases ("latency" for Speed; not "outperforms" or
-    "superiority", which are the claim's cue); a product's form is never a device-class
-    word ("GPU" is not Arm Mali GPU) nor its vendor, family or noun alone ("ARM", "DSP",
-    "Jetson"); a class's form is never another class's ("GPU" is not Arm GPU)."""
-    metric_keys, class_of, rows = _naming_keys()
-    key = match_key(text)
-    if entity.type == "Metric":
-        return key in metric_keys.get(entity.label, ())
-    if entity.type != "Hardware" or key == match_key(entity.label):
-        return True
-    row = rows.get(entity.label) or next((r for label, r in rows.items() if "{model}" in label
-                                          and entity.label.startswith(label.split("{model}")[0])), None)
-    if row is None:  # a device class
-        return class_of.get(key, entity.label) == entity.label
-    return key not in class_of and key not in row[1]
 
 
 def build_extraction(paper: Paper, cleaned: CleanText, proposed: list, doc_claims: list,

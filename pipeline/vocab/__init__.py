@@ -45,6 +45,9 @@ class Vocab:
     generic_heads: frozenset[str]  # lower-cased
     stop_exact: frozenset[str] = frozenset()  # not_a_name + datasets as written ("GitHub", "BraTS")
     software: frozenset[str] = frozenset()  # libraries: never proposed, may be beaten ("PyTorch")
+    # Lower-cased metric phrases that find a metric but do not name it ("faster",
+    # "accelerates", "cheaper"): the claim's cue, never the metric's skos:altLabel.
+    metric_cues: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -155,11 +158,16 @@ def _with_extra(extra: VocabExtra) -> Vocab:
 def _shipped_vocab() -> Vocab:
     """All shipped gazetteers, validated."""
     metric_phrases: dict[str, str] = {}
+    metric_cues: set[str] = set()
     for row in read_jsonl("metrics.jsonl"):
         if row["metric"] not in CANONICAL_METRICS:
             raise ValueError(f"pipeline/vocab/metrics.jsonl: {row['metric']!r} is not a canonical metric")
         for phrase in row["phrases"]:
             metric_phrases.setdefault(phrase.lower(), row["metric"])
+        unknown = [c for c in row.get("cues", ()) if c not in row["phrases"]]
+        if unknown:
+            raise ValueError(f"pipeline/vocab/metrics.jsonl: {row['metric']!r} cues {unknown} are not among its phrases")
+        metric_cues.update(c.lower() for c in row.get("cues", ()))
     terms: dict[str, set[str]] = {}
     exact: set[str] = set()
     software: set[str] = set()
@@ -178,6 +186,7 @@ def _shipped_vocab() -> Vocab:
         generic_heads=frozenset(terms.get("generic_head", ())),
         stop_exact=frozenset(exact),
         software=frozenset(software),
+        metric_cues=frozenset(metric_cues),
     )
 
 
