@@ -34,8 +34,9 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.records import CANONICAL_METRICS, RELATIONS, Claim, Entity, Extraction, Paper
-from pipeline.resolve import Canonical, Resolution, names_entity, resolve
+from pipeline.resolve import Canonical, Resolution, resolve
 from pipeline.terms import BIBO, EKG, PREFIXES, RES, slugify
+from pipeline.vocab import names_entity
 
 # Node classes that become networkx nodes, most general first.
 NODE_CLASSES: tuple[URIRef, ...] = (EKG.Paper, EKG.Method, EKG.Hardware, EKG.Metric)

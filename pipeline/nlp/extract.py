@@ -9,19 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.normalize import match_key
-from pipeline.resolve import names_entity
-from pipeline.records import Claim, Entity, Extraction, Paper
 from pipeline.nlp.entities import to_method_entity
-
+from pipeline.normalize import match_key
+from pipeline.records import Claim, Entity, Extraction, Paper
 from pipeline.text import CleanText, clean
-from pipeline.vocab import load_vocab
+from pipeline.vocab import names_entity
 
 _PLURAL = re.compile(r"[A-Za-z]{2,}[^s]s$")
 

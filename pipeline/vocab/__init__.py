@@ -1,5 +1,7 @@
 """Gazetteers shipped as JSONL data: hardware, metric phrases and name stop-lists, and
-the word classes (words.jsonl) the spaCy components test tokens against.
+the word classes (words.jsonl) the spaCy components test tokens against; and by them
+which surface forms name an entity (`names_entity`: what may be its skos:altLabel, for
+extraction's surface forms and assembly's claim texts alike).
 
 Loaded once per process (they are read-only); the spaCy components build their
 matchers from these at initialise time and read their word classes with word_class().
@@ -13,7 +15,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from pipeline.records import CANONICAL_METRICS
+from pipeline.normalize import match_key
+from pipeline.records import CANONICAL_METRICS, Entity
 
 
 @dataclass(frozen=True)
@@ -209,3 +212,63 @@ def word_class(name: str) -> frozenset[str]:
         return word_classes()[name]
     except KeyError:
         raise KeyError(f"no word class {name!r} in pipeline/vocab/words.jsonl") from None
+
+
+# ------------------------------------------------------------ which forms name an entity
+
+
+@lru_cache(maxsize=1)
+def _naming_keys() -> tuple[dict[str, set[str]], dict[str, str], dict[str, tuple[set[str], set[str]]]]:
+    """(metric -> match keys of its gazetteer phrases; match key of every device-class
+    form -> its class; product or family label -> (match keys of its names, of the words
+    that alone do not name it: vendor, family, series, trailing nouns, a name's first word))."""
+    vocab = load_vocab()
+    metric_keys: dict[str, set[str]] = {}
+    for phrase, metric in vocab.metric_phrases.items():
+        if phrase not in vocab.metric_cues:  # "faster" finds Speed but does not name it
+            metric_keys.setdefault(metric, set()).update({match_key(phrase), match_key(phrase + "s")})
+    class_of = {match_key(f + s): e.label for e in vocab.hardware if e.type == "class"
+                for f in (e.label, *e.forms) for s in ("", "s")}
+    rows = {}
+    for e in vocab.hardware:
+        if e.type != "class":
+            names = {match_key(n) for n in e.names}
+            partial = {match_key(w) for w in (*e.vendor, *e.family, *e.nouns, *e.series)}
+            partial |= {match_key(n.split()[0]) for n in e.names if len(n.split()) > 1}
+            rows[e.label] = (names, partial - names)
+    return metric_keys, class_of, rows
+
+
+def names_entity(entity: Entity, text: str) -> bool:
+    """Whether a surface form names this entity and may be its skos:altLabel: a metric's
+    form must be one of its gazetteer phrases that name it ("latency" for Speed; not
+    "outperforms", "superiority" or the cue phrases of metrics.jsonl, "faster",
+    "accelerates", which are the claim's cue); a product's form is never a device-class
+    word ("GPU" is not Arm Mali GPU) nor its vendor, family or noun alone ("ARM", "DSP",
+    "Jetson"); a class's form is never another class's ("GPU" is not Arm GPU) nor a
+    vendor's name ("ARM" is not Arm CPU)."""
+    metric_keys, class_of, _ = _naming_keys()
+    key = match_key(text)
+    if entity.type == "Metric":
+        return key in metric_keys.get(entity.label, ())
+    if entity.type != "Hardware" or key == match_key(entity.label):
+        return True
+    row = _naming_row(entity.label)
+    if row is None:  # a device class, never named by a vendor alone ("ARM" is not Arm CPU)
+        return class_of.get(key, entity.label) == entity.label and key not in _vendor_keys()
+    return key not in class_of and key not in row[1]
+
+
+@lru_cache(maxsize=4096)
+def _naming_row(label: str) -> tuple[set[str], set[str]] | None:
+    """The naming keys of a product's or family's row (a family's labels hold "{model}");
+    None for a device class."""
+    rows = _naming_keys()[2]
+    return rows.get(label) or next((r for name, r in rows.items() if "{model}" in name
+                                    and label.startswith(name.split("{model}")[0])), None)
+
+
+@lru_cache(maxsize=1)
+def _vendor_keys() -> frozenset[str]:
+    """Match keys of every hardware vendor the gazetteer names (NVIDIA, Arm, Qualcomm, ...)."""
+    return frozenset(match_key(v) for e in load_vocab().hardware if e.type != "class" for v in e.vendor)

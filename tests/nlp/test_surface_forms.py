@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.resolve import names_entity
+from pipeline.vocab import names_entity
 from pipeline.records import Entity
 
 
