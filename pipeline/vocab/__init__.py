@@ -219,7 +219,7 @@ def word_class(name: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _naming_keys() -> tuple[dict[str, set[str]], dict[str, str], dict[str, tuple[set[str], set[str]]]]:
-    """(metric -> match keys of its gazetteer phrases; match key of every device-class
+    """(metric -> match keys of its gazetteer phrases but its cues; match key of every device-class
     form -> its class; product or family label -> (match keys of its names, of the words
     that alone do not name it: vendor, family, series, trailing nouns, a name's first word))."""
     vocab = load_vocab()
