@@ -218,10 +218,12 @@ def word_class(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _naming_keys() -> tuple[dict[str, set[str]], dict[str, str], dict[str, tuple[set[str], set[str]]]]:
+def _naming_keys() -> tuple[dict[str, set[str]], dict[str, str], dict[str, tuple[set[str], set[str]]],
+                            frozenset[str]]:
     """(metric -> match keys of its gazetteer phrases but its cues; match key of every device-class
     form -> its class; product or family label -> (match keys of its names, of the words
-    that alone do not name it: vendor, family, series, trailing nouns, a name's first word))."""
+    that alone do not name it: vendor, family, series, trailing nouns, a name's first word);
+    match keys of every vendor)."""
     vocab = load_vocab()
     metric_keys: dict[str, set[str]] = {}
     for phrase, metric in vocab.metric_phrases.items():
@@ -230,13 +232,15 @@ def _naming_keys() -> tuple[dict[str, set[str]], dict[str, str], dict[str, tuple
     class_of = {match_key(f + s): e.label for e in vocab.hardware if e.type == "class"
                 for f in (e.label, *e.forms) for s in ("", "s")}
     rows = {}
+    vendors: set[str] = set()
     for e in vocab.hardware:
         if e.type != "class":
             names = {match_key(n) for n in e.names}
             partial = {match_key(w) for w in (*e.vendor, *e.family, *e.nouns, *e.series)}
             partial |= {match_key(n.split()[0]) for n in e.names if len(n.split()) > 1}
             rows[e.label] = (names, partial - names)
-    return metric_keys, class_of, rows
+            vendors.update(match_key(v) for v in e.vendor)
+    return metric_keys, class_of, rows, frozenset(vendors)
 
 
 def names_entity(entity: Entity, text: str) -> bool:
@@ -247,7 +251,7 @@ def names_entity(entity: Entity, text: str) -> bool:
     word ("GPU" is not Arm Mali GPU) nor its vendor, family or noun alone ("ARM", "DSP",
     "Jetson"); a class's form is never another class's ("GPU" is not Arm GPU) nor a
     vendor's name ("ARM" is not Arm CPU)."""
-    metric_keys, class_of, _ = _naming_keys()
+    metric_keys, class_of, _, vendors = _naming_keys()
     key = match_key(text)
     if entity.type == "Metric":
         return key in metric_keys.get(entity.label, ())
@@ -255,7 +259,7 @@ def names_entity(entity: Entity, text: str) -> bool:
         return True
     row = _naming_row(entity.label)
     if row is None:  # a device class, never named by a vendor alone ("ARM" is not Arm CPU)
-        return class_of.get(key, entity.label) == entity.label and key not in _vendor_keys()
+        return class_of.get(key, entity.label) == entity.label and key not in vendors
     return key not in class_of and key not in row[1]
 
 
@@ -266,9 +270,3 @@ def _naming_row(label: str) -> tuple[set[str], set[str]] | None:
     rows = _naming_keys()[2]
     return rows.get(label) or next((r for name, r in rows.items() if "{model}" in name
                                     and label.startswith(name.split("{model}")[0])), None)
-
-
-@lru_cache(maxsize=1)
-def _vendor_keys() -> frozenset[str]:
-    """Match keys of every hardware vendor the gazetteer names (NVIDIA, Arm, Qualcomm, ...)."""
-    return frozenset(match_key(v) for e in load_vocab().hardware if e.type != "class" for v in e.vendor)
