@@ -23,7 +23,11 @@ from pipeline.evaluate import EvalResult, Scores, gold_forms, read_corpus, read_
 from pipeline.normalize import match_key
 from pipeline.records import RELATIONS, Extraction, Paper
 
-TREES = {"n_estimators": 200, "max_depth": 3, "learning_rate": 0.08, "min_samples_leaf": 5}
+# Stochastic gradient boosting: each tree sees 80% of the candidates and each split half
+# the features, which held up better on abstracts not trained on (5-fold CV over 8 seeds
+# 0.8060 against 0.8026 for every candidate and feature; higher on each left-out set).
+TREES = {"n_estimators": 200, "max_depth": 3, "learning_rate": 0.08, "min_samples_leaf": 5,
+         "subsample": 0.8, "max_features": 0.5}
 
 
 @dataclass
