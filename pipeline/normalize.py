@@ -66,12 +66,17 @@ def singular_coined(name: str) -> str:
 
 
 def plural_forms(phrase: str) -> list[str]:
-    """The phrase and its plural when its last word takes an "s": "memory footprint" ->
-    + "memory footprints", "edge device" -> + "edge devices", "GPU" -> + "GPUs"; none for a
-    last word ending in s or x ("FLOPs", "matrix") or in a digit ("A100")."""
+    """The phrase and its regular English plural: "memory footprint" -> + "memory
+    footprints", "GPU" -> + "GPUs", "smartwatch" -> + "smartwatches", "memory" -> +
+    "memories"; none for a last word ending in s or x ("FLOPs", "matrix"), in a digit
+    ("A100"), or written in capitals ("SoC" and "NPU" take an s, "PCH" no es)."""
     last = phrase.rpartition(" ")[2]
     if not last[-1:].isalpha() or last.lower().endswith(("s", "x")):
         return [phrase]
+    if last.islower() and last.endswith(("ch", "sh")):
+        return [phrase, phrase + "es"]
+    if last.islower() and len(last) > 2 and last[-1] == "y" and last[-2] not in "aeiou":
+        return [phrase, phrase[:-1] + "ies"]
     return [phrase, phrase + "s"]
 
 

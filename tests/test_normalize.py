@@ -36,6 +36,11 @@ def test_normalize_spell_greek_keeps_everything_else() -> None:
     ("FLOPs", ["FLOPs"]),
     ("matrix", ["matrix"]),
     ("NVIDIA A100", ["NVIDIA A100"]),
+    ("smartwatch", ["smartwatch", "smartwatches"]),
+    ("flash", ["flash", "flashes"]),
+    ("systolic array", ["systolic array", "systolic arrays"]),
+    ("memory", ["memory", "memories"]),
+    ("SoC", ["SoC", "SoCs"]),
 ])
 def test_normalize_plural_forms_of_a_gazetteer_phrase(phrase: str, forms: list[str]) -> None:
     assert plural_forms(phrase) == forms
