@@ -2,8 +2,8 @@
 
 An entry's key is the sha256 of the abstract's cleaned text, its title, the confidence
 threshold and the extractor's version; the version hashes every file under pipeline/nlp/
-and pipeline/vocab/ (sub-folders included: patterns, a trained scorer), pipeline/records.py
-and pipeline/text.py, the spaCy model's meta.json and effikg's version. Any change to the
+and pipeline/vocab/ (sub-folders included: patterns, a trained scorer), the modules of
+pipeline/ they import (EXTRACTOR_MODULES), the spaCy model's meta.json and effikg's version. Any change to the
 extractor therefore misses every entry, and nothing has to be cleared by hand.
 
 Entries are Extraction records as JSON (pipeline.records' dataclasses, read back by their
@@ -133,6 +133,11 @@ def model_meta() -> Path:
     return Path(spec.origin).parent / "meta.json"
 
 
+# The modules outside pipeline/nlp/ and pipeline/vocab/ that extraction imports (a test
+# checks the list against what importing pipeline.nlp loads).
+EXTRACTOR_MODULES = ("__init__.py", "errors.py", "normalize.py", "records.py", "terms.py", "text.py")
+
+
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     """A hash of everything an extraction depends on besides its input text."""
@@ -141,7 +146,7 @@ def extractor_version() -> str:
     root = Path(pipeline.__file__).parent
     parts = [f"format {FORMAT}", f"effikg {pipeline.__version__}",
              _files_digest(root / "nlp"), _files_digest(root / "vocab"),
-             hashlib.sha256((root / "records.py").read_bytes() + (root / "text.py").read_bytes()).hexdigest(),
+             hashlib.sha256(b"".join((root / name).read_bytes() for name in EXTRACTOR_MODULES)).hexdigest(),
              hashlib.sha256(model_meta().read_bytes()).hexdigest()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -59,6 +59,20 @@ def test_cache_extractor_version_covers_sub_folders(tmp_path: Path) -> None:
     assert len({before, added, _files_digest(tmp_path)}) == 3
 
 
+def test_cache_extractor_version_covers_every_module_extraction_imports() -> None:
+    """A change to a module the NLP imports (normalize.py's plurals, say) must miss the cache."""
+    import subprocess
+    import sys
+
+    from pipeline.cache import EXTRACTOR_MODULES
+
+    code = ("import sys, pipeline.nlp, pipeline.nlp.extract; print(' '.join(sorted(m for m in sys.modules "
+            "if m.startswith('pipeline') and not m.startswith(('pipeline.nlp', 'pipeline.vocab')))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    files = {"__init__.py" if m == "pipeline" else m.removeprefix("pipeline.") + ".py" for m in loaded}
+    assert files <= set(EXTRACTOR_MODULES), files - set(EXTRACTOR_MODULES)
+
+
 def test_cache_model_meta_is_the_loaded_models() -> None:
     from pipeline.cache import MODEL_PACKAGE, model_meta
     from pipeline.nlp.loading import MODEL_PACKAGE as LOADED, model_path
