@@ -68,6 +68,7 @@ class EvalResult:
     figures_held: int  # gold improves-triples with a figure whose figure the extraction holds
     figures_total: int  # gold improves-triples that state a figure
     papers: int  # gold lines scored
+    figures_matched: int = 0  # ... of those, the ones the extraction has (held counts among these)
     unmatched_gold: list[str] = field(default_factory=list)  # gold keys found in no input abstract
     misses: list[Triple] = field(default_factory=list)
     spurious: list[Triple] = field(default_factory=list)
@@ -76,13 +77,19 @@ class EvalResult:
     def figure_coverage(self) -> float:
         return self.figures_held / self.figures_total if self.figures_total else 0.0
 
+    @property
+    def figure_precision(self) -> float:
+        """Figures held of the triples found: how often a found claim carries the right figure."""
+        return self.figures_held / self.figures_matched if self.figures_matched else 0.0
+
     def to_dict(self) -> dict:
         return {
             "papers": self.papers,
             "micro": self.micro.to_dict(),
             "per_relation": {r: s.to_dict() for r, s in self.per_relation.items()},
-            "figures": {"held": self.figures_held, "total": self.figures_total,
-                        "coverage": round(self.figure_coverage, 4)},
+            "figures": {"held": self.figures_held, "total": self.figures_total, "matched": self.figures_matched,
+                        "coverage": round(self.figure_coverage, 4),
+                        "held_of_matched": round(self.figure_precision, 4)},
             "unmatched_gold": self.unmatched_gold,
             "misses": [asdict(t) for t in self.misses],
             "spurious": [asdict(t) for t in self.spurious],
@@ -173,7 +180,7 @@ def score(gold: list[dict], extractions: Iterable[Extraction], source: str = "th
                 found[i] = extraction
                 break
     counts = {r: [0, 0, 0] for r in RELATIONS}
-    held = total = 0
+    held = total = matched = 0
     misses: list[Triple] = []
     spurious: list[Triple] = []
     unmatched: list[str] = []
@@ -198,6 +205,7 @@ def score(gold: list[dict], extractions: Iterable[Extraction], source: str = "th
             used.add(match)
             counts.setdefault(rel, [0, 0, 0])[0] += 1
             if rel == "improves" and value:
+                matched += 1
                 wanted = _numbers(value)
                 if any(c.figure is not None and (_numbers(c.figure.text) | {c.figure.value}) & wanted
                        for c in preds[match].claims):
@@ -213,7 +221,7 @@ def score(gold: list[dict], extractions: Iterable[Extraction], source: str = "th
                         "so there is nothing to score (are these the inputs the gold was made from?)")
     per_relation = {r: Scores(*counts[r]) for r in counts}
     micro = Scores(*(sum(v[k] for v in counts.values()) for k in range(3)))
-    return EvalResult(per_relation=per_relation, micro=micro, figures_held=held, figures_total=total,
+    return EvalResult(per_relation=per_relation, micro=micro, figures_held=held, figures_total=total, figures_matched=matched,
                       papers=len(gold) - len(unmatched), unmatched_gold=unmatched, misses=misses, spurious=spurious)
 
 
@@ -253,7 +261,8 @@ def to_text(result: EvalResult, *, misses: bool = False) -> str:
     for name, s in rows:
         lines.append(f"{name:<12} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
     lines.append(f"figures held for improves: {result.figures_held}/{result.figures_total} "
-                 f"({result.figure_coverage:.1%}); {result.papers} abstracts scored")
+                 f"({result.figure_coverage:.1%}; {result.figures_held}/{result.figures_matched} of the triples found, "
+                 f"{result.figure_precision:.1%}); {result.papers} abstracts scored")
     if result.unmatched_gold:
         lines.append(f"warning: {len(result.unmatched_gold)} gold line(s) match no input abstract")
     if misses:

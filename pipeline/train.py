@@ -226,7 +226,7 @@ def _row(name: str, r: EvalResult, f1_spread: tuple[float, float] | None = None)
     spread_text = f"  ±{f1_spread[1]:.3f}" if f1_spread else ""
     per = "  ".join(f"{rel} {r.per_relation[rel].f1:.3f}" for rel in RELATIONS if rel in r.per_relation)
     return (f"{name:<16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}{spread_text}  figures "
-            f"{r.figures_held}/{r.figures_total}  | {per}")
+            f"{r.figures_held}/{r.figures_total} ({r.figures_held}/{r.figures_matched} found)  | {per}")
 
 
 def _repeats_text(results: Sequence[EvalResult], seeds: Sequence[int]) -> list[str]:

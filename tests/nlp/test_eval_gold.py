@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.evaluate import EvalResult, evaluate, read_gold, run_eval
+from pipeline.evaluate import EvalResult, evaluate, read_gold, run_eval, to_text
 from pipeline.errors import EvalError
 from pipeline.records import RELATIONS, Extraction, Paper
 
@@ -71,6 +71,8 @@ def test_eval_gold_counts_follow_the_matching_rules(tmp_path: Path) -> None:
             {"s": "TriForce", "p": "targets", "o": "NVIDIA A100 GPU", "aliases": ["A100"]},
             {"s": "TriForce", "p": "improves", "o": "Speed", "value": "2.31x"},
             {"s": "TriForce", "p": "outperforms", "o": "DeepSpeed-Zero-Inference"},
+            {"s": "TriForce", "p": "improves", "o": "Memory", "value": "3 GB"},
+            {"s": "TriForce", "p": "improves", "o": "Energy", "value": "45%"},
         ]}) + "\n", encoding="utf-8")
     paper = Paper(id="p1", abstract="We introduce TriForce. It reaches 2.31x on an A100.")
     tri = to_method_entity("Triforce")
@@ -88,12 +90,15 @@ def test_eval_gold_counts_follow_the_matching_rules(tmp_path: Path) -> None:
     )
     result = evaluate(gold, [Extraction(paper=paper, methods=(tri,), claims=claims)])
     assert (result.per_relation["targets"].tp, result.per_relation["targets"].fp) == (1, 0)
-    assert (result.per_relation["improves"].tp, result.per_relation["improves"].fp) == (1, 1)
+    assert [getattr(result.per_relation["improves"], k) for k in ("tp", "fp", "fn")] == [2, 0, 1]
     assert (result.per_relation["outperforms"].tp, result.per_relation["outperforms"].fn) == (0, 1)
-    assert (result.figures_held, result.figures_total) == (1, 1)
-    assert (result.micro.tp, result.micro.fp, result.micro.fn) == (2, 2, 1)
-    assert [(t.relation, t.object) for t in result.misses] == [("outperforms", "DeepSpeed-Zero-Inference")]
-    assert sorted(t.object for t in result.spurious) == ["Memory", "vLLM"]
+    # Three gold figures: Speed's held, Memory's triple found without its figure, Energy's missed.
+    assert (result.figures_held, result.figures_matched, result.figures_total) == (1, 2, 3)
+    assert "figures held for improves: 1/3 (33.3%; 1/2 of the triples found, 50.0%)" in to_text(result)
+    assert (result.micro.tp, result.micro.fp, result.micro.fn) == (3, 1, 2)
+    assert [(t.relation, t.object) for t in result.misses] == [("outperforms", "DeepSpeed-Zero-Inference"),
+                                                              ("improves", "Energy")]
+    assert sorted(t.object for t in result.spurious) == ["vLLM"]
 
 
 @pytest.mark.slow
