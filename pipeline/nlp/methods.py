@@ -935,15 +935,16 @@ def _coined_parts(text: str) -> set[str]:
 
 def _singularise(p: Proposal, seen: set[str]) -> None:
     """"HaloNets" -> "HaloNet", "PCBMs" -> "PCBM": a coined name in the plural is labelled
-    by its singular (an acronym's plural always; a word's when the abstract uses both), so
-    that the family and its members are one method; the plural stays an alias."""
+    by its singular (an all-capitals acronym's plural always; any other name's only when
+    the abstract uses both: "NeuPIMs" alone is a name that ends in s), so that the family
+    and its members are one method; the plural stays an alias."""
     name = p.name
     if len(name) < 4 or not name.endswith("s") or name.endswith("ss") or " " in name:
         return
     singular = name[:-1]
     if not is_coined(singular):
         return
-    if singular[-1].isupper() or singular in seen:
+    if singular.isupper() or singular in seen:
         p.aliases = [name] + [a for a in p.aliases if a != singular]
         p.name = singular
 

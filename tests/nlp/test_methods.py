@@ -35,6 +35,10 @@ PROPOSALS = [
                  id="our-approach-(Name)"),
     pytest.param("We develop a new self-attention model family, HaloNets, which reach high accuracy. HaloNet models "
                  "outperform much larger models.", None, ["HaloNet"], ["HaloNets"], id="plural-family-singular"),
+    pytest.param("Post-hoc Concept Bottleneck Models (PCBMs) turn any model into a concept model. PCBMs are "
+                 "accurate.", None, ["PCBM"], ["PCBMs"], id="acronym-plural-singular"),
+    pytest.param("We propose NeuPIMs, a heterogeneous acceleration system. NeuPIMs achieves 3x the throughput of "
+                 "GPU-only systems.", None, ["NeuPIMs"], [], id="name-ending-in-s-kept"),
     pytest.param("Building on this, we introduce lambda-ECLIPSE. Our method needs 34M parameters.",
                  None, ["λ-ECLIPSE"], [], id="latex-greek-name"),
     pytest.param("We propose a HyperZ{cdotZ{cdot}W} operator that connects slow and fast networks.",
