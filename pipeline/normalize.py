@@ -48,8 +48,10 @@ _TRAILING_HEADS = re.compile(
 
 
 def canonical_method_label(text: str) -> str:
-    """A method name as it should be labelled: whitespace normalised, no generic head."""
+    """A method name as it should be labelled: whitespace normalised, no leading "the", no
+    generic head."""
     text = re.sub(r"\s+", " ", text).strip(" ,.;:'\"()[]")
+    text = re.sub(r"^the (?=\S)", "", text, flags=re.IGNORECASE)  # a title's "The ML.ENERGY Benchmark: ..."
     stripped = _TRAILING_HEADS.sub("", text)
     return stripped if stripped else text
 

@@ -20,10 +20,11 @@ from pipeline.vocab import HardwareEntry, load_vocab
     "forms",
     [("SARATHI", "Sarathi", "sarathi"), ("Sarathi-Serve", "Sarathi Serve", "SARATHI-SERVE"),
      ("λ-ECLIPSE", "lambda-ECLIPSE"), ("SqueezeNet", "SqueezeNet architecture", "SqueezeNet model"),
-     ("LLM-FP4", "LLM FP4")],
+     ("LLM-FP4", "LLM FP4"), ("ML.ENERGY Benchmark", "The ML.ENERGY Benchmark", "the ML.ENERGY benchmark")],
 )
 def test_entities_method_forms_merge(forms: tuple[str, ...]) -> None:
     assert len({to_method_entity(f).key for f in forms}) == 1
+    assert not canonical_method_label(forms[-1]).lower().startswith("the ")
     assert len({match_key(canonical_method_label(f)) for f in forms}) == 1
 
 
