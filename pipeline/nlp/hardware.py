@@ -91,6 +91,11 @@ class HardwareRecognizer:
             start -= 1
             context = True
         has_noun = False
+        if start > 0 and doc[start - 1].lower_ in entry.pre_nouns:  # "the laptop 4090 GPU"
+            start -= 1
+            has_noun = context = True
+            if end < len(doc) and doc[end].lower_ in {k.lower() for k in entry.kind.split("+")}:
+                end += 1
         for noun in self.nouns.get(i, ()):
             if tuple(t.lower_ for t in doc[end:end + len(noun)]) == noun:
                 end += len(noun)

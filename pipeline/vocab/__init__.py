@@ -31,6 +31,7 @@ class HardwareEntry:
     series: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # product: model names
     nouns: tuple[str, ...] = ()  # optional trailing nouns ("GPU", "board")
+    pre_nouns: tuple[str, ...] = ()  # words before the name that count as its noun ("laptop 4090 GPU")
     family: tuple[str, ...] = ()  # family: the family word ("RTX", "Xeon")
     model: str | None = None  # family: regex a model token must match
     bare_model: str | None = None  # family: regex for a model named without its family
@@ -130,7 +131,8 @@ def _hardware_entry(row: dict) -> HardwareEntry:
         type=row["type"], label=row["label"], kind=row["kind"],
         forms=tuple(row.get("forms", ())), vendor=tuple(row.get("vendor", ())),
         series=tuple(row.get("series", ())), names=tuple(row.get("names", ())),
-        nouns=tuple(row.get("nouns", ())), family=tuple(row.get("family", ())),
+        nouns=tuple(row.get("nouns", ())), pre_nouns=tuple(row.get("pre_nouns", ())),
+        family=tuple(row.get("family", ())),
         model=row.get("model"), bare_model=row.get("bare_model"),
         require_context=bool(row.get("require_context", False)),
         noun_required=bool(row.get("noun_required", False)),

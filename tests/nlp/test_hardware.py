@@ -173,6 +173,8 @@ def test_hardware_gazetteer_is_broad() -> None:
         ("attention on Hopper GPUs", "NVIDIA Hopper GPU", "GPU"),
         ("on the NVIDIA Ampere architecture", "NVIDIA Ampere GPU", "GPU"),
         ("on an RTX 4090 Laptop GPU", "NVIDIA RTX 4090 Laptop GPU", "GPU"),
+        ("on the 16GB laptop 4090 GPU", "NVIDIA RTX 4090 Laptop GPU", "GPU"),
+        ("on a laptop RTX 3060", "NVIDIA RTX 3060 Laptop GPU", "GPU"),
         ("on a Quadro P6000", "NVIDIA Quadro P6000 GPU", "GPU"),
         ("on the Jetson Orin Nano Super", "NVIDIA Jetson Orin Nano Super", "GPU+EdgeDevice"),
         ("on an NVIDIA Grace CPU", "NVIDIA Grace CPU", "CPU"),
