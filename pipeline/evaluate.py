@@ -221,7 +221,8 @@ def score(gold: list[dict], extractions: Iterable[Extraction], source: str = "th
                         "so there is nothing to score (are these the inputs the gold was made from?)")
     per_relation = {r: Scores(*counts[r]) for r in counts}
     micro = Scores(*(sum(v[k] for v in counts.values()) for k in range(3)))
-    return EvalResult(per_relation=per_relation, micro=micro, figures_held=held, figures_total=total, figures_matched=matched,
+    return EvalResult(per_relation=per_relation, micro=micro, figures_held=held, figures_total=total,
+                      figures_matched=matched,
                       papers=len(gold) - len(unmatched), unmatched_gold=unmatched, misses=misses, spurious=spurious)
 
 
