@@ -57,6 +57,7 @@ _SIZE_SUFFIX = r"[-\s](?i:large|small|tiny|base|huge|mini|nano|medium|x{0,2}l|xs
 OWN_MARKERS = word_class("own_markers")
 # Head nouns of a method introduced as a part of a larger model.
 PART_HEADS = word_class("part_heads")
+DATASET_HEADS = word_class("dataset_heads")
 PART_VERBS = word_class("part_verbs")
 # Where the object phrase of a proposal verb ends.
 OBJECT_STOPS = word_class("object_stops")
@@ -171,6 +172,8 @@ class _Candidates:
             if acr[i] == text:
                 aliases.append(doc[s:e].text)
         head = doc[mention_end].lower_ if mention_end < len(doc) else ""
+        if head in DATASET_HEADS:  # "we build the first Mandarin CS corpus": a dataset
+            return
         part = part or not PART_HEADS.isdisjoint({head, doc[mention_end - 1].lower_})
         self.out.append(Proposal(name=text, aliases=aliases, rank=rank, token=mention_start,
                                  sent_start=sent.start, cue=cue, part=part))

@@ -35,6 +35,8 @@ PROPOSALS = [
                  id="our-approach-(Name)"),
     pytest.param("We develop a new self-attention model family, HaloNets, which reach high accuracy. HaloNet models "
                  "outperform much larger models.", None, ["HaloNet"], ["HaloNets"], id="plural-family-singular"),
+    pytest.param("In this paper we study cued speech. We build the first Mandarin CS corpus comprising annotated "
+                 "videos from five speakers.", None, [], [], id="dataset-head-not-a-method"),
     pytest.param("Post-hoc Concept Bottleneck Models (PCBMs) turn any model into a concept model. PCBMs are "
                  "accurate.", None, ["PCBM"], ["PCBMs"], id="acronym-plural-singular"),
     pytest.param("We propose NeuPIMs, a heterogeneous acceleration system. NeuPIMs achieves 3x the throughput of "
