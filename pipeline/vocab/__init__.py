@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from pipeline.normalize import match_key
+from pipeline.normalize import match_key, plural_forms
 from pipeline.records import CANONICAL_METRICS, Entity
 
 
@@ -230,9 +230,9 @@ def _naming_keys() -> tuple[dict[str, set[str]], dict[str, str], dict[str, tuple
     metric_keys: dict[str, set[str]] = {}
     for phrase, metric in vocab.metric_phrases.items():
         if phrase not in vocab.metric_cues:  # "faster" finds Speed but does not name it
-            metric_keys.setdefault(metric, set()).update({match_key(phrase), match_key(phrase + "s")})
-    class_of = {match_key(f + s): e.label for e in vocab.hardware if e.type == "class"
-                for f in (e.label, *e.forms) for s in ("", "s")}
+            metric_keys.setdefault(metric, set()).update(match_key(f) for f in plural_forms(phrase))
+    class_of = {match_key(p): e.label for e in vocab.hardware if e.type == "class"
+                for f in (e.label, *e.forms) for p in plural_forms(f)}
     rows = {}
     vendors: set[str] = set()
     for e in vocab.hardware:
