@@ -56,6 +56,11 @@ class HardwareRecognizer:
         self.entries: list[HardwareEntry] = list(vocab.hardware)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.nouns: dict[int, list[tuple[str, ...]]] = {}
+        # Lower-cased words before a name that count as its noun, and the kind words that
+        # may then follow it ("laptop 4090 GPU"), for the rows that have any.
+        self.pre_nouns: dict[int, tuple[frozenset[str], frozenset[str]]] = {
+            i: (frozenset(w.lower() for w in e.pre_nouns), frozenset(k.lower() for k in e.kind.split("+")))
+            for i, e in enumerate(self.entries) if e.pre_nouns}
         self.model_res: dict[int, re.Pattern[str]] = {}
         self.bare: list[tuple[int, re.Pattern[str]]] = []
         # Vendor words and "vendor + class" phrases, for "Arm CPU and GPU" -> Arm GPU.
@@ -91,10 +96,11 @@ class HardwareRecognizer:
             start -= 1
             context = True
         has_noun = False
-        if start > 0 and doc[start - 1].lower_ in entry.pre_nouns:  # "the laptop 4090 GPU"
+        pre_nouns, kind_words = self.pre_nouns.get(i, (frozenset(), frozenset()))
+        if start > 0 and doc[start - 1].lower_ in pre_nouns:  # "the laptop 4090 GPU"
             start -= 1
             has_noun = context = True
-            if end < len(doc) and doc[end].lower_ in {k.lower() for k in entry.kind.split("+")}:
+            if end < len(doc) and doc[end].lower_ in kind_words:
                 end += 1
         for noun in self.nouns.get(i, ()):
             if tuple(t.lower_ for t in doc[end:end + len(noun)]) == noun:
