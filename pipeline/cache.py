@@ -3,8 +3,9 @@
 An entry's key is the sha256 of the abstract's cleaned text, its title, the confidence
 threshold and the extractor's version; the version hashes every file under pipeline/nlp/
 and pipeline/vocab/ (sub-folders included: patterns, a trained scorer), the modules of
-pipeline/ they import (EXTRACTOR_MODULES), the spaCy model's meta.json and effikg's version. Any change to the
-extractor therefore misses every entry, and nothing has to be cleared by hand.
+pipeline/ they import (EXTRACTOR_MODULES), the spaCy model's meta.json and effikg's
+version. Any change to the extractor therefore misses every entry, and nothing has to be
+cleared by hand.
 
 Entries are Extraction records as JSON (pipeline.records' dataclasses, read back by their
 field types, so a field added later reads back as its default), zlib-compressed, in one

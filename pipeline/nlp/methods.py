@@ -57,6 +57,7 @@ _SIZE_SUFFIX = r"[-\s](?i:large|small|tiny|base|huge|mini|nano|medium|x{0,2}l|xs
 OWN_MARKERS = word_class("own_markers")
 # Head nouns of a method introduced as a part of a larger model.
 PART_HEADS = word_class("part_heads")
+# Head nouns that make the name before them a dataset, never a proposed method.
 DATASET_HEADS = word_class("dataset_heads")
 PART_VERBS = word_class("part_verbs")
 # Where the object phrase of a proposal verb ends.
