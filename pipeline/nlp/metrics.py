@@ -16,7 +16,11 @@ from spacy.util import filter_spans
 from pipeline.nlp.figures import find_figures
 from pipeline.normalize import plural_forms
 from pipeline.records import Figure
-from pipeline.vocab import Vocab
+from pipeline.vocab import Vocab, word_class
+
+# "compute requirements", "memory demands": a noun of how much is needed or used, after a
+# metric phrase, is part of that phrase (pipeline/vocab/words.jsonl measure_heads).
+MEASURE_HEADS = word_class("measure_heads")
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,10 @@ class MetricRecognizer:
             self.matcher.add(metric, [nlp.make_doc(f) for f in forms])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
-        doc._.metrics = [
-            MetricMention(start=s.start, end=s.end, text=s.text, metric=s.label_) for s in filter_spans(spans)
-        ]
+        spans = filter_spans([Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)])
+        taken = {s.start for s in spans}
+        spans = [Span(doc, s.start, s.end + 1, label=s.label) if _measured(doc, s.end, taken) else s for s in spans]
+        doc._.metrics = [MetricMention(start=s.start, end=s.end, text=s.text, metric=s.label_) for s in spans]
         figures: list[FigureMention] = []
         for hit in find_figures(doc_text(doc)):
             span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
@@ -67,6 +71,15 @@ class MetricRecognizer:
         doc.spans["metric"] = [Span(doc, m.start, m.end, label=m.metric) for m in doc._.metrics]
         doc.spans["figure"] = [Span(doc, f.start, f.end, label=f.metric or "Figure") for f in figures]
         return doc
+
+
+def _measured(doc: Doc, end: int, taken: set[int]) -> bool:
+    """Whether the token after a metric phrase ending at `end` is a measure head that the
+    phrase modifies and no other phrase begins with."""
+    if end >= len(doc) or end in taken:
+        return False
+    head = doc[end]
+    return head.lower_ in MEASURE_HEADS and doc[end - 1].head.i == end
 
 
 def doc_text(doc: Doc) -> str:

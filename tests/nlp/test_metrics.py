@@ -35,6 +35,11 @@ def test_metrics_gazetteer_covers_every_canonical_metric() -> None:
         # Money per unit of work is a Cost ("performance per dollar"), not the word "performance".
         ("It doubles performance per dollar and gives 36% cost savings.", [("performance per dollar", "Cost"),
                                                                            ("cost savings", "Cost")]),
+        # A noun of how much is needed or used, after a metric phrase, is part of it.
+        ("It cuts compute requirements and energy demands.", [("compute requirements", "Computation"),
+                                                              ("energy demands", "Energy")]),
+        # Not a noun that says something else of the metric ("a memory bottleneck").
+        ("Decoding hits a memory bottleneck.", [("memory", "Memory")]),
     ],
 )
 def test_metrics_phrases_longest_match_and_plural(nlp, text: str, expected: list[tuple[str, str]]) -> None:

@@ -95,6 +95,9 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # A loss word after "without" / "no" is the loss's absence: the figure before it stands.
         ("We propose RhoSpec. RhoSpec speeds up decoding by 2.4x without loss of quality.", {"Speed": "2.4x"}),
         ("We propose RhoSpec. RhoSpec cuts energy use by 31% with no drop in accuracy.", {"Energy": "31%"}),
+        # The figure of a reduction "in" a metric phrase with its measure noun.
+        ("We propose Moonshine. Moonshine demonstrates a 5x reduction in compute requirements.",
+         {"Computation": "5x"}),
         # Quantised *to* a bit-width is a size result; compressing the KV cache is a memory gain.
         ("We propose TauKV, which compresses the KV cache down to 2-bit.", {"Model size": "2-bit", "Memory": None}),
     ],
