@@ -125,3 +125,11 @@ def test_relations_outperforms_sentence_opening_with_versus(nlp) -> None:
     doc = nlp("We propose GemServe. Versus TGI, it cuts time-to-first-token by 60%.")
     claims = {(c.relation, c.object.label) for c in doc._.rule_claims}
     assert {("outperforms", "TGI"), ("improves", "Speed")} <= claims
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("marker", [":", " such as", ", namely,"])
+def test_relations_outperforms_baselines_listed_after_their_class(nlp, marker: str) -> None:
+    # The names after "engines: ..." are the baselines, as after "such as".
+    text = f"We present RhoLLM. RhoLLM achieves 4.4x speedup over other mobile inference engines{marker} MLC and MNN."
+    assert {"MLC", "MNN"} <= set(_outperforms(nlp, text))
