@@ -34,7 +34,7 @@ _ADJECTIVAL = re.compile(
     r"-(?:based|aware|like|specific|level|wise|free|friendly|efficient|oriented|driven|centric|style|scale|only|"
     r"bit|bits|time|sized|size|agnostic|intensive|bound|heavy|grade|class|enabled|powered|guided|generated|related|"
     r"dependent|independent|optimized|optimised|tuned|compatible|ready|native|accelerated|constrained|side|end|"
-    r"shot|trained|enhanced|assisted)$",
+    r"shot|trained|enhanced|assisted|parameter|parameters|layer|step)$",
     re.IGNORECASE,
 )
 _FUNCTION_WORDS = word_class("name_function_words")

@@ -199,6 +199,12 @@ def test_methods_names_exclude_hardware_and_figures(parse) -> None:
     assert [n.text for n in doc._.names] == ["TriForce"]
 
 
+def test_methods_names_exclude_model_sizes_written_as_adjectives(parse) -> None:
+    # "a 3B-parameter model", "a 16-layer network": a size, not a name.
+    doc = parse("Our 600M-parameter ParetoQ model outperforms the previous 3B-parameter model and a 16-layer network.")
+    assert [n.text for n in doc._.names] == ["ParetoQ"]
+
+
 def test_methods_names_leave_out_whose_work_it_is(parse) -> None:
     doc = parse("It runs 2.1x faster than the SotA Foo-NN library and beats prior BarAttention kernels.")
     assert [n.text for n in doc._.names] == ["Foo-NN", "BarAttention"]
