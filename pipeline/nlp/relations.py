@@ -619,16 +619,21 @@ class RelationReader:
         """What one comparison's group names as beaten (entity, text, confidence): other
         methods, hardware (also added to baseline_hw), else a described baseline."""
         found: list[tuple[Entity, str, float]] = []
+        # "CMSIS-NN (ARM) and PULP-NN (RISC-V)": what stands in parentheses right after a
+        # baseline says which platform it is, it is not another baseline.
+        ends = {m.end for m in (*r.names, *r.hardware) if m.start in group}
+        doc = r.doc
         for n in r.names:
-            if n.start not in group or r.proposal_of(n.text) is said.subj_prop:
+            if n.start not in group or r.proposal_of(n.text) is said.subj_prop or _qualifies(doc, n, ends):
                 continue
             if n.text.lower() in self.vocab.datasets:
                 continue
             found.append((to_method_entity(n.text), n.text, 0.85))
         for h in r.hardware:
             if h.start in group:
-                baseline_hw.add(h.start)
-                found.append((h.entity, h.text, 0.8))
+                baseline_hw.add(h.start)  # a baseline's platform is not the method's target either
+                if not _qualifies(doc, h, ends):
+                    found.append((h.entity, h.text, 0.8))
         if not found and not any(t in r.names_by_tok or t in r.hw_tokens for t in group):
             described = (self._described_baseline(root, marker)
                          if said.ours and self._clause_is_ours(marker, said.own_tokens, said.they_ours) else None)
@@ -1206,3 +1211,10 @@ def make_relations(nlp: Language, name: str, vocab: Vocab, default_x_metric: str
                    default_percent_metric: str) -> RelationReader:
     register_extensions()
     return RelationReader(nlp, name, vocab, default_x_metric, default_percent_metric)
+
+
+def _qualifies(doc: Doc, mention, ends: set[int]) -> bool:
+    """Whether a mention stands alone in parentheses right after another one ending in `ends`."""
+    start, end = mention.start, mention.end
+    return (start >= 1 and start - 1 in ends and doc[start - 1].text == "(" and end < len(doc)
+            and doc[end].text == ")")

@@ -133,3 +133,13 @@ def test_relations_outperforms_baselines_listed_after_their_class(nlp, marker: s
     # The names after "engines: ..." are the baselines, as after "such as".
     text = f"We present RhoLLM. RhoLLM achieves 4.4x speedup over other mobile inference engines{marker} MLC and MNN."
     assert {"MLC", "MNN"} <= set(_outperforms(nlp, text))
+
+
+@pytest.mark.slow
+def test_relations_outperforms_platform_in_parentheses_qualifies_its_baseline(nlp) -> None:
+    # "(ARM)" says which platform CMSIS-NN runs on: neither a baseline nor the method's target.
+    text = ("We propose TileNet. TileNet has 4.8x lower latency than the libraries CMSIS-NN (ARM) and "
+            "PULP-NN (RISC-V).")
+    doc = nlp(text)
+    assert set(_outperforms(nlp, text)) == {"CMSIS-NN", "PULP-NN"}
+    assert [c.object_text for c in doc._.rule_claims if c.relation == "targets"] == []
