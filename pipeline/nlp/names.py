@@ -29,12 +29,13 @@ _COINED = [
     re.compile(r"^[a-zα-ω]+-?[A-Z]"),  # vLLM, λ-ECLIPSE, lambda-ECLIPSE
     re.compile(r"^(?=(?:.*[a-z]){3})[a-z][a-z-]*\d[a-z0-9-]*$"),  # hls4ml, wa-hls4ml
 ]
-# Compound adjectives built on an acronym ("LLM-based", "GPU-friendly") are not names.
+# Compound adjectives built on an acronym ("LLM-based", "GPU-friendly") or a size are not names.
 _ADJECTIVAL = re.compile(
     r"-(?:based|aware|like|specific|level|wise|free|friendly|efficient|oriented|driven|centric|style|scale|only|"
     r"bit|bits|time|sized|size|agnostic|intensive|bound|heavy|grade|class|enabled|powered|guided|generated|related|"
     r"dependent|independent|optimized|optimised|tuned|compatible|ready|native|accelerated|constrained|side|end|"
-    r"shot|trained|enhanced|assisted|parameter|parameters|layer|step)$",
+    r"shot|trained|enhanced|assisted)$"
+    r"|\d[KMBT]?-(?:parameter|parameters|layer|step)$",  # a size: "3B-parameter", "16-layer", "4-step"
     re.IGNORECASE,
 )
 _FUNCTION_WORDS = word_class("name_function_words")
