@@ -90,6 +90,8 @@ LOSING_COMPARATIVES = word_class("losing_comparatives")
 UNNAMED_MODIFIERS = word_class("unnamed_baseline_modifiers")
 # Heads that never name a baseline: "the baseline", "a record", "the tradeoffs".
 NOT_A_BASELINE_HEADS = word_class("not_a_baseline_heads")
+# Heads whose of-object is the baseline: "the established baseline of magnitude pruning".
+BASELINE_OF_HEADS = word_class("baseline_of_heads")
 # Heads that say "a method", not which: "X techniques" is named by its X.
 GENERIC_BASELINE_HEADS = word_class("generic_baseline_heads")
 # Words that end a clause: a block word before them does not reach past.
@@ -351,6 +353,9 @@ class RelationReader:
         dense equivalents", "a single large CNN"."""
         if root.tag_ == "VBN":  # "than commonly used X": the baseline is the participle's object
             root = next((c for c in root.children if c.dep_ in {"dobj", "nsubjpass"}), root)
+        if root.lemma_.lower() in BASELINE_OF_HEADS:  # "the baseline of X": X
+            of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            root = next((c for c in of.children if c.dep_ == "pobj"), root) if of is not None else root
         if root.pos_ not in {"NOUN", "PROPN"} or root.lemma_.lower() in NOT_A_BASELINE_HEADS:
             return None
         if root.lower_ in self.vocab.datasets:
