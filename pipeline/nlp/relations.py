@@ -142,6 +142,7 @@ COMPARISON_LEMMAS = word_class("comparison_lemmas")
 # Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
 BASELINE_LIST_FILLERS = word_class("baseline_list_fillers")
 BIT_COMPARISON_WORDS = word_class("bit_comparison_words")
+BIT_METHOD_HEADS = word_class("bit_method_heads")
 CHANGE_COMPLEMENT_PREPS = word_class("change_complement_preps")
 COMPARE_COMPLEMENT_PREPS = word_class("compare_complement_preps")
 COMPARE_LEMMAS = word_class("compare_lemmas")
@@ -914,7 +915,8 @@ class RelationReader:
     @staticmethod
     def _is_setting(doc: Doc, f: FigureMention, sent: Span) -> bool:
         """A number that sets up the experiment rather than reports a result: a bit-width
-        ("4-bit quantized ResNet", unless quantised *to* it), a run time in hours or days
+        ("4-bit quantized ResNet", unless quantised *to* it or it describes the method's own
+        model: "our 4-bit quantized model", "X, a new 4-bit quantization paradigm"), a run time in hours or days
         ("training took 5 hours"), a device's memory ("a 16GB GPU"), a model's scale
         ("models of up to 13B parameters")."""
         unit = f.figure.unit
@@ -923,7 +925,9 @@ class RelationReader:
         if unit == "bit":
             # "down to 4-bit", "to only 3 bits", "of up to 3-bit": what the model is compressed to.
             qual = (f.figure.qualifier or "").split()
-            return "to" not in before + qual or any(w in before for w in BIT_COMPARISON_WORDS)
+            if any(w in before for w in BIT_COMPARISON_WORDS):
+                return True
+            return "to" not in before + qual and not _bits_describe_the_method(doc, f)
         if unit == "GPU hours":
             # A compute budget is a result when it is said to be small: "a mere 74 GPU hours".
             return not (set(before) & SMALL_CUES or any(t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS
@@ -1223,3 +1227,23 @@ def _qualifies(doc: Doc, mention, ends: set[int]) -> bool:
     start, end = mention.start, mention.end
     return (start >= 1 and start - 1 in ends and doc[start - 1].text == "(" and end < len(doc)
             and doc[end].text == ")")
+
+
+def _bits_describe_the_method(doc: Doc, f) -> bool:
+    """Whether a bit-width describes what the method itself is or makes: the noun it
+    modifies (words.jsonl bit_method_heads) is "ours", stands in apposition to a name
+    ("SVDQuant, a new 4-bit quantization paradigm"), or is what a verb presents or obtains
+    ("we present a 1-bit quantization scheme", "obtains a 2-bit Llama model")."""
+    head = doc[f.end - 1]
+    for _ in range(4):  # up through "bit", "-", "quantized" to the noun
+        if head.pos_ in {"NOUN", "PROPN"} and head.lower_ not in {"bit", "bits"}:
+            break
+        if head.head.i == head.i:
+            return False
+        head = head.head
+    if head.lemma_.lower() not in BIT_METHOD_HEADS:
+        return False
+    if any(c.lower_ == "our" for c in head.children):
+        return True
+    place = head.head.dep_ if head.dep_ == "conj" else head.dep_
+    return place in {"appos", "dobj"}

@@ -98,6 +98,10 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # The figure of a reduction "in" a metric phrase with its measure noun.
         ("We propose Moonshine. Moonshine demonstrates a 5x reduction in compute requirements.",
          {"Computation": "5x"}),
+        # A bit-width that describes the method's own model or scheme is its size result.
+        ("We propose QuaRot. Our 4-bit quantized LLaMa2-70B model loses at most 0.47 perplexity.",
+         {"Model size": "4-bit"}),
+        ("We propose SVDQuant, a new 4-bit quantization paradigm.", {"Model size": "4-bit"}),
         # Quantised *to* a bit-width is a size result; compressing the KV cache is a memory gain.
         ("We propose TauKV, which compresses the KV cache down to 2-bit.", {"Model size": "2-bit", "Memory": None}),
     ],
@@ -141,6 +145,7 @@ def test_relations_improves_without_figure(nlp, text: str, metrics: set[str]) ->
         "We propose OmegaServe. However, existing systems suffer from increased memory footprint and higher latency.",
         # A bit-width used as a setting, a run time in hours, a device's memory, a model's scale.
         "We propose TauKV. TauKV is evaluated with 4-bit quantized baselines.",
+        "We propose TauKV. TauKV is tested on a 4-bit quantized ResNet-18.",
         "We introduce RhoNet. Training RhoNet took about 5 hours on one machine.",
         "We propose FlexOff. FlexOff runs OPT-175B on a single 16GB GPU.",
         "We propose MobiLM. MobiLM comes at the scale of 1.4B and 2.7B parameters.",
