@@ -632,6 +632,8 @@ class RelationReader:
         for n in r.names:
             if n.start not in group or r.proposal_of(n.text) is said.subj_prop or _qualifies(doc, n, ends):
                 continue
+            if n.text.lower() in self.vocab.object_models and _modifies_a_noun(doc, n):
+                continue  # "over prior Transformer accelerators": the model is what they run
             if n.text.lower() in self.vocab.datasets:
                 continue
             found.append((to_method_entity(n.text), n.text, 0.85))
@@ -1247,3 +1249,10 @@ def _bits_describe_the_method(doc: Doc, f) -> bool:
         return True
     place = head.head.dep_ if head.dep_ == "conj" else head.dep_
     return place in {"appos", "dobj"}
+
+
+def _modifies_a_noun(doc: Doc, mention) -> bool:
+    """Whether a mention is a modifier of a noun after it: "Transformer accelerators"."""
+    last = doc[mention.end - 1]
+    return (last.dep_ in {"compound", "amod", "nmod"} and last.head.i >= mention.end
+            and last.head.pos_ in {"NOUN", "PROPN"})

@@ -146,3 +146,11 @@ def test_relations_outperforms_platform_in_parentheses_qualifies_its_baseline(nl
     doc = nlp(text)
     assert set(_outperforms(nlp, text)) == {"CMSIS-NN", "PULP-NN"}
     assert [c.object_text for c in doc._.rule_claims if c.relation == "targets"] == []
+
+
+@pytest.mark.slow
+def test_relations_outperforms_model_named_as_what_a_baseline_runs(nlp) -> None:
+    # "Transformer accelerators" are the baseline; the Transformer is the model they run.
+    text = "We propose ViTCoD. ViTCoD achieves 6.8x speedup over CPUs and prior-art Transformer accelerators."
+    assert "Transformer" not in _outperforms(nlp, text)
+    assert "Transformer" in _outperforms(nlp, "We propose ViTCoD. ViTCoD is 2x faster than the Transformer.")
