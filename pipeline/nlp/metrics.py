@@ -58,9 +58,7 @@ class MetricRecognizer:
             self.matcher.add(metric, [nlp.make_doc(f) for f in forms])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = filter_spans([Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)])
-        taken = {s.start for s in spans}
-        spans = [Span(doc, s.start, s.end + 1, label=s.label) if _measured(doc, s.end, taken) else s for s in spans]
+        spans = _with_measure_heads(doc, filter_spans([Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]))
         doc._.metrics = [MetricMention(start=s.start, end=s.end, text=s.text, metric=s.label_) for s in spans]
         figures: list[FigureMention] = []
         for hit in find_figures(doc_text(doc)):
@@ -73,13 +71,23 @@ class MetricRecognizer:
         return doc
 
 
-def _measured(doc: Doc, end: int, taken: set[int]) -> bool:
-    """Whether the token after a metric phrase ending at `end` is a measure head that the
-    phrase modifies and no other phrase begins with."""
-    if end >= len(doc) or end in taken:
-        return False
-    head = doc[end]
-    return head.lower_ in MEASURE_HEADS and doc[end - 1].head.i == end
+def _with_measure_heads(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Each metric phrase extended over a measure head it modifies ("compute requirements");
+    a head that is a phrase of its own ("memory access" + "cost") joins the first phrase,
+    which names the metric."""
+    out: list[Span] = []
+    k = 0
+    while k < len(spans):
+        s = spans[k]
+        nxt = spans[k + 1] if k + 1 < len(spans) and spans[k + 1].start == s.end else None
+        if (s.end < len(doc) and doc[s.end].lower_ in MEASURE_HEADS and doc[s.end - 1].head.i == s.end
+                and (nxt is None or len(nxt) == 1)):
+            out.append(Span(doc, s.start, s.end + 1, label=s.label))
+            k += 2 if nxt is not None else 1
+        else:
+            out.append(s)
+            k += 1
+    return out
 
 
 def doc_text(doc: Doc) -> str:

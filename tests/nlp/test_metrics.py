@@ -38,6 +38,9 @@ def test_metrics_gazetteer_covers_every_canonical_metric() -> None:
         # A noun of how much is needed or used, after a metric phrase, is part of it.
         ("It cuts compute requirements and energy demands.", [("compute requirements", "Computation"),
                                                               ("energy demands", "Energy")]),
+        # A cost of a metric's quantity is that metric; data movement is memory traffic.
+        ("It lowers the memory access cost and data movement.", [("memory access cost", "Memory"),
+                                                                 ("data movement", "Memory")]),
         # Not a noun that says something else of the metric ("a memory bottleneck").
         ("Decoding hits a memory bottleneck.", [("memory", "Memory")]),
     ],
