@@ -106,6 +106,9 @@ PLATFORM_PREPS = word_class("platform_preps")
 DEPLOY_VERBS = word_class("deploy_verbs")
 # Words by which the authors speak of their own work.
 OWN_WORDS = word_class("own_words")
+# "4-bit quantization reduces memory by 60%": a bare technique class as the subject is the
+# technique in general, not the paper's method (unless it is the method's own name).
+TECHNIQUE_NOUNS = word_class("technique_nouns")
 # Words that make an absolute time a latency result.
 TIME_METRIC_WORDS = word_class("time_metric_words")
 # Nouns of growth: a gain only for metrics where more is better.
@@ -500,7 +503,20 @@ class RelationReader:
                 mods = {t.lower_ for t in child.children}
                 if mods & OTHERS_DETS and "our" not in mods and "proposed" not in mods:
                     return True
-        return False
+        # The technique as the subject of the sentence or of what it reports ("reveals that ...").
+        clauses = [root, *(c for c in root.children if c.dep_ == "ccomp")]
+        return any(child.dep_ in {"nsubj", "nsubjpass"} and child.lower_ in TECHNIQUE_NOUNS and child.pos_ == "NOUN"
+                   and self._bare_technique(child, own) for clause in clauses for child in clause.children)
+
+    @staticmethod
+    def _bare_technique(head: Token, own: set[str]) -> bool:
+        """A technique class written with no article or owner ("4-bit quantization",
+        "weight pruning") that is not the paper's own method."""
+        phrase = head.doc[head.left_edge.i:head.i + 1]
+        if any(t.pos_ in {"DET", "PRON"} or t.lower_ in OWN_WORDS for t in phrase):
+            return False
+        key = match_key(phrase.text)
+        return not any(key == k or key.startswith(k) or k.startswith(key) for k in own)
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.rule_claims = self._read(doc)
