@@ -150,6 +150,8 @@ def test_relations_improves_without_figure(nlp, text: str, metrics: set[str]) ->
         "We propose TauKV. TauKV is evaluated with 4-bit quantized baselines.",
         "We propose TauKV. TauKV is tested on a 4-bit quantized ResNet-18.",
         "We introduce RhoNet. Training RhoNet took about 5 hours on one machine.",
+        # ... and stays one when the next clause, after a comma, has a change word of its own.
+        "We introduce RhoNet. RhoNet yields a model on one GPU in 41 hours, with less than 3 points accuracy degradation.",
         "We propose FlexOff. FlexOff runs OPT-175B on a single 16GB GPU.",
         "We propose MobiLM. MobiLM comes at the scale of 1.4B and 2.7B parameters.",
         # Sizes of figures that are not seconds or results at all.
