@@ -27,7 +27,8 @@ def run_hermit(graph: Graph, path: Path) -> set[str]:
         pytest.fail("java is not on PATH: HermiT needs a JRE")
     graph.serialize(path, format="nt", encoding="utf-8")  # owlready2 reads N-Triples, not Turtle
     world = owlready2.World()
-    onto = world.get_ontology(path.as_uri()).load()
+    # Named, not guessed: owlready2 guesses RDF/XML when the first line is over 1,000 bytes.
+    onto = world.get_ontology(path.as_uri()).load(format="ntriples")
     with onto:
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     baseline = world[str(EKG.Baseline)]
