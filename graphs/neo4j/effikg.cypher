@@ -7,7 +7,7 @@ CREATE INDEX FOR (n:Method) ON (n.iri);
 CREATE INDEX FOR (n:Metric) ON (n.iri);
 CREATE INDEX FOR (n:Paper) ON (n.iri);
 UNWIND [
-{iri: "https://w3id.org/effikg/resource/build", buildInput: ["000_6ee376ee52081b00.txt", "001_cdc2bc471901946c.txt", "002_fd7ee51ec00ca53c.txt", "003_1ba9a9a645d6cf50.txt", "004_cbf5b59478eb62db.txt"], buildOption: "exports=ttl,nt,jsonld,owl,graphml,neo4j,html", effikgVersion: "0.1.0", label: "effikg 0.1.0 build", vocabularyHash: "57528297ba87994ba590dd780e3f3cab8389204a4bfb3ca3973d843b6308f2a0"}
+{iri: "https://w3id.org/effikg/resource/build", buildInput: ["000_6ee376ee52081b00.txt", "001_cdc2bc471901946c.txt", "002_fd7ee51ec00ca53c.txt", "003_1ba9a9a645d6cf50.txt", "004_cbf5b59478eb62db.txt"], buildOption: "exports=ttl,nt,jsonld,owl,graphml,neo4j,html", effikgVersion: "0.1.0", label: "effikg 0.1.0 build", vocabularyHash: "737e0a02441c3922100df0fa99c23a6fbd46be80fe0493d9a570b0077bcf7284"}
 ] AS row
 CREATE (n:Build) SET n = row;
 UNWIND [
