@@ -35,7 +35,7 @@ _ADJECTIVAL = re.compile(
     r"bit|bits|time|sized|size|agnostic|intensive|bound|heavy|grade|class|enabled|powered|guided|generated|related|"
     r"dependent|independent|optimized|optimised|tuned|compatible|ready|native|accelerated|constrained|side|end|"
     r"shot|trained|enhanced|assisted)$"
-    r"|\d[KMBT]?-(?:parameter|parameters|layer|step)$",  # a size: "3B-parameter", "16-layer", "4-step"
+    r"|\d[KMBT]?-(?:parameter|parameters|params?|layers?|steps?)$",  # a size: "3B-parameter", "16-layer", "4-step"
     re.IGNORECASE,
 )
 _FUNCTION_WORDS = word_class("name_function_words")

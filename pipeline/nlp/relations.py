@@ -146,6 +146,7 @@ COMPARISON_LEMMAS = word_class("comparison_lemmas")
 BASELINE_LIST_FILLERS = word_class("baseline_list_fillers")
 BIT_COMPARISON_WORDS = word_class("bit_comparison_words")
 BIT_METHOD_HEADS = word_class("bit_method_heads")
+BIT_METHOD_VERBS = word_class("bit_method_verbs")
 CHANGE_COMPLEMENT_PREPS = word_class("change_complement_preps")
 COMPARE_COMPLEMENT_PREPS = word_class("compare_complement_preps")
 COMPARE_LEMMAS = word_class("compare_lemmas")
@@ -516,7 +517,8 @@ class RelationReader:
         if any(t.pos_ in {"DET", "PRON"} or t.lower_ in OWN_WORDS for t in phrase):
             return False
         key = match_key(phrase.text)
-        return not any(key == k or key.startswith(k) or k.startswith(key) for k in own)
+        # "weight pruning ... pruning reduces latency": the method's name, shortened, is still it.
+        return not any(key == k or key.startswith(k) or k.startswith(key) or k.endswith(key) for k in own)
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.rule_claims = self._read(doc)
@@ -645,11 +647,13 @@ class RelationReader:
         # baseline says which platform it is, it is not another baseline.
         ends = {m.end for m in (*r.names, *r.hardware) if m.start in group}
         doc = r.doc
+        run_models: set[int] = set()  # tokens of models named as what a baseline runs
         for n in r.names:
             if n.start not in group or r.proposal_of(n.text) is said.subj_prop or _qualifies(doc, n, ends):
                 continue
             if n.text.lower() in self.vocab.object_models and _modifies_a_noun(doc, n):
-                continue  # "over prior Transformer accelerators": the model is what they run
+                run_models.update(range(n.start, n.end))  # "over Transformer accelerators": the accelerators
+                continue
             if n.text.lower() in self.vocab.datasets:
                 continue
             found.append((to_method_entity(n.text), n.text, 0.85))
@@ -658,7 +662,7 @@ class RelationReader:
                 baseline_hw.add(h.start)  # a baseline's platform is not the method's target either
                 if not _qualifies(doc, h, ends):
                     found.append((h.entity, h.text, 0.8))
-        if not found and not any(t in r.names_by_tok or t in r.hw_tokens for t in group):
+        if not found and not any(t in r.names_by_tok and t not in run_models or t in r.hw_tokens for t in group):
             described = (self._described_baseline(root, marker)
                          if said.ours and self._clause_is_ours(marker, said.own_tokens, said.they_ours) else None)
             if described is not None and r.proposal_of(described) is None:
@@ -953,7 +957,7 @@ class RelationReader:
         if unit in {"h", "min"}:
             # The change word must be in the figure's clause: "in 41 hours, with less than 3
             # points accuracy degradation" is a training time and then another result.
-            end = next((t.i for t in doc[f.end:min(sent.end, f.end + 4)] if t.text in {",", ";"}), min(sent.end, f.end + 4))
+            end = next((t.i for t in doc[f.end:min(sent.end, f.end + 4)] if t.lower_ in CLAUSE_BREAKS), min(sent.end, f.end + 4))
             window = doc[max(sent.start, f.start - 6):end]
             return not any(t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS for t in window)
         if unit in SCALED_MEMORY_UNITS and nxt is not None:
@@ -1243,18 +1247,19 @@ def make_relations(nlp: Language, name: str, vocab: Vocab, default_x_metric: str
     return RelationReader(nlp, name, vocab, default_x_metric, default_percent_metric)
 
 
-def _qualifies(doc: Doc, mention, ends: set[int]) -> bool:
+def _qualifies(doc: Doc, mention: NameMention | HardwareMention, ends: set[int]) -> bool:
     """Whether a mention stands alone in parentheses right after another one ending in `ends`."""
     start, end = mention.start, mention.end
     return (start >= 1 and start - 1 in ends and doc[start - 1].text == "(" and end < len(doc)
             and doc[end].text == ")")
 
 
-def _bits_describe_the_method(doc: Doc, f) -> bool:
+def _bits_describe_the_method(doc: Doc, f: FigureMention) -> bool:
     """Whether a bit-width describes what the method itself is or makes: the noun it
     modifies (words.jsonl bit_method_heads) is "ours", stands in apposition to a name
-    ("SVDQuant, a new 4-bit quantization paradigm"), or is what a verb presents or obtains
-    ("we present a 1-bit quantization scheme", "obtains a 2-bit Llama model")."""
+    ("SVDQuant, a new 4-bit quantization paradigm"), or is the object of a verb that
+    presents or makes it (bit_method_verbs: "we present a 1-bit quantization scheme",
+    "obtains a 2-bit Llama model"); not "accelerates a 4-bit model"."""
     head = doc[f.end - 1]
     for _ in range(4):  # up through "bit", "-", "quantized" to the noun
         if head.pos_ in {"NOUN", "PROPN"} and head.lower_ not in {"bit", "bits"}:
@@ -1262,15 +1267,17 @@ def _bits_describe_the_method(doc: Doc, f) -> bool:
         if head.head.i == head.i:
             return False
         head = head.head
+    else:
+        return False
     if head.lemma_.lower() not in BIT_METHOD_HEADS:
         return False
     if any(c.lower_ == "our" for c in head.children):
         return True
-    place = head.head.dep_ if head.dep_ == "conj" else head.dep_
-    return place in {"appos", "dobj"}
+    np = head.head if head.dep_ == "conj" else head
+    return np.dep_ == "appos" or np.dep_ == "dobj" and np.head.lemma_.lower() in BIT_METHOD_VERBS
 
 
-def _modifies_a_noun(doc: Doc, mention) -> bool:
+def _modifies_a_noun(doc: Doc, mention: NameMention) -> bool:
     """Whether a mention is a modifier of a noun after it: "Transformer accelerators"."""
     last = doc[mention.end - 1]
     return (last.dep_ in {"compound", "amod", "nmod"} and last.head.i >= mention.end

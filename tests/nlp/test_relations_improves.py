@@ -105,6 +105,7 @@ def _improves(nlp, text: str) -> dict[str, str | None]:
         # ... unless that technique is the paper's own method.
         ("We propose movement pruning. In experiments, movement pruning reduces the model size by 97%.",
          {"Model size": "97%"}),
+        ("We propose weight pruning. Experiments show that pruning reduces latency by 30%.", {"Speed": "30%"}),
         # Quantised *to* a bit-width is a size result; compressing the KV cache is a memory gain.
         ("We propose TauKV, which compresses the KV cache down to 2-bit.", {"Model size": "2-bit", "Memory": None}),
     ],
@@ -149,6 +150,9 @@ def test_relations_improves_without_figure(nlp, text: str, metrics: set[str]) ->
         # A bit-width used as a setting, a run time in hours, a device's memory, a model's scale.
         "We propose TauKV. TauKV is evaluated with 4-bit quantized baselines.",
         "We propose TauKV. TauKV is tested on a 4-bit quantized ResNet-18.",
+        # A bit-width of a model the method only runs or takes is a setting, not its size result.
+        "We propose FooNet. FooNet runs a 4-bit Llama model on a phone.",
+        "We propose FooNet. FooNet supports 4-bit weights.",
         "We introduce RhoNet. Training RhoNet took about 5 hours on one machine.",
         # ... and stays one when the next clause, after a comma, has a change word of its own.
         "We introduce RhoNet. RhoNet yields a model on one GPU in 41 hours, with less than 3 points accuracy degradation.",
