@@ -485,7 +485,9 @@ class RelationReader:
     # -- sentence subject ---------------------------------------------------------------
     def _about_others(self, sent: Span, names_by_tok: dict[int, NameMention], own: set[str],
                       they_are_ours: bool = False) -> bool:
-        """The sentence's subject is another method, "they" or "existing methods"."""
+        """The sentence's subject is another method, "they", "existing methods", or a bare
+        technique class, also as the subject of what the sentence reports ("the profiling
+        reveals that 4-bit quantization reduces ...")."""
         root = sent.root
         for child in root.children:
             if child.dep_ not in {"nsubj", "nsubjpass"}:
