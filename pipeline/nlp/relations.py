@@ -370,7 +370,8 @@ class RelationReader:
         if any(c.dep_ == "poss" or c.lower_ in OTHERS_DETS | UNNAMED_MODIFIERS for c in root.children):
             return None
         # The modifiers: the run of words right before the head, inside its phrase, up to a
-        # determiner, an adverb or a participle ("commonly used intra-batch parallelism").
+        # determiner, an adverb or a participle that an adverb modifies ("commonly used
+        # intra-batch parallelism"); a bare participle names the technique ("the chunked prefill").
         doc = root.doc
         words: list[Token] = []
         i = root.i - 1
@@ -378,7 +379,8 @@ class RelationReader:
             t = doc[i]
             if t.pos_ == "NUM" and doc[i + 1].text == "-":
                 pass  # "8-bit floating point"
-            elif t.pos_ in {"DET", "PRON", "ADV", "PUNCT", "ADP", "CCONJ", "NUM"} and t.text != "-" or t.tag_ == "VBN":
+            elif t.pos_ in {"DET", "PRON", "ADV", "PUNCT", "ADP", "CCONJ", "NUM"} and t.text != "-" or (
+                    t.tag_ == "VBN" and any(c.pos_ == "ADV" for c in t.children)):
                 break
             words.insert(0, t)
             i -= 1

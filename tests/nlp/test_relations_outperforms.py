@@ -49,6 +49,9 @@ def test_relations_outperforms_compared_to_hardware(nlp) -> None:
          "transformer"),
         ("We propose KappaMul. Compared to 8-bit floating point multiplications, our method achieves higher "
          "precision.", "8-bit floating point multiplication"),
+        # A bare participle is part of the technique's name; "commonly used" is not.
+        ("We propose LoongServe. LoongServe improves throughput by 3.85x compared to the chunked prefill.",
+         "chunked prefill"),
         # "the baseline of X" is X.
         ("We propose WaNet. WaNet significantly outperforms the established baseline of magnitude pruning.",
          "magnitude pruning"),
