@@ -159,6 +159,9 @@ class CandidateMaker:
             same = [c for c in rules_here if (c.relation, c.subject.key, c.object.key)
                     == (rel, subject.key, obj.key)]
             rule = max((c.confidence for c in same), default=0.0)
+            # The rule reader read the object under another relation: hardware it beats is no target.
+            rule_other = max((c.confidence for c in rules_here if c.object.key == obj.key and c.relation != rel),
+                             default=0.0)
             # What else the sentence states of the result: the rule reader's reading, else
             # the sentence's first platform for a gain.
             hardware = baseline = metric = None
@@ -178,7 +181,7 @@ class CandidateMaker:
             view = View(doc=doc, relation=rel, sent=sent, obj=doc[span[0]:span[1]],
                         subject=doc[subj_span[0]:subj_span[1]] if subj_span else None,
                         figure=doc[fig[0][0]:fig[0][1]] if fig else None, figure_unit=fig[1].unit if fig else None,
-                        rule=rule, subj_main=p is main,
+                        rule=rule, rule_other=rule_other, subj_main=p is main,
                         subj_rank=p.rank, subj_part=p.part, **context, **extras)
             key = (rel, claim.subject.key, obj.key, span, fig[0] if fig else None)
             if key not in made:

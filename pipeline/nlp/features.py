@@ -58,6 +58,7 @@ class View:
     n_sents: int = 1
     rule: float = 0.0  # the rule reader's confidence in the same claim in this sentence (0: not proposed)
     rule_same_figure: bool = False  # ... and the rule bound the same figure to it
+    rule_other: float = 0.0  # its confidence in a claim of another relation on the same object ("beats" the GPU)
     hw_modifier: bool = False  # hardware used as a modifier ("GPU memory")
     obj_known_model: bool = False  # a model others accelerate ("Llama2-7B"), from the vocab
     obj_software: bool = False  # a library ("PyTorch"), from the vocab
@@ -74,7 +75,8 @@ def relation(v: View) -> dict[str, float]:
 
 def rule_evidence(v: View) -> dict[str, float]:
     """The rule reader, as one voice among the features."""
-    return {"rule": v.rule, "rule_any": float(v.rule > 0), "rule_same_figure": float(v.rule_same_figure)}
+    return {"rule": v.rule, "rule_any": float(v.rule > 0), "rule_same_figure": float(v.rule_same_figure),
+            "rule_other_relation": v.rule_other}
 
 
 def position(v: View) -> dict[str, float]:

@@ -133,3 +133,12 @@ def test_candidates_a_lower_case_technique_class_beaten_is_a_baseline_candidate(
 def test_candidates_technique_words_outside_a_comparison_are_no_baseline(parse) -> None:
     found = _candidate_subjects(parse, "We propose MoveNet. MoveNet uses magnitude pruning during training.")
     assert not {o for r, s, o, co in found if r == "outperforms" and "pruning" in o}
+
+
+@pytest.mark.slow
+def test_candidates_hardware_the_rule_reader_beats_carries_that_as_evidence(parse) -> None:
+    doc = parse("We propose PRIMEX. PRIMEX is 30x faster than a state-of-the-art NPU design.")
+    [target] = [c for c in doc._.candidates if c.claim.relation == "targets" and c.claim.object.kind == "NPU"]
+    assert target.features["rule_other_relation"] > 0
+    [ran] = [c for c in parse("We propose PRIMEX. PRIMEX runs on an NPU.")._.candidates if c.claim.relation == "targets"]
+    assert ran.features["rule_other_relation"] == 0

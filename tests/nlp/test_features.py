@@ -35,8 +35,11 @@ def test_features_relation_is_one_hot() -> None:
 
 
 def test_features_rule_evidence_is_the_rule_confidence() -> None:
-    assert F.rule_evidence(_view(_doc(), rule=0.9)) == {"rule": 0.9, "rule_any": 1.0, "rule_same_figure": 0.0}
+    assert F.rule_evidence(_view(_doc(), rule=0.9)) == {"rule": 0.9, "rule_any": 1.0, "rule_same_figure": 0.0,
+                                                        "rule_other_relation": 0.0}
     assert F.rule_evidence(_view(_doc()))["rule_any"] == 0.0
+    # The rule reader beat this GPU: as evidence against it being the target.
+    assert F.rule_evidence(_view(_doc(), rule_other=0.8))["rule_other_relation"] == 0.8
 
 
 def test_features_position_before_at_and_after_the_proposal() -> None:
