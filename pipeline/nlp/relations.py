@@ -1124,10 +1124,12 @@ class RelationReader:
                 and not m.text.lower().endswith("efficient"))  # "a memory-efficient mechanism" is the claim
 
     def _grows(self, root: Token, m: MetricMention) -> bool:
-        """More of a lower-is-better quantity is no gain: "increasing the model size"."""
+        """More of a lower-is-better quantity is no gain: "increasing the model size". A
+        present participle before the noun tells the quantity's trend, not what the method
+        does to it: "reduces the growing computational overhead"."""
         if not self._lower_is_better(m):
             return False
-        near = [root.head, *root.children]
+        near = [root.head, *(c for c in root.children if not (c.dep_ == "amod" and c.tag_ == "VBG"))]
         return any(t.lemma_.lower() in GROWTH_VERBS or t.lower_ in GROWTH_COMPARATIVES for t in near)
 
     @staticmethod
