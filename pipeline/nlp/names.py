@@ -131,6 +131,10 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
     stop = _stop_words(vocab)
     g = _Groups.of(doc)
     mid_sentence = {t for (a, _), t in zip(g.groups, g.gtext) if not g.starts[a] and _capitalised(t)}
+    # Word pairs written capitalised mid-sentence: "... propose Lite Transformer" makes a
+    # sentence-initial "Lite Transformer reduces ..." that name too.
+    mid_pairs = {(g.gtext[i], g.gtext[i + 1]) for i in range(len(g.groups) - 1)
+                 if not g.starts[g.groups[i][0]] and _capitalised(g.gtext[i]) and _capitalised(g.gtext[i + 1])}
     names: list[NameMention] = []
     k = 0
     while k < len(g.groups):
@@ -152,6 +156,7 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
         # written capitalised elsewhere in the abstract too ("Eyeriss is ... Eyeriss").
         while run and g.starts[g.groups[run[0]][0]] and not is_coined(g.gtext[run[0]]) and not (
             len(run) == 1 and g.gtext[run[0]] in mid_sentence
+            or len(run) > 1 and (g.gtext[run[0]], g.gtext[run[1]]) in mid_pairs
         ):
             run = run[1:]
         while len(run) > 1 and g.gtext[run[0]].lower() in _OTHERS_MARKS:

@@ -199,6 +199,12 @@ def test_methods_names_exclude_hardware_and_figures(parse) -> None:
     assert [n.text for n in doc._.names] == ["TriForce"]
 
 
+def test_methods_sentence_initial_name_written_mid_sentence_elsewhere(parse) -> None:
+    # A sentence-initial word is capitalised anyway; the pair seen mid-sentence makes it a name.
+    doc = parse("We propose Lite Transformer. Lite Transformer reduces the latency. Some Transformer models are slow.")
+    assert [n.text for n in doc._.names] == ["Lite Transformer", "Lite Transformer", "Transformer"]
+
+
 def test_methods_names_exclude_model_sizes_written_as_adjectives(parse) -> None:
     # "a 3B-parameter model", "a 16-layer network": a size, not a name.
     doc = parse("Our 600M-parameter ParetoQ model outperforms the previous 3B-parameter model and a 16-layer network.")
