@@ -329,10 +329,11 @@ class RelationReader:
         return bool(words & SPANNING_WORDS)
 
     @staticmethod
-    def _clause_figure(marker: Token, group: set[int], figs: list[FigureMention]) -> FigureMention | None:
+    def _clause_figure(marker: Token, group: set[int], figs: list[FigureMention],
+                       near: Token | None = None) -> FigureMention | None:
         """The figure the comparison states: inside the phrase the comparison word belongs
         to ("1.97x faster than X", "3.8x improvement over X", "outperforms X by 5%"),
-        nearest to it."""
+        nearest to it (or, given `near`, the nearest after that token)."""
         compare = marker.lower_ in COMPARE_MARKERS
         gov = marker if marker.pos_ in {"VERB", "AUX"} and not compare else marker.head
         if marker.dep_ == "mark" and gov.head.i != gov.i:
@@ -345,7 +346,9 @@ class RelationReader:
             # Inside the phrase, or right before it ("4059x energy savings over X" when the
             # parser hangs the figure elsewhere).
             if (lo <= f.start <= hi or f.end == lo) and f.start not in group:
-                d = abs(f.start - marker.i)
+                if near is not None and f.start < near.i:
+                    continue
+                d = abs(f.start - (near or marker).i)
                 if best is None or d < best[0]:
                     best = (d, f)
         return best[1] if best else None
@@ -391,6 +394,10 @@ class RelationReader:
             return None
         if any(t.lower_ in OTHERS_DETS | UNNAMED_MODIFIERS for t in words):
             return None
+        after = doc[root.i + 1] if root.i + 1 < len(doc) else None
+        if root.pos_ == "NOUN" and after is not None and after.pos_ == "VERB" and after.lower_ in TECHNIQUE_NOUNS:
+            # "the baseline of magnitude pruning" parsed as a noun and a participle: one name.
+            return doc[words[0].i if words else root.i:after.i + 1].text
         head = root.lemma_.lower()
         if not words:
             # A bare common noun is a description only when written as a name ("Transformer").
@@ -613,7 +620,26 @@ class RelationReader:
                           for t in self._baseline_tokens(c)}
             group = self._continue_list(sent, tokens, names_by_tok, hw_tokens)
             groups.append((root, marker, group))
+            # "surpassing A by 19.1 points and B by 25.0 points": B, with its own margin.
+            groups.extend((b, marker, self._baseline_tokens(b)) for b in self._gapped_baselines(marker, names_by_tok)
+                          if b.i not in group)
         return groups
+
+    @staticmethod
+    def _gapped_baselines(marker: Token, names_by_tok: dict[int, NameMention]) -> list[Token]:
+        """"surpassing A by 19.1 points and B by 25.0 points": the parser hangs B off the
+        first margin as its conjunct; a name there is beaten too."""
+        if marker.lemma_.lower() not in BEAT_VERBS:
+            return []
+        return [c for prep in marker.children if prep.dep_ == "prep" and prep.lower_ == "by"
+                for m in prep.children if m.dep_ == "pobj" for c in m.conjuncts
+                if c.i > m.i and c.i in names_by_tok]
+
+    @staticmethod
+    def _is_gapped(root: Token) -> bool:
+        """A baseline read by _gapped_baselines: a conjunct of a "by" margin."""
+        return (root.dep_ == "conj" and root.head.dep_ == "pobj" and root.head.head.lower_ == "by"
+                and root.head.head.dep_ == "prep")
 
     def _outperforms(self, r: _Reading, sent: Span, said: _Said, groups: list[tuple[Token, Token, set[int]]],
                      sent_figs: list[FigureMention], fig_metric: dict[int, str]) -> tuple[list[DocClaim], set[int]]:
@@ -628,7 +654,8 @@ class RelationReader:
                 continue
             if self._not_a_comparison(marker):
                 continue
-            fig = self._clause_figure(marker, group, sent_figs)
+            # A gapped baseline's margin is the figure nearest after it, not the first one.
+            fig = self._clause_figure(marker, group, sent_figs, near=root if self._is_gapped(root) else None)
             metric = to_metric_entity(fig_metric[id(fig)]) if fig is not None and id(fig) in fig_metric else None
             for entity, text, c in self._beaten(r, root, marker, group, said, baseline_hw):
                 k = match_key(text)

@@ -33,6 +33,15 @@ def test_relations_outperforms_margin_after_the_baseline(nlp) -> None:
 
 
 @pytest.mark.slow
+def test_relations_outperforms_each_baseline_with_its_own_margin(nlp) -> None:
+    # "beat A by N and B by M": the parser hangs B off the first margin; B keeps its own.
+    text = ("We propose SpinX. SpinX narrows the accuracy gap to merely 2.9 points on the LLaMA-2 7B model, "
+            "surpassing LLM-QAT by 19.1 points and SmoothQuant by 25.0 points.")
+    found = {k: v[0] for k, v in _outperforms(nlp, text).items()}
+    assert found == {"LLM-QAT": "19.1 points", "SmoothQuant": "25.0 points"}
+
+
+@pytest.mark.slow
 def test_relations_outperforms_compared_to_hardware(nlp) -> None:
     text = "We propose MARCO, an accelerator. MARCO achieves 463x speedup compared to Intel Xeon 8358P CPU implementations."
     assert _outperforms(nlp, text) == {"Intel Xeon 8358P CPU": ("463x", "Speed")}
@@ -55,6 +64,9 @@ def test_relations_outperforms_compared_to_hardware(nlp) -> None:
         # "the baseline of X" is X.
         ("We propose WaNet. WaNet significantly outperforms the established baseline of magnitude pruning.",
          "magnitude pruning"),
+        # ... also where the parser reads "pruning" as a participle of its own.
+        ("We propose WaNet. WaNet significantly outperforms the established baseline of magnitude pruning and "
+         "performs competitively against recent method involving intensive weight update.", "magnitude pruning"),
     ],
 )
 def test_relations_outperforms_described_baseline(nlp, text: str, baseline: str) -> None:
