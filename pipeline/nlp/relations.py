@@ -356,9 +356,8 @@ class RelationReader:
     def _described_baseline(self, root: Token, marker: Token) -> str | None:
         """A baseline named by a description rather than a coined name: "magnitude pruning",
         "linear probes", "intra-batch parallelism techniques" (-> "intra-batch parallelism"),
-        "early-exiting frameworks" (-> "early-exiting framework"), "vanilla Transformer".
-        Unnamed ones give None: "the baseline", "prior work", "existing methods", "their
-        dense equivalents", "a single large CNN"."""
+        "early-exiting frameworks" (-> "early-exiting framework"), "vanilla Transformer";
+        unnamed ones give None: "the baseline", "prior work", "their dense equivalents"."""
         if root.tag_ == "VBN":  # "than commonly used X": the baseline is the participle's object
             root = next((c for c in root.children if c.dep_ in {"dobj", "nsubjpass"}), root)
         if root.lemma_.lower() in BASELINE_OF_HEADS:  # "the baseline of X": X
@@ -394,10 +393,9 @@ class RelationReader:
             return None
         if any(t.lower_ in OTHERS_DETS | UNNAMED_MODIFIERS for t in words):
             return None
-        after = doc[root.i + 1] if root.i + 1 < len(doc) else None
-        if root.pos_ == "NOUN" and after is not None and after.pos_ == "VERB" and after.lower_ in TECHNIQUE_NOUNS:
-            # "the baseline of magnitude pruning" parsed as a noun and a participle: one name.
-            return doc[words[0].i if words else root.i:after.i + 1].text
+        split = _split_technique(root)
+        if split is not None:
+            return doc[words[0].i if words else root.i:split.i + 1].text
         head = root.lemma_.lower()
         if not words:
             # A bare common noun is a description only when written as a name ("Transformer").
@@ -1285,6 +1283,16 @@ def _qualifies(doc: Doc, mention: NameMention | HardwareMention, ends: set[int])
     start, end = mention.start, mention.end
     return (start >= 1 and start - 1 in ends and doc[start - 1].text == "(" and end < len(doc)
             and doc[end].text == ")")
+
+
+def _split_technique(root: Token) -> Token | None:
+    """The technique noun right after `root` that the parser read as a participle of its
+    own ("the baseline of magnitude pruning": "magnitude" + "pruning"), else None."""
+    doc = root.doc
+    after = doc[root.i + 1] if root.i + 1 < len(doc) else None
+    if root.pos_ == "NOUN" and after is not None and after.pos_ == "VERB" and after.lower_ in TECHNIQUE_NOUNS:
+        return after
+    return None
 
 
 def _bits_describe_the_method(doc: Doc, f: FigureMention) -> bool:
