@@ -42,6 +42,19 @@ def test_relations_outperforms_each_baseline_with_its_own_margin(nlp) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We propose RespNet. RespNet is 2.1x and 3.4x faster than BarNet and BazNet, respectively.",
+        "We propose RespNet. Compared to BarNet and BazNet, RespNet achieves 2.1x and 3.4x speedup, respectively.",
+    ],
+)
+def test_relations_outperforms_respective_margins(nlp, text: str) -> None:
+    # "respectively": the figures go to the baselines in order, not the nearest one to all.
+    assert {k: v[0] for k, v in _outperforms(nlp, text).items()} == {"BarNet": "2.1x", "BazNet": "3.4x"}
+
+
+@pytest.mark.slow
 def test_relations_outperforms_compared_to_hardware(nlp) -> None:
     text = "We propose MARCO, an accelerator. MARCO achieves 463x speedup compared to Intel Xeon 8358P CPU implementations."
     assert _outperforms(nlp, text) == {"Intel Xeon 8358P CPU": ("463x", "Speed")}
