@@ -343,7 +343,7 @@ class MethodFinder:
             if doc[j].is_punct and doc[j].text not in {'"', "“", "'", ":", "‘"}:
                 break
             if not doc[j].is_punct and doc[j].pos_ not in {"DET", "ADJ", "NOUN", "PRON", "VERB"} and not (
-                doc[j].lower_ == "as" and doc[j - 1].pos_ == "PRON"  # "we term it as X"
+                doc[j].lower_ == "as" and (doc[j - 1].pos_ == "PRON" or j == tok.i + 1)  # "term it as X", "named as X"
             ):
                 break
 

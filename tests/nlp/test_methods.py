@@ -14,6 +14,8 @@ PROPOSALS = [
                  None, ["MARCA"], [], id="we-introduce-X-appos"),
     pytest.param("We present a novel scheduler called Sarathi-Serve to tackle this tradeoff.",
                  None, ["Sarathi-Serve"], [], id="called-X"),
+    pytest.param("We propose an approach, named as Quokka, that reduces latency.", None, ["Quokka"], [],
+                 id="named-as-X"),
     pytest.param("Our approach builds on a discrete bottleneck. We dub the resulting system SwiftKV.",
                  None, ["SwiftKV"], [], id="dub-the-resulting-system-X"),
     pytest.param("The resultant models, denoted as MobileLLM-LS, improve accuracy by 0.7%.",
