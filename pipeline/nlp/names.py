@@ -134,7 +134,8 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
     # Word pairs written capitalised mid-sentence: "... propose Lite Transformer" makes a
     # sentence-initial "Lite Transformer reduces ..." that name too.
     mid_pairs = {(g.gtext[i], g.gtext[i + 1]) for i in range(len(g.groups) - 1)
-                 if not g.starts[g.groups[i][0]] and _capitalised(g.gtext[i]) and _capitalised(g.gtext[i + 1])}
+                 if not g.starts[g.groups[i][0]] and _joined(g, i) and _capitalised(g.gtext[i])
+                 and _capitalised(g.gtext[i + 1])}
     names: list[NameMention] = []
     k = 0
     while k < len(g.groups):
@@ -166,6 +167,13 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
             names.append(name)
         k = m if m > k + 1 else k + 1
     return names
+
+
+def _joined(g: _Groups, i: int) -> bool:
+    """Whether groups i and i + 1 are next to each other in one sentence, one space apart
+    and no punctuation between: as _run_from joins a run."""
+    pe, ns = g.groups[i][1], g.groups[i + 1][0]
+    return ns == pe and g.spaced[pe - 1] and not g.starts[ns] and g.texts[pe - 1][-1:] not in {".", ",", ";", ":"}
 
 
 def _run_from(g: _Groups, k: int, blocked: set[int]) -> tuple[list[int], int]:

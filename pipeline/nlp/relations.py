@@ -328,12 +328,24 @@ class RelationReader:
         words = {marker.head.lemma_.lower(), pobj.lemma_.lower() if pobj is not None else ""}
         return bool(words & SPANNING_WORDS)
 
-    @staticmethod
-    def _clause_figure(marker: Token, group: set[int], figs: list[FigureMention],
+    @classmethod
+    def _clause_figure(cls, marker: Token, group: set[int], figs: list[FigureMention],
                        near: Token | None = None) -> FigureMention | None:
-        """The figure the comparison states: inside the phrase the comparison word belongs
-        to ("1.97x faster than X", "3.8x improvement over X", "outperforms X by 5%"),
-        nearest to it (or, given `near`, the nearest after that token)."""
+        """The figure the comparison states (of _clause_figures), nearest to the comparison
+        word (or, given `near`, the nearest after that token)."""
+        best: tuple[int, FigureMention] | None = None
+        for f in cls._clause_figures(marker, group, figs):
+            if near is not None and f.start < near.i:
+                continue
+            d = abs(f.start - (near or marker).i)
+            if best is None or d < best[0]:
+                best = (d, f)
+        return best[1] if best else None
+
+    @staticmethod
+    def _clause_figures(marker: Token, group: set[int], figs: list[FigureMention]) -> list[FigureMention]:
+        """The figures inside the phrase the comparison word belongs to ("1.97x faster than
+        X", "3.8x improvement over X", "outperforms X by 5%"), outside the baselines."""
         compare = marker.lower_ in COMPARE_MARKERS
         gov = marker if marker.pos_ in {"VERB", "AUX"} and not compare else marker.head
         if marker.dep_ == "mark" and gov.head.i != gov.i:
@@ -341,17 +353,9 @@ class RelationReader:
         if gov.pos_ not in {"VERB", "AUX"} and gov.head.pos_ in {"VERB", "AUX"} and gov.dep_ in {"acomp", "advmod", "prep"}:
             gov = gov.head  # "is 2x faster than X": the figure hangs off the verb
         lo, hi = gov.left_edge.i, gov.right_edge.i
-        best: tuple[int, FigureMention] | None = None
-        for f in figs:
-            # Inside the phrase, or right before it ("4059x energy savings over X" when the
-            # parser hangs the figure elsewhere).
-            if (lo <= f.start <= hi or f.end == lo) and f.start not in group:
-                if near is not None and f.start < near.i:
-                    continue
-                d = abs(f.start - (near or marker).i)
-                if best is None or d < best[0]:
-                    best = (d, f)
-        return best[1] if best else None
+        # Inside the phrase, or right before it ("4059x energy savings over X" when the
+        # parser hangs the figure elsewhere).
+        return [f for f in figs if (lo <= f.start <= hi or f.end == lo) and f.start not in group]
 
     def _described_baseline(self, root: Token, marker: Token) -> str | None:
         """A baseline named by a description rather than a coined name: "magnitude pruning",
@@ -656,10 +660,10 @@ class RelationReader:
             fig = self._clause_figure(marker, group, sent_figs, near=root if self._is_gapped(root) else None)
             metric = to_metric_entity(fig_metric[id(fig)]) if fig is not None and id(fig) in fig_metric else None
             beaten = self._beaten(r, root, marker, group, said, baseline_hw)
-            margins = self._respective_margins(sent, len(beaten), sent_figs, group)
-            for k, (entity, text, c) in enumerate(beaten):
+            margins = self._respective_margins(r, sent, beaten, self._clause_figures(marker, group, sent_figs), group)
+            for entity, text, c in beaten:
                 if margins:  # "2.1x and 3.4x faster than A and B, respectively": one each, in order
-                    fig = margins[k]
+                    fig = margins[text]
                     metric = to_metric_entity(fig_metric[id(fig)]) if id(fig) in fig_metric else None
                 key = match_key(text)
                 if key in seen_baselines:
@@ -673,13 +677,27 @@ class RelationReader:
         return claims, baseline_hw
 
     @staticmethod
-    def _respective_margins(sent: Span, n: int, figs: list[FigureMention], group: set[int]) -> list[FigureMention]:
-        """With "respectively" and as many figures in the sentence as baselines beaten
-        (n >= 2), the figures in order, one for each baseline; else []."""
-        if n < 2 or "respectively" not in columns(sent.doc).lower[sent.start:sent.end]:
-            return []
-        outside = [f for f in figs if f.start not in group]
-        return outside if len(outside) == n else []
+    def _respective_margins(r: _Reading, sent: Span, beaten: list[tuple[Entity, str, float]],
+                            figs: list[FigureMention], group: set[int]) -> dict[str, FigureMention]:
+        """With "respectively" and as many figures in the comparison's phrase as baselines
+        beaten (two or more), baseline text -> its figure, both in sentence order; else {}."""
+        lower = columns(sent.doc).lower
+        if len(beaten) < 2 or not figs or "respectively" not in lower[sent.start:sent.end]:
+            return {}
+        # "is 2.1x and 3.4x faster than A and B": a figure listed right before the phrase's
+        # first one belongs to the list, wherever the parser hangs it.
+        figs = sorted(figs, key=lambda f: f.start)
+        for f in sorted(r.figures, key=lambda f: -f.start):
+            if sent.start <= f.start and f.end <= figs[0].start and all(
+                    w in FIGURE_RUN_JOINERS for w in lower[f.end:figs[0].start]):
+                figs.insert(0, f)
+        if len(figs) != len(beaten):
+            return {}
+        starts = {m.text: m.start for m in (*r.names, *r.hardware) if m.start in group}
+        if any(text not in starts for _, text, _ in beaten):
+            return {}  # a described baseline: no position to pair by
+        ordered = sorted((text for _, text, _ in beaten), key=starts.__getitem__)
+        return dict(zip(ordered, figs))
 
     def _beaten(self, r: _Reading, root: Token, marker: Token, group: set[int], said: _Said,
                 baseline_hw: set[int]) -> list[tuple[Entity, str, float]]:
@@ -1304,7 +1322,9 @@ def _split_technique(root: Token) -> Token | None:
     own ("the baseline of magnitude pruning": "magnitude" + "pruning"), else None."""
     doc = root.doc
     after = doc[root.i + 1] if root.i + 1 < len(doc) else None
-    if root.pos_ == "NOUN" and after is not None and after.pos_ == "VERB" and after.lower_ in TECHNIQUE_NOUNS:
+    if (root.pos_ == "NOUN" and after is not None and after.pos_ == "VERB" and after.lower_ in TECHNIQUE_NOUNS
+            and not any(after.children)  # "the model pruning the same weights": a participle with its object
+            and root.lemma_.lower() not in GENERIC_SUBJECT_HEADS | GENERIC_BASELINE_HEADS):
         return after
     return None
 

@@ -205,6 +205,9 @@ def test_methods_sentence_initial_name_written_mid_sentence_elsewhere(parse) -> 
     # A sentence-initial word is capitalised anyway; the pair seen mid-sentence makes it a name.
     doc = parse("We propose Lite Transformer. Lite Transformer reduces the latency. Some Transformer models are slow.")
     assert [n.text for n in doc._.names] == ["Lite Transformer", "Lite Transformer", "Transformer"]
+    # Words apart (a comma, a sentence break) are no pair.
+    doc = parse("We compare with Lite, Transformer and others. Lite Transformer reduces latency.")
+    assert [n.text for n in doc._.names] == ["Lite", "Transformer", "Transformer"]
 
 
 def test_methods_names_exclude_model_sizes_written_as_adjectives(parse) -> None:

@@ -47,11 +47,27 @@ def test_relations_outperforms_each_baseline_with_its_own_margin(nlp) -> None:
     [
         "We propose RespNet. RespNet is 2.1x and 3.4x faster than BarNet and BazNet, respectively.",
         "We propose RespNet. Compared to BarNet and BazNet, RespNet achieves 2.1x and 3.4x speedup, respectively.",
+        "We propose RespNet. RespNet is faster, outperforming BarNet and BazNet by 2.1x and 3.4x, "
+        "respectively.",
     ],
 )
 def test_relations_outperforms_respective_margins(nlp, text: str) -> None:
     # "respectively": the figures go to the baselines in order, not the nearest one to all.
     assert {k: v[0] for k, v in _outperforms(nlp, text).items()} == {"BarNet": "2.1x", "BazNet": "3.4x"}
+
+
+@pytest.mark.slow
+def test_relations_outperforms_respective_margins_in_sentence_order(nlp) -> None:
+    # A product and a method: paired by where they stand, not by what kind they are.
+    text = "We propose RespNet. RespNet is 2.1x and 3.4x faster than the A100 GPU and BazNet, respectively."
+    assert {k: v[0] for k, v in _outperforms(nlp, text).items()} == {"A100 GPU": "2.1x", "BazNet": "3.4x"}
+
+
+@pytest.mark.slow
+def test_relations_outperforms_respectively_of_another_clause_gives_no_margins(nlp) -> None:
+    text = ("We propose RespNet. RespNet reduces memory and latency by 30% and 40%, respectively, and outperforms "
+            "BarNet and BazNet.")
+    assert _outperforms(nlp, text) == {"BarNet": (None, None), "BazNet": (None, None)}
 
 
 @pytest.mark.slow
@@ -91,6 +107,8 @@ def test_relations_outperforms_described_baseline(nlp, text: str, baseline: str)
 @pytest.mark.parametrize(
     "text",
     [
+        # A participle with an object of its own is no part of a technique name.
+        "We propose WaNet. WaNet outperforms the model pruning the same number of weights.",
         # Unnamed baselines are not entities.
         "We propose ZetaNet. ZetaNet outperforms the baseline by 5.3% and is 2x faster than prior work.",
         "We propose ZetaNet. ZetaNet surpasses state-of-the-art methods and existing approaches.",
