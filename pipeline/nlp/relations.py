@@ -594,7 +594,7 @@ class RelationReader:
         """What one sentence about the paper's work claims: outperforms, targets, improves."""
         doc, names_by_tok = r.doc, r.names_by_tok
         groups = self._comparisons(r, sent)
-        comp: set[int] = set().union(*(g for _, _, g in groups)) if groups else set()
+        comp: set[int] = set().union(*(g for _, _, g, _ in groups)) if groups else set()
         sent_figs = [f for f in r.figures if sent.start <= f.start < sent.end]
         # Not inside a longer name: "Faster-VTrans" is no speed claim.
         sent_metrics = [m for m in r.metrics if sent.start <= m.start < sent.end and m.start not in comp
@@ -608,10 +608,10 @@ class RelationReader:
                                      fig_metric, comp, sent_hw, said.ours, said.owners))
         return claims
 
-    def _comparisons(self, r: _Reading, sent: Span) -> list[tuple[Token, Token, set[int]]]:
+    def _comparisons(self, r: _Reading, sent: Span) -> list[tuple[Token, Token, set[int], Token | None]]:
         """Baselines: one group of tokens for each comparison construction (root, marker)."""
         names_by_tok, hw_tokens = r.names_by_tok, r.hw_tokens
-        groups: list[tuple[Token, Token, set[int]]] = []
+        groups: list[tuple[Token, Token, set[int], Token | None]] = []
         for root, marker in self._baseline_roots(sent, set(names_by_tok) | hw_tokens):
             tokens = self._baseline_tokens(root)
             if root.lower_ in CHANGE_NOUNS:
@@ -621,9 +621,9 @@ class RelationReader:
                           and any(g.i in names_by_tok or g.i in hw_tokens for g in c.subtree)
                           for t in self._baseline_tokens(c)}
             group = self._continue_list(sent, tokens, names_by_tok, hw_tokens)
-            groups.append((root, marker, group))
+            groups.append((root, marker, group, None))
             # "surpassing A by 19.1 points and B by 25.0 points": B, with its own margin.
-            groups.extend((b, marker, self._baseline_tokens(b)) for b in self._gapped_baselines(marker, names_by_tok)
+            groups.extend((b, marker, self._baseline_tokens(b), b) for b in self._gapped_baselines(marker, names_by_tok)
                           if b.i not in group)
         return groups
 
@@ -637,27 +637,21 @@ class RelationReader:
                 for m in prep.children if m.dep_ == "pobj" for c in m.conjuncts
                 if c.i > m.i and c.i in names_by_tok]
 
-    @staticmethod
-    def _is_gapped(root: Token) -> bool:
-        """A baseline read by _gapped_baselines: a conjunct of a "by" margin."""
-        return (root.dep_ == "conj" and root.head.dep_ == "pobj" and root.head.head.lower_ == "by"
-                and root.head.head.dep_ == "prep")
-
-    def _outperforms(self, r: _Reading, sent: Span, said: _Said, groups: list[tuple[Token, Token, set[int]]],
+    def _outperforms(self, r: _Reading, sent: Span, said: _Said, groups: list[tuple[Token, Token, set[int], Token | None]],
                      sent_figs: list[FigureMention], fig_metric: dict[int, str]) -> tuple[list[DocClaim], set[int]]:
         """The baselines each comparison beats, and the hardware tokens that are baselines."""
         s0, s1 = sent.start_char, sent.end_char
         claims: list[DocClaim] = []
         seen_baselines: set[str] = {match_key(said.subj_prop.name)}
         baseline_hw: set[int] = set()
-        for root, marker, group in groups:
+        for root, marker, group, near in groups:
             if self._not_a_win(marker):
                 baseline_hw |= {h.start for h in r.hardware if h.start in group}
                 continue
             if self._not_a_comparison(marker):
                 continue
             # A gapped baseline's margin is the figure nearest after it, not the first one.
-            fig = self._clause_figure(marker, group, sent_figs, near=root if self._is_gapped(root) else None)
+            fig = self._clause_figure(marker, group, sent_figs, near=near)
             metric = to_metric_entity(fig_metric[id(fig)]) if fig is not None and id(fig) in fig_metric else None
             beaten = self._beaten(r, root, marker, group, said, baseline_hw)
             margins = self._respective_margins(r, sent, beaten, self._clause_figures(marker, group, sent_figs), group)
