@@ -171,7 +171,7 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
 
 def _joined(g: _Groups, i: int) -> bool:
     """Whether groups i and i + 1 are next to each other in one sentence, one space apart
-    and no punctuation between: as _run_from joins a run."""
+    and no punctuation between: what a run (_run_from) and a mid-sentence pair join over."""
     pe, ns = g.groups[i][1], g.groups[i + 1][0]
     return ns == pe and g.spaced[pe - 1] and not g.starts[ns] and g.texts[pe - 1][-1:] not in {".", ",", ";", ":"}
 
@@ -182,14 +182,11 @@ def _run_from(g: _Groups, k: int, blocked: set[int]) -> tuple[list[int], int]:
     run = [k]
     m = k + 1
     while m < len(g.groups):
-        pe = g.groups[run[-1]][1]
         ns, ne = g.groups[m]
-        if ns != pe or not g.spaced[pe - 1] or any(t in blocked for t in range(ns, ne)):
-            break
-        if g.texts[pe - 1][-1:] in {".", ",", ";", ":"}:
+        if not _joined(g, m - 1) or any(t in blocked for t in range(ns, ne)):
             break
         nxt = g.gtext[m]
-        if g.starts[ns] or nxt.lower() in _FUNCTION_WORDS:
+        if nxt.lower() in _FUNCTION_WORDS:
             break
         if not (_capitalised(nxt) or is_coined(nxt) or _VERSION.match(nxt)) or (
             _NUMBERISH.match(nxt) and not _VERSION.match(nxt)

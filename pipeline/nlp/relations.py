@@ -328,13 +328,12 @@ class RelationReader:
         words = {marker.head.lemma_.lower(), pobj.lemma_.lower() if pobj is not None else ""}
         return bool(words & SPANNING_WORDS)
 
-    @classmethod
-    def _clause_figure(cls, marker: Token, group: set[int], figs: list[FigureMention],
-                       near: Token | None = None) -> FigureMention | None:
-        """The figure the comparison states (of _clause_figures), nearest to the comparison
-        word (or, given `near`, the nearest after that token)."""
+    @staticmethod
+    def _clause_figure(marker: Token, clause_figs: list[FigureMention], near: Token | None = None) -> FigureMention | None:
+        """The figure the comparison states: of its clause's figures (_clause_figures), the
+        nearest to the comparison word (or, given `near`, the nearest after that token)."""
         best: tuple[int, FigureMention] | None = None
-        for f in cls._clause_figures(marker, group, figs):
+        for f in clause_figs:
             if near is not None and f.start < near.i:
                 continue
             d = abs(f.start - (near or marker).i)
@@ -650,11 +649,12 @@ class RelationReader:
                 continue
             if self._not_a_comparison(marker):
                 continue
+            clause_figs = self._clause_figures(marker, group, sent_figs)
             # A gapped baseline's margin is the figure nearest after it, not the first one.
-            fig = self._clause_figure(marker, group, sent_figs, near=near)
+            fig = self._clause_figure(marker, clause_figs, near=near)
             metric = to_metric_entity(fig_metric[id(fig)]) if fig is not None and id(fig) in fig_metric else None
             beaten = self._beaten(r, root, marker, group, said, baseline_hw)
-            margins = self._respective_margins(r, sent, beaten, self._clause_figures(marker, group, sent_figs), group)
+            margins = self._respective_margins(r, sent, beaten, clause_figs, group)
             for entity, text, c in beaten:
                 if margins:  # "2.1x and 3.4x faster than A and B, respectively": one each, in order
                     fig = margins[text]
