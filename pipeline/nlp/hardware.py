@@ -22,6 +22,7 @@ from spacy.util import filter_spans
 from pipeline.normalize import plural_forms
 from pipeline.records import Entity
 from pipeline.nlp.entities import to_hardware_entity
+from pipeline.nlp.names import acronym_end, find_acronyms
 from pipeline.vocab import HardwareEntry, Vocab, word_class
 
 _EDITION = re.compile(r"(?<=\d)(Ti|Super|SUPER)$")
@@ -223,11 +224,50 @@ class HardwareRecognizer:
         # Device classes read off a shared head are not products.
         pairs = sorted([*zip(mentions, products), *((m, False) for m in self._shared_head(doc, mentions))],
                        key=lambda pair: pair[0].start)
+        pairs = sorted([*pairs, *_acronym_mentions(doc, pairs)], key=lambda pair: pair[0].start)
         doc._.hardware = _resolve_short_forms([m for m, _ in pairs], [p for _, p in pairs])
         # As spaCy Spans too (displaCy, DocBin, Scorer): label = the kind, kb_id = the entity.
         doc.spans["hardware"] = [Span(doc, m.start, m.end, label=m.entity.kind or "Hardware", kb_id=m.entity.label)
                                  for m in doc._.hardware]
         return doc
+
+
+def _acronym_mentions(doc: Doc, pairs: list[tuple[HardwareMention, bool]]) -> list[tuple[HardwareMention, bool]]:
+    """An acronym defined for a hardware phrase names that hardware, where it is defined and
+    wherever it is used again ("Single-board computers (SBCs) ... three SBCs", "Intel Movidius
+    Neural Compute Stick 2 (NCS-2)"): it is no method name. The mention must span the whole
+    expansion: in "Dual-side Sparse Tensor Core (DSTC)" the hardware is only the head, and the
+    acronym names the design."""
+    taken = {i for m, _ in pairs for i in range(m.start, m.end)}
+    defined: dict[str, tuple[HardwareMention, bool]] = {}
+    sizes: set[int] = set()  # tokens an acronym takes ("NCS-2" is three)
+    for i, (start, paren) in find_acronyms(doc).items():
+        hit = next(((m, p) for m, p in pairs if m.end == paren and m.start <= start), None)
+        if hit is not None and i not in taken:
+            defined.setdefault(_singular(doc[i:acronym_end(doc, i)].text), hit)
+            sizes.add(acronym_end(doc, i) - i)
+    out: list[tuple[HardwareMention, bool]] = []
+    for i in range(len(doc) if defined else 0):
+        # An acronym is a whole word: "SA" is not the tail of "USA".
+        if i in taken or (i > 0 and not doc[i - 1].whitespace_ and not doc[i - 1].is_punct):
+            continue
+        for size in sorted(sizes, reverse=True):
+            end = i + size
+            hit = defined.get(_singular(doc[i:end].text)) if end <= len(doc) and not doc[end - 1].is_punct else None
+            if hit is not None and (end == len(doc) or doc[end - 1].whitespace_ or doc[end].is_punct):
+                (m, product), nxt = hit, doc[end] if end < len(doc) else None
+                modifier = bool(nxt is not None and nxt.pos_ in {"NOUN", "PROPN"}
+                                and doc[end - 1].dep_ in {"compound", "nmod", "amod"})
+                out.append((HardwareMention(start=i, end=end, text=doc[i:end].text, entity=m.entity,
+                                            modifier=modifier), product))
+                taken.update(range(i, end))
+                break
+    return out
+
+
+def _singular(acronym: str) -> str:
+    """"SBCs" and "SBC" are one acronym."""
+    return acronym[:-1] if len(acronym) > 2 and acronym.endswith("s") and acronym[-2].isupper() else acronym
 
 
 def _resolve_short_forms(mentions: list[HardwareMention], products: list[bool]) -> list[HardwareMention]:

@@ -127,6 +127,25 @@ def test_hardware_read_with_the_mention_before(parse) -> None:
     assert [label for _, label, _ in _mentions(parse, "It is faster on Intel CPUs and GPUs.")] == ["Intel CPU", "GPU"]
 
 
+def test_hardware_an_acronym_of_a_hardware_phrase_names_that_hardware(parse) -> None:
+    # Defined for the whole phrase, the acronym is the same hardware where it is defined and
+    # where it is used again, singular or plural, and no method name.
+    doc = parse("Single-board computers (SBCs) offer a platform. We benchmark 25 LLMs on three SBCs and one SBC.")
+    assert [(m.text, m.entity.label) for m in doc._.hardware][1:] == [
+        ("SBCs", "embedded device"), ("SBCs", "embedded device"), ("SBC", "embedded device")]
+    assert doc._.proposed == []
+    doc = parse("We present Modified U-Net on Intel Movidius Neural Compute Stick 2 (NCS-2). It runs on the NCS-2.")
+    assert [m.text for m in doc._.hardware if m.entity.label == "Intel Neural Compute Stick 2"][-2:] == ["NCS-2", "NCS-2"]
+    assert [p.name for p in doc._.proposed] == ["Modified U-Net"]
+    # Hardware only at the head of the expansion: the acronym names the design.
+    doc = parse("We propose Dual-side Sparse Tensor Core (DSTC), which is 2x faster than a Tensor Core.")
+    assert [m.text for m in doc._.hardware] == ["Tensor Core", "Tensor Core"]
+    assert [p.name for p in doc._.proposed] == ["DSTC"]
+    # A whole word only: the acronym's letters inside another word are not it.
+    doc = parse("A systolic array (SA) is fast. The USA and SAS are not.")
+    assert [m.text for m in doc._.hardware] == ["systolic array", "SA"]
+
+
 def test_hardware_list_items_share_the_head_noun(parse) -> None:
     found = _mentions(parse, "The app runs on Android, iOS, and Jetson devices.")
     assert [label for _, label, _ in found][:2] == ["Android device", "iOS device"]
