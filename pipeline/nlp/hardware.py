@@ -22,7 +22,7 @@ from spacy.util import filter_spans
 from pipeline.normalize import plural_forms
 from pipeline.records import Entity
 from pipeline.nlp.entities import to_hardware_entity
-from pipeline.nlp.names import acronym_end, find_acronyms
+from pipeline.nlp.names import acronym_end, find_acronyms, singular_acronym
 from pipeline.vocab import HardwareEntry, Vocab, word_class
 
 _EDITION = re.compile(r"(?<=\d)(Ti|Super|SUPER)$")
@@ -244,7 +244,7 @@ def _acronym_mentions(doc: Doc, pairs: list[tuple[HardwareMention, bool]]) -> li
     for i, (start, paren) in find_acronyms(doc).items():
         hit = next(((m, p) for m, p in pairs if m.end == paren and m.start <= start), None)
         if hit is not None and i not in taken:
-            defined.setdefault(_singular(doc[i:acronym_end(doc, i)].text), hit)
+            defined.setdefault(singular_acronym(doc[i:acronym_end(doc, i)].text), hit)
             sizes.add(acronym_end(doc, i) - i)
     out: list[tuple[HardwareMention, bool]] = []
     for i in range(len(doc) if defined else 0):
@@ -253,7 +253,7 @@ def _acronym_mentions(doc: Doc, pairs: list[tuple[HardwareMention, bool]]) -> li
             continue
         for size in sorted(sizes, reverse=True):
             end = i + size
-            hit = defined.get(_singular(doc[i:end].text)) if end <= len(doc) and not doc[end - 1].is_punct else None
+            hit = defined.get(singular_acronym(doc[i:end].text)) if end <= len(doc) and not doc[end - 1].is_punct else None
             if hit is not None and (end == len(doc) or doc[end - 1].whitespace_ or doc[end].is_punct):
                 (m, product), nxt = hit, doc[end] if end < len(doc) else None
                 modifier = bool(nxt is not None and nxt.pos_ in {"NOUN", "PROPN"}
@@ -263,11 +263,6 @@ def _acronym_mentions(doc: Doc, pairs: list[tuple[HardwareMention, bool]]) -> li
                 taken.update(range(i, end))
                 break
     return out
-
-
-def _singular(acronym: str) -> str:
-    """"SBCs" and "SBC" are one acronym."""
-    return acronym[:-1] if len(acronym) > 2 and acronym.endswith("s") and acronym[-2].isupper() else acronym
 
 
 def _resolve_short_forms(mentions: list[HardwareMention], products: list[bool]) -> list[HardwareMention]:

@@ -26,7 +26,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.columns import columns
-from pipeline.nlp.names import NameMention, acronym_end, find_acronyms, find_names, is_coined, is_stop_word
+from pipeline.nlp.names import (NameMention, acronym_end, find_acronyms, find_names, is_coined, is_stop_word,
+                                singular_acronym)
 from pipeline.normalize import match_key
 from pipeline.vocab import Vocab, word_class
 
@@ -418,35 +419,24 @@ class MethodFinder:
                 stop = j
                 break
         if verb.nbor(-1).lower_ in BE_FINITE_FORMS and verb.i > sent.start:
-            # Passive "X is proposed": the name is the clause's subject, before the verb.
-            # The parse gives the subject phrase ("Hector intermediate representation (IR)
-            # and its code generator are proposed"); a spelled-out field concept is skipped.
-            subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-            if subj is not None:
-                for j in range(subj.left_edge.i, subj.right_edge.i + 1):
-                    n = by_token.get(j)
-                    if n is not None and n.start == j and not self._is_concept(doc, n, acronyms) and (
-                        n.coined or doc[j].pos_ == "PROPN"
-                    ):
-                        add(n.start, n.end, 1, f"passive:{verb.lower_}", sent)
-                        return
-            for j in range(verb.i - 2, max(sent.start, verb.i - 8) - 1, -1):
-                n = by_token.get(j)
-                if n is not None and n.coined:
-                    add(n.start, n.end, 1, f"passive:{verb.lower_}", sent)
-                    return
+            self._passive(doc, verb, sent, by_token, acronyms, add)
             return
         j = verb.i + 1
         while j < stop and (doc[j].lower_ in LEAD_WORDS or _joins_lead_words(doc, j, stop)
                             or (doc[j].pos_ == "ADJ" and doc[j].lower_ not in {"large"})):
             j += 1
         seen_first = False
+        earlier = self._defined_before(doc, acronyms, sent.start)
         for k in range(verb.i + 1, stop):
             n = by_token.get(k)
             if n is None or n.start != k:
                 continue
             prev = doc[k - 1].text if k > 0 else ""
-            if k == j and not seen_first:
+            if k == j and not seen_first and (self._is_concept(doc, n, acronyms) or _only_acronyms(n.text, earlier)):
+                # "we design the PP schedule" after "pipeline parallelism (PP)", "formulate the
+                # LLM VQ problem": terms the abstract defined before, not a new name.
+                seen_first = True
+            elif k == j and not seen_first:
                 add(n.start, self._with_head(doc, n), 1, f"verb:{verb.lower_}", sent)
                 seen_first = True
             elif (prev in {",", "--", "—", "–", ":"} and not _inside_quotes(doc, verb.i, k)) or (
@@ -468,6 +458,25 @@ class MethodFinder:
                 # "the linear-complexity multiplication L-Mul algorithm", "a scheduler Sarathi-Serve"
                 add(n.start, n.end, 1, f"verb-inner:{verb.lower_}", sent)
                 seen_first = True
+
+    def _passive(self, doc: Doc, verb: Token, sent: Span, by_token, acronyms, add) -> None:
+        """Passive "X is proposed": the name is the clause's subject, before the verb."""
+        # The parse gives the subject phrase ("Hector intermediate representation (IR)
+        # and its code generator are proposed"); a spelled-out field concept is skipped.
+        subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if subj is not None:
+            for j in range(subj.left_edge.i, subj.right_edge.i + 1):
+                n = by_token.get(j)
+                if n is not None and n.start == j and not self._is_concept(doc, n, acronyms) and (
+                    n.coined or doc[j].pos_ == "PROPN"
+                ):
+                    add(n.start, n.end, 1, f"passive:{verb.lower_}", sent)
+                    return
+        for j in range(verb.i - 2, max(sent.start, verb.i - 8) - 1, -1):
+            n = by_token.get(j)
+            if n is not None and n.coined:
+                add(n.start, n.end, 1, f"passive:{verb.lower_}", sent)
+                return
 
     def _lowercase_technique(self, doc: Doc, verb: Token, sent: Span, add) -> None:
         """"We propose movement pruning, a ...", "we propose the progressive shrinking
@@ -602,6 +611,11 @@ class MethodFinder:
             return n.end
         closes = n.end + 1 >= len(doc) or doc[n.end + 1].is_punct or doc[n.end + 1].lower_ in NAME_CLOSERS
         return n.end + 1 if closes or nxt.dep_ in {"dobj", "appos", "pobj", "conj", "oprd"} else n.end
+
+    @staticmethod
+    def _defined_before(doc: Doc, acronyms, start: int) -> frozenset[str]:
+        """The acronyms defined before token `start`."""
+        return frozenset(singular_acronym(doc[i:acronym_end(doc, i)].text) for i in acronyms if i < start)
 
     @staticmethod
     def _defines_acronym(doc: Doc, n: NameMention, acronyms) -> bool:
@@ -903,10 +917,19 @@ def _is_participle(tok: Token) -> bool:
     return tok.pos_ == "VERB" and tok.tag_ in {"VBN", "VBD"} and tok.lower_.endswith("ed")
 
 
+def _only_acronyms(name: str, acronyms: frozenset[str]) -> bool:
+    """Every word of the name is one of the acronyms."""
+    return bool(acronyms) and all(singular_acronym(w) in acronyms for w in name.split())
+
+
 def _is_technique(tok: Token) -> bool:
     """The last word of a lower-case technique name: a technique noun or a noun in -ing
-    ("pruning", "parallelism", "shrinking")."""
-    return tok.lower_ in TECHNIQUE_NOUNS or (tok.lower_.endswith("ing") and tok.pos_ in {"NOUN", "VERB"})
+    ("pruning", "parallelism", "shrinking"); a participle with an object of its own opens a
+    clause instead ("our prototype using the Arduino board")."""
+    if tok.lower_ in TECHNIQUE_NOUNS:
+        return True
+    return tok.lower_.endswith("ing") and (tok.pos_ == "NOUN" or (
+        tok.pos_ == "VERB" and not any(c.dep_ in {"dobj", "obj"} for c in tok.children)))
 
 
 def _ends_name(doc: Doc, k: int) -> bool:

@@ -233,6 +233,11 @@ def acronym_end(doc: Doc, i: int) -> int:
     return j
 
 
+def singular_acronym(text: str) -> str:
+    """"LLMs" and "LLM", "SBCs" and "SBC" are one acronym."""
+    return text[:-1] if len(text) > 2 and text.endswith("s") and text[-2].isupper() else text
+
+
 def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
     """Acronyms defined in parentheses: token index of the acronym (its first token) ->
     (start, end) of its expansion ("Zero Redundancy Optimizer (ZeRO)", "Lite Reduced Atrous

@@ -122,6 +122,13 @@ NOT_PROPOSED = [
     pytest.param("We propose a ``See Large, Focus Small'' strategy for lightweight network design.", None,
                  id="quoted-slogan"),
     pytest.param("A popular method called LoRA is widely used for fine-tuning.", None, id="called-without-authors"),
+    pytest.param("For the validation, we implement our prototype using the Arduino Nano 33 BLE Sense board.", None,
+                 id="participle-with-its-object-is-no-technique"),
+    pytest.param("Hybrid parallelism combining tensor parallelism (TP) and pipeline parallelism (PP) is common. "
+                 "We further design the PP schedule to minimize PP bubbles.", None, id="acronym-of-a-concept-after-verb"),
+    pytest.param("Large Language Models (LLMs) are costly. Research on Vector Quantization (VQ) for LLMs is active. "
+                 "We formulate the LLM VQ problem with second-order optimization.", None,
+                 id="acronyms-defined-before-the-proposal"),
 ]
 
 
