@@ -185,7 +185,10 @@ class _Candidates:
         then an alias), else a shorter coined name in parentheses right after it."""
         doc = self.doc
         for i, (s, e) in self.acronyms.items():
-            if s <= mention_start and mention_end <= e and e - mention_end <= 2 and is_coined(self.acr[i]):
+            # The mention may end before the expansion does, within one phrase: "Communication-
+            # Aware Architecture" of "Communication-Aware Architecture for Tensor-parallelism (CAAT-Net)".
+            if s <= mention_start and mention_end <= e and is_coined(self.acr[i]) and (
+                    e - mention_end <= 2 or not any(t.text in {",", ";", ":", "."} for t in doc[mention_end:e])):
                 aliases.extend([text, doc[s:e].text])
                 return self.acr[i]
         # "Pseudo-3D Residual Net (P3D ResNet)": a shorter coined name in parentheses

@@ -255,8 +255,14 @@ def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
         if not (2 <= len(letters) <= 10) or not any(c.isupper() for c in text):
             continue
         start = _expansion_start(doc, tok.i, letters)
+        head = text.split("-")[0]
+        if start is None and "-" in text and len(head) >= 2 and head.isupper():
+            # "Communication-Aware Architecture for Tensor-parallelism (CAAT-Net)": the
+            # letters of the part before the hyphen spell the phrase, the suffix does not.
+            start = _expansion_start(doc, tok.i, [c.lower() for c in head])
         if start is not None:
-            found[tok.i + 1] = (start, tok.i)
+            # A closing quote before the parenthesis ends the quoted phrase, not the name.
+            found[tok.i + 1] = (start, tok.i - 1 if tok.i - 1 > start and doc[tok.i - 1].text in {'"', "”", "’"} else tok.i)
     return found
 
 

@@ -237,6 +237,12 @@ def test_methods_lowercase_libraries_are_names_but_never_proposed(parse) -> None
 def test_methods_acronyms_defined_in_parentheses(parse) -> None:
     doc = parse("We use Low-Rank Adaptation (LoRA) and a Zero Redundancy Optimizer (ZeRO) with (x) terms.")
     assert doc._.acronyms == {"LoRA": "Low-Rank Adaptation", "ZeRO": "Zero Redundancy Optimizer"}
+    # A suffix the phrase does not spell ("-Net"), and a quoted phrase: its quote is no part of it.
+    doc = parse("We name this “Communication-Aware Architecture for Tensor-parallelism” (CAAT-Net). We train "
+                "CAAT-Net models.")
+    assert doc._.acronyms == {"CAAT-Net": "Communication-Aware Architecture for Tensor-parallelism"}
+    [proposed] = doc._.proposed
+    assert proposed.name == "CAAT-Net" and "Communication-Aware Architecture for Tensor-parallelism" in proposed.aliases
 
 
 @pytest.mark.parametrize(
