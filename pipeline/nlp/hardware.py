@@ -21,6 +21,7 @@ from spacy.util import filter_spans
 
 from pipeline.normalize import plural_forms
 from pipeline.records import Entity
+from pipeline.nlp.columns import columns
 from pipeline.nlp.entities import to_hardware_entity
 from pipeline.nlp.names import acronym_end, find_acronyms, singular_acronym
 from pipeline.vocab import HardwareEntry, Vocab, word_class
@@ -63,6 +64,8 @@ class HardwareRecognizer:
             i: (frozenset(w.lower() for w in e.pre_nouns), frozenset(k.lower() for k in e.kind.split("+")))
             for i, e in enumerate(self.entries) if e.pre_nouns}
         self.model_res: dict[int, re.Pattern[str]] = {}
+        # One-word family names, lower-cased, for a model written glued on ("iPhone12", "RTX3090").
+        self.glued: dict[str, list[int]] = {}
         self.bare: list[tuple[int, re.Pattern[str]]] = []
         # Vendor words and "vendor + class" phrases, for "Arm CPU and GPU" -> Arm GPU.
         self.vendors = frozenset(v.lower() for e in self.entries for v in e.vendor)
@@ -80,6 +83,9 @@ class HardwareRecognizer:
             else:
                 self.phrases.add(f"fam{i}", [nlp.make_doc(f) for f in entry.family])
                 self.model_res[i] = re.compile(entry.model or "^$")
+                for f in entry.family:
+                    if " " not in f:
+                        self.glued.setdefault(f.lower(), []).append(i)
                 if entry.bare_model:
                     self.bare.append((i, re.compile(entry.bare_model)))
 
@@ -141,6 +147,7 @@ class HardwareRecognizer:
                         if widened:
                             out.append((widened[0], widened[1], i, model))
                         break
+        out.extend(self._glued_models(doc))
         digits = [(tok.i, tok.text) for tok in doc if tok.is_digit] if self.bare else []  # read once, not once a row
         for i, rx in self.bare:  # "NVIDIA 4090 GPU": the family word left out
             for t, text in digits:
@@ -148,6 +155,26 @@ class HardwareRecognizer:
                     widened = self._widen(doc, i, t, t + 1)
                     if widened and widened[2]:
                         out.append((widened[0], widened[1], i, text))
+        return out
+
+    def _glued_models(self, doc: Doc) -> list[tuple[int, int, int, str | None]]:
+        """A family word with its model glued on, one token: "iPhone12", "RTX3090", "GTX1080Ti"."""
+        out: list[tuple[int, int, int, str | None]] = []
+        sizes = sorted({len(f) for f in self.glued}, reverse=True)
+        for t, text in enumerate(columns(doc).text):
+            if not any(c.isdigit() for c in text):
+                continue
+            low = text.lower()
+            for size in sizes:
+                rows = self.glued.get(low[:size]) if len(text) > size else None
+                model = text[size:]
+                for i in rows or ():
+                    if (model[0].isdigit() or model[0].isupper()) and self.model_res[i].match(model):
+                        widened = self._widen(doc, i, t, t + 1)
+                        if widened:
+                            out.append((widened[0], widened[1], i, _EDITION.sub(r" \1", model)))
+                if rows:
+                    break
         return out
 
     def _in_context(self, doc: Doc, prev: HardwareMention, span: Span, entity: Entity) -> Entity:

@@ -28,6 +28,8 @@ _COINED = [
     re.compile(r"^[A-Z][a-z]+-[A-Z]|^[A-Z][a-z]?-[a-z]|^[A-Z]-[A-Z]"),  # Sarathi-Serve, Flash-LLM, Re-ttention
     re.compile(r"^[a-zα-ω]+-?[A-Z]"),  # vLLM, λ-ECLIPSE, lambda-ECLIPSE
     re.compile(r"^(?=(?:.*[a-z]){3})[a-z][a-z-]*\d[a-z0-9-]*$"),  # hls4ml, wa-hls4ml
+    _DOTTED := re.compile(r"^[a-z]{2,}(?:\.[a-z]{2,})+$(?<!\.com)(?<!\.org)(?<!\.net)(?<!\.io)(?<!\.ai)(?<!\.edu)"
+                          r"(?<!\.co)(?<!\.html)"),  # llm.npu, bitnet.cpp: words joined by a dot, not a web address
 ]
 # Compound adjectives built on an acronym ("LLM-based", "GPU-friendly") or a size are not names.
 _ADJECTIVAL = re.compile(
@@ -149,7 +151,8 @@ def find_names(doc: Doc, vocab: Vocab, blocked: set[int]) -> list[NameMention]:
             names.append(NameMention(start=s, end=e, text=text, coined=True))
             k += 1
             continue
-        if g.urls[s] or (not _capitalised(text) and not is_coined(text)):
+        # spaCy takes "llm.npu" for a web address too.
+        if (g.urls[s] and not _DOTTED.match(text)) or (not _capitalised(text) and not is_coined(text)):
             k += 1
             continue
         run, m = _run_from(g, k, blocked)

@@ -146,6 +146,15 @@ def test_hardware_an_acronym_of_a_hardware_phrase_names_that_hardware(parse) -> 
     assert [m.text for m in doc._.hardware] == ["systolic array", "SA"]
 
 
+def test_hardware_a_model_glued_to_its_family_word(parse) -> None:
+    found = _mentions(parse, "It runs on an iPhone12, on RTX3090 GPUs, a GTX1080Ti and a Snapdragon888.")
+    assert [(text, label) for text, label, _ in found] == [
+        ("iPhone12", "iPhone 12"), ("RTX3090 GPUs", "NVIDIA RTX 3090 GPU"), ("GTX1080Ti", "NVIDIA GTX 1080 Ti GPU"),
+        ("Snapdragon888", "Qualcomm Snapdragon 888")]
+    # What follows the family word must be one of its models.
+    assert _mentions(parse, "The RTX2 and iPhone1234 are not products; GTXs neither.") == []
+
+
 def test_hardware_list_items_share_the_head_noun(parse) -> None:
     found = _mentions(parse, "The app runs on Android, iOS, and Jetson devices.")
     assert [label for _, label, _ in found][:2] == ["Android device", "iOS device"]
