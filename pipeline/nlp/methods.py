@@ -48,6 +48,8 @@ AUTHOR_NOUNS = word_class("author_nouns")
 TITLE_PREPOSITIONS = word_class("title_prepositions")
 # Words a title made of a name alone never holds ("Attention Is All You Need").
 _TITLE_NOT_NAME = word_class("title_function_words")
+# Title words before what the method is for or runs on ("... for DeepSeek-V3.2-Exp").
+TITLE_TARGET_WORDS = word_class("title_target_words")
 _TITLE_WITH = re.compile(
     r"\b(?i:" + "|".join(sorted(TITLE_PREPOSITIONS)) + r")\s+((?:[A-Z0-9][\w.·-]*(?:\s+|$)){1,5})"
 )
@@ -687,8 +689,14 @@ class MethodFinder:
         """A coined word of the title the abstract uses (or its variants) is the method."""
         # "Searching for MobileNetV3" where the abstract creates "MobileNetV3-Large" and
         # "MobileNetV3-Small": the title's coined name is the method, the variants its forms.
-        for word in (w.strip(",.:;?!()\"'") for w in title.split()):
+        words = title.split()
+        for at, word in enumerate(w.strip(",.:;?!()\"'") for w in words):
             key = loose_key(word)
+            if at > 1 and words[at - 1].lower() in TITLE_TARGET_WORDS and key != head_key and \
+                    words[at - 2].lower().strip(",:") in self.vocab.generic_heads:
+                # "... Architecture for DeepSeek-V3.2-Exp": what the design is for, not the method
+                # (a verb before "for" leaves it the method: "Searching for MobileNetV3").
+                continue
             # The name before the title's colon counts even when the abstract only uses its
             # variants ("SLAB: ..." and "our SLAB-Swin").
             if not (is_coined(word) and self._title_named(word) and (key in by_key or key == head_key)):
@@ -752,8 +760,9 @@ class MethodFinder:
     def _may_be_own(self, doc: Doc, name: NameMention, acronyms) -> bool:
         """Not a spelled-out field concept, a dataset, a well-known model or a library."""
         stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
+        # A well-known model in any case: "TinyLlama" is a coinage, yet not this paper's.
         return not (self._is_concept(doc, name, acronyms) or is_stop_word(name.text, stop, self.vocab.stop_exact)
-                    or name.text in self.vocab.software)
+                    or name.text in self.vocab.software or name.text.lower() in self.vocab.object_models)
 
     def _by_frequency(self, doc: Doc, names: list[NameMention], out: list[Proposal], acronyms) -> None:
         """No proposal cue: a coined name that is the subject of the first sentence or of
@@ -765,11 +774,13 @@ class MethodFinder:
         best: tuple[int, int, NameMention] | None = None
         first_sent = next(iter(doc.sents), None)
         for key, ms in counts.items():
+            if not self._may_be_own(doc, ms[0], acronyms):  # "TinyLlama is well-suited ...": a known model
+                continue
             subj = [m for m in ms if any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[m.start:m.end])]
             in_first = bool(first_sent is not None and subj and subj[0].start < first_sent.end)
             # With no other cue at all, a coined name used twice and once as a subject
             # ("We realize this idea in TetriInfer ... TetriInfer improves ...").
-            alone = not out and len(ms) >= 2 and bool(subj) and self._may_be_own(doc, ms[0], acronyms)
+            alone = not out and len(ms) >= 2 and bool(subj)
             if (in_first and len(ms) >= 2) or (len(subj) >= 2 and len(ms) >= 3) or alone:
                 score = (len(ms) + (3 if in_first else 0), -ms[0].start, ms[0])
                 if best is None or score[:2] > best[:2]:

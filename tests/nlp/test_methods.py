@@ -16,6 +16,9 @@ PROPOSALS = [
                  None, ["Sarathi-Serve"], [], id="called-X"),
     pytest.param("We present llm.npu, the first LLM inference system with NPU offloading. llm.npu is fast.",
                  None, ["llm.npu"], [], id="lower-case-dotted-name"),
+    pytest.param("DeepSeek-V3.2-Exp introduces sparse attention that reduces latency. We propose ESS, an offload-centric "
+                 "design. ESS frees GPU memory.", "ESS: An Offload-Centric Architecture for DeepSeek-V3.2-Exp",
+                 ["ESS"], [], id="title-name-after-for-is-what-the-design-is-for"),
     pytest.param("We propose an approach, named as Quokka, that reduces latency.", None, ["Quokka"], [],
                  id="named-as-X"),
     pytest.param("Our approach builds on a discrete bottleneck. We dub the resulting system SwiftKV.",
@@ -116,6 +119,11 @@ NOT_PROPOSED = [
                  id="title-sentence-not-a-name"),
     pytest.param("Code and models are available at https://github.com/acme/FooNet-3M.", None, id="url"),
     pytest.param("We release our code at huggingface.co and github.io for everyone.", None, id="web-domains"),
+    pytest.param("This study evaluates five SLMs, Llama 3.2, Phi-3 Mini, TinyLlama and Gemma 2, on a Raspberry Pi 5. "
+                 "TinyLlama is well-suited for low-power settings. TinyLlama uses the least energy.", None,
+                 id="known-model-written-as-a-coinage"),
+    pytest.param("We examine three FP8 formats (E5M2, E4M3 and E3M4). E4M3 suits NLP models, while E3M4 is better "
+                 "than E4M3 for vision. E4M3 is robust.", None, id="number-formats"),
     pytest.param("We study dynamic sparse training for vision models and show it reduces FLOPs.",
                  "Dynamic Sparse Training", id="descriptive-title"),
     pytest.param("We propose combining memory saving techniques with traditional U-Net architectures.", None,
