@@ -55,12 +55,16 @@ class NameMention:
     coined: bool  # a coined word or acronym, not only capitalised words
 
 
+_CAPITAL_SLASH = re.compile(r"(?<=[A-Z])/(?=[A-Z])")
+
+
 @lru_cache(maxsize=65536)
 def is_coined(text: str) -> bool:
     """True for coined words and acronyms (TriForce, MARCA, LLM-FP4, MCUNetV2, vLLM)."""
     if len(text) < 2 or not any(c.isalpha() for c in text) or _ADJECTIVAL.search(text):
         return False
     text = unicodedata.normalize("NFKC", text)  # "S³" is written for "S3"
+    text = _CAPITAL_SLASH.sub("", text)  # "P/D-Serve" is coined as "PD-Serve" is
     return any(rx.search(text) for rx in _COINED)
 
 
@@ -87,7 +91,9 @@ def _groups(texts: list[str], spaced: list[bool]) -> list[tuple[int, int]]:
     n = len(texts)
     while i < n:
         j = i
-        while j < n - 1 and not spaced[j] and texts[j + 1] not in _EDGE_PUNCT and texts[j] not in _EDGE_PUNCT:
+        while j < n - 1 and not spaced[j] and (
+            (texts[j + 1] not in _EDGE_PUNCT and texts[j] not in _EDGE_PUNCT) or _slash_joined(texts, spaced, j)
+        ):
             j += 1
         s, e = i, j + 1
         while s < e and (texts[s] in _EDGE_PUNCT or texts[s] == "-"):
@@ -98,6 +104,17 @@ def _groups(texts: list[str], spaced: list[bool]) -> list[tuple[int, int]]:
             groups.append((s, e))
         i = j + 1
     return groups
+
+
+def _slash_joined(texts: list[str], spaced: list[bool], j: int) -> bool:
+    """Tokens j and j + 1 are one word across a slash between capital letters: "P/D-Serve",
+    "I/O" (a slash between words, "CPU/GPU", still separates them)."""
+    def short_capital(k: int) -> bool:
+        return 0 <= k < len(texts) and 1 <= len(texts[k]) <= 2 and texts[k].isalpha() and texts[k].isupper()
+
+    if texts[j + 1] == "/":
+        return short_capital(j) and not spaced[j + 1] and short_capital(j + 2)
+    return texts[j] == "/" and short_capital(j - 1) and short_capital(j + 1)
 
 
 def _capitalised(text: str) -> bool:
