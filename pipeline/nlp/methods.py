@@ -837,13 +837,31 @@ class MethodFinder:
 
 def _title_candidate(doc: Doc, by_key: dict[str, NameMention], out: list[Proposal], cand: str, cue: str,
                      rank_found: int, rank_absent: int) -> None:
-    """A proposal the title makes: ranked higher when the abstract names it too."""
+    """A proposal the title makes: ranked higher when the abstract names it too. Its work
+    begins where the abstract first names it, or earlier where the authors first speak of
+    their own work ("In this work, we ... we achieve 30% ... our BK-SDMs ...")."""
     where = by_key.get(loose_key(cand))
+    sent_start = -1
+    if where is not None:
+        sent_start = columns(doc).sent_start[where.start]
+        authors = _authors_begin(doc)
+        if authors is not None:
+            sent_start = min(sent_start, authors)
     out.append(Proposal(
         name=where.text if where is not None and cue != "title" else cand,
         rank=rank_found if where else rank_absent, token=where.start if where else -1,
-        sent_start=columns(doc).sent_start[where.start] if where else -1, cue=cue,
+        sent_start=sent_start, cue=cue,
     ))
+
+
+def _authors_begin(doc: Doc) -> int | None:
+    """The start of the first sentence in which the authors speak ("we", "our", "this
+    paper"), or None."""
+    cols = columns(doc)
+    for i, low in enumerate(cols.lower):
+        if low in FIRST_PERSON_WORDS or (low in AUTHOR_NOUNS and i > 0 and cols.lower[i - 1] in AUTHOR_DETERMINERS):
+            return cols.sent_start[i]
+    return None
 
 
 def _proposal_verb(doc: Doc, i: int, sent: Span, lowers: list[str]) -> Token | None:
