@@ -143,6 +143,9 @@ class HardwareRecognizer:
                         model = _EDITION.sub(r" \1", model)
                         if k < len(doc) and doc[k].text in CARD_EDITIONS and not model.endswith(doc[k].text):
                             model, k = f"{model} {doc[k].text}", k + 1
+                        elif (k + 1 < len(doc) and doc[k].text == "-" and doc[k + 1].text in CARD_EDITIONS
+                              and not doc[k - 1].whitespace_ and not doc[k].whitespace_):  # "2080-Ti"
+                            model, k = f"{model} {doc[k + 1].text}", k + 2
                         widened = self._widen(doc, i, start, k)
                         if widened:
                             out.append((widened[0], widened[1], i, model))

@@ -21,6 +21,14 @@ def test_claims_respectively_binds_each_baseline_its_own_margin(nlp) -> None:
 
 
 @pytest.mark.slow
+def test_claims_a_lower_case_library_is_a_baseline(nlp) -> None:
+    found = _claims(nlp, "We propose SageAttention. The OPS (operations per second) of our approach outperforms "
+                         "FlashAttention2 and xformers by about 2.1 times and 2.7 times, respectively.")
+    assert {(o, f) for r, o, f in found if r == "outperforms"} == {("FlashAttention2", "about 2.1 times"),
+                                                                     ("xformers", "2.7 times")}
+
+
+@pytest.mark.slow
 def test_claims_respectively_binds_each_metric_its_own_figure(nlp) -> None:
     found = _claims(nlp, "We propose SpAt. SpAt reduces latency, memory and energy by 1.4x, 3.2x and 45%, "
                          "respectively.")

@@ -206,6 +206,8 @@ def test_hardware_gazetteer_is_broad() -> None:
         ("on the NVIDIA Ampere architecture", "NVIDIA Ampere GPU", "GPU"),
         ("on an RTX 4090 Laptop GPU", "NVIDIA RTX 4090 Laptop GPU", "GPU"),
         ("on the 16GB laptop 4090 GPU", "NVIDIA RTX 4090 Laptop GPU", "GPU"),
+        ("over an NVIDIA RTX 2080-Ti", "NVIDIA RTX 2080 Ti GPU", "GPU"),
+        ("on an Nvidia Jetson Tegra X2 mobile GPU", "NVIDIA Jetson TX2", "GPU+EdgeDevice"),
         ("on a laptop RTX 3060", "NVIDIA RTX 3060 Laptop GPU", "GPU"),
         ("on a Quadro P6000", "NVIDIA Quadro P6000 GPU", "GPU"),
         ("on the Jetson Orin Nano Super", "NVIDIA Jetson Orin Nano Super", "GPU+EdgeDevice"),

@@ -16,6 +16,8 @@ PROPOSALS = [
                  None, ["Sarathi-Serve"], [], id="called-X"),
     pytest.param("We present llm.npu, the first LLM inference system with NPU offloading. llm.npu is fast.",
                  None, ["llm.npu"], [], id="lower-case-dotted-name"),
+    pytest.param("We first characterize GCNs on Intel Xeon CPU. We design a GCN accelerator, HyGCN, using a hybrid "
+                 "architecture.", None, ["HyGCN"], [], id="field-acronym-before-the-name"),
     pytest.param("This paper proposes an end-to-end system P/D-Serve for CPU/GPU clusters. P/D-Serve beats I/O-bound "
                  "systems.", None, ["P/D-Serve"], [], id="slash-between-capitals-inside-a-name"),
     pytest.param("DeepSeek-V3.2-Exp introduces sparse attention that reduces latency. We propose ESS, an offload-centric "
