@@ -33,7 +33,7 @@ _GREEK = {
 SYMBOLS: dict[str, str] = {
     **_GREEK,
     "times": "×", "texttimes": "×", "cdot": "·", "cdotp": "·", "div": "÷", "pm": "±", "mp": "∓",
-    "sim": "~", "textasciitilde": "~", "approx": "≈", "simeq": "≃", "cong": "≅", "equiv": "≡",
+    "sim": "~", "thicksim": "~", "textasciitilde": "~", "approx": "≈", "thickapprox": "≈", "simeq": "≃", "cong": "≅", "equiv": "≡",
     "leq": "≤", "le": "≤", "leqslant": "≤", "geq": "≥", "ge": "≥", "geqslant": "≥",
     "neq": "≠", "ne": "≠", "ll": "≪", "gg": "≫", "lesssim": "≲", "gtrsim": "≳", "propto": "∝",
     "infty": "∞", "rightarrow": "→", "to": "→", "longrightarrow": "⟶", "leftarrow": "←",

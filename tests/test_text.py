@@ -49,6 +49,7 @@ def _is_subsequence(small: list[str], big: list[str]) -> bool:
         (r"reduces memory by 45\% over", "reduces memory by 45% over"),
         (r"up to $\textbf{3}\times$ faster", "up to 3× faster"),
         (r"$\sim$2x speedup", "~2x speedup"),
+        (r"by about 37.51%\thicksim65.73% compared", "by about 37.51%~65.73% compared"),
         (r"$\leq$ 4 bits and $\geq$8", "≤ 4 bits and ≥8"),
         (r"$\alpha$-$\beta$ and $\Omega$", "α-β and Ω"),
         (r"reached 70 {\mu}m", "reached 70 μm"),

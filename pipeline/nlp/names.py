@@ -275,6 +275,10 @@ def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
         if not (2 <= len(letters) <= 10) or not any(c.isupper() for c in text):
             continue
         start = _expansion_start(doc, tok.i, letters)
+        alpha = [c for c in letters if c.isalpha()]
+        if start is None and 2 <= len(alpha) < len(letters):
+            # "Heavy Hitter Oracle (H₂O)": a digit counts a letter ("two H"), it spells no word.
+            start = _expansion_start(doc, tok.i, alpha)
         head = text.split("-")[0]
         if start is None and "-" in text and len(head) >= 2 and head.isupper():
             # "Communication-Aware Architecture for Tensor-parallelism (CAAT-Net)": the

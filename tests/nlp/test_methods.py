@@ -252,6 +252,9 @@ def test_methods_lowercase_libraries_are_names_but_never_proposed(parse) -> None
 def test_methods_acronyms_defined_in_parentheses(parse) -> None:
     doc = parse("We use Low-Rank Adaptation (LoRA) and a Zero Redundancy Optimizer (ZeRO) with (x) terms.")
     assert doc._.acronyms == {"LoRA": "Low-Rank Adaptation", "ZeRO": "Zero Redundancy Optimizer"}
+    # A digit in an acronym counts a letter ("two H"): the letters alone spell the phrase.
+    doc = parse("We introduce Heavy Hitter Oracle (H₂O), a KV cache eviction policy. H₂O is fast.")
+    assert "H₂O" in doc._.acronyms and [p.name for p in doc._.proposed] == ["H₂O"]
     # A suffix the phrase does not spell ("-Net"), and a quoted phrase: its quote is no part of it.
     doc = parse("We name this “Communication-Aware Architecture for Tensor-parallelism” (CAAT-Net). We train "
                 "CAAT-Net models.")
