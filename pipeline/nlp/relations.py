@@ -160,6 +160,8 @@ MEMORY_UNITS = word_class("memory_units")
 MORE_OR_FEWER = word_class("more_or_fewer")
 SCALED_MEMORY_UNITS = word_class("scaled_memory_units")
 SHARE_WORDS = word_class("share_words")
+# Prepositions before "N% <noun>" that make the figure a setting: "at 50% sparsity".
+SETTING_FIGURE_PREPS = word_class("setting_figure_prepositions")
 SMALLER_COMPARATIVES = word_class("smaller_comparatives")
 THAN_OR_VERSUS = word_class("than_or_versus")
 THIS_WORK_HEADS = word_class("this_work_heads")
@@ -1017,6 +1019,14 @@ class RelationReader:
             return not any(t.lemma_.lower() in CHANGE_LEMMAS or t.lower_ in CHANGE_WORDS for t in window)
         if unit in SCALED_MEMORY_UNITS and nxt is not None:
             return nxt.lower_ in DEVICE_MEMORY_NOUNS or nxt.pos_ == "PROPN"
+        if unit == "%" and nxt is not None and before[-1:] and before[-1] in SETTING_FIGURE_PREPS:
+            # "at 50% sparsity", "with 20% heavy hitters": the setting a result is measured at
+            # (not "with 45% less memory", "with a 2.3% accuracy gain": a metric or a change).
+            noun = next((t for t in doc[f.end:min(sent.end, f.end + 3)] if t.pos_ in {"NOUN", "PROPN"}), None)
+            if noun is not None and all(t.pos_ == "ADJ" and t.lower_ not in SMALLER_COMPARATIVES
+                                        for t in doc[f.end:noun.i]) and noun.lower_ not in CHANGE_NOUNS \
+                    and not any(m.start <= t < m.end for m in doc._.metrics or () for t in range(f.end, noun.i + 1)):
+                return True
         if unit == "%" and nxt is not None and nxt.lower_ in SHARE_WORDS and before[-1:] != ["of"]:
             # "only 3% of the data", "the 75% percentile": a share, not a gain, unless a
             # change verb takes it ("removes 50% of the parameters").

@@ -56,6 +56,17 @@ def test_claims_shares_utilisation_and_counts_are_no_gain(nlp, text) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text,setting", [
+    ("We propose BLASST. BLASST gives a 1.62x speedup for prefill at 74.7% sparsity on GPUs.", "74.7%"),
+    ("We propose DELTA4. At 50% sparsity, DELTA4 achieves a 1.5x memory reduction.", "50%"),
+    ("We propose H2O. H2O with 20% heavy hitters improves the throughput by up to 29x.", "20%"),
+])
+def test_claims_a_figure_the_result_is_measured_at_is_no_gain(nlp, text, setting) -> None:
+    figures = {c.figure.text for c in nlp(text)._.claims if c.figure is not None}
+    assert figures and setting not in figures
+
+
+@pytest.mark.slow
 def test_claims_every_figure_has_a_direction(nlp) -> None:
     doc = nlp("We propose LoRAX. LoRAX reduces memory by 4x, runs 2.1x faster than vLLM and cuts energy by 30%. "
               "Its accuracy improves by 1.2%.")
