@@ -170,7 +170,9 @@ class _Candidates:
             aliases.append(bare.text)  # "Ghost module" is also written "Ghost"
         text = self._named_as(mention_start, mention_end, text, aliases)
         stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
-        if is_stop_word(text, stop, self.vocab.stop_exact) or text in self.vocab.software:
+        # A well-known model is no proposal in any case ("we also implement ResNet-50").
+        if is_stop_word(text, stop, self.vocab.stop_exact) or text in self.vocab.software \
+                or text.lower() in self.vocab.object_models:
             return
         for i, (s, e) in acronyms.items():
             if acr[i] == text:
@@ -444,13 +446,18 @@ class MethodFinder:
             elif k == j and not seen_first:
                 add(n.start, self._with_head(doc, n), 1, f"verb:{verb.lower_}", sent)
                 seen_first = True
-            elif (prev in {",", "--", "—", "–", ":"} and not _inside_quotes(doc, verb.i, k)) or (
+            elif ((prev in {",", "--", "—", "–", ":"} and not _inside_quotes(doc, verb.i, k)) or (
                 # "a solution, Zero Redundancy Optimizer (ZeRO)", not "a method ... with
                 # Concept Bottleneck Models (CBMs)": a name after a preposition is a tool.
                 prev == "(" and k in acronyms and acronyms[k][0] > verb.i + 1
                 and doc[acronyms[k][0] - 1].pos_ != "ADP"
-            ):
+            )) and not self._modifying_concept(doc, n, acronyms):
                 add(n.start, n.end, 1, f"verb-appos:{verb.lower_}", sent)
+            elif prev == "of" and not seen_first and _appositive(doc, n.end, sent.end):
+                # "we present the adaptation and evaluation of UltraSeg, an ultra-lightweight
+                # architecture": the name the object phrase is about, described right after it.
+                add(n.start, n.end, 1, f"verb-of:{verb.lower_}", sent)
+                seen_first = True
             elif prev == "and" and seen_first:
                 add(n.start, n.end, 1, f"verb-conj:{verb.lower_}", sent)
             elif (n.coined or self._defines_acronym(doc, n, acronyms) or (
@@ -756,6 +763,12 @@ class MethodFinder:
             if name.start == i or (s <= name.start < e):
                 return doc[s:e].text.islower()
         return False
+
+    def _modifying_concept(self, doc: Doc, name: NameMention, acronyms) -> bool:
+        """A spelled-out concept's acronym inside a longer phrase: "monolithic 3D back-end-of-line
+        (BEOL) compatible memories" (not "a ... point learning machine (DEPLM), that ...")."""
+        nxt = doc[name.end + 1] if name.end + 1 < len(doc) and doc[name.end].text == ")" else None
+        return nxt is not None and nxt.pos_ in {"ADJ", "NOUN", "PROPN"} and self._is_concept(doc, name, acronyms)
 
     def _may_be_own(self, doc: Doc, name: NameMention, acronyms) -> bool:
         """Not a spelled-out field concept, a dataset, a well-known model or a library."""

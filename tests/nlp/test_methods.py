@@ -16,6 +16,9 @@ PROPOSALS = [
                  None, ["Sarathi-Serve"], [], id="called-X"),
     pytest.param("We present llm.npu, the first LLM inference system with NPU offloading. llm.npu is fast.",
                  None, ["llm.npu"], [], id="lower-case-dotted-name"),
+    pytest.param("Here, we present the systematic adaptation and extensive evaluation of UltraSeg, an ultra-lightweight "
+                 "architecture originally developed for polyp segmentation.", None, ["UltraSeg"], [],
+                 id="name-the-object-phrase-is-about-described-after-of"),
     pytest.param("We first characterize GCNs on Intel Xeon CPU. We design a GCN accelerator, HyGCN, using a hybrid "
                  "architecture.", None, ["HyGCN"], [], id="field-acronym-before-the-name"),
     pytest.param("This paper proposes an end-to-end system P/D-Serve for CPU/GPU clusters. P/D-Serve beats I/O-bound "
@@ -123,6 +126,14 @@ NOT_PROPOSED = [
                  id="title-sentence-not-a-name"),
     pytest.param("Code and models are available at https://github.com/acme/FooNet-3M.", None, id="url"),
     pytest.param("We release our code at huggingface.co and github.io for everyone.", None, id="web-domains"),
+    pytest.param("Additionally, we also implement ResNet-50 model to provide performance comparisons.", None,
+                 id="known-model-implemented"),
+    pytest.param("A multi-strategy optimization hardware accelerator for YOLOv2 is designed and deployed.", None,
+                 id="known-model-accelerated-passive"),
+    pytest.param("This paper introduces a novel DDR5/LPDDR5 architecture with a compute-efficient CU.", None,
+                 id="memory-standards-and-parts"),
+    pytest.param("This work proposes a packing-prefetch scheduling architecture with monolithic 3D (M3D) "
+                 "back-end-of-line (BEOL) compatible embedded memories.", None, id="concept-acronym-inside-a-phrase"),
     pytest.param("This study evaluates five SLMs, Llama 3.2, Phi-3 Mini, TinyLlama and Gemma 2, on a Raspberry Pi 5. "
                  "TinyLlama is well-suited for low-power settings. TinyLlama uses the least energy.", None,
                  id="known-model-written-as-a-coinage"),
