@@ -292,7 +292,13 @@ def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
 
 def _expansion_start(doc: Doc, paren: int, letters: list[str]) -> int | None:
     sent_start = columns(doc).sent_start[paren]
-    lo = max(sent_start, paren - min(len(letters) + 5, 2 * len(letters)) - 2)
+    # The window counts words, not tokens: "RRAM-based in-memory floating-point" is three
+    # words and nine tokens.
+    want, lo = min(len(letters) + 5, 2 * len(letters)) + 2, paren
+    while lo > sent_start and want > 0:
+        lo -= 1
+        if lo == sent_start or doc[lo - 1].whitespace_:
+            want -= 1
     text_tokens: list[Token] = list(doc[lo:paren])
     words = "".join(t.text.lower() + " " for t in text_tokens)
     li = len(letters) - 1

@@ -263,6 +263,10 @@ def test_methods_lowercase_libraries_are_names_but_never_proposed(parse) -> None
 def test_methods_acronyms_defined_in_parentheses(parse) -> None:
     doc = parse("We use Low-Rank Adaptation (LoRA) and a Zero Redundancy Optimizer (ZeRO) with (x) terms.")
     assert doc._.acronyms == {"LoRA": "Low-Rank Adaptation", "ZeRO": "Zero Redundancy Optimizer"}
+    # The window is counted in words: hyphenated words are several tokens each.
+    doc = parse("This article proposes a scalable RRAM-based in-memory floating-point computation architecture (RIME) "
+                "that uses minority logic.")
+    assert doc._.acronyms == {"RIME": "RRAM-based in-memory floating-point computation architecture"}
     # A digit in an acronym counts a letter ("two H"): the letters alone spell the phrase.
     doc = parse("We introduce Heavy Hitter Oracle (H₂O), a KV cache eviction policy. H₂O is fast.")
     assert "H₂O" in doc._.acronyms and [p.name for p in doc._.proposed] == ["H₂O"]
