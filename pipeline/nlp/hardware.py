@@ -23,7 +23,7 @@ from pipeline.normalize import plural_forms
 from pipeline.records import Entity
 from pipeline.nlp.columns import columns
 from pipeline.nlp.entities import to_hardware_entity
-from pipeline.nlp.names import acronym_end, find_acronyms, singular_acronym
+from pipeline.nlp.names import acronym_end, find_acronyms, is_coined, singular_acronym
 from pipeline.vocab import HardwareEntry, Vocab, word_class
 
 _EDITION = re.compile(r"(?<=\d)(Ti|Super|SUPER)$")
@@ -160,6 +160,16 @@ class HardwareRecognizer:
                         out.append((widened[0], widened[1], i, text))
         return out
 
+    def _inside_a_name(self, doc: Doc, span: Span) -> bool:
+        """A hardware word hyphenated to a coined prefix is the end of a name: "CD-PIM" is
+        a design ("Multi-GPU", "NVIDIA-GPU" and "CPU-GPU" stay hardware)."""
+        if span.start < 2 or doc[span.start - 1].text != "-" or doc[span.start - 2].whitespace_ \
+                or doc[span.start - 1].whitespace_:
+            return False
+        prefix = doc[span.start - 2].text
+        return (len(prefix) >= 2 and (prefix.isupper() or is_coined(prefix)) and prefix.lower() not in self.vendors
+                and not any(prefix.lower() in f for f in self.class_forms))
+
     def _glued_models(self, doc: Doc) -> list[tuple[int, int, int, str | None]]:
         """A family word with its model glued on, one token: "iPhone12", "RTX3090", "GTX1080Ti"."""
         out: list[tuple[int, int, int, str | None]] = []
@@ -230,7 +240,7 @@ class HardwareRecognizer:
             # Named products beat device classes on the same tokens.
             if prev is None or self.entries[prev[0]].type == "class":
                 best[(start, end)] = (i, model)
-        spans = filter_spans([Span(doc, s, e) for s, e in best])
+        spans = [s for s in filter_spans([Span(doc, s, e) for s, e in best]) if not self._inside_a_name(doc, s)]
         mentions: list[HardwareMention] = []
         products: list[bool] = []
         for span in spans:

@@ -155,6 +155,15 @@ def test_hardware_a_model_glued_to_its_family_word(parse) -> None:
     assert _mentions(parse, "The RTX2 and iPhone1234 are not products; GTXs neither.") == []
 
 
+def test_hardware_word_hyphenated_to_a_coined_prefix_ends_a_name(parse) -> None:
+    doc = parse("In this paper, we propose CD-PIM to address these challenges. CD-PIM runs on PIM devices.")
+    assert [m.text for m in doc._.hardware] == ["PIM devices"]
+    assert [p.name for p in doc._.proposed] == ["CD-PIM"]
+    # A prefix that is a word, a vendor or another device keeps the hardware.
+    found = _mentions(parse, "Multi-GPU training on CPU-GPU systems and NVIDIA-GPU clusters.")
+    assert [text for text, _, _ in found] == ["GPU", "CPU", "GPU", "GPU"]
+
+
 def test_hardware_list_items_share_the_head_noun(parse) -> None:
     found = _mentions(parse, "The app runs on Android, iOS, and Jetson devices.")
     assert [label for _, label, _ in found][:2] == ["Android device", "iOS device"]
