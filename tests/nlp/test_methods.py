@@ -128,6 +128,8 @@ NOT_PROPOSED = [
     pytest.param("We release our code at huggingface.co and github.io for everyone.", None, id="web-domains"),
     pytest.param("Additionally, we also implement ResNet-50 model to provide performance comparisons.", None,
                  id="known-model-implemented"),
+    pytest.param("We benchmark YOLOv8 and SSD MobileNet V1 on a Raspberry Pi 5. SSD MobileNet V1 is the fastest. "
+                 "SSD MobileNet V1 runs at 30 FPS.", None, id="benchmark-of-known-models"),
     pytest.param("A multi-strategy optimization hardware accelerator for YOLOv2 is designed and deployed.", None,
                  id="known-model-accelerated-passive"),
     pytest.param("This paper introduces a novel DDR5/LPDDR5 architecture with a compute-efficient CU.", None,

@@ -205,3 +205,11 @@ def test_relations_outperforms_model_named_as_what_a_baseline_runs(nlp) -> None:
     assert list(_outperforms(nlp, "We propose ViTCoD. ViTCoD is 3x faster than Transformer accelerators.")) == [
         "Transformer accelerator"]
     assert "Transformer" in _outperforms(nlp, "We propose ViTCoD. ViTCoD is 2x faster than the Transformer.")
+
+
+@pytest.mark.slow
+def test_relations_outperforms_hardware_a_baseline_is_based_on_is_not_beaten(nlp) -> None:
+    text = ("We propose TLite. Compared with CPU-based FastLLM and GPU-based MLC-LLM, TLite attains over 10x speedup. "
+            "Compared to the existing FPGA-based accelerators, TLite is 1.3x faster than NPE and 44x faster than the "
+            "CPU implementation.")
+    assert set(_outperforms(nlp, text)) == {"FastLLM", "MLC-LLM", "NPE", "CPU"}
