@@ -71,13 +71,15 @@ def is_coined(text: str) -> bool:
 # A version or size after a name: "Claude 3", "MiniCPM-Llama3-V 2.5", "FireFly v2", "BitNet
 # b1.58" (one lower-case letter before the number), not "2.5x", "7B".
 _VERSION = re.compile(r"^[a-z]?\d{1,2}(?:\.\d{1,3})?$")
+# A precision setting: "W4A8", "W2A4KV4", "W4A16g128", never a name.
+_PRECISION = re.compile(r"^W\d{1,2}A\d{1,2}(?:KV\d{1,2})?(?:g\d+)?$")
 _NUMBERISH = re.compile(r"^\d[\d.,]*[A-Za-z]{0,2}(?:/\d[\d.,]*[A-Za-z]{0,2})*\.?$")  # "256K", "7B", "125M/350M": sizes
 
 
 def is_stop_word(text: str, stop: frozenset[str], exact: frozenset[str] = frozenset()) -> bool:
     """`text` is in a stop list: as written, or lower-cased unless it is a mixed-case
     coinage ("CoDe" is a name although "code" is a word)."""
-    if text in exact or _NUMBERISH.match(text):
+    if text in exact or _NUMBERISH.match(text) or _PRECISION.match(text):
         return True
     if text.lower() not in stop:
         return False
