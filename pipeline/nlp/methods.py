@@ -458,7 +458,8 @@ class MethodFinder:
                 # architecture": the name the object phrase is about, described right after it.
                 add(n.start, n.end, 1, f"verb-of:{verb.lower_}", sent)
                 seen_first = True
-            elif prev == "and" and seen_first:
+            elif prev == "and" and seen_first and not _in_parentheses(doc, verb.i, k):
+                # (not "STEP (SuperToken and Early-Pruning)": the words a name stands for)
                 add(n.start, n.end, 1, f"verb-conj:{verb.lower_}", sent)
             elif (n.coined or self._defines_acronym(doc, n, acronyms) or (
                 # "an inference engine Nunchaku": a proper name right after a generic head
@@ -984,6 +985,14 @@ def _ends_name(doc: Doc, k: int) -> bool:
         return True
     t = doc[k]
     return t.is_punct or (t.is_lower and t.pos_ in {"ADP", "SCONJ", "CCONJ", "PRON", "PART", "AUX", "DET", "VERB"})
+
+
+def _in_parentheses(doc: Doc, start: int, i: int) -> bool:
+    """Token i stands inside a parenthesis opened after token `start`."""
+    depth = 0
+    for t in doc[start:i]:
+        depth += (t.text == "(") - (t.text == ")")
+    return depth > 0
 
 
 def _appositive(doc: Doc, end: int, sent_end: int) -> bool:

@@ -14,6 +14,8 @@ PROPOSALS = [
                  None, ["MARCA"], [], id="we-introduce-X-appos"),
     pytest.param("We present a novel scheduler called Sarathi-Serve to tackle this tradeoff.",
                  None, ["Sarathi-Serve"], [], id="called-X"),
+    pytest.param("To address this, we propose STEP (SuperToken and Early-Pruning), a hybrid token-reduction framework.",
+                 None, ["STEP"], [], id="words-a-name-stands-for-in-parentheses"),
     pytest.param("We present llm.npu, the first LLM inference system with NPU offloading. llm.npu is fast.",
                  None, ["llm.npu"], [], id="lower-case-dotted-name"),
     pytest.param("Here, we present the systematic adaptation and extensive evaluation of UltraSeg, an ultra-lightweight "
@@ -134,6 +136,8 @@ NOT_PROPOSED = [
                  id="known-model-accelerated-passive"),
     pytest.param("This paper introduces a novel DDR5/LPDDR5 architecture with a compute-efficient CU.", None,
                  id="memory-standards-and-parts"),
+    pytest.param("We see a 60% advantage in runtime while introducing ROM overheads of 5%.", None,
+                 id="memory-part-with-a-cost-head"),
     pytest.param("This work proposes a packing-prefetch scheduling architecture with monolithic 3D (M3D) "
                  "back-end-of-line (BEOL) compatible embedded memories.", None, id="concept-acronym-inside-a-phrase"),
     pytest.param("This study evaluates five SLMs, Llama 3.2, Phi-3 Mini, TinyLlama and Gemma 2, on a Raspberry Pi 5. "
