@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 from pipeline.nlp.columns import columns
 from pipeline.vocab import Vocab, word_class
 
-_EDGE_PUNCT = set("()[]{},;:.'\"“”‘’/!?—–")  # em and en dashes: "TriForce— a system"
+_EDGE_PUNCT = set("()[]{},;:.'\"“”‘’/!?—–$€£")  # em and en dashes: "TriForce— a system"; currency: "$2M" is money
 _COINED = [
     re.compile(r"[a-z][A-Z]"),  # TriForce, vAttention, DeepSpeed
     re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)*s?$"),  # MARCA, HAQ, LLM-FP4

@@ -138,6 +138,7 @@ NOT_PROPOSED = [
                  id="memory-standards-and-parts"),
     pytest.param("We see a 60% advantage in runtime while introducing ROM overheads of 5%.", None,
                  id="memory-part-with-a-cost-head"),
+    pytest.param("We propose to save $2M a month. $2M is a lot, and $2M matters.", None, id="money"),
     pytest.param("This work proposes a packing-prefetch scheduling architecture with monolithic 3D (M3D) "
                  "back-end-of-line (BEOL) compatible embedded memories.", None, id="concept-acronym-inside-a-phrase"),
     pytest.param("This study evaluates five SLMs, Llama 3.2, Phi-3 Mini, TinyLlama and Gemma 2, on a Raspberry Pi 5. "
