@@ -171,8 +171,7 @@ class _Candidates:
         text = self._named_as(mention_start, mention_end, text, aliases)
         stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
         # A well-known model is no proposal in any case ("we also implement ResNet-50").
-        if is_stop_word(text, stop, self.vocab.stop_exact) or text in self.vocab.software \
-                or text.lower() in self.vocab.object_models:
+        if is_stop_word(text, stop, self.vocab.stop_exact) or _known_as(text, self.vocab):
             return
         for i, (s, e) in acronyms.items():
             if acr[i] == text:
@@ -700,10 +699,10 @@ class MethodFinder:
         words = title.split()
         for at, word in enumerate(w.strip(",.:;?!()\"'") for w in words):
             key = loose_key(word)
-            if at > 1 and words[at - 1].lower() in TITLE_TARGET_WORDS and key != head_key and \
-                    words[at - 2].lower().strip(",:") in self.vocab.generic_heads:
-                # "... Architecture for DeepSeek-V3.2-Exp": what the design is for, not the method
-                # (a verb before "for" leaves it the method: "Searching for MobileNetV3").
+            if key != head_key and _after_head_for(words, at, self.vocab.generic_heads):
+                # "... Architecture for DeepSeek-V3.2-Exp", "... Accelerator for Convolution-
+                # Transformer Hybrid EfficientViT": what the design is for, not the method (a
+                # verb before "for" leaves it the method: "Searching for MobileNetV3").
                 continue
             # The name before the title's colon counts even when the abstract only uses its
             # variants ("SLAB: ..." and "our SLAB-Swin").
@@ -776,7 +775,7 @@ class MethodFinder:
         stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
         # A well-known model in any case: "TinyLlama" is a coinage, yet not this paper's.
         return not (self._is_concept(doc, name, acronyms) or is_stop_word(name.text, stop, self.vocab.stop_exact)
-                    or name.text in self.vocab.software or name.text.lower() in self.vocab.object_models)
+                    or _known_as(name.text, self.vocab))
 
     def _by_frequency(self, doc: Doc, names: list[NameMention], out: list[Proposal], acronyms) -> None:
         """No proposal cue: a coined name that is the subject of the first sentence or of
@@ -847,6 +846,28 @@ class MethodFinder:
             if p is not None and match_key(head) in forms and forms[match_key(head)] is not p and n.text not in p.aliases:
                 p.aliases.append(n.text)
         return result
+
+
+_KNOWN_KEYS: dict[int, tuple[Vocab, frozenset[str]]] = {}
+
+
+def _known_as(text: str, vocab: Vocab) -> bool:
+    """A well-known model or a software library, however written ("GPT2" is GPT-2,
+    "ResNet101" ResNet-101, "Tensorflow" TensorFlow): never the paper's own method."""
+    cached = _KNOWN_KEYS.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        keys = frozenset(match_key(w) for w in (*vocab.object_models, *vocab.software))
+        cached = _KNOWN_KEYS[id(vocab)] = (vocab, keys)
+    return match_key(text) in cached[1]
+
+
+def _after_head_for(words: list[str], at: int, generic_heads: frozenset[str]) -> bool:
+    """Title word `at` ends the phrase after "<generic head> for / on": only capitalised
+    words between."""
+    k = at - 1
+    while k >= 1 and words[k].lower() not in TITLE_TARGET_WORDS and words[k][:1].isupper():
+        k -= 1
+    return k >= 1 and words[k].lower() in TITLE_TARGET_WORDS and words[k - 1].lower().strip(",:") in generic_heads
 
 
 def _title_candidate(doc: Doc, by_key: dict[str, NameMention], out: list[Proposal], cand: str, cue: str,

@@ -25,6 +25,9 @@ PROPOSALS = [
                  "architecture.", None, ["HyGCN"], [], id="field-acronym-before-the-name"),
     pytest.param("This paper proposes an end-to-end system P/D-Serve for CPU/GPU clusters. P/D-Serve beats I/O-bound "
                  "systems.", None, ["P/D-Serve"], [], id="slash-between-capitals-inside-a-name"),
+    pytest.param("EfficientViT features a hybrid architecture. We propose an FPGA-based accelerator, FlexAcc, for "
+                 "EfficientViT. FlexAcc is fast.", "An FPGA-Based Reconfigurable Accelerator for Convolution-Transformer "
+                 "Hybrid EfficientViT", ["FlexAcc"], [], id="title-name-after-for-ends-a-longer-phrase"),
     pytest.param("DeepSeek-V3.2-Exp introduces sparse attention that reduces latency. We propose ESS, an offload-centric "
                  "design. ESS frees GPU memory.", "ESS: An Offload-Centric Architecture for DeepSeek-V3.2-Exp",
                  ["ESS"], [], id="title-name-after-for-is-what-the-design-is-for"),
@@ -130,6 +133,9 @@ NOT_PROPOSED = [
     pytest.param("We release our code at huggingface.co and github.io for everyone.", None, id="web-domains"),
     pytest.param("Additionally, we also implement ResNet-50 model to provide performance comparisons.", None,
                  id="known-model-implemented"),
+    pytest.param("We have implemented BERT and GPT2 on an AMD Alveo U280 FPGA.", None, id="known-model-written-unhyphenated"),
+    pytest.param("We address this by designing a Tensorflow/Keras based library for streaming models.", None,
+                 id="library-written-in-another-case"),
     pytest.param("We benchmark YOLOv8 and SSD MobileNet V1 on a Raspberry Pi 5. SSD MobileNet V1 is the fastest. "
                  "SSD MobileNet V1 runs at 30 FPS.", None, id="benchmark-of-known-models"),
     pytest.param("A multi-strategy optimization hardware accelerator for YOLOv2 is designed and deployed.", None,
