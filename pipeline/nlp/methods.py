@@ -50,6 +50,10 @@ TITLE_PREPOSITIONS = word_class("title_prepositions")
 _TITLE_NOT_NAME = word_class("title_function_words")
 # Title words before what the method is for or runs on ("... for DeepSeek-V3.2-Exp").
 TITLE_TARGET_WORDS = word_class("title_target_words")
+# Nouns saying the authors made what follows "of": "the adaptation of UltraSeg, ...".
+OWN_WORK_NOUNS = word_class("own_work_nouns")
+# "this work", "our paper": the authors' own (not "the study of ...").
+OWN_DETERMINERS = word_class("own_determiners")
 _TITLE_WITH = re.compile(
     r"\b(?i:" + "|".join(sorted(TITLE_PREPOSITIONS)) + r")\s+((?:[A-Z0-9][\w.·-]*(?:\s+|$)){1,5})"
 )
@@ -155,8 +159,9 @@ class _Candidates:
     becomes the name, the longer forms aliases; a stop word or a software name is none)."""
 
     def __init__(self, doc: Doc, vocab: Vocab, by_token: dict[int, NameMention],
-                 acronyms: dict[int, tuple[int, int]]) -> None:
+                 acronyms: dict[int, tuple[int, int]], title_head: str = "") -> None:
         self.doc, self.vocab, self.by_token, self.acronyms = doc, vocab, by_token, acronyms
+        self.title_head = title_head  # match key of the name before the title's colon, if any
         self.acr = {i: doc[i:acronym_end(doc, i)].text for i in acronyms}
         self.out: list[Proposal] = []
 
@@ -169,9 +174,7 @@ class _Candidates:
         if bare is not None and bare.start == mention_start and bare.end < mention_end:
             aliases.append(bare.text)  # "Ghost module" is also written "Ghost"
         text = self._named_as(mention_start, mention_end, text, aliases)
-        stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
-        # A well-known model is no proposal in any case ("we also implement ResNet-50").
-        if is_stop_word(text, stop, self.vocab.stop_exact) or _known_as(text, self.vocab):
+        if _never_own(text, self.vocab, self.title_head):
             return
         for i, (s, e) in acronyms.items():
             if acr[i] == text:
@@ -191,7 +194,7 @@ class _Candidates:
             # The mention may end before the expansion does, within one phrase: "Communication-
             # Aware Architecture" of "Communication-Aware Architecture for Tensor-parallelism (CAAT-Net)".
             if s <= mention_start and mention_end <= e and is_coined(self.acr[i]) and (
-                    e - mention_end <= 2 or not any(t.text in {",", ";", ":", "."} for t in doc[mention_end:e])):
+                    e - mention_end <= 2 or _title_case_rest(doc[mention_end:e])):
                 aliases.extend([text, doc[s:e].text])
                 return self.acr[i]
         # "Pseudo-3D Residual Net (P3D ResNet)": a shorter coined name in parentheses
@@ -214,7 +217,9 @@ class MethodFinder:
     def __call__(self, doc: Doc) -> Doc:
         names, acronyms = self._mentions(doc)
         by_token = {t: n for n in names for t in range(n.start, n.end)}
-        found = _Candidates(doc, self.vocab, by_token, acronyms)
+        title = getattr(doc._, "title", None) if self.title_names else None
+        head = re.split(r"\s?:\s", title, maxsplit=1) if title else []
+        found = _Candidates(doc, self.vocab, by_token, acronyms, match_key(head[0]) if len(head) == 2 else "")
         lowers = columns(doc).lower  # each token's lower_, read once
         for sent in doc.sents:
             self._sentence(doc, sent, names, by_token, acronyms, found.add, lowers)
@@ -452,9 +457,11 @@ class MethodFinder:
                 and doc[acronyms[k][0] - 1].pos_ != "ADP"
             )) and not self._modifying_concept(doc, n, acronyms):
                 add(n.start, n.end, 1, f"verb-appos:{verb.lower_}", sent)
-            elif prev == "of" and not seen_first and _appositive(doc, n.end, sent.end):
+            elif prev == "of" and not seen_first and _appositive(doc, n.end, sent.end) and any(
+                    t.lower_ in OWN_WORK_NOUNS for t in doc[verb.i + 1:k]):
                 # "we present the adaptation and evaluation of UltraSeg, an ultra-lightweight
-                # architecture": the name the object phrase is about, described right after it.
+                # architecture": the name the authors made, described right after it (not "a
+                # characterization of vLLM, a popular serving system").
                 add(n.start, n.end, 1, f"verb-of:{verb.lower_}", sent)
                 seen_first = True
             elif prev == "and" and seen_first and not _in_parentheses(doc, verb.i, k):
@@ -661,14 +668,15 @@ class MethodFinder:
         self._title_words(doc, title, loose_key(head[0]) if len(head) == 2 else None, by_key, out)
         self._title_with(doc, title, by_key, out)
 
-    def _title_named(self, cand: str) -> bool:
+    def _title_named(self, cand: str, head: bool = False) -> bool:
         """Whether a stretch of the title reads as a name (capitalised or coined words, no
-        stop word, dataset, software or object model)."""
+        stop word, dataset, software or object model; the name before the colon may be a
+        well-known model: "TinyLlama: An Open-Source Small Language Model" introduces it)."""
         stop = self.vocab.not_a_name | self.vocab.datasets
         words = cand.split()
         return bool(words) and all(w[:1].isupper() or is_coined(w) or w[:1].isdigit() for w in words) and not (
             is_stop_word(cand, stop, self.vocab.stop_exact) or cand in self.vocab.software
-            or cand.lower() in self.vocab.object_models
+            or (cand.lower() in self.vocab.object_models and not head)
         )
 
     def _title_head(self, doc: Doc, title: str, head: list[str], by_key: dict[str, NameMention],
@@ -678,7 +686,7 @@ class MethodFinder:
         if len(head) == 2:
             cand = head[0].strip()
             words = cand.split()
-            if 1 <= len(words) <= 4 and self._title_named(cand) and (
+            if 1 <= len(words) <= 4 and self._title_named(cand, head=True) and (
                 any(is_coined(w) for w in words) or re.search(rf"\b{re.escape(cand)}\b", doc.text)
             ):
                 _title_candidate(doc, by_key, out, cand, "title", 0, 1)
@@ -772,10 +780,7 @@ class MethodFinder:
 
     def _may_be_own(self, doc: Doc, name: NameMention, acronyms) -> bool:
         """Not a spelled-out field concept, a dataset, a well-known model or a library."""
-        stop = self.vocab.not_a_name | self.vocab.datasets | self.vocab.object_models
-        # A well-known model in any case: "TinyLlama" is a coinage, yet not this paper's.
-        return not (self._is_concept(doc, name, acronyms) or is_stop_word(name.text, stop, self.vocab.stop_exact)
-                    or _known_as(name.text, self.vocab))
+        return not (self._is_concept(doc, name, acronyms) or _never_own(name.text, self.vocab))
 
     def _by_frequency(self, doc: Doc, names: list[NameMention], out: list[Proposal], acronyms) -> None:
         """No proposal cue: a coined name that is the subject of the first sentence or of
@@ -848,6 +853,17 @@ class MethodFinder:
         return result
 
 
+def _never_own(text: str, vocab: Vocab, title_head: str = "") -> bool:
+    """A stop word, a dataset, or a well-known model or library however written ("we also
+    implement ResNet-50", "TinyLlama is well-suited ..."): never the paper's own method,
+    unless the title names it before its colon ("MobileNetV2: Inverted Residuals ...": the
+    paper that introduces the model)."""
+    stop = vocab.not_a_name | vocab.datasets | vocab.object_models
+    if is_stop_word(text, stop, vocab.stop_exact):
+        return not (title_head and match_key(text) == title_head and text.lower() in vocab.object_models)
+    return _known_as(text, vocab) and not (title_head and match_key(text) == title_head)
+
+
 _KNOWN_KEYS: dict[int, tuple[Vocab, frozenset[str]]] = {}
 
 
@@ -890,12 +906,15 @@ def _title_candidate(doc: Doc, by_key: dict[str, NameMention], out: list[Proposa
 
 
 def _authors_begin(doc: Doc) -> int | None:
-    """The start of the first sentence in which the authors speak ("we", "our", "this
-    paper"), or None."""
+    """The start of the first sentence in which the authors present their own work ("In this
+    work, we ...", "We propose ..."), or None; not "Recently, we have witnessed ..."."""
     cols = columns(doc)
-    for i, low in enumerate(cols.lower):
-        if low in FIRST_PERSON_WORDS or (low in AUTHOR_NOUNS and i > 0 and cols.lower[i - 1] in AUTHOR_DETERMINERS):
-            return cols.sent_start[i]
+    for sent in doc.sents:
+        for i in range(sent.start, sent.end):
+            low = cols.lower[i]
+            if (low in AUTHOR_NOUNS and i > sent.start and cols.lower[i - 1] in OWN_DETERMINERS) or \
+                    _proposal_verb(doc, i, sent, cols.lower) is not None:
+                return sent.start
     return None
 
 
@@ -1006,6 +1025,14 @@ def _ends_name(doc: Doc, k: int) -> bool:
         return True
     t = doc[k]
     return t.is_punct or (t.is_lower and t.pos_ in {"ADP", "SCONJ", "CCONJ", "PRON", "PART", "AUX", "DET", "VERB"})
+
+
+def _title_case_rest(rest: Span) -> bool:
+    """The rest of an expansion after a name mention continues a title-case name: "for
+    Tensor-parallelism" (not "running on the Jetson", "for mobile GPUs": a description)."""
+    words = rest.text.split()
+    return bool(words) and any(w[:1].isupper() for w in words) and all(
+        w[:1].isupper() or (w.islower() and rest.doc.vocab[w].is_stop) for w in words)
 
 
 def _in_parentheses(doc: Doc, start: int, i: int) -> bool:

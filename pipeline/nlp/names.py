@@ -28,8 +28,9 @@ _COINED = [
     re.compile(r"^[A-Z][a-z]+-[A-Z]|^[A-Z][a-z]?-[a-z]|^[A-Z]-[A-Z]"),  # Sarathi-Serve, Flash-LLM, Re-ttention
     re.compile(r"^[a-zα-ω]+-?[A-Z]"),  # vLLM, λ-ECLIPSE, lambda-ECLIPSE
     re.compile(r"^(?=(?:.*[a-z]){3})[a-z][a-z-]*\d[a-z0-9-]*$"),  # hls4ml, wa-hls4ml
-    _DOTTED := re.compile(r"^[a-z]{2,}(?:\.[a-z]{2,})+$(?<!\.com)(?<!\.org)(?<!\.net)(?<!\.io)(?<!\.ai)(?<!\.edu)"
-                          r"(?<!\.co)(?<!\.html)"),  # llm.npu, bitnet.cpp: words joined by a dot, not a web address
+    # llm.npu, bitnet.cpp: words joined by a dot, ending as code and system names do (not
+    # "fast.the", "model.py", "tsinghua.edu.cn")
+    _DOTTED := re.compile(r"^[a-z]{2,}(?:\.[a-z]{2,})*\.(?:cpp|npu|gpu|cu|js|rs|jl|c)$"),
 ]
 # Compound adjectives built on an acronym ("LLM-based", "GPU-friendly") or a size are not names.
 _ADJECTIVAL = re.compile(
@@ -55,7 +56,7 @@ class NameMention:
     coined: bool  # a coined word or acronym, not only capitalised words
 
 
-_CAPITAL_SLASH = re.compile(r"(?<=[A-Z])/(?=[A-Z])")
+_CAPITAL_SLASH = re.compile(r"(?<![A-Za-z0-9])([A-Z])/(?=[A-Z](?![A-Za-z0-9]))")  # P/D, not CPU/GPU
 
 
 @lru_cache(maxsize=65536)
@@ -64,7 +65,7 @@ def is_coined(text: str) -> bool:
     if len(text) < 2 or not any(c.isalpha() for c in text) or _ADJECTIVAL.search(text):
         return False
     text = unicodedata.normalize("NFKC", text)  # "S³" is written for "S3"
-    text = _CAPITAL_SLASH.sub("", text)  # "P/D-Serve" is coined as "PD-Serve" is
+    text = _CAPITAL_SLASH.sub(r"\1", text)  # "P/D-Serve" is coined as "PD-Serve" is
     return any(rx.search(text) for rx in _COINED)
 
 
@@ -112,7 +113,7 @@ def _slash_joined(texts: list[str], spaced: list[bool], j: int) -> bool:
     """Tokens j and j + 1 are one word across a slash between capital letters: "P/D-Serve",
     "I/O" (a slash between words, "CPU/GPU", still separates them)."""
     def short_capital(k: int) -> bool:
-        return 0 <= k < len(texts) and 1 <= len(texts[k]) <= 2 and texts[k].isalpha() and texts[k].isupper()
+        return 0 <= k < len(texts) and len(texts[k]) == 1 and texts[k].isalpha() and texts[k].isupper()
 
     if texts[j + 1] == "/":
         return short_capital(j) and not spaced[j + 1] and short_capital(j + 2)
@@ -277,10 +278,10 @@ def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
         if not (2 <= len(letters) <= 10) or not any(c.isupper() for c in text):
             continue
         start = _expansion_start(doc, tok.i, letters)
-        alpha = [c for c in letters if c.isalpha()]
-        if start is None and 2 <= len(alpha) < len(letters):
-            # "Heavy Hitter Oracle (H₂O)": a digit counts a letter ("two H"), it spells no word.
-            start = _expansion_start(doc, tok.i, alpha)
+        counted = _counted_letters(letters)
+        if start is None and counted != letters and 2 <= len(counted) <= 10:
+            # "Heavy Hitter Oracle (H₂O)": a digit after a letter counts it ("two H").
+            start = _expansion_start(doc, tok.i, counted)
         head = text.split("-")[0]
         if start is None and "-" in text and len(head) >= 2 and head.isupper():
             # "Communication-Aware Architecture for Tensor-parallelism (CAAT-Net)": the
@@ -290,6 +291,21 @@ def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
             # A closing quote before the parenthesis ends the quoted phrase, not the name.
             found[tok.i + 1] = (start, tok.i - 1 if tok.i - 1 > start and doc[tok.i - 1].text in {'"', "”", "’"} else tok.i)
     return found
+
+
+def _counted_letters(letters: list[str]) -> list[str]:
+    """Letters with a digit 2-3 after a letter read as that many of it ("h₂o" -> h, h, o);
+    unchanged when a digit stands anywhere else."""
+    out: list[str] = []
+    for k, c in enumerate(letters):
+        digit = unicodedata.normalize("NFKC", c)
+        if digit in {"2", "3"} and k > 0 and letters[k - 1].isalpha():
+            out.extend(letters[k - 1] * (int(digit) - 1))
+        elif c.isalpha():
+            out.append(c)
+        else:
+            return letters
+    return out
 
 
 def _expansion_start(doc: Doc, paren: int, letters: list[str]) -> int | None:

@@ -16,6 +16,17 @@ PROPOSALS = [
                  None, ["Sarathi-Serve"], [], id="called-X"),
     pytest.param("To address this, we propose STEP (SuperToken and Early-Pruning), a hybrid token-reduction framework.",
                  None, ["STEP"], [], id="words-a-name-stands-for-in-parentheses"),
+    pytest.param("In this paper we describe a new mobile architecture, MobileNetV2. MobileNetV2 is 2x faster than "
+                 "MobileNetV1.", "MobileNetV2: Inverted Residuals and Linear Bottlenecks", ["MobileNetV2"], [],
+                 id="the-paper-that-introduces-a-known-model"),
+    pytest.param("We propose TinyX running on the Jetson (TX2). TinyX is fast.", None, ["TinyX"], [],
+                 id="coined-name-keeps-its-name-before-an-unrelated-acronym"),
+    pytest.param("We propose SparseX for mobile GPUs (SMG). SparseX is fast.", None, ["SparseX"], [],
+                 id="coined-name-keeps-its-name-before-a-described-acronym"),
+    pytest.param("In this paper, we propose an in-memory computing accelerator (IMCA) for CNNs. IMCA is 2x faster.",
+                 None, ["IMCA"], [], id="own-design-named-by-the-acronym-of-a-class-phrase"),
+    pytest.param("In this paper, we propose RE-NPU for LLM-NPU systems.", None, ["RE-NPU"], [],
+                 id="coined-prefix-of-a-device-word"),
     pytest.param("We present llm.npu, the first LLM inference system with NPU offloading. llm.npu is fast.",
                  None, ["llm.npu"], [], id="lower-case-dotted-name"),
     pytest.param("Here, we present the systematic adaptation and extensive evaluation of UltraSeg, an ultra-lightweight "
@@ -131,6 +142,10 @@ NOT_PROPOSED = [
                  id="title-sentence-not-a-name"),
     pytest.param("Code and models are available at https://github.com/acme/FooNet-3M.", None, id="url"),
     pytest.param("We release our code at huggingface.co and github.io for everyone.", None, id="web-domains"),
+    pytest.param("We present a characterization of vLLM, a popular LLM serving system, on edge GPUs.", None,
+                 id="a-study-of-an-existing-system"),
+    pytest.param("It runs fast.the accuracy stays, and model.py and tsinghua.edu.cn hold the code.", None,
+                 id="dotted-words-that-are-no-names"),
     pytest.param("Additionally, we also implement ResNet-50 model to provide performance comparisons.", None,
                  id="known-model-implemented"),
     pytest.param("We have implemented BERT and GPT2 on an AMD Alveo U280 FPGA.", None, id="known-model-written-unhyphenated"),
@@ -284,7 +299,7 @@ def test_methods_acronyms_defined_in_parentheses(parse) -> None:
     assert doc._.acronyms == {"RIME": "RRAM-based in-memory floating-point computation architecture"}
     # A digit in an acronym counts a letter ("two H"): the letters alone spell the phrase.
     doc = parse("We introduce Heavy Hitter Oracle (H₂O), a KV cache eviction policy. H₂O is fast.")
-    assert "H₂O" in doc._.acronyms and [p.name for p in doc._.proposed] == ["H₂O"]
+    assert doc._.acronyms == {"H₂O": "Heavy Hitter Oracle"} and [p.name for p in doc._.proposed] == ["H₂O"]
     # A suffix the phrase does not spell ("-Net"), and a quoted phrase: its quote is no part of it.
     doc = parse("We name this “Communication-Aware Architecture for Tensor-parallelism” (CAAT-Net). We train "
                 "CAAT-Net models.")
@@ -319,3 +334,17 @@ def test_methods_title_name_work_begins_where_the_authors_first_speak(parse) -> 
     assert proposed.name == "BK-SDM" and proposed.sent_start == [t.i for t in doc if t.text == "In"][0]
     assert ("improves", "Model size", "30%") in {
         (c.relation, c.object.label, c.figure.text if c.figure else None) for c in doc._.rule_claims}
+
+
+def test_methods_a_background_we_is_not_where_the_title_method_begins(parse) -> None:
+    doc = parse("Recently, we have witnessed rapid growth of diffusion models. Prior pruning achieves a 20% reduction "
+                "in model size. In this work, we uncover block pruning. Our BK-SDMs are small.",
+                "BK-SDM: A Lightweight Version of Stable Diffusion")
+    [proposed] = doc._.proposed
+    assert proposed.sent_start == [t.i for t in doc if t.text == "In"][0]
+    assert not [c for c in doc._.rule_claims if c.figure is not None and c.figure.text == "20%"]
+
+
+def test_methods_a_slash_between_acronyms_separates_them(parse) -> None:
+    names = [n.text for n in parse("Hybrid TP/PP and DP/TP/PP schedules are common; A/B tests too.")._.names]
+    assert "TP/PP" not in names and "DP/TP/PP" not in names and "A/B" in names
