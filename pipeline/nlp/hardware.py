@@ -32,6 +32,8 @@ UNIT_NOUNS = word_class("resource_unit_nouns")
 # Word classes (pipeline/vocab/words.jsonl) for conditions inside the functions below.
 CARD_EDITIONS = word_class("card_editions")
 LIST_JOINERS = word_class("list_joiners")
+# Words right before a phrase that introduce it as something new: "a", "our", "novel".
+INTRODUCING_WORDS = word_class("introducing_words")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ class HardwareRecognizer:
         # Vendor words and "vendor + class" phrases, for "Arm CPU and GPU" -> Arm GPU.
         self.vendors = frozenset(v.lower() for e in self.entries for v in e.vendor)
         self.class_forms = {f.lower(): i for i, e in enumerate(self.entries) if e.type == "class" for f in e.forms}
+        # The words of the class phrases ("CPU" in "CPU-GPU"), and the field acronyms ("LLM-NPU").
+        self.class_words = frozenset(w for f in self.class_forms for w in re.split(r"[\s-]+", f) if w)
+        self.not_a_name = vocab.not_a_name
         for i, entry in enumerate(self.entries):
             if entry.type == "class":
                 self.phrases.add(f"hw{i}", [nlp.make_doc(f) for form in entry.forms for f in plural_forms(form)])
@@ -168,7 +173,7 @@ class HardwareRecognizer:
             return False
         prefix = doc[span.start - 2].text
         return (len(prefix) >= 2 and (prefix.isupper() or is_coined(prefix)) and prefix.lower() not in self.vendors
-                and not any(prefix.lower() in f for f in self.class_forms))
+                and prefix.lower() not in self.class_words and prefix.lower() not in self.not_a_name)
 
     def _glued_models(self, doc: Doc) -> list[tuple[int, int, int, str | None]]:
         """A family word with its model glued on, one token: "iPhone12", "RTX3090", "GTX1080Ti"."""
@@ -183,9 +188,12 @@ class HardwareRecognizer:
                 model = text[size:]
                 for i in rows or ():
                     if (model[0].isdigit() or model[0].isupper()) and self.model_res[i].match(model):
-                        widened = self._widen(doc, i, t, t + 1)
+                        model, end = _EDITION.sub(r" \1", model), t + 1
+                        if end < len(doc) and doc[end].text in CARD_EDITIONS and not model.endswith(doc[end].text):
+                            model, end = f"{model} {doc[end].text}", end + 1  # "RTX3090 Ti"
+                        widened = self._widen(doc, i, t, end)
                         if widened:
-                            out.append((widened[0], widened[1], i, _EDITION.sub(r" \1", model)))
+                            out.append((widened[0], widened[1], i, model))
                 if rows:
                     break
         return out
@@ -283,9 +291,15 @@ def _acronym_mentions(doc: Doc, pairs: list[tuple[HardwareMention, bool]]) -> li
     sizes: set[int] = set()  # tokens an acronym takes ("NCS-2" is three)
     for i, (start, paren) in find_acronyms(doc).items():
         hit = next(((m, p) for m, p in pairs if m.end == paren and m.start <= start), None)
-        if hit is not None and i not in taken:
-            defined.setdefault(singular_acronym(doc[i:acronym_end(doc, i)].text), hit)
-            sizes.add(acronym_end(doc, i) - i)
+        end = acronym_end(doc, i)
+        # "we propose an in-memory computing accelerator (IMCA) for CNNs": a design introduced
+        # under a class phrase is the paper's own, named by its acronym (but "a Systolic
+        # Array (SA) architecture" uses the acronym as the hardware word it stands for).
+        introduced = hit is not None and start > 0 and doc[start - 1].lower_ in INTRODUCING_WORDS and not (
+            end + 1 < len(doc) and doc[end].text == ")" and doc[end + 1].pos_ in {"NOUN", "PROPN"})
+        if hit is not None and i not in taken and not introduced:
+            defined.setdefault(singular_acronym(doc[i:end].text), hit)
+            sizes.add(end - i)
     out: list[tuple[HardwareMention, bool]] = []
     for i in range(len(doc) if defined else 0):
         # An acronym is a whole word: "SA" is not the tail of "USA".

@@ -717,7 +717,7 @@ class RelationReader:
         for h in r.hardware:
             if h.start in group:
                 baseline_hw.add(h.start)  # a baseline's platform is not the method's target either
-                if not _qualifies(doc, h, ends) and not _platform_of_another(doc, h):
+                if not _qualifies(doc, h, ends) and not _platform_of_another(doc, h, r.names_by_tok):
                     found.append((h.entity, h.text, 0.8))
         if not found and not any(t in r.names_by_tok and t not in run_models or t in r.hw_tokens for t in group):
             described = (self._described_baseline(root, marker)
@@ -1314,11 +1314,12 @@ def make_relations(nlp: Language, name: str, vocab: Vocab, default_x_metric: str
     return RelationReader(nlp, name, vocab, default_x_metric, default_percent_metric)
 
 
-def _platform_of_another(doc: Doc, h: HardwareMention) -> bool:
-    """Hardware that only says what a baseline runs on, the baseline being something else:
-    "CPU-based FastLLM", "the existing FPGA-based accelerators" (not "the CPU
-    implementation", "state-of-the-art GPUs": those beat the hardware itself)."""
-    return h.end + 1 < len(doc) and doc[h.end].text == "-" and doc[h.end + 1].lower_ == "based"
+def _platform_of_another(doc: Doc, h: HardwareMention, names_by_tok: dict) -> bool:
+    """Hardware that only says what a named baseline runs on: "CPU-based FastLLM" beats
+    FastLLM (not "the GPU-based implementation", "the CPU implementation", "state-of-the-art
+    GPUs": those beat the hardware itself)."""
+    return (h.end + 2 < len(doc) and doc[h.end].text == "-" and doc[h.end + 1].lower_ == "based"
+            and h.end + 2 in names_by_tok)
 
 
 def _qualifies(doc: Doc, mention: NameMention | HardwareMention, ends: set[int]) -> bool:

@@ -211,7 +211,7 @@ class Scorer:
 
 
 @Language.factory("effikg_scorer", assigns=["doc._.claims", "doc._.scores"], requires=["doc._.candidates"],
-                  default_config={"model": "", "threshold": 0.5})
+                  default_config={"model": "", "threshold": 0.45})
 def make_scorer(nlp: Language, name: str, model: str, threshold: float) -> Scorer:
     for ext in ("claims", "scores"):
         if not Doc.has_extension(ext):

@@ -142,7 +142,7 @@ def test_hardware_an_acronym_of_a_hardware_phrase_names_that_hardware(parse) -> 
     assert [m.text for m in doc._.hardware] == ["Tensor Core", "Tensor Core"]
     assert [p.name for p in doc._.proposed] == ["DSTC"]
     # A whole word only: the acronym's letters inside another word are not it.
-    doc = parse("A systolic array (SA) is fast. The USA and SAS are not.")
+    doc = parse("The systolic array (SA) is fast. The USA and SAS are not.")
     assert [m.text for m in doc._.hardware] == ["systolic array", "SA"]
 
 
@@ -151,6 +151,10 @@ def test_hardware_a_model_glued_to_its_family_word(parse) -> None:
     assert [(text, label) for text, label, _ in found] == [
         ("iPhone12", "iPhone 12"), ("RTX3090 GPUs", "NVIDIA RTX 3090 GPU"), ("GTX1080Ti", "NVIDIA GTX 1080 Ti GPU"),
         ("Snapdragon888", "Qualcomm Snapdragon 888")]
+    # An edition after the glued model is part of it.
+    found = _mentions(parse, "We use an RTX3090 Ti and a GTX1080 Ti.")
+    assert [(text, label) for text, label, _ in found] == [("RTX3090 Ti", "NVIDIA RTX 3090 Ti GPU"),
+                                                            ("GTX1080 Ti", "NVIDIA GTX 1080 Ti GPU")]
     # What follows the family word must be one of its models.
     assert _mentions(parse, "The RTX2 and iPhone1234 are not products; GTXs neither.") == []
 
@@ -160,8 +164,8 @@ def test_hardware_word_hyphenated_to_a_coined_prefix_ends_a_name(parse) -> None:
     assert [m.text for m in doc._.hardware] == ["PIM devices"]
     assert [p.name for p in doc._.proposed] == ["CD-PIM"]
     # A prefix that is a word, a vendor or another device keeps the hardware.
-    found = _mentions(parse, "Multi-GPU training on CPU-GPU systems and NVIDIA-GPU clusters.")
-    assert [text for text, _, _ in found] == ["GPU", "CPU", "GPU", "GPU"]
+    found = _mentions(parse, "Multi-GPU training on CPU-GPU systems, NVIDIA-GPU clusters and LLM-NPU chips.")
+    assert [text for text, _, _ in found] == ["GPU", "CPU", "GPU", "GPU", "NPU chips"]
 
 
 def test_hardware_list_items_share_the_head_noun(parse) -> None:
