@@ -782,6 +782,11 @@ class MethodFinder:
         """Not a spelled-out field concept, a dataset, a well-known model or a library."""
         return not (self._is_concept(doc, name, acronyms) or _never_own(name.text, self.vocab))
 
+    def _what_a_design_is_for(self, doc: Doc, n: NameMention) -> bool:
+        """The name follows "<generic head> for": "an accelerator for EfficientViT"."""
+        return n.start >= 2 and doc[n.start - 1].lower_ in TITLE_TARGET_WORDS and \
+            doc[n.start - 2].lower_ in self.vocab.generic_heads
+
     def _by_frequency(self, doc: Doc, names: list[NameMention], out: list[Proposal], acronyms) -> None:
         """No proposal cue: a coined name that is the subject of the first sentence or of
         several sentences is what the abstract is about ("Eyeriss is an accelerator ...")."""
@@ -794,6 +799,8 @@ class MethodFinder:
         for key, ms in counts.items():
             if not self._may_be_own(doc, ms[0], acronyms):  # "TinyLlama is well-suited ...": a known model
                 continue
+            if any(self._what_a_design_is_for(doc, m) for m in ms):
+                continue  # "we propose an FPGA-based accelerator for EfficientViT": the model it runs
             subj = [m for m in ms if any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[m.start:m.end])]
             in_first = bool(first_sent is not None and subj and subj[0].start < first_sent.end)
             # With no other cue at all, a coined name used twice and once as a subject

@@ -221,6 +221,8 @@ def test_hardware_gazetteer_is_broad() -> None:
         ("on the 16GB laptop 4090 GPU", "NVIDIA RTX 4090 Laptop GPU", "GPU"),
         ("over an NVIDIA RTX 2080-Ti", "NVIDIA RTX 2080 Ti GPU", "GPU"),
         ("inside a CMOS image sensor", "image sensor", "EdgeDevice"),
+        ("the 16nm SNAP test chip", "ASIC", "ASIC"),
+        ("on a Jetson NX", "NVIDIA Jetson Xavier NX", "GPU+EdgeDevice"),
         ("built with silicon photonics", "photonic hardware", "ASIC"),
         ("with micro-ring resonators", "photonic hardware", "ASIC"),
         ("on RISC-V platforms", "RISC-V processor", "CPU"),

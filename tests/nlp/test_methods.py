@@ -144,6 +144,8 @@ NOT_PROPOSED = [
     pytest.param("We release our code at huggingface.co and github.io for everyone.", None, id="web-domains"),
     pytest.param("We present a characterization of vLLM, a popular LLM serving system, on edge GPUs.", None,
                  id="a-study-of-an-existing-system"),
+    pytest.param("EfficientViT features a hybrid architecture. In this paper, we propose an FPGA-based accelerator for "
+                 "EfficientViT. EfficientViT runs fast on it.", None, id="the-model-an-unnamed-design-is-for"),
     pytest.param("It runs fast.the accuracy stays, and model.py and tsinghua.edu.cn hold the code.", None,
                  id="dotted-words-that-are-no-names"),
     pytest.param("Additionally, we also implement ResNet-50 model to provide performance comparisons.", None,
