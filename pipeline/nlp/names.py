@@ -46,6 +46,8 @@ _FUNCTION_WORDS = word_class("name_function_words")
 _TRAILING_MARKS = word_class("name_trailing_marks")
 # "SotA PULP-NN", "prior FlashAttention": a word saying whose work it is, not part of the name.
 _OTHERS_MARKS = word_class("others_determiners")
+# Words that join two field terms into a compound of them: "ANN-to-SNN", "CPU-and-GPU".
+_JOINING_WORDS = word_class("term_joining_words")
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,10 @@ def is_stop_word(text: str, stop: frozenset[str], exact: frozenset[str] = frozen
     if text in exact or _NUMBERISH.match(text) or _PRECISION.match(text):
         return True
     if text.lower() not in stop:
-        return False
+        # "ANN-to-SNN": field words joined by a word are no name either (but "LLM-FP4" is one).
+        parts = text.split("-")
+        return len(parts) > 2 and all(p in exact or p.lower() in _JOINING_WORDS for p in parts) and any(
+            p.lower() in _JOINING_WORDS for p in parts)
     return text.islower() or text.isupper() or text.istitle() or text[:-1].isupper()
 
 

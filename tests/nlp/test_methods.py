@@ -169,6 +169,8 @@ NOT_PROPOSED = [
                  id="known-model-written-as-a-coinage"),
     pytest.param("We study W4A8 and W2A4KV4 settings. W4A8 is fast. W4A8 is accurate.", None,
                  id="precision-settings"),
+    pytest.param("ANN-to-SNN conversion is popular. We study ANN-to-SNN methods with DVFS. ANN-to-SNN is lossy.", None,
+                 id="field-terms-joined-by-a-word"),
     pytest.param("We examine three FP8 formats (E5M2, E4M3 and E3M4). E4M3 suits NLP models, while E3M4 is better "
                  "than E4M3 for vision. E4M3 is robust.", None, id="number-formats"),
     pytest.param("We study dynamic sparse training for vision models and show it reduces FLOPs.",
