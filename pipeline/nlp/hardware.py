@@ -34,6 +34,9 @@ CARD_EDITIONS = word_class("card_editions")
 LIST_JOINERS = word_class("list_joiners")
 # Words right before a phrase that introduce it as something new: "a", "our", "novel".
 INTRODUCING_WORDS = word_class("introducing_words")
+# The authors speaking before it: "we propose an ... accelerator (IMCA)", "this paper presents".
+FIRST_PERSON_WORDS = word_class("first_person_words")
+AUTHOR_NOUNS = word_class("author_nouns")
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,8 @@ class HardwareRecognizer:
 
     def _inside_a_name(self, doc: Doc, span: Span) -> bool:
         """A hardware word hyphenated to a coined prefix is the end of a name: "CD-PIM" is
-        a design ("Multi-GPU", "NVIDIA-GPU" and "CPU-GPU" stay hardware)."""
+        a design ("Multi-GPU", "NVIDIA-GPU", "CPU-GPU" and a field acronym's "LLM-NPU" stay
+        hardware: a vendor, a class word or a word never a name before it)."""
         if span.start < 2 or doc[span.start - 1].text != "-" or doc[span.start - 2].whitespace_ \
                 or doc[span.start - 1].whitespace_:
             return False
@@ -296,7 +300,8 @@ def _acronym_mentions(doc: Doc, pairs: list[tuple[HardwareMention, bool]]) -> li
         # under a class phrase is the paper's own, named by its acronym (but "a Systolic
         # Array (SA) architecture" uses the acronym as the hardware word it stands for).
         introduced = hit is not None and start > 0 and doc[start - 1].lower_ in INTRODUCING_WORDS and not (
-            end + 1 < len(doc) and doc[end].text == ")" and doc[end + 1].pos_ in {"NOUN", "PROPN"})
+            end + 1 < len(doc) and doc[end].text == ")" and doc[end + 1].pos_ in {"NOUN", "PROPN"}) and any(
+            t.lower_ in FIRST_PERSON_WORDS or t.lower_ in AUTHOR_NOUNS for t in doc[doc[start].sent.start:start])
         if hit is not None and i not in taken and not introduced:
             defined.setdefault(singular_acronym(doc[i:end].text), hit)
             sizes.add(end - i)

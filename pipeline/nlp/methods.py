@@ -686,6 +686,9 @@ class MethodFinder:
         if len(head) == 2:
             cand = head[0].strip()
             words = cand.split()
+            known = cand.lower() in self.vocab.object_models  # only when the abstract introduces it
+            if known and not any(match_key(c.name) == match_key(cand) for c in out):
+                return
             if 1 <= len(words) <= 4 and self._title_named(cand, head=True) and (
                 any(is_coined(w) for w in words) or re.search(rf"\b{re.escape(cand)}\b", doc.text)
             ):
@@ -782,25 +785,20 @@ class MethodFinder:
         """Not a spelled-out field concept, a dataset, a well-known model or a library."""
         return not (self._is_concept(doc, name, acronyms) or _never_own(name.text, self.vocab))
 
-    def _what_a_design_is_for(self, doc: Doc, n: NameMention) -> bool:
-        """The name follows "<generic head> for": "an accelerator for EfficientViT"."""
-        return n.start >= 2 and doc[n.start - 1].lower_ in TITLE_TARGET_WORDS and \
-            doc[n.start - 2].lower_ in self.vocab.generic_heads
-
     def _by_frequency(self, doc: Doc, names: list[NameMention], out: list[Proposal], acronyms) -> None:
         """No proposal cue: a coined name that is the subject of the first sentence or of
         several sentences is what the abstract is about ("Eyeriss is an accelerator ...")."""
         counts: dict[str, list[NameMention]] = {}
         for n in names:
-            if n.coined:
+            # (not "PP" of "TP/PP": a piece of a slashed pair of terms)
+            if n.coined and not (n.start > 0 and doc[n.start - 1].text == "/") and not (
+                    n.end < len(doc) and doc[n.end].text == "/"):
                 counts.setdefault(match_key(n.text), []).append(n)
         best: tuple[int, int, NameMention] | None = None
         first_sent = next(iter(doc.sents), None)
         for key, ms in counts.items():
             if not self._may_be_own(doc, ms[0], acronyms):  # "TinyLlama is well-suited ...": a known model
                 continue
-            if any(self._what_a_design_is_for(doc, m) for m in ms):
-                continue  # "we propose an FPGA-based accelerator for EfficientViT": the model it runs
             subj = [m for m in ms if any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[m.start:m.end])]
             in_first = bool(first_sent is not None and subj and subj[0].start < first_sent.end)
             # With no other cue at all, a coined name used twice and once as a subject
@@ -917,11 +915,14 @@ def _authors_begin(doc: Doc) -> int | None:
     work, we ...", "We propose ..."), or None; not "Recently, we have witnessed ..."."""
     cols = columns(doc)
     for sent in doc.sents:
+        authors = False  # "we" / "our" / "this work" met in the sentence so far
         for i in range(sent.start, sent.end):
             low = cols.lower[i]
-            if (low in AUTHOR_NOUNS and i > sent.start and cols.lower[i - 1] in OWN_DETERMINERS) or \
-                    _proposal_verb(doc, i, sent, cols.lower) is not None:
+            if low in AUTHOR_NOUNS and i > sent.start and cols.lower[i - 1] in OWN_DETERMINERS:
                 return sent.start
+            authors = authors or low in FIRST_PERSON_WORDS
+            if authors and _proposal_verb(doc, i, sent, cols.lower) is not None:
+                return sent.start  # not the passive "methods have been proposed"
     return None
 
 

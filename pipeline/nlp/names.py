@@ -287,6 +287,10 @@ def find_acronyms(doc: Doc) -> dict[int, tuple[int, int]]:
         if start is None and counted != letters and 2 <= len(counted) <= 10:
             # "Heavy Hitter Oracle (H₂O)": a digit after a letter counts it ("two H").
             start = _expansion_start(doc, tok.i, counted)
+        alpha = [c for c in letters if c.isalpha()]
+        if start is None and 2 <= len(alpha) < len(letters):
+            # "Speech to Text Adapter (S2TA)", "Learning to Optimize (L2O)": a digit for a word.
+            start = _expansion_start(doc, tok.i, alpha)
         head = text.split("-")[0]
         if start is None and "-" in text and len(head) >= 2 and head.isupper():
             # "Communication-Aware Architecture for Tensor-parallelism (CAAT-Net)": the

@@ -154,6 +154,7 @@ COMPARE_MARKERS = word_class("compare_markers")
 DECLINE_NOUNS = word_class("decline_nouns")
 EXAMPLE_MARKERS = word_class("example_markers")
 FIGURE_RUN_JOINERS = word_class("figure_run_joiners")
+LIST_JOINERS = word_class("list_joiners")
 GROWTH_COMPARATIVES = word_class("growth_comparatives")
 LOWER_IS_BETTER_METRICS = word_class("lower_is_better_metrics")
 MEMORY_UNITS = word_class("memory_units")
@@ -1318,8 +1319,13 @@ def _platform_of_another(doc: Doc, h: HardwareMention, names_by_tok: dict) -> bo
     """Hardware that only says what a named baseline runs on: "CPU-based FastLLM" beats
     FastLLM (not "the GPU-based implementation", "the CPU implementation", "state-of-the-art
     GPUs": those beat the hardware itself)."""
-    return (h.end + 2 < len(doc) and doc[h.end].text == "-" and doc[h.end + 1].lower_ == "based"
-            and h.end + 2 in names_by_tok)
+    k = h.end
+    while k + 2 < len(doc) and doc[k].text == "-" and doc[k + 1].lower_ == "based":
+        k += 2
+        # "CPU-based and GPU-based FastLLM": past the other modifiers to the name.
+        while k + 2 < len(doc) and doc[k].lower_ in LIST_JOINERS and doc[k + 2].text == "-":
+            k += 2
+    return k > h.end and k in names_by_tok
 
 
 def _qualifies(doc: Doc, mention: NameMention | HardwareMention, ends: set[int]) -> bool:

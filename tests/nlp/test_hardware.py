@@ -137,12 +137,17 @@ def test_hardware_an_acronym_of_a_hardware_phrase_names_that_hardware(parse) -> 
     doc = parse("We present Modified U-Net on Intel Movidius Neural Compute Stick 2 (NCS-2). It runs on the NCS-2.")
     assert [m.text for m in doc._.hardware if m.entity.label == "Intel Neural Compute Stick 2"][-2:] == ["NCS-2", "NCS-2"]
     assert [p.name for p in doc._.proposed] == ["Modified U-Net"]
+    # Introduced by the authors under a class phrase, it is their design; by others, it is the class.
+    doc = parse("In this paper, we propose an in-memory computing accelerator (IMCA) for CNNs. IMCA is fast.")
+    assert [p.name for p in doc._.proposed] == ["IMCA"]
+    doc = parse("Prior accelerators use a systolic array (SA). The SA is slow, so we propose TinyX.")
+    assert [m.text for m in doc._.hardware] == ["systolic array", "SA", "SA"]
     # Hardware only at the head of the expansion: the acronym names the design.
     doc = parse("We propose Dual-side Sparse Tensor Core (DSTC), which is 2x faster than a Tensor Core.")
     assert [m.text for m in doc._.hardware] == ["Tensor Core", "Tensor Core"]
     assert [p.name for p in doc._.proposed] == ["DSTC"]
     # A whole word only: the acronym's letters inside another word are not it.
-    doc = parse("The systolic array (SA) is fast. The USA and SAS are not.")
+    doc = parse("A systolic array (SA) is fast. The USA and SAS are not.")
     assert [m.text for m in doc._.hardware] == ["systolic array", "SA"]
 
 

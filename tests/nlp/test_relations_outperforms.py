@@ -213,5 +213,7 @@ def test_relations_outperforms_hardware_a_baseline_is_based_on_is_not_beaten(nlp
             "Compared to the existing FPGA-based accelerators, TLite is 1.3x faster than NPE and 44x faster than the "
             "CPU implementation.")
     assert set(_outperforms(nlp, text)) == {"FastLLM", "MLC-LLM", "NPE", "FPGA", "CPU"}
+    assert set(_outperforms(nlp, "We propose TLite. TLite is 3x faster than CPU-based and GPU-based FastLLM.")) == {
+        "FastLLM"}
     # No name after "-based": the hardware is what is beaten.
     assert "GPU" in _outperforms(nlp, "We propose TLite. TLite is 3x faster than the GPU-based implementation.")
