@@ -148,12 +148,7 @@ class HardwareRecognizer:
                     model = doc[j:k].text
                     if self.model_res[i].match(model):
                         # "GTX 1080 Ti" and "GTX 1080Ti" are one card, "1080" another.
-                        model = _EDITION.sub(r" \1", model)
-                        if k < len(doc) and doc[k].text in CARD_EDITIONS and not model.endswith(doc[k].text):
-                            model, k = f"{model} {doc[k].text}", k + 1
-                        elif (k + 1 < len(doc) and doc[k].text == "-" and doc[k + 1].text in CARD_EDITIONS
-                              and not doc[k - 1].whitespace_ and not doc[k].whitespace_):  # "2080-Ti"
-                            model, k = f"{model} {doc[k + 1].text}", k + 2
+                        model, k = _with_edition(doc, model, k, hyphenated=True)
                         widened = self._widen(doc, i, start, k)
                         if widened:
                             out.append((widened[0], widened[1], i, model))
@@ -192,9 +187,7 @@ class HardwareRecognizer:
                 model = text[size:]
                 for i in rows or ():
                     if (model[0].isdigit() or model[0].isupper()) and self.model_res[i].match(model):
-                        model, end = _EDITION.sub(r" \1", model), t + 1
-                        if end < len(doc) and doc[end].text in CARD_EDITIONS and not model.endswith(doc[end].text):
-                            model, end = f"{model} {doc[end].text}", end + 1  # "RTX3090 Ti"
+                        model, end = _with_edition(doc, model, t + 1)  # "RTX3090 Ti"
                         widened = self._widen(doc, i, t, end)
                         if widened:
                             out.append((widened[0], widened[1], i, model))
@@ -282,6 +275,18 @@ class HardwareRecognizer:
         doc.spans["hardware"] = [Span(doc, m.start, m.end, label=m.entity.kind or "Hardware", kb_id=m.entity.label)
                                  for m in doc._.hardware]
         return doc
+
+
+def _with_edition(doc: Doc, model: str, k: int, hyphenated: bool = False) -> tuple[str, int]:
+    """A model with its card edition, and the token after them: "1080Ti" and "1080 Ti" are
+    "1080 Ti" (and, with `hyphenated`, "2080-Ti")."""
+    model = _EDITION.sub(r" \1", model)
+    if k < len(doc) and doc[k].text in CARD_EDITIONS and not model.endswith(doc[k].text):
+        return f"{model} {doc[k].text}", k + 1
+    if (hyphenated and k + 1 < len(doc) and doc[k].text == "-" and doc[k + 1].text in CARD_EDITIONS
+            and not doc[k - 1].whitespace_ and not doc[k].whitespace_):
+        return f"{model} {doc[k + 1].text}", k + 2
+    return model, k
 
 
 def _acronym_mentions(doc: Doc, pairs: list[tuple[HardwareMention, bool]]) -> list[tuple[HardwareMention, bool]]:

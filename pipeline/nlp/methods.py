@@ -225,9 +225,8 @@ class MethodFinder:
             self._sentence(doc, sent, names, by_token, acronyms, found.add, lowers)
         self._parts(doc, names, by_token, acronyms, found)
         candidates = found.out
-        title = getattr(doc._, "title", None)
-        if self.title_names and title:
-            self._from_title(doc, title, names, candidates)
+        if title:
+            self._from_title(doc, title, head, names, candidates)
         self._family_members(doc, names, candidates)
         self._rank(doc, names, candidates, acronyms)
         proposed = self._proposed(doc, names, candidates)
@@ -656,14 +655,14 @@ class MethodFinder:
                 add(n.start, n.end, 1, "our-paren", sent)
                 return
 
-    def _from_title(self, doc: Doc, title: str, names: list[NameMention], out: list[Proposal]) -> None:
+    def _from_title(self, doc: Doc, title: str, head: list[str], names: list[NameMention],
+                    out: list[Proposal]) -> None:
         """Layout evidence from the title: "X: ..." names the method; so does a title that is
         a name alone ("Fast Sparse ConvNets") and a name the title introduces with "with /
         using / via" ("... with Cross-Layer Attention") when the abstract uses it too."""
         by_key: dict[str, NameMention] = {}
         for n in names:
             by_key.setdefault(loose_key(n.text), n)
-        head = re.split(r"\s?:\s", title, maxsplit=1)
         self._title_head(doc, title, head, by_key, out)
         self._title_words(doc, title, loose_key(head[0]) if len(head) == 2 else None, by_key, out)
         self._title_with(doc, title, by_key, out)
@@ -863,23 +862,25 @@ def _never_own(text: str, vocab: Vocab, title_head: str = "") -> bool:
     implement ResNet-50", "TinyLlama is well-suited ..."): never the paper's own method,
     unless the title names it before its colon ("MobileNetV2: Inverted Residuals ...": the
     paper that introduces the model)."""
-    stop = vocab.not_a_name | vocab.datasets | vocab.object_models
+    stop, known = _never_own_sets(vocab)
     if is_stop_word(text, stop, vocab.stop_exact):
         return not (title_head and match_key(text) == title_head and text.lower() in vocab.object_models)
-    return _known_as(text, vocab) and not (title_head and match_key(text) == title_head)
+    # A well-known model or a library however written ("GPT2" is GPT-2, "Tensorflow" TensorFlow).
+    return match_key(text) in known and not (title_head and match_key(text) == title_head)
 
 
-_KNOWN_KEYS: dict[int, tuple[Vocab, frozenset[str]]] = {}
+_NEVER_OWN: dict[int, tuple[Vocab, frozenset[str], frozenset[str]]] = {}
 
 
-def _known_as(text: str, vocab: Vocab) -> bool:
-    """A well-known model or a software library, however written ("GPT2" is GPT-2,
-    "ResNet101" ResNet-101, "Tensorflow" TensorFlow): never the paper's own method."""
-    cached = _KNOWN_KEYS.get(id(vocab))
+def _never_own_sets(vocab: Vocab) -> tuple[frozenset[str], frozenset[str]]:
+    """The stop words (not_a_name, datasets, object models) and the match keys of the known
+    models and libraries, made once a Vocab (it is immutable)."""
+    cached = _NEVER_OWN.get(id(vocab))
     if cached is None or cached[0] is not vocab:
+        stop = vocab.not_a_name | vocab.datasets | vocab.object_models
         keys = frozenset(match_key(w) for w in (*vocab.object_models, *vocab.software))
-        cached = _KNOWN_KEYS[id(vocab)] = (vocab, keys)
-    return match_key(text) in cached[1]
+        cached = _NEVER_OWN[id(vocab)] = (vocab, stop, keys)
+    return cached[1], cached[2]
 
 
 def _after_head_for(words: list[str], at: int, generic_heads: frozenset[str]) -> bool:
