@@ -262,8 +262,8 @@ class MethodFinder:
             elif (verb := _proposal_verb(doc, i, sent, lowers)) is not None:
                 self._from_verb(doc, verb, sent, by_token, acronyms, add)
                 self._lowercase_technique(doc, verb, sent, add)
-            # "our X" where X is a coined name: the authors' own method.
-            elif low == "our" and i + 1 < sent.end:
+            # "our X" where X is a coined name: the authors' own method ("the proposed X" too).
+            elif (low == "our" or (low == "proposed" and i > sent.start and lowers[i - 1] == "the")) and i + 1 < sent.end:
                 self._after_our(doc, doc[i], sent, by_token, acronyms, add)
         for n in names:
             if sent.start + 2 <= n.start < sent.end and self._described_as_new(doc, n, sent):
@@ -294,8 +294,6 @@ class MethodFinder:
         with a part head, or a coined name an apposition describes), each a method of its
         own (the guide: a named part of a system)."""
         own = {loose_key(c.name) for c in found.out if c.rank < 2}
-        if not own:
-            return
         first_seen = _first_seen(doc, names)
         cols = columns(doc)  # read once a Doc: a Token only for a part verb
         for i, lemma in enumerate(cols.lemma):
@@ -303,14 +301,16 @@ class MethodFinder:
                 continue
             tok = doc[i]
             subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            owner = by_token.get(subj.i) if subj is not None else None
-            if owner is None or loose_key(owner.text) not in own:
+            if subj is None or not self._own_subject(subj, by_token, own):
                 continue
+            unnamed = subj.i not in by_token
             sent = tok.sent
             for j in range(tok.i + 1, tok.right_edge.i + 1):
                 n = by_token.get(j)
                 if n is None or n.start != j:
                     continue
+                if unnamed and not _in_object(doc[n.end - 1], tok):
+                    continue  # "Our design incorporates units that support ... (MSA) module"
                 # "FlashAttention (FA)": the short name of a technique met before is that technique.
                 before = by_token.get(j - 2) if j >= 2 and doc[j - 1].text == "(" else None
                 if any(first_seen.get(loose_key(m.text), sent.start) < sent.start for m in (n, before) if m):
@@ -324,6 +324,15 @@ class MethodFinder:
                 described = n.coined and _appositive(doc, n.end, sent.end)
                 if j in acronyms or bracketed or self._defines_acronym(doc, n, acronyms) or headed or described:
                     found.add(n.start, n.end, 1, f"part:{tok.lemma_.lower()}", sent, part=True)
+
+    def _own_subject(self, subj: Token, by_token, own: set[str]) -> bool:
+        """The subject of a part verb is the authors' method: a proposed one by name, or
+        one they do not name ("Our method features a ... (P-RGE) technique": then its
+        named parts are the paper's methods, as the guide has it)."""
+        owner = by_token.get(subj.i)
+        if owner is not None:
+            return loose_key(owner.text) in own
+        return subj.lower_ in self.vocab.generic_heads and any(c.lower_ in OWN_MARKERS for c in subj.children)
 
     def _named(self, doc: Doc, tok: Token, sent: Span, by_token, acronyms, add) -> None:
         """The name a naming word introduces, when the authors speak: "called X", "we call
@@ -688,8 +697,10 @@ class MethodFinder:
             known = cand.lower() in self.vocab.object_models  # only when the abstract introduces it
             if known and not any(match_key(c.name) == match_key(cand) for c in out):
                 return
+            # One word before the colon is a name even when the abstract never writes it
+            # ("Turbo: Opportunistic Enhancement for ..."); a phrase must be coined or met again.
             if 1 <= len(words) <= 4 and self._title_named(cand, head=True) and (
-                any(is_coined(w) for w in words) or re.search(rf"\b{re.escape(cand)}\b", doc.text)
+                cand.isalpha() or any(is_coined(w) for w in words) or re.search(rf"\b{re.escape(cand)}\b", doc.text)
             ):
                 _title_candidate(doc, by_key, out, cand, "title", 0, 1)
             elif 2 <= len(words) <= 4 and self._title_named(cand) and (
@@ -881,6 +892,18 @@ def _never_own_sets(vocab: Vocab) -> tuple[frozenset[str], frozenset[str]]:
         keys = frozenset(match_key(w) for w in (*vocab.object_models, *vocab.software))
         cached = _NEVER_OWN[id(vocab)] = (vocab, stop, keys)
     return cached[1], cached[2]
+
+
+def _in_object(tok: Token, verb: Token) -> bool:
+    """Token `tok` is in the verb's own object phrase: its path up to the verb passes no
+    clause of its own and no preposition but the verb's ("consists of")."""
+    while tok.i != verb.i:
+        head = tok.head
+        if head.i == tok.i or tok.dep_ in {"relcl", "acl", "advcl", "ccomp", "xcomp"} or (
+                tok.dep_ == "prep" and head.i != verb.i):
+            return False
+        tok = head
+    return True
 
 
 def _after_head_for(words: list[str], at: int, generic_heads: frozenset[str]) -> bool:

@@ -46,6 +46,13 @@ PROPOSALS = [
                  ["ESS"], [], id="title-name-after-for-is-what-the-design-is-for"),
     pytest.param("We propose an approach, named as Quokka, that reduces latency.", None, ["Quokka"], [],
                  id="named-as-X"),
+    pytest.param("We propose a fold and merge (F&M) scheme for photonic chips. The F&M scheme saves energy.", None,
+                 ["F&M"], ["fold and merge"], id="acronym-with-an-ampersand-for-and"),
+    pytest.param("We revisit the design of vision models. The proposed networks, TinyFormerX, reach 80% accuracy.",
+                 None, ["TinyFormerX"], [], id="the-proposed-head-X"),
+    pytest.param("Video analytics wastes idle GPU cycles. We design a scheduler that fills them. Our system "
+                 "raises accuracy by 9%.", "Kestrel: Opportunistic Enhancement for Edge Video Analytics",
+                 ["Kestrel"], [], id="one-word-title-name-the-abstract-never-writes"),
     pytest.param("Our approach builds on a discrete bottleneck. We dub the resulting system SwiftKV.",
                  None, ["SwiftKV"], [], id="dub-the-resulting-system-X"),
     pytest.param("The resultant models, denoted as MobileLLM-LS, improve accuracy by 0.7%.",
@@ -176,6 +183,8 @@ NOT_PROPOSED = [
                  "than E4M3 for vision. E4M3 is robust.", None, id="number-formats"),
     pytest.param("We study dynamic sparse training for vision models and show it reduces FLOPs.",
                  "Dynamic Sparse Training", id="descriptive-title"),
+    pytest.param("We study the cost of edge video analytics and show where it goes.",
+                 "Beyond Accuracy: Where the Cost of Edge Video Analytics Goes", id="one-word-title-head-no-name"),
     pytest.param("We propose combining memory saving techniques with traditional U-Net architectures.", None,
                  id="name-in-adjunct-phrase"),
     pytest.param("We propose a new method for pruning. The proposed method reduces latency.", None,
@@ -230,6 +239,14 @@ def test_methods_parts_named_in_what_the_method_is_made_of(parse) -> None:
                                                           ("TokDrop", True)]
     doc = parse("We present LiteServe, a serving engine. LiteServe integrates FlashAttention, which is fast.")
     assert [p.name for p in doc._.proposed] == ["LiteServe"]
+    # A method the authors do not name is made of the named parts in its object phrase, not
+    # of the concepts a clause inside it mentions.
+    doc = parse("This paper introduces a fine-tuning approach. Our method features a stochastic gradient sketching "
+                "(SGS) technique, which runs in parallel.")
+    assert [(p.name, p.part) for p in doc._.proposed] == [("SGS", True)]
+    doc = parse("Our design incorporates systolic arrays and units that support the operations in "
+                "multi-head self-attention (MSA) layers.")
+    assert doc._.proposed == []
 
 
 def test_methods_proposal_sentence_just_before_the_name_counts(parse) -> None:
