@@ -301,9 +301,10 @@ class MethodFinder:
                 continue
             tok = doc[i]
             subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            if subj is None or not self._own_subject(subj, by_token, own):
+            owner = by_token.get(subj.i) if subj is not None else None
+            if subj is None or not self._own_subject(subj, owner, own):
                 continue
-            unnamed = subj.i not in by_token
+            unnamed = owner is None
             sent = tok.sent
             for j in range(tok.i + 1, tok.right_edge.i + 1):
                 n = by_token.get(j)
@@ -325,11 +326,10 @@ class MethodFinder:
                 if j in acronyms or bracketed or self._defines_acronym(doc, n, acronyms) or headed or described:
                     found.add(n.start, n.end, 1, f"part:{tok.lemma_.lower()}", sent, part=True)
 
-    def _own_subject(self, subj: Token, by_token, own: set[str]) -> bool:
-        """The subject of a part verb is the authors' method: a proposed one by name, or
-        one they do not name ("Our method features a ... (P-RGE) technique": then its
-        named parts are the paper's methods, as the guide has it)."""
-        owner = by_token.get(subj.i)
+    def _own_subject(self, subj: Token, owner: NameMention | None, own: set[str]) -> bool:
+        """The subject of a part verb (`owner`: the name it is, if any) is the authors'
+        method: a proposed one by name, or one they do not name ("Our method features a ...
+        (P-RGE) technique": then its named parts are the paper's methods, as the guide has it)."""
         if owner is not None:
             return loose_key(owner.text) in own
         return subj.lower_ in self.vocab.generic_heads and any(c.lower_ in OWN_MARKERS for c in subj.children)
