@@ -86,7 +86,8 @@ class HardwareRecognizer:
             self.nouns[i] = sorted(set(forms), key=len, reverse=True)
             if entry.type == "product":
                 # "8 A100s", "Graphcore IPUs": a model name in the plural.
-                names = [*entry.names, *(n + "s" for n in entry.names if n[-1:].isdigit() or n[-1:].isupper())]
+                spelt = [v for n in entry.names for v in hyphen_variants(n)]
+                names = [*spelt, *(n + "s" for n in spelt if n[-1:].isdigit() or n[-1:].isupper())]
                 self.phrases.add(f"hw{i}", [nlp.make_doc(n) for n in names])
             else:
                 self.phrases.add(f"fam{i}", [nlp.make_doc(f) for f in entry.family])
@@ -275,6 +276,16 @@ class HardwareRecognizer:
         doc.spans["hardware"] = [Span(doc, m.start, m.end, label=m.entity.kind or "Hardware", kb_id=m.entity.label)
                                  for m in doc._.hardware]
         return doc
+
+
+def hyphen_variants(name: str) -> list[str]:
+    """A product name as written with hyphens or spaces between its words: "Stratix V" is
+    also "Stratix-V", "Virtex-7" also "Virtex 7" (each way for the whole name at once)."""
+    variants = [name]
+    for a, b in ((" ", "-"), ("-", " ")):
+        if a in name and b not in name:
+            variants.append(name.replace(a, b))
+    return variants
 
 
 def _with_edition(doc: Doc, model: str, k: int, hyphenated: bool = False) -> tuple[str, int]:

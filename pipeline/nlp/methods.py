@@ -301,8 +301,10 @@ class MethodFinder:
                 continue
             tok = doc[i]
             subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subj is None and tok.dep_ == "acl":  # "an accelerator featuring a ... (HSA) architecture"
+                subj = tok.head
             owner = by_token.get(subj.i) if subj is not None else None
-            if subj is None or not self._own_subject(subj, owner, own):
+            if subj is None or not self._own_subject(subj, owner, own, lowers=cols.lower):
                 continue
             unnamed = owner is None
             sent = tok.sent
@@ -326,13 +328,17 @@ class MethodFinder:
                 if j in acronyms or bracketed or self._defines_acronym(doc, n, acronyms) or headed or described:
                     found.add(n.start, n.end, 1, f"part:{tok.lemma_.lower()}", sent, part=True)
 
-    def _own_subject(self, subj: Token, owner: NameMention | None, own: set[str]) -> bool:
+    def _own_subject(self, subj: Token, owner: NameMention | None, own: set[str], lowers: list[str]) -> bool:
         """The subject of a part verb (`owner`: the name it is, if any) is the authors'
         method: a proposed one by name, or one they do not name ("Our method features a ...
-        (P-RGE) technique": then its named parts are the paper's methods, as the guide has it)."""
+        (P-RGE) technique", "This paper proposes an accelerator featuring a ... (HSA)
+        architecture": then its named parts are the paper's methods, as the guide has it)."""
         if owner is not None:
             return loose_key(owner.text) in own
-        return subj.lower_ in self.vocab.generic_heads and any(c.lower_ in OWN_MARKERS for c in subj.children)
+        if subj.lower_ not in self.vocab.generic_heads:
+            return False
+        proposed = subj.dep_ == "dobj" and _proposal_verb(subj.doc, subj.head.i, subj.sent, lowers) is not None
+        return proposed or any(c.lower_ in OWN_MARKERS for c in subj.children)
 
     def _named(self, doc: Doc, tok: Token, sent: Span, by_token, acronyms, add) -> None:
         """The name a naming word introduces, when the authors speak: "called X", "we call
@@ -1062,7 +1068,8 @@ def _ends_name(doc: Doc, k: int) -> bool:
 def _title_case_rest(rest: Span) -> bool:
     """The rest of an expansion after a name mention continues a title-case name: "for
     Tensor-parallelism" (not "running on the Jetson", "for mobile GPUs": a description)."""
-    words = rest.text.split()
+    # List commas stay inside: "General, Practical, and Lightning Quantization (GPLQ)".
+    words = [w for w in (w.strip(",") for w in rest.text.split()) if w]
     return bool(words) and any(w[:1].isupper() for w in words) and all(
         w[:1].isupper() or (w.islower() and rest.doc.vocab[w].is_stop) for w in words)
 

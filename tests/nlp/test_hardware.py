@@ -164,6 +164,13 @@ def test_hardware_a_model_glued_to_its_family_word(parse) -> None:
     assert _mentions(parse, "The RTX2 and iPhone1234 are not products; GTXs neither.") == []
 
 
+def test_hardware_a_product_name_written_with_hyphens_or_spaces(parse) -> None:
+    found = _mentions(parse, "It runs on a Stratix-V FPGA, a Virtex 7 board, a Jetson-Nano and a DGX-spark.")
+    assert [(text, label) for text, label, _ in found] == [
+        ("Stratix-V FPGA", "Intel Stratix V FPGA"), ("Virtex 7 board", "Xilinx Virtex-7 FPGA"),
+        ("Jetson-Nano", "NVIDIA Jetson Nano"), ("DGX-spark", "NVIDIA DGX Spark")]
+
+
 def test_hardware_word_hyphenated_to_a_coined_prefix_ends_a_name(parse) -> None:
     doc = parse("In this paper, we propose CD-PIM to address these challenges. CD-PIM runs on PIM devices.")
     assert [m.text for m in doc._.hardware] == ["PIM devices"]

@@ -48,6 +48,8 @@ PROPOSALS = [
                  id="named-as-X"),
     pytest.param("We propose a fold and merge (F&M) scheme for photonic chips. The F&M scheme saves energy.", None,
                  ["F&M"], ["fold and merge"], id="acronym-with-an-ampersand-for-and"),
+    pytest.param("We introduce Fast, Robust, and Tiny Attention (FRTA), a new kernel for long prompts.", None,
+                 ["FRTA"], ["Fast, Robust, and Tiny Attention"], id="acronym-of-a-comma-list-of-title-words"),
     pytest.param("We revisit the design of vision models. The proposed networks, TinyFormerX, reach 80% accuracy.",
                  None, ["TinyFormerX"], [], id="the-proposed-head-X"),
     pytest.param("Video analytics wastes idle GPU cycles. We design a scheduler that fills them. Our system "
@@ -244,6 +246,12 @@ def test_methods_parts_named_in_what_the_method_is_made_of(parse) -> None:
     doc = parse("This paper introduces a fine-tuning approach. Our method features a stochastic gradient sketching "
                 "(SGS) technique, which runs in parallel.")
     assert [(p.name, p.part) for p in doc._.proposed] == [("SGS", True)]
+    # ... and so is the unnamed design a proposal verb introduces, by a participle of a part verb.
+    doc = parse("This paper proposes a low-power speech recognition accelerator featuring a folded systolic array "
+                "(FSA) architecture.")
+    assert [(p.name, p.part) for p in doc._.proposed] == [("FSA", True)]
+    doc = parse("Prior speech recognition accelerators featuring a folded systolic array (FSA) architecture waste energy.")
+    assert doc._.proposed == []
     doc = parse("Our design incorporates systolic arrays and units that support the operations in "
                 "multi-head self-attention (MSA) layers.")
     assert doc._.proposed == []
