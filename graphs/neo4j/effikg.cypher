@@ -7,7 +7,7 @@ CREATE INDEX FOR (n:Method) ON (n.iri);
 CREATE INDEX FOR (n:Metric) ON (n.iri);
 CREATE INDEX FOR (n:Paper) ON (n.iri);
 UNWIND [
-{iri: "https://w3id.org/effikg/resource/build", buildInput: ["000_6ee376ee52081b00.txt", "001_cdc2bc471901946c.txt", "002_fd7ee51ec00ca53c.txt", "003_1ba9a9a645d6cf50.txt", "004_cbf5b59478eb62db.txt"], buildOption: "exports=ttl,nt,jsonld,owl,graphml,neo4j,html", effikgVersion: "0.1.0", label: "effikg 0.1.0 build", vocabularyHash: "64f8ee61e53f28ba8775a4413a60b13fed9f820712f722fad36229f87d508e54"}
+{iri: "https://w3id.org/effikg/resource/build", buildInput: ["000_6ee376ee52081b00.txt", "001_cdc2bc471901946c.txt", "002_fd7ee51ec00ca53c.txt", "003_1ba9a9a645d6cf50.txt", "004_cbf5b59478eb62db.txt"], buildOption: "exports=ttl,nt,jsonld,owl,graphml,neo4j,html", effikgVersion: "0.1.0", label: "effikg 0.1.0 build", vocabularyHash: "213c48877541e0d2b1813669d17aeb338888719667029ca6faa72484ef9aad38"}
 ] AS row
 CREATE (n:Build) SET n = row;
 UNWIND [
