@@ -705,7 +705,8 @@ class MethodFinder:
                 return
             # One word before the colon is a name even when the abstract never writes it
             # ("Turbo: Opportunistic Enhancement for ..."); a phrase must be coined or met again.
-            if 1 <= len(words) <= 4 and self._title_named(cand, head=True) and (
+            # "Beyond RAG: ...", "Towards Q8BERT: ...": a function word opens no name.
+            if 1 <= len(words) <= 4 and words[0].lower() not in _TITLE_NOT_NAME and self._title_named(cand, head=True) and (
                 cand.isalpha() or any(is_coined(w) for w in words) or re.search(rf"\b{re.escape(cand)}\b", doc.text)
             ):
                 _title_candidate(doc, by_key, out, cand, "title", 0, 1)
@@ -966,6 +967,13 @@ def _proposal_verb(doc: Doc, i: int, sent: Span, lowers: list[str]) -> Token | N
     elif low in PHRASAL_FIRST_WORDS and i + 1 < sent.end and f"{low} {lowers[i + 1]}" in PHRASAL_VERBS:
         end = i + 1
     else:
+        return None
+    tok = doc[i]
+    if tok.dep_ == "pobj":  # "in terms of GOPS": a noun, not the verb "term"
+        return None
+    # "the frameworks that have been proposed", "methods have been introduced": the
+    # perfect passive tells of earlier work.
+    if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lower_ == "been" for c in tok.children):
         return None
     return doc[end] if _has_author_cue(sent, doc[i]) else None
 
