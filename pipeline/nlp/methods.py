@@ -176,9 +176,10 @@ class _Candidates:
         text = self._named_as(mention_start, mention_end, text, aliases)
         if _never_own(text, self.vocab, self.title_head):
             return
-        for i, (s, e) in acronyms.items():
-            if acr[i] == text:
-                aliases.append(doc[s:e].text)
+        expansions = [doc[s:e].text for i, (s, e) in acronyms.items() if acr[i] == text]
+        if any(_never_own(x, self.vocab, self.title_head) for x in expansions):
+            return  # "GlobalFoundries (GF)": the short name of what is never a method is none either
+        aliases.extend(expansions)
         head = doc[mention_end].lower_ if mention_end < len(doc) else ""
         if head in DATASET_HEADS:  # "we build the first Mandarin CS corpus": a dataset
             return

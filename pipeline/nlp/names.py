@@ -91,6 +91,8 @@ def is_stop_word(text: str, stop: frozenset[str], exact: frozenset[str] = frozen
         parts = text.split("-")
         return len(parts) > 2 and all(p in exact or p.lower() in _JOINING_WORDS for p in parts) and any(
             p.lower() in _JOINING_WORDS for p in parts)
+    if text.isupper() and len(text) >= 4 and text not in exact and (text.capitalize() in exact or text.lower() in exact):
+        return False  # "NEURAL": a word the list holds as a word ("Neural"), written in capitals, is coined
     return text.islower() or text.isupper() or text.istitle() or text[:-1].isupper()
 
 

@@ -50,6 +50,8 @@ PROPOSALS = [
                  ["F&M"], ["fold and merge"], id="acronym-with-an-ampersand-for-and"),
     pytest.param("We introduce Fast, Robust, and Tiny Attention (FRTA), a new kernel for long prompts.", None,
                  ["FRTA"], ["Fast, Robust, and Tiny Attention"], id="acronym-of-a-comma-list-of-title-words"),
+    pytest.param("We present DEEP, a compiler for sparse models. DEEP cuts latency by 2x.", None, ["DEEP"], [],
+                 id="a-listed-word-written-in-capitals-is-coined"),
     pytest.param("We revisit the design of vision models. The proposed networks, TinyFormerX, reach 80% accuracy.",
                  None, ["TinyFormerX"], [], id="the-proposed-head-X"),
     pytest.param("Video analytics wastes idle GPU cycles. We design a scheduler that fills them. Our system "
@@ -193,6 +195,8 @@ NOT_PROPOSED = [
                  "Beyond RAG: Task-Aware Compression for Long Prompts", id="title-head-opened-by-a-function-word"),
     pytest.param("In this paper, we compare the schedulers that have been proposed (Orca, Sarathi, Splitwise) on one "
                  "testbed.", None, id="perfect-passive-tells-of-earlier-work"),
+    pytest.param("We implement the whole pipeline on an ASIC using GlobalFoundries (GF) 22 nm technology.", None,
+                 id="the-acronym-of-a-company"),
     pytest.param("Our accelerator reaches a 2x higher efficiency in terms of EDP than prior FPGA designs.", None,
                  id="in-terms-of-is-no-naming-verb"),
     pytest.param("Our accelerator reaches 76% higher performance in terms of GOPS and GOPS/DSP.", None,
