@@ -90,3 +90,15 @@ def test_scorer_decide_takes_no_improvement_from_a_background_sentence() -> None
     claims = decide(cands, [0.99, 0.9, 0.9, 0.9], threshold=0.5)
     assert [(c.relation, c.object.label) for c in claims] == [("improves", "Speed"), ("improves", "Energy"),
                                                               ("targets", "edge device")]
+
+
+def test_scorer_decide_gives_a_figure_one_metric() -> None:
+    # "9.84x lower power": the figure a metric phrase binds is no Speed figure by default as
+    # well; a bare figure no phrase binds keeps its default, and a figure bound only below
+    # the threshold does not count.
+    cands = [_C(_claim("Energy", figure="9.84x")), _C(_claim("Speed", figure="9.84x"), metric_default=1.0),
+             _C(_claim("Speed", figure="3.1x"), metric_default=1.0),
+             _C(_claim("Memory", figure="2.0x")), _C(_claim("Speed", figure="2.0x"), metric_default=1.0)]
+    claims = decide(cands, [0.9, 0.95, 0.9, 0.3, 0.9], threshold=0.5)
+    assert [(c.object.label, c.figure.text) for c in claims] == [("Energy", "9.84x"), ("Speed", "3.1x"),
+                                                                 ("Speed", "2.0x")]
