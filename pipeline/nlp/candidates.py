@@ -204,7 +204,7 @@ class CandidateMaker:
             proposals.append(("outperforms", h.entity, h.text, (h.start, h.end), None, extras))
         for n in here.names:
             low = n.text.lower()
-            if own.of(n.text) is not None or n.start in hardware_tokens or self._never_baseline(low):
+            if own.of(n.text) is not None or n.start in hardware_tokens or self._never_baseline(doc, n.text):
                 continue
             extras = {"obj_known_model": low in self.vocab.object_models, "obj_software": low in self.vocab.software}
             proposals.append(("outperforms", to_method_entity(n.text), n.text, (n.start, n.end), None, extras))
@@ -224,10 +224,12 @@ class CandidateMaker:
         proposals.extend(self._improves(doc, sent, here))
         return proposals
 
-    def _never_baseline(self, low: str) -> bool:
-        """A dataset, a company, "SotA": named like a method, never one that is beaten."""
-        words = self.vocab.not_a_name
-        return low in self.vocab.datasets or low in words or low.removesuffix("s") in words
+    def _never_baseline(self, doc: Doc, text: str) -> bool:
+        """A dataset, a company, "SotA", a task's acronym ("super-resolution (SR)"): named
+        like a method, never one that is beaten."""
+        words, low = self.vocab.not_a_name, text.lower()
+        return low in self.vocab.datasets or low in words or low.removesuffix("s") in words or (
+            (doc._.acronyms or {}).get(text, "").lower() in self.vocab.tasks)
 
     def _improves(self, doc: Doc, sent: Span, here: _Here) -> list[tuple]:
         """improves candidates: each metric phrase (with the nearest figure it could own)
@@ -274,7 +276,7 @@ class CandidateMaker:
         out = []
         for rc in rules_here:
             if _rule_key(rc) in have or (rc.relation == "outperforms" and rc.object.type != "Hardware"
-                                         and self._never_baseline(rc.object_text.lower())):
+                                         and self._never_baseline(doc, rc.object_text)):
                 continue
             have.add(_rule_key(rc))
             span = _find(doc, sent, rc.object_text)

@@ -177,7 +177,7 @@ class _Candidates:
         if _never_own(text, self.vocab, self.title_head):
             return
         expansions = [doc[s:e].text for i, (s, e) in acronyms.items() if acr[i] == text]
-        if any(_never_own(x, self.vocab, self.title_head) for x in expansions):
+        if any(_never_own(x, self.vocab, self.title_head) or x.lower() in self.vocab.tasks for x in expansions):
             return  # "GlobalFoundries (GF)": the short name of what is never a method is none either
         aliases.extend(expansions)
         head = doc[mention_end].lower_ if mention_end < len(doc) else ""

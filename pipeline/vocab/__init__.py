@@ -52,6 +52,9 @@ class Vocab:
     # Lower-cased metric phrases that find a metric but do not name it ("faster",
     # "accelerates", "cheaper"): the claim's cue, never the metric's skos:altLabel.
     metric_cues: frozenset[str] = frozenset()
+    # Lower-cased tasks ("keyword spotting"): what a method is for, never a method, so
+    # neither is the acronym a paper gives one ("a keyword spotting (KWS) system").
+    tasks: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,7 @@ def _shipped_vocab() -> Vocab:
         stop_exact=frozenset(exact),
         software=frozenset(software),
         metric_cues=frozenset(metric_cues),
+        tasks=frozenset(terms.get("task", ())),
     )
 
 

@@ -122,6 +122,15 @@ def test_candidates_companies_and_sota_are_never_baselines(parse, company) -> No
 
 
 @pytest.mark.slow
+def test_candidates_the_acronym_of_a_task_is_never_a_baseline(parse) -> None:
+    # "super-resolution (SR)" names what the methods are for, not one of them.
+    found = _candidate_subjects(parse, "We propose TileSR for image super-resolution (SR) on phones. TileSR is 2x "
+                                       "faster than SR and FlashDecode.")
+    baselines = {o for r, s, o, co in found if r == "outperforms"}
+    assert "FlashDecode" in baselines and "SR" not in baselines
+
+
+@pytest.mark.slow
 def test_candidates_the_singular_of_a_plural_own_name_is_the_method(parse) -> None:
     """"we propose Latent Consistency Models (LCMs) ... a 4-step LCM takes": LCM is the method, not a rival."""
     found = _candidate_subjects(parse, "We propose Latent Consistency Models (LCMs) for images. "

@@ -195,6 +195,8 @@ NOT_PROPOSED = [
                  "Beyond RAG: Task-Aware Compression for Long Prompts", id="title-head-opened-by-a-function-word"),
     pytest.param("In this paper, we compare the schedulers that have been proposed (Orca, Sarathi, Splitwise) on one "
                  "testbed.", None, id="perfect-passive-tells-of-earlier-work"),
+    pytest.param("This paper presents a human activity recognition (HAR) system implemented on a low-power "
+                 "smartwatch.", None, id="the-acronym-of-a-task"),
     pytest.param("We implement the whole pipeline on an ASIC using GlobalFoundries (GF) 22 nm technology.", None,
                  id="the-acronym-of-a-company"),
     pytest.param("Our accelerator reaches a 2x higher efficiency in terms of EDP than prior FPGA designs.", None,
