@@ -458,7 +458,9 @@ class MethodFinder:
             if n is None or n.start != k:
                 continue
             prev = doc[k - 1].text if k > 0 else ""
-            if k == j and not seen_first and (self._is_concept(doc, n, acronyms) or _only_acronyms(n.text, earlier)):
+            if k == j and not seen_first and _modifies_a_later_name(doc, n, by_token):
+                pass  # "a novel RISC-V ISA core MPIC": the name the phrase is headed by is the method
+            elif k == j and not seen_first and (self._is_concept(doc, n, acronyms) or _only_acronyms(n.text, earlier)):
                 # "we design the PP schedule" after "pipeline parallelism (PP)", "formulate the
                 # LLM VQ problem": terms the abstract defined before, not a new name.
                 seen_first = True
@@ -902,6 +904,21 @@ def _never_own_sets(vocab: Vocab) -> tuple[frozenset[str], frozenset[str]]:
     return cached[1], cached[2]
 
 
+def _modifies_a_later_name(doc: Doc, n: NameMention, by_token: dict[int, NameMention]) -> bool:
+    """Name `n` is a compound modifier in a phrase headed by another name after it: "a
+    RISC-V ISA core MPIC", where the parse hangs "RISC-V ISA" off "core" and that off "MPIC"."""
+    for tok in doc[n.start:n.end]:
+        if n.start <= tok.head.i < n.end:
+            continue
+        while tok.dep_ == "compound" and tok.head.i != tok.i:
+            tok = tok.head
+            later = by_token.get(tok.i)
+            if later is not None and later.start >= n.end:
+                return True
+        return False
+    return False
+
+
 def _in_object(tok: Token, verb: Token) -> bool:
     """Token `tok` is in the verb's own object phrase: its path up to the verb passes no
     clause of its own and no preposition but the verb's ("consists of")."""
@@ -1077,10 +1094,13 @@ def _ends_name(doc: Doc, k: int) -> bool:
 def _title_case_rest(rest: Span) -> bool:
     """The rest of an expansion after a name mention continues a title-case name: "for
     Tensor-parallelism" (not "running on the Jetson", "for mobile GPUs": a description)."""
-    # List commas stay inside: "General, Practical, and Lightning Quantization (GPLQ)".
+    # List commas stay inside: "General, Practical, and Lightning Quantization (GPLQ)"; so
+    # does a lower-case head noun at the end: "Low Rank Query and Key attention (LRQK)".
     words = [w for w in (w.strip(",") for w in rest.text.split()) if w]
+    last_noun = bool(words) and words[-1] == rest[-1].text and rest[-1].pos_ == "NOUN"
     return bool(words) and any(w[:1].isupper() for w in words) and all(
-        w[:1].isupper() or (w.islower() and rest.doc.vocab[w].is_stop) for w in words)
+        w[:1].isupper() or (w.islower() and (rest.doc.vocab[w].is_stop or (last_noun and k == len(words) - 1)))
+        for k, w in enumerate(words))
 
 
 def _in_parentheses(doc: Doc, start: int, i: int) -> bool:
