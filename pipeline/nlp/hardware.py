@@ -111,6 +111,8 @@ class HardwareRecognizer:
         if start > 0 and doc[start - 1].lower_ in vendors:
             start -= 1
             context = True
+            if start > 0 and doc[start - 1].lower_ in vendors:  # "AMD Xilinx U55C"
+                start -= 1
         has_noun = False
         pre_nouns, kind_words = self.pre_nouns.get(i, (frozenset(), frozenset()))
         if start > 0 and doc[start - 1].lower_ in pre_nouns:  # "the laptop 4090 GPU"
@@ -132,6 +134,7 @@ class HardwareRecognizer:
     def _candidates(self, doc: Doc) -> list[tuple[int, int, int, str | None]]:
         """(start, end, entry index, model) for every gazetteer hit."""
         out: list[tuple[int, int, int, str | None]] = []
+        bare: list[tuple[int, int, int]] = []  # ambiguous short names met without a vendor or noun
         for match_id, start, end in self.phrases(doc):
             key = doc.vocab.strings[match_id]
             if key.startswith("hw"):
@@ -142,6 +145,9 @@ class HardwareRecognizer:
                     widened = self._widen(doc, i, start, end)
                     if widened:
                         out.append((widened[0], widened[1], i, None))
+                    elif self.entries[i].require_context and not self.entries[i].noun_required and any(
+                            c.isdigit() for c in doc[start:end].text):  # a model number, not a word ("Ada")
+                        bare.append((start, end, i))
             else:  # family word: the model follows, maybe after a hyphen, in up to 4 tokens
                 i = int(key[3:])
                 j = end + 1 if end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ else end
@@ -155,6 +161,7 @@ class HardwareRecognizer:
                             out.append((widened[0], widened[1], i, model))
                         break
         out.extend(self._glued_models(doc))
+        out.extend(self._among_siblings(bare, out))
         digits = [(tok.i, tok.text) for tok in doc if tok.is_digit] if self.bare else []  # read once, not once a row
         for i, rx in self.bare:  # "NVIDIA 4090 GPU": the family word left out
             for t, text in digits:
@@ -163,6 +170,13 @@ class HardwareRecognizer:
                     if widened and widened[2]:
                         out.append((widened[0], widened[1], i, text))
         return out
+
+    def _among_siblings(self, bare: list[tuple[int, int, int]],
+                        found: list[tuple[int, int, int, str | None]]) -> list[tuple[int, int, int, str | None]]:
+        """An ambiguous model number ("A40") is the product when the abstract names a sibling
+        of it outright, a product of the same vendor and kind ("... on A40, while A100 ...")."""
+        named = {(self.entries[i].vendor, self.entries[i].kind) for _, _, i, _ in found if self.entries[i].type != "class"}
+        return [(s, e, i, None) for s, e, i in bare if (self.entries[i].vendor, self.entries[i].kind) in named]
 
     def _inside_a_name(self, doc: Doc, span: Span) -> bool:
         """A hardware word hyphenated to a coined prefix is the end of a name: "CD-PIM" is

@@ -171,6 +171,21 @@ def test_hardware_a_product_name_written_with_hyphens_or_spaces(parse) -> None:
         ("Jetson-Nano", "NVIDIA Jetson Nano"), ("DGX-spark", "NVIDIA DGX Spark")]
 
 
+def test_hardware_two_vendor_words_before_a_product(parse) -> None:
+    assert _mentions(parse, "It runs on an AMD Xilinx U55C card.") == [
+        ("AMD Xilinx U55C card", "Xilinx Alveo U55C FPGA", "FPGA")]
+
+
+def test_hardware_an_ambiguous_model_number_among_its_named_siblings(parse) -> None:
+    # "A40" alone needs a vendor or a noun, unless the abstract names a sibling outright;
+    # a word-like name ("Ada") never counts that way.
+    found = _mentions(parse, "The kernel gains 2.1x on A40, and 1.3x on an A100.")
+    assert [label for _, label, _ in found] == ["NVIDIA A40 GPU", "NVIDIA A100 GPU"]
+    assert [label for _, label, _ in _mentions(parse, "The kernel gains 2.1x on A40.")] == []
+    assert [label for _, label, _ in _mentions(parse, "We write it in Ada and run it on an A100.")] == [
+        "NVIDIA A100 GPU"]
+
+
 def test_hardware_word_hyphenated_to_a_coined_prefix_ends_a_name(parse) -> None:
     doc = parse("In this paper, we propose CD-PIM to address these challenges. CD-PIM runs on PIM devices.")
     assert [m.text for m in doc._.hardware] == ["PIM devices"]
