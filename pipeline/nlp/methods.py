@@ -78,6 +78,7 @@ OTHERS_DETERMINERS = word_class("others_determiners")
 AUTHOR_DETERMINERS = word_class("author_determiners")
 BE_FINITE_FORMS = word_class("be_finite_forms")
 BE_FORMS = word_class("be_forms")
+SEQUENCE_ADVERBS = word_class("sequence_adverbs")
 FIRST_PERSON_WORDS = word_class("first_person_words")
 LIST_JOINERS = word_class("list_joiners")
 NAME_CLOSERS = word_class("name_closers")
@@ -120,8 +121,7 @@ def _has_author_cue(sent: Span, verb: Token) -> bool:
             return True
         if tok.lower_ in AUTHOR_NOUNS and tok.i > sent.start and tok.nbor(-1).lower_ in AUTHOR_DETERMINERS:
             return True
-    prev = verb.nbor(-1) if verb.i > sent.start else None
-    return bool(prev is not None and prev.lower_ in BE_FORMS and verb.tag_ == "VBN")
+    return verb.i > sent.start and verb.tag_ == "VBN" and _after_be(verb, BE_FORMS)
 
 
 # Prepositions that attach a tool or a setting, not the thing proposed ("we propose
@@ -444,7 +444,7 @@ class MethodFinder:
             if doc[j].lower_ in OBJECT_STOPS or (doc[j].lower_ in VERB_FORMS and j > verb.i + 1 and doc[j - 1].lower_ in {"and", "we"}):
                 stop = j
                 break
-        if verb.nbor(-1).lower_ in BE_FINITE_FORMS and verb.i > sent.start:
+        if _after_be(verb) and verb.i > sent.start:
             self._passive(doc, verb, sent, by_token, acronyms, add)
             return
         j = verb.i + 1
@@ -521,7 +521,7 @@ class MethodFinder:
         head ("algorithm") stays out of the name and in an alias; a phrase already used
         before this sentence is background, not the paper's."""
         j = verb.i + 1
-        if verb.nbor(-1).lower_ in BE_FINITE_FORMS or j >= sent.end or doc[j].lower_ in {"a", "an"}:
+        if _after_be(verb) or j >= sent.end or doc[j].lower_ in {"a", "an"}:
             return
         while j < sent.end and (doc[j].lower_ in LEAD_WORDS or _joins_lead_words(doc, j, sent.end)) and not doc[j].like_num:
             j += 1
@@ -1004,8 +1004,16 @@ def _joins_lead_words(doc: Doc, j: int, stop: int) -> bool:
 
 def _is_passive_proposal(tok: Token, sent: Span) -> bool:
     """"... are proposed", "is introduced": the authors' proposal in the passive."""
-    return (tok.lower_ in VERB_FORMS and tok.tag_ == "VBN" and tok.i > sent.start
-            and tok.nbor(-1).lower_ in BE_FINITE_FORMS)
+    return tok.lower_ in VERB_FORMS and tok.tag_ == "VBN" and tok.i > sent.start and _after_be(tok)
+
+
+def _after_be(verb: Token, forms: frozenset[str] = BE_FINITE_FORMS) -> bool:
+    """A form of "be" (`forms`) before the verb, up to two sequence adverbs between: "is
+    proposed", "is further proposed", "are also introduced"."""
+    k = verb.i - 1
+    while k > 0 and verb.i - k <= 2 and verb.doc[k].lower_ in SEQUENCE_ADVERBS:  # not "was recently proposed"
+        k -= 1
+    return k >= 0 and verb.doc[k].lower_ in forms
 
 
 def _listed_after(doc: Doc, i: int, stop: int, by_token: dict[int, NameMention]) -> list[tuple[int, int]]:

@@ -54,6 +54,8 @@ PROPOSALS = [
                  ["ZetaCore"], [], id="a-name-modifying-the-head-name"),
     pytest.param("In this work, Sparse Head and Token attention (SHTA) is introduced, a framework that prunes heads.",
                  None, ["SHTA"], ["Sparse Head and Token attention"], id="acronym-expansion-ending-in-a-lower-case-noun"),
+    pytest.param("We build a chip. A tiled softmax engine (TSE) is further proposed to cut latency.", None,
+                 ["TSE"], [], id="passive-proposal-with-a-sequence-adverb"),
     pytest.param("We present DEEP, a compiler for sparse models. DEEP cuts latency by 2x.", None, ["DEEP"], [],
                  id="a-listed-word-written-in-capitals-is-coined"),
     pytest.param("We revisit the design of vision models. The proposed networks, TinyFormerX, reach 80% accuracy.",
@@ -202,6 +204,8 @@ NOT_PROPOSED = [
     pytest.param("This paper presents a human activity recognition (HAR) system implemented on a low-power "
                  "smartwatch.", None, id="the-acronym-of-a-task"),
     pytest.param("We design the accelerator using Vitis HLS on an Alveo U50 card.", None, id="a-vendor-tool"),
+    pytest.param("The Tetra framework was recently proposed for building FPGA accelerators.", None,
+                 id="recently-proposed-is-earlier-work"),
     pytest.param("The novel non-volatile memory (NVM) based designs show great promise for inference.", None,
                  id="a-memory-technology"),
     pytest.param("We implement the whole pipeline on an ASIC using GlobalFoundries (GF) 22 nm technology.", None,
