@@ -993,7 +993,7 @@ def _proposal_verb(doc: Doc, i: int, sent: Span, lowers: list[str]) -> Token | N
     # perfect passive tells of earlier work.
     if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lower_ == "been" for c in tok.children):
         return None
-    return doc[end] if _has_author_cue(sent, doc[i]) else None
+    return doc[end] if _has_author_cue(sent, tok) else None
 
 
 def _joins_lead_words(doc: Doc, j: int, stop: int) -> bool:
