@@ -192,9 +192,9 @@ def bench_rss(sizes: list[int], work: Path) -> Iterator[dict[str, float]]:
 
 
 def bench_stages(corpus: Path, work: Path) -> dict[str, float]:
-    """CPU seconds by stage of one in-process build (--jobs 1): read + NLP (into the
-    shards), assembly (the passes over the shards, the on-disk sort, the store's bulk load),
-    validation (the shape checks on the store) and the exports."""
+    """CPU seconds by stage of one in-process build (--jobs 1): read + NLP, assembly (each
+    paper's triples into the on-disk sort as it comes, then what spans papers, the merge
+    and the store's bulk load), validation (the shape checks on the store) and the exports."""
     import pipeline.build as build
     import pipeline.parallel as parallel
     import pipeline.store as store
@@ -226,7 +226,9 @@ def bench_stages(corpus: Path, work: Path) -> dict[str, float]:
             yield item
 
     build.extract_each = timed_extract
-    store.assemble_store = clock("assembly (shards -> sorted lines -> store)", store.assemble_store)
+    assembly = "assembly (papers -> sorted lines -> store)"
+    store.StoreAssembly.add = clock(assembly, store.StoreAssembly.add)
+    store.StoreAssembly.finish = clock(assembly, store.StoreAssembly.finish)
     validate.check_store = clock("validation (shape checks on the store)", validate.check_store)
     # With --jobs 1 every exporter runs here (parallel.SharedExports.finish).
     parallel.run_exporters = clock("exports", parallel.run_exporters)

@@ -278,32 +278,41 @@ def _make_readable(scratch: Path) -> None:
             path.chmod(mode)
 
 
-# The build's own scratch files (extraction shards, sorted runs, the sorted lines) inside
-# its scratch folder; removed before the folder becomes the build.
+# The build's own scratch files (the sorted runs, the sorted lines) inside its scratch
+# folder; removed before the folder becomes the build.
 WORK_DIR = ".effikg-work"
 
 
 def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read: list[bool], *,
                       min_confidence: float, options: ExtractOptions, keep_going: bool, info) -> tuple[list[str], list[str]]:
-    """Extract into shards, assemble, validate and export in a scratch folder, then make it
-    the build; return the files written (relative to the folder) and the commit's warnings.
-    `read` gets True once every input is read and extracted."""
+    """Extract and assemble as the papers stream past, then validate and export, in a
+    scratch folder that then becomes the build; return the files written (relative to the
+    folder) and the commit's warnings. `read` gets True once every input is read and extracted."""
+    from contextlib import ExitStack
+
     from pipeline import __version__
     from pipeline.outdir import commit, scratch_folder
-    from pipeline.shards import ShardWriter
+    from pipeline.parallel import SharedExports
+    from pipeline.store import StoreAssembly
 
     # What the exports not named would write: an earlier build's copies of it stay.
     keep = tuple(f for e in EXPORTERS.values() if e.name not in summary.exports for f in e.files)
     try:
-        with scratch_folder(plan) as scratch:
-            work = scratch / WORK_DIR
-            with ShardWriter(work / "extractions") as shards:
-                for extraction in _count(extract_each(papers, summary, min_confidence, options), summary):
-                    shards.write(extraction)
+        with scratch_folder(plan) as scratch, ExitStack() as stack:
+            assembly = StoreAssembly(scratch / WORK_DIR, build=info)
+            exports = None
+            for extraction in _count(extract_each(papers, summary, min_confidence, options), summary):
+                if exports is None:
+                    # Once the job count is known (extraction set it): the export workers
+                    # start and import the exporters while the NLP runs, not after it.
+                    exports = stack.enter_context(SharedExports(summary.jobs))
+                assembly.add(extraction)  # a paper's triples, made as it comes
             _check_read(summary, keep_going)
             read.append(True)
-            written = _assemble_and_export(work, scratch, summary, info, previous=plan.out if plan.owned else None,
-                                           jobs=summary.jobs)
+            if exports is None:  # not one paper extracted: the check above has failed the build
+                exports = stack.enter_context(SharedExports(summary.jobs))
+            written = _assemble_and_export(assembly, exports, scratch, summary,
+                                           previous=plan.out if plan.owned else None)
             _make_readable(scratch)
             return written, commit(plan, scratch, __version__, keep=keep)
     except ExportError as err:  # the graph holds what a format cannot carry
@@ -319,37 +328,33 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read
                          "the output folder is left as it was") from err
 
 
-def _assemble_and_export(work: Path, scratch: Path, summary: BuildSummary, info, previous: Path | None = None,
-                         jobs: int = 1) -> list[str]:
-    """The second pass: the shards assembled into the store (pipeline.store), validated
-    there, every export streamed from it; returns the files written, relative to scratch.
-    `previous`: the build the output folder holds, whose unchanged work an exporter may reuse.
-    With `jobs` > 1 the exports are shared with jobs - 1 worker processes (pipeline.parallel.
-    SharedExports), which write theirs while this process runs the shape checks and its own."""
+def _assemble_and_export(assembly, exports, scratch: Path, summary: BuildSummary, previous: Path | None = None) -> list[str]:
+    """What waits for the last paper: the assembly finished into the store (pipeline.store),
+    validated there, every export streamed from it; returns the files written, relative to
+    scratch. `previous`: the build the output folder holds, whose unchanged work an exporter
+    may reuse. `exports` (pipeline.parallel.SharedExports) shares the exports with its
+    worker processes, which write theirs while this process runs the shape checks and its own."""
     import shutil
 
     from pipeline.outdir import STORE_DIR
-    from pipeline.parallel import SharedExports
-    from pipeline.shards import read_shards
-    from pipeline.store import assemble_store, finish_store
+    from pipeline.store import finish_store
     from pipeline.validate import check_store
 
-    with SharedExports(jobs) as exports:  # the workers start now, and load while the store is assembled
-        source = assemble_store(lambda: read_shards(work / "extractions"), work, scratch / STORE_DIR, build=info)
-        try:
-            source.previous = previous
-            exports.start(source, scratch, summary.exports, beside=SHAPE_CHECK_COST)
-            # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
-            result = check_store(source.reader, source.iter_triples, len(source))
-            source.release()
-            if not result.conforms:
-                raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
-            summary.triples = len(source)
-            written = [p.relative_to(scratch).as_posix() for p in exports.finish(source, scratch)]
-            finish_store(source, scratch / STORE_DIR)
-        finally:
-            source.release()  # closed before its folder moves, or is removed after a failure
-    shutil.rmtree(work)
+    source = assembly.finish(scratch / STORE_DIR)
+    try:
+        source.previous = previous
+        exports.start(source, scratch, summary.exports, beside=SHAPE_CHECK_COST)
+        # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
+        result = check_store(source.reader, source.iter_triples, len(source))
+        source.release()
+        if not result.conforms:
+            raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + result.text)
+        summary.triples = len(source)
+        written = [p.relative_to(scratch).as_posix() for p in exports.finish(source, scratch)]
+        finish_store(source, scratch / STORE_DIR)
+    finally:
+        source.release()  # closed before its folder moves, or is removed after a failure
+    shutil.rmtree(assembly.work)
     return written
 
 

@@ -34,7 +34,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.records import CANONICAL_METRICS, RELATIONS, Claim, Entity, Extraction, Paper
-from pipeline.resolve import Canonical, Resolution, resolve
+from pipeline.resolve import Resolution, resolve
 from pipeline.terms import BIBO, EKG, PREFIXES, RES, slugify
 from pipeline.vocab import names_entity
 
@@ -215,10 +215,10 @@ def first_sentence(text: str) -> str:
 
 @dataclass
 class _Node:
-    """One entity IRI: its resolved name (None for a metric) and the forms seen of it."""
+    """One entity IRI: the first entity met with it (whose name the corpus settles) and the
+    forms seen of it."""
 
-    entity_type: str
-    canonical: Canonical | None
+    entity: Entity
     forms: set[str]
 
 
@@ -247,13 +247,14 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 _ROLE = {"targets": EKG.hardware, "improves": EKG.metric, "outperforms": EKG.baseline}
 
 
-class _Assembler:
-    """Each paper's triples go to `add` as its extraction is read; what spans papers (the
-    entities, with the names `resolution` settled, baselines, support counts) is gathered
-    and written by finish(). Papers must come one extraction an id (`resolve.pick_extractions`)."""
+class Assembler:
+    """Each paper's triples go to `add` as its extraction is read (`extraction`): they do
+    not depend on the rest of the corpus, so a build hands each paper over as the NLP
+    finishes it. What spans papers (the entities, with the names the corpus's `Resolution`
+    settles, baselines, support counts) is gathered and written by `finish`. Papers must
+    come one extraction an id (`resolve.pick_extractions`)."""
 
-    def __init__(self, resolution: Resolution, add: Callable[[URIRef, URIRef, URIRef | Literal], None]) -> None:
-        self.resolution = resolution
+    def __init__(self, add: Callable[[URIRef, URIRef, URIRef | Literal], None]) -> None:
         self.add = add
         self.nodes: dict[URIRef, _Node] = {}
         self.baselines: set[URIRef] = set()
@@ -267,10 +268,9 @@ class _Assembler:
         iri = iri_for(entity)
         node = self.nodes.get(iri)
         if node is None:
-            canonical = None if entity.type == "Metric" else self.resolution.canonical(entity)
-            node = self.nodes[iri] = _Node(entity.type, canonical, set())
-        elif node.entity_type != entity.type:
-            raise ValueError(f"{iri} is both a {node.entity_type} and a {entity.type}")
+            node = self.nodes[iri] = _Node(entity, set())
+        elif node.entity.type != entity.type:
+            raise ValueError(f"{iri} is both a {node.entity.type} and a {entity.type}")
         if form is not None:
             self.form(iri, entity, form)
         return iri
@@ -389,12 +389,13 @@ class _Assembler:
                 self.form(iri_for(entity), entity, text)
         self.assertion_support.update(assertion for assertion, _ in self.paper_assertions)
 
-    def finish(self) -> None:
-        """The triples of what spans papers: entities, baselines, assertions."""
+    def finish(self, resolution: Resolution) -> None:
+        """The triples of what spans papers: entities (named as `resolution` settles them),
+        baselines, assertions."""
         add = self.add
         metric_labels = _metric_labels()
         for iri, node in self.nodes.items():
-            if node.entity_type == "Metric":
+            if node.entity.type == "Metric":
                 label = metric_labels[iri]
                 add(iri, RDF.type, EKG.Metric)
                 add(iri, RDF.type, SKOS.Concept)
@@ -403,11 +404,10 @@ class _Assembler:
                 add(iri, SKOS.inScheme, EKG.Metrics)
                 label_text = str(label)
             else:
-                canonical = node.canonical
-                assert canonical is not None
+                canonical = resolution.canonical(node.entity)
                 label_text = canonical.label
                 add(iri, RDFS.label, Literal(label_text))
-                if node.entity_type == "Method":
+                if node.entity.type == "Method":
                     add(iri, RDF.type, EKG.Method)
                 else:
                     for cls in hardware_types(Entity("Hardware", label_text, "", canonical.kind)):
@@ -421,17 +421,17 @@ class _Assembler:
         for assertion, papers in self.assertion_support.items():
             subject, relation, obj = self.assertion_ends[assertion]
             add(assertion, RDF.type, EKG.Assertion)
-            add(assertion, RDFS.label, Literal(f"{self._label(subject)} {relation} {self._label(obj)}"))
+            add(assertion, RDFS.label, Literal(f"{_label(subject, resolution)} {relation} {_label(obj, resolution)}"))
             add(assertion, EKG.assertionSubject, iri_for(subject))
             add(assertion, EKG.relation, Literal(relation))
             add(assertion, EKG.assertionObject, iri_for(obj))
             add(assertion, EKG.supportCount, _count(papers))
 
-    def _label(self, entity: Entity) -> str:
-        iri = iri_for(entity)
-        if entity.type == "Metric":
-            return str(_metric_labels()[iri])
-        return self.resolution.canonical(entity).label
+
+def _label(entity: Entity, resolution: Resolution) -> str:
+    if entity.type == "Metric":
+        return str(_metric_labels()[iri_for(entity)])
+    return resolution.canonical(entity).label
 
 
 @lru_cache(maxsize=1)
@@ -469,7 +469,8 @@ class BuildInfo:
 BUILD_IRI = RES["build"]
 
 
-def _add_build(assembler: _Assembler, info: BuildInfo) -> None:
+def add_build(assembler: Assembler, info: BuildInfo) -> None:
+    """What the build was made from, on `res:build`."""
     add = assembler.add
     add(BUILD_IRI, RDF.type, EKG.Build)
     add(BUILD_IRI, RDFS.label, Literal(f"effikg {info.version} build"))
@@ -488,17 +489,17 @@ def assemble(extractions: Iterable[Extraction], resolution: Resolution,
              add: Callable[[URIRef, URIRef, URIRef | Literal], None], *, build: BuildInfo | None = None) -> None:
     """The triples of the knowledge graph, each handed to `add` as it is made (a triple
     may come more than once; the order is not sorted): a paper's as its extraction is
-    read, then what spans papers. Holds what spans papers only, never the graph, so the
-    build can stream the extractions from disk (pipeline.shards) into an on-disk sort.
-    `extractions` must hold one extraction a paper id (a build's do: pipeline.ingest.
-    filters.Dedup), each settled by `resolve.resolve_paper`; `resolution` names their
-    entities (its own `extractions` are not read: `resolve.corpus_entities` streams)."""
-    assembler = _Assembler(resolution, add)
+    read, then what spans papers (`Assembler`; a build feeds one paper at a time as the NLP
+    hands it over: pipeline.store.StoreAssembly). `extractions` must hold one extraction a
+    paper id (a build's do: pipeline.ingest.filters.Dedup), each settled by
+    `resolve.resolve_paper`; `resolution` names their entities (its own `extractions` are
+    not read)."""
+    assembler = Assembler(add)
     for extraction in extractions:
         assembler.extraction(extraction)
     if build is not None:
-        _add_build(assembler, build)
-    assembler.finish()
+        add_build(assembler, build)
+    assembler.finish(resolution)
 
 
 def to_rdf(extractions: Resolution | Iterable[Extraction], *, build: BuildInfo | None = None) -> Graph:

@@ -70,22 +70,36 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
 
 def corpus_entities(extractions: Iterable[Extraction]) -> dict[EntityId, Canonical]:
     """Each method's and hardware's label, kind and aliases, voted over `extractions` (one
-    a paper id) as they stream past: only the votes are held, so an out-of-core build
-    (pipeline.store) reads its extraction shards once for this, once more to assemble."""
-    labels: dict[EntityId, Counter[str]] = defaultdict(Counter)
-    kinds: dict[EntityId, Counter[str]] = defaultdict(Counter)
+    a paper id) as they stream past (`NameVotes`)."""
+    votes = NameVotes()
     for extraction in extractions:
+        votes.add(extraction)
+    return votes.entities()
+
+
+class NameVotes:
+    """The corpus's votes for each method's and hardware's label and kind, a paper at a
+    time: only the votes are held, so a build settles the names as the NLP hands each
+    paper over, without keeping or re-reading the papers."""
+
+    def __init__(self) -> None:
+        self.labels: dict[EntityId, Counter[str]] = defaultdict(Counter)
+        self.kinds: dict[EntityId, Counter[str]] = defaultdict(Counter)
+
+    def add(self, extraction: Extraction) -> None:
         for entity in _mentions(extraction):
             if entity.type != "Metric":  # metrics are the ontology's, labels and all
-                labels[(entity.type, entity.key)][entity.label] += 1
+                self.labels[(entity.type, entity.key)][entity.label] += 1
                 if entity.kind:
-                    kinds[(entity.type, entity.key)][entity.kind] += 1
-    entities = {}
-    for eid, votes in labels.items():
-        label = _most_frequent(votes)
-        kind = _most_frequent(kinds[eid]) if kinds.get(eid) else None
-        entities[eid] = Canonical(label, kind, tuple(sorted(set(votes) - {label})))
-    return entities
+                    self.kinds[(entity.type, entity.key)][entity.kind] += 1
+
+    def entities(self) -> dict[EntityId, Canonical]:
+        entities = {}
+        for eid, votes in self.labels.items():
+            label = _most_frequent(votes)
+            kind = _most_frequent(self.kinds[eid]) if self.kinds.get(eid) else None
+            entities[eid] = Canonical(label, kind, tuple(sorted(set(votes) - {label})))
+        return entities
 
 
 def pick_extractions(extractions: Iterable[Extraction]) -> list[Extraction]:

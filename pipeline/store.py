@@ -1,11 +1,11 @@
 """The build's on-disk graph: assembled out of core into a pyoxigraph store on disk.
 
-A build streams its Extraction records to shards on disk (pipeline.shards), each paper
-settled by `pipeline.resolve.resolve_paper`; this module makes the graph in two more passes
-over them: the corpus's names (`pipeline.resolve.corpus_entities`: each entity's label,
-kind and aliases, by vote), then the triples. `pipeline.graph.assemble` hands each triple
-over as it is made (a paper's as its record is read; what spans papers, the entities and
-the support counts, at the end); they are formatted as N-Triples lines and
+A build hands each paper's Extraction over as the NLP finishes it (`StoreAssembly.add`),
+settled by `pipeline.resolve.resolve_paper`: a paper's triples do not depend on the rest
+of the corpus, so they are made at once (`pipeline.graph.Assembler`), while its mentions
+are counted as votes for the corpus's names (`pipeline.resolve.NameVotes`); what spans
+papers, the entities under their settled names and the support counts, comes at the end.
+Every triple is formatted as an N-Triples line and
 sorted on disk (pipeline.export.ntriples.LineSpool: sorted runs, merged) into one file of
 sorted, distinct lines, which is bulk-loaded into `Store(path)`. Validation queries that
 store, and every export streams from it or from the sorted lines it was loaded from
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 
@@ -31,10 +31,10 @@ import pyoxigraph as ox
 
 from pipeline.export.ntriples import LineSpool, ontology_lines, to_ntriples
 from pipeline.export.source import StoreSource
-from pipeline.graph import BuildInfo, assemble
+from pipeline.graph import Assembler, BuildInfo, add_build
 from pipeline.outdir import STORE_DIR
 from pipeline.records import Extraction
-from pipeline.resolve import Resolution, corpus_entities
+from pipeline.resolve import NameVotes, Resolution
 
 SOURCES_FILE = "graph.json"  # in the store folder: the graph files it holds, by size and mtime
 _OXIGRAPH = "oxigraph"  # the RocksDB folder inside the store folder
@@ -42,21 +42,47 @@ RDF_FILES = ("effikg.ttl", "effikg.nt", "effikg.jsonld", "effikg.owl")
 LOAD_LINES = 50_000
 
 
-def assemble_store(extractions: Callable[[], Iterable[Extraction]], work: Path, folder: Path,
+class StoreAssembly:
+    """The graph made into an on-disk store as the extractions stream past (one a paper id,
+    each settled by resolve.resolve_paper): `add` formats a paper's triples as N-Triples
+    lines into the on-disk sort under `work` and counts its votes for the corpus's names
+    (pipeline.resolve.NameVotes), so that nothing waits for the last paper but what spans
+    papers; `finish` adds that (the entities, named by the votes; the support counts),
+    merges the sorted runs into work/graph.nt and bulk-loads it into a new store."""
+
+    def __init__(self, work: Path, build: BuildInfo | None = None) -> None:
+        self.work = Path(work)
+        self.spool = LineSpool(self.work / "runs")
+        self.votes = NameVotes()
+        self.assembler = Assembler(self.spool.add)
+        self.build = build
+
+    def add(self, extraction: Extraction) -> None:
+        self.votes.add(extraction)
+        self.assembler.extraction(extraction)
+
+    def finish(self, folder: Path) -> StoreSource:
+        """The store in `folder`, loaded; the StoreSource the checks and exports read."""
+        if self.build is not None:
+            add_build(self.assembler, self.build)
+        self.assembler.finish(Resolution((), self.votes.entities()))
+        lines = self.work / "graph.nt"
+        count = self.spool.merge(lines)
+        folder.mkdir(parents=True, exist_ok=True)
+        source = StoreSource(lines, folder / _OXIGRAPH, count)
+        load_lines(source.store, lines)
+        source.release()
+        return source
+
+
+def assemble_store(extractions: Iterable[Extraction], work: Path, folder: Path,
                    build: BuildInfo | None = None) -> StoreSource:
-    """The graph of the extractions (one a paper id, each settled by resolve.resolve_paper,
-    streamed twice by `extractions()`: for the corpus's names, then for the triples),
-    sorted on disk under `work` into work/graph.nt and loaded into a new store in `folder`."""
-    spool = LineSpool(work / "runs")
-    entities = corpus_entities(extractions())  # the first pass: the corpus's names (pipeline.resolve)
-    assemble(extractions(), Resolution((), entities), spool.add, build=build)  # the second: the triples
-    lines = work / "graph.nt"
-    count = spool.merge(lines)
-    folder.mkdir(parents=True, exist_ok=True)
-    source = StoreSource(lines, folder / _OXIGRAPH, count)
-    load_lines(source.store, lines)
-    source.release()
-    return source
+    """The graph of `extractions` (StoreAssembly), sorted on disk under `work` and loaded
+    into a new store in `folder`."""
+    assembly = StoreAssembly(work, build)
+    for extraction in extractions:
+        assembly.add(extraction)
+    return assembly.finish(folder)
 
 
 def load_lines(store: ox.Store, path: Path, chunk: int = LOAD_LINES) -> None:

@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "pipeline.query_workers",  # serve's worker processes; they load the graph with pipeline.query
      "pipeline.query_match",  # query parameters matched against the graph's names
      "pipeline.parallel", "pipeline.cache",  # where the build's NLP runs; the extraction cache
-     "pipeline.shards", "pipeline.store",  # extractions on disk; the second pass into the on-disk store
+     "pipeline.store",  # papers assembled as they come into the on-disk store
      "pipeline.shape_check"),  # shapes.ttl as SPARQL checks (validate's fast path)
     ("pipeline.export",),
     ("pipeline.graph",),

@@ -1,4 +1,4 @@
-"""The out-of-core build (issue 12.5): extraction shards, the on-disk sort, the store, and
+"""The out-of-core build (issue 12.5): papers assembled as they come, the on-disk sort, the store, and
 every export streamed from it, held to what the in-memory path (graph.to_rdf,
 GraphSource) writes of the same records."""
 
@@ -19,7 +19,6 @@ from pipeline.export.ntriples import LineSpool, to_ntriples_lines
 from pipeline.export.source import GraphSource, StoreSource
 from pipeline.graph import to_rdf
 from pipeline.resolve import resolve_paper
-from pipeline.shards import ShardWriter, read_shards
 from pipeline.store import assemble_store, finish_store, open_store, store_folder
 from pipeline.validate import check_store, check_triples
 
@@ -38,20 +37,8 @@ sample_extractions = _SAMPLES.sample_extractions
 
 
 def _store_source(tmp_path: Path, extractions=None):
-    shards = tmp_path / "shards"
-    with ShardWriter(shards, per_shard=2) as writer:  # more than one shard
-        for extraction in extractions if extractions is not None else sample_extractions():
-            writer.write(resolve_paper(extraction))
-    return assemble_store(lambda: read_shards(shards), tmp_path / "work", tmp_path / "out" / ".effikg-store")
-
-
-def test_store_shards_read_back_the_records_written(tmp_path: Path) -> None:
-    records = sample_extractions()
-    with ShardWriter(tmp_path, per_shard=2) as writer:
-        for record in records:
-            writer.write(record)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["extractions-00000.jsonl", "extractions-00001.jsonl"]
-    assert list(read_shards(tmp_path)) == records
+    records = extractions if extractions is not None else sample_extractions()
+    return assemble_store((resolve_paper(e) for e in records), tmp_path / "work", tmp_path / "out" / ".effikg-store")
 
 
 def test_store_line_spool_sorts_and_dedups_across_runs(tmp_path: Path) -> None:
