@@ -60,6 +60,7 @@ class NameMention:
 
 _CAPITAL_SLASH = re.compile(r"(?<![A-Za-z0-9])([A-Z])/(?=[A-Z](?![A-Za-z0-9]))")  # P/D, not CPU/GPU
 _CAPITAL_AMPERSAND = re.compile(r"(?<=[A-Z])&(?=[A-Z])")  # "R&B" for "reuse and blend"
+_PLUS_SUFFIX = re.compile(r"(?<=[A-Za-z0-9]{2})\+{1,2}$")
 
 
 @lru_cache(maxsize=65536)
@@ -70,6 +71,7 @@ def is_coined(text: str) -> bool:
     text = unicodedata.normalize("NFKC", text)  # "S³" is written for "S3"
     text = _CAPITAL_SLASH.sub(r"\1", text)  # "P/D-Serve" is coined as "PD-Serve" is
     text = _CAPITAL_AMPERSAND.sub("", text)  # an acronym with "&" for "and" as one without
+    text = _PLUS_SUFFIX.sub("", text)  # "MLRU++" is coined as "MLRU" is: the plus marks a new version
     return any(rx.search(text) for rx in _COINED)
 
 

@@ -27,6 +27,8 @@ PROPOSALS = [
     pytest.param("Eyeriss uses a proposed processing dataflow, called row stationary (RS), on a spatial array.",
                  ["RS"], id="called-lower-case-with-acronym"),
     pytest.param("We put forward BarKV, a cache compression method.", ["BarKV"], id="phrasal-verb"),
+    pytest.param("In this paper, we propose MLRU++, a lightweight segmentation network.", ["MLRU++"],
+                 id="acronym-with-plus-suffix"),
     pytest.param("This paper sets forth BarKV, which compresses the KV cache.", ["BarKV"], id="phrasal-verb-inflected"),
     pytest.param("Our approach, BarKV, compresses the KV cache.", ["BarKV"], id="our-generic-head-apposition"),
     pytest.param("Our proposed compression scheme, BarKV, quantizes keys.", ["BarKV"],
