@@ -489,6 +489,10 @@ class RelationReader:
                     stack.extend(t for t in child.subtree if t.dep_ == "prep" and t.lower_ in EXAMPLE_PREPS)
                     continue
                 if child.dep_ in {"relcl", "acl", "advcl", "ccomp"}:
+                    # "systems employing model-based batching (FlexGen, DeepSpeed)": the
+                    # names in brackets are the systems compared, wherever the parser hung them.
+                    stack.extend(t for t in child.subtree if t.dep_ == "appos" and t.i > 0
+                                 and t.doc[t.i - 1].text == "(")
                     continue
                 if child.dep_ == "conj" and child.pos_ not in {"NOUN", "PROPN", "NUM", "X"}:
                     continue  # "than X, as well as attains 0.2% ...", "than X and 1.4x faster than Y"

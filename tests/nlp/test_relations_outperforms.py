@@ -217,3 +217,14 @@ def test_relations_outperforms_hardware_a_baseline_is_based_on_is_not_beaten(nlp
         "FastLLM"}
     # No name after "-based": the hardware is what is beaten.
     assert "GPU" in _outperforms(nlp, "We propose TLite. TLite is 3x faster than the GPU-based implementation.")
+
+
+@pytest.mark.slow
+def test_relations_outperforms_names_in_brackets_inside_a_clause_of_the_baseline(nlp) -> None:
+    # The parser hangs "(QuuxServe, ...)" off "paging", inside the clause "using ... paging":
+    # the bracketed names are still the systems compared.
+    text = ("We present ZapKV. ZapKV achieves 3.5x higher throughput compared to serving systems using "
+            "block-based paging (QuuxServe, FooLM, BarInfer).")
+    found = _outperforms(nlp, text)
+    assert {"QuuxServe", "FooLM", "BarInfer"} <= set(found)
+    assert found["QuuxServe"][0] == "3.5x"
