@@ -489,10 +489,10 @@ class RelationReader:
                     stack.extend(t for t in child.subtree if t.dep_ == "prep" and t.lower_ in EXAMPLE_PREPS)
                     continue
                 if child.dep_ in {"relcl", "acl", "advcl", "ccomp"}:
-                    # "systems employing model-based batching (FlexGen, DeepSpeed)": the
-                    # names in brackets are the systems compared, wherever the parser hung them.
-                    stack.extend(t for t in child.subtree if t.dep_ == "appos" and t.i > 0
-                                 and t.doc[t.i - 1].text == "(")
+                    # A participle or a restrictive relative clause narrows the compared
+                    # phrase ("systems that use ..."); ", which ..." only describes it.
+                    if child.dep_ == "acl" or child.dep_ == "relcl" and tok.doc[child.left_edge.i - 1].text != ",":
+                        stack.extend(_bracketed_examples(child))
                     continue
                 if child.dep_ == "conj" and child.pos_ not in {"NOUN", "PROPN", "NUM", "X"}:
                     continue  # "than X, as well as attains 0.2% ...", "than X and 1.4x faster than Y"
@@ -1379,3 +1379,21 @@ def _modifies_a_noun(doc: Doc, mention: NameMention) -> bool:
     last = doc[mention.end - 1]
     return (last.dep_ in {"compound", "amod", "nmod"} and last.head.i >= mention.end
             and last.head.pos_ in {"NOUN", "PROPN"})
+
+
+def _bracketed_examples(clause: Token) -> list[Token]:
+    """Names in brackets inside a clause that narrows the compared phrase, the systems
+    compared: "systems employing model-based batching (FlexGen, DeepSpeed)", where the
+    parser hangs the list off the clause's object. Not an acronym of the words before it
+    ("models trained with knowledge distillation (KD)") nor one under a setting ("running
+    on GPUs (A100)")."""
+    doc = clause.doc
+    acronyms = doc._.acronyms or {}
+    found = []
+    for tok in clause.subtree:
+        if tok.dep_ != "appos" or tok.i == 0 or doc[tok.i - 1].text != "(" or tok.text in acronyms:
+            continue
+        if any(a.dep_ == "prep" and a.lower_ in SETTING_PREPS for a in tok.ancestors if clause.is_ancestor(a)):
+            continue
+        found.append(tok)
+    return found

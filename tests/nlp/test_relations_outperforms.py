@@ -221,10 +221,24 @@ def test_relations_outperforms_hardware_a_baseline_is_based_on_is_not_beaten(nlp
 
 @pytest.mark.slow
 def test_relations_outperforms_names_in_brackets_inside_a_clause_of_the_baseline(nlp) -> None:
-    # The parser hangs "(QuuxServe, ...)" off "paging", inside the clause "using ... paging":
+    # The parser hangs "(QuuxServe, ...)" off "paging", inside the clause "employing ... paging":
     # the bracketed names are still the systems compared.
-    text = ("We present ZapKV. ZapKV achieves 3.5x higher throughput compared to serving systems using "
+    text = ("We present ZapKV. ZapKV achieves 3.5x higher throughput compared to existing systems employing "
             "block-based paging (QuuxServe, FooLM, BarInfer).")
     found = _outperforms(nlp, text)
     assert {"QuuxServe", "FooLM", "BarInfer"} <= set(found)
     assert found["QuuxServe"][0] == "3.5x"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, not_beaten", [
+    pytest.param("We present ZapKV. ZapKV is 3.5x faster compared to models trained with knowledge "
+                 "distillation (KD).", "KD", id="acronym-of-the-words-before"),
+    pytest.param("We present ZapKV. ZapKV is 3.5x faster compared to implementations running on GPUs (A100).",
+                 "A100", id="under-a-setting"),
+    pytest.param("We present ZapKV. ZapKV is 3.5x faster than QuuxServe, which uses block tables (BlockTab).",
+                 "BlockTab", id="inside-a-relative-clause"),
+])
+def test_relations_outperforms_bracketed_names_that_are_not_the_systems_compared(nlp, text: str,
+                                                                                 not_beaten: str) -> None:
+    assert not_beaten not in _outperforms(nlp, text)
