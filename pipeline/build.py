@@ -283,36 +283,21 @@ def _make_readable(scratch: Path) -> None:
 WORK_DIR = ".effikg-work"
 
 
-def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read: list[bool], *,
+def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, refused: list[bool], *,
                       min_confidence: float, options: ExtractOptions, keep_going: bool, info) -> tuple[list[str], list[str]]:
     """Extract and assemble as the papers stream past, then validate and export, in a
     scratch folder that then becomes the build; return the files written (relative to the
-    folder) and the commit's warnings. `read` gets True once every input is read and extracted."""
-    from contextlib import ExitStack
-
+    folder) and the commit's warnings. `refused` gets True when the input is refused
+    (`_check_read`), not when anything after reading fails."""
     from pipeline import __version__
     from pipeline.outdir import commit, scratch_folder
-    from pipeline.parallel import SharedExports
-    from pipeline.store import StoreAssembly
 
     # What the exports not named would write: an earlier build's copies of it stay.
     keep = tuple(f for e in EXPORTERS.values() if e.name not in summary.exports for f in e.files)
     try:
-        with scratch_folder(plan) as scratch, ExitStack() as stack:
-            assembly = StoreAssembly(scratch / WORK_DIR, build=info)
-            exports = None
-            for extraction in _count(extract_each(papers, summary, min_confidence, options), summary):
-                if exports is None:
-                    # Once the job count is known (extraction set it): the export workers
-                    # start and import the exporters while the NLP runs, not after it.
-                    exports = stack.enter_context(SharedExports(summary.jobs))
-                assembly.add(extraction)  # a paper's triples, made as it comes
-            _check_read(summary, keep_going)
-            read.append(True)
-            if exports is None:  # not one paper extracted: the check above has failed the build
-                exports = stack.enter_context(SharedExports(summary.jobs))
-            written = _assemble_and_export(assembly, exports, scratch, summary,
-                                           previous=plan.out if plan.owned else None)
+        with scratch_folder(plan) as scratch:
+            written = _extract_assemble_export(plan, papers, summary, refused, scratch, min_confidence=min_confidence,
+                                               options=options, keep_going=keep_going, info=info)
             _make_readable(scratch)
             return written, commit(plan, scratch, __version__, keep=keep)
     except ExportError as err:  # the graph holds what a format cannot carry
@@ -326,6 +311,41 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, read
     except (ValueError, UnicodeError) as err:
         raise BuildError(f"cannot write the build ({describe_error(err)}); "
                          "the output folder is left as it was") from err
+
+
+def _extract_assemble_export(plan, papers: Iterable[Paper], summary: BuildSummary, refused: list[bool], scratch: Path,
+                             *, min_confidence: float, options: ExtractOptions, keep_going: bool, info) -> list[str]:
+    """Each paper assembled as the NLP hands it over, then the rest: the files written.
+    The export worker processes (SharedExports) start once the input is all read, so that
+    they import the exporters while the NLP finishes its last batches rather than after
+    it, and are gone again before the build is committed."""
+    from contextlib import ExitStack
+
+    from pipeline.parallel import SharedExports
+    from pipeline.store import StoreAssembly
+
+    assembly = StoreAssembly(scratch / WORK_DIR, build=info)
+    read_all: list[bool] = []
+    with ExitStack() as stack:
+        exports = None
+        for extraction in _count(extract_each(_then(papers, read_all), summary, min_confidence, options), summary):
+            if exports is None and read_all:
+                exports = stack.enter_context(SharedExports(summary.jobs))
+            assembly.add(extraction)  # a paper's triples, made as it comes
+        try:
+            _check_read(summary, keep_going)
+        except BuildError:
+            refused.append(True)
+            raise
+        if exports is None:  # the last batch was read ahead of every extraction
+            exports = stack.enter_context(SharedExports(summary.jobs))
+        return _assemble_and_export(assembly, exports, scratch, summary, previous=plan.out if plan.owned else None)
+
+
+def _then(papers: Iterable[Paper], done: list[bool]) -> Iterator[Paper]:
+    """`papers`, and True put in `done` once they are all read."""
+    yield from papers
+    done.append(True)
 
 
 def _assemble_and_export(assembly, exports, scratch: Path, summary: BuildSummary, previous: Path | None = None) -> list[str]:
@@ -486,15 +506,16 @@ def run_build(
     options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
     cache = Path(options.cache) if options.cache is not None else None
     fresh = _new_folders(out_dir, cache)
-    read: list[bool] = []
+    refused: list[bool] = []
     try:
-        written, warnings = _build_in_scratch(plan, papers, summary, read, min_confidence=min_confidence,
+        written, warnings = _build_in_scratch(plan, papers, summary, refused, min_confidence=min_confidence,
                                               options=options, keep_going=keep_going, info=info)
     except BaseException as err:
         # Whatever stopped it (bad input, a failed check or export, Ctrl-C), the folders this
         # build made are removed once empty; the cache it began goes too when the input was
-        # refused before it was all read (nothing of it is worth keeping), else it is kept.
-        bad_input = isinstance(err, BuildError) and not read
+        # refused (nothing of it is worth keeping), else it is kept: a full disk or a failed
+        # export after hours of NLP keeps the NLP's work.
+        bad_input = bool(refused)
         _remove_new_folders(cache if bad_input else None, fresh)
         raise
     summary.notices.extend(Notice(str(out_dir), None, warning) for warning in warnings)

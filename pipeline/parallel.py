@@ -172,8 +172,8 @@ def dask_runner(address: str, extractor: Extractor) -> Iterator[Callable[[Iterab
 class SharedExports:
     """The build's exports shared between this process and `jobs - 1` worker processes
     (one process for `jobs` 1: all of them here, in order). The workers start at once and
-    import the exporters while this process assembles the store, when a core would sit
-    idle; `start` sends them their shares (pipeline.export.share_exporters), which they
+    import the exporters (the build makes this once its input is all read, so that the
+    imports overlap the NLP's last batches, not the checks); `start` sends them their shares (pipeline.export.share_exporters), which they
     write into the same scratch folder from their own read-only view of the build's
     sorted lines and store; `finish` writes this process's share, then collects theirs.
     On leaving, whatever happened, the workers are waited for, so that nothing writes

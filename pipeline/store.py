@@ -68,6 +68,8 @@ class StoreAssembly:
         self.assembler.finish(Resolution((), self.votes.entities()))
         lines = self.work / "graph.nt"
         count = self.spool.merge(lines)
+        # What spans papers is written: not held through the checks and the exports.
+        self.assembler = self.votes = self.spool = None  # type: ignore[assignment]
         folder.mkdir(parents=True, exist_ok=True)
         source = StoreSource(lines, folder / _OXIGRAPH, count)
         load_lines(source.store, lines)

@@ -296,6 +296,27 @@ def test_build_that_fails_late_leaves_no_new_folder_behind(
         "one.jsonl", "other/out/.effikg-cache/extractions.sqlite"]
 
 
+@pytest.mark.slow
+def test_build_disk_full_while_assembling_keeps_the_cache_it_began(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk as the papers are assembled (during the NLP, not after it) is no bad
+    input: the build fails with one line, the output folder is gone, the NLP's cache stays."""
+    import errno
+
+    from pipeline.build import ExtractOptions
+
+    def disk_full(self, extraction) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "run-1.nt"))
+
+    monkeypatch.setattr("pipeline.store.StoreAssembly.add", disk_full)
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"title": "QuickKV", "abstract": ABSTRACT}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(BuildError, match="No space left on device"):
+        run_build([src], out, extract=ExtractOptions(cache=out / ".effikg-cache"))
+    assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*")) if p.is_file()] == [
+        "one.jsonl", "out/.effikg-cache/extractions.sqlite"]
+
+
 def test_build_bad_input_leaves_no_new_folder_behind(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{oops\n", encoding="utf-8")

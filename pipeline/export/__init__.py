@@ -120,6 +120,6 @@ def share_exporters(exporters: Sequence[Exporter], parts: int, beside: float = 0
 
 def load_exporters() -> None:
     """Import every exporter's module (an export worker does it as it starts, while the
-    build process is still assembling the graph)."""
+    build's NLP finishes its last batches)."""
     for exporter in EXPORTERS.values():
         exporter.load()
