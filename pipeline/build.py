@@ -32,7 +32,7 @@ from pipeline.vocab import VocabExtra, vocabulary_hash
 EXTRACT_BATCH = 64
 # CPU s of the shape checks in a build of 1,000 abstracts, in the units of
 # pipeline.export.Exporter.cost: the build process's work beside its share of the exports.
-SHAPE_CHECK_COST = 1.24
+SHAPE_CHECK_COST = 0.68
 # What no output format can write (XML 1.0 forbids these; UTF-8 cannot encode surrogates).
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 # Batches a worker may have queued beyond the one it is on.
 AHEAD = 2
+# CPU s an export worker spends before its first exporter in a build of 1,000 abstracts
+# (its in-memory copy of the graph, the ontology read), in pipeline.export.Exporter.cost's units.
+WORKER_START_COST = 0.3
 # How long `--dask ADDRESS` waits for the scheduler to answer.
 CONNECT_TIMEOUT = "10s"
 
@@ -173,9 +176,11 @@ class SharedExports:
     """The build's exports shared between this process and `jobs - 1` worker processes
     (one process for `jobs` 1: all of them here, in order). The workers start at once and
     import the exporters (the build makes this once its input is all read, so that the
-    imports overlap the NLP's last batches, not the checks); `start` sends them their shares (pipeline.export.share_exporters), which they
-    write into the same scratch folder from their own read-only view of the build's
-    sorted lines and store; `finish` writes this process's share, then collects theirs.
+    imports overlap the NLP's last batches, not the checks); `start` sends them their
+    shares (pipeline.export.share_exporters), which they write into the same scratch
+    folder from their own read-only view of the build's sorted lines and store (loading
+    that view is their own start-up cost, `WORKER_START_COST`); `finish` writes this
+    process's share, then collects theirs.
     On leaving, whatever happened, the workers are waited for, so that nothing writes
     into the scratch folder once the build has failed and removes it."""
 
@@ -202,7 +207,7 @@ class SharedExports:
 
         exporters = select_exporters(names)
         self._names = [e.name for e in exporters]
-        own, *shares = share_exporters(exporters, self.jobs, beside)
+        own, *shares = share_exporters(exporters, self.jobs, beside, worker_start=WORKER_START_COST)
         self._own = own
         self._shares = [self._pool.submit(save_store_exports, source.lines_path, source.store_path,  # type: ignore[union-attr]
                                           len(source), source.previous, out_dir, [e.name for e in share])

@@ -29,7 +29,8 @@ class Exporter:
     description: str
     files: tuple[str, ...]  # what it writes into the build folder; a trailing "/" is a folder
     target: str  # "module:function" of its save function
-    # Its CPU seconds in a build of 1,000 abstracts (docs/benchmarks.md): how
+    # Its CPU seconds in a build of 1,000 abstracts (docs/benchmarks.md; measured again
+    # 2026-12-07, every abstract new, in one in-process --jobs 1 build): how
     # `share_exporters` balances the exports between processes under --jobs N.
     cost: float = 0.5
 
@@ -44,18 +45,18 @@ class Exporter:
 
 EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
     Exporter("ttl", "Turtle: the graph query, serve, report and validate read", ("effikg.ttl",),
-             "pipeline.export.rdf:save_ttl", 0.22),
-    Exporter("nt", "N-Triples, one triple a line, sorted", ("effikg.nt",), "pipeline.export.rdf:save_nt", 0.08),
+             "pipeline.export.rdf:save_ttl", 0.15),
+    Exporter("nt", "N-Triples, one triple a line, sorted", ("effikg.nt",), "pipeline.export.rdf:save_nt", 0.04),
     Exporter("jsonld", "JSON-LD with a @context that maps to the ontology", ("effikg.jsonld",),
-             "pipeline.export.rdf:save_jsonld", 0.83),
+             "pipeline.export.rdf:save_jsonld", 0.55),
     Exporter("owl", "RDF/XML with the ontology merged in, for Protégé", ("effikg.owl",),
-             "pipeline.export.rdf:save_owl", 0.82),
+             "pipeline.export.rdf:save_owl", 0.51),
     Exporter("graphml", "GraphML for Gephi, Cytoscape, yEd and networkx", ("effikg.graphml",),
-             "pipeline.export.graphml:save_graphml", 0.42),
+             "pipeline.export.graphml:save_graphml", 0.51),
     Exporter("neo4j", "CSVs for neo4j-admin import and a Cypher script", ("neo4j/",),
-             "pipeline.export.neo4j:save_neo4j", 1.47),
+             "pipeline.export.neo4j:save_neo4j", 0.97),
     Exporter("html", "the interactive explorer: the whole graph and one page a paper",
-             ("index.html", "papers/", "explorer/"), "pipeline.export.html:save_html", 2.92),
+             ("index.html", "papers/", "explorer/"), "pipeline.export.html:save_html", 2.11),
 )}
 # The design contract: `effikg build --out DIR` always writes DIR/effikg.ttl.
 ALWAYS = ("ttl",)
@@ -104,12 +105,14 @@ def run_exporters(source: GraphSource | StoreSource, out_dir: Path,
     return written
 
 
-def share_exporters(exporters: Sequence[Exporter], parts: int, beside: float = 0.0) -> list[list[Exporter]]:
+def share_exporters(exporters: Sequence[Exporter], parts: int, beside: float = 0.0,
+                    worker_start: float = 0.0) -> list[list[Exporter]]:
     """`exporters` in `parts` shares of about equal cost, each in registry order: the
     costliest first, each to the share with the least so far. The first share is the
-    calling process's, which also spends `beside` seconds on other work (the shape checks)."""
+    calling process's, which also spends `beside` seconds on other work (the shape checks);
+    each other share's process spends `worker_start` seconds before its first exporter."""
     shares: list[list[Exporter]] = [[] for _ in range(max(1, parts))]
-    load = [beside] + [0.0] * (len(shares) - 1)
+    load = [beside] + [worker_start] * (len(shares) - 1)
     for exporter in sorted(exporters, key=lambda e: -e.cost):
         least = load.index(min(load))
         shares[least].append(exporter)
