@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.corpus import bundled_corpus
 from pipeline.errors import BuildError, ExportError, InputError, InputsFailedError
@@ -27,6 +28,10 @@ from pipeline.ingest.common import describe_error
 from pipeline.ingest.filters import Dedup, PaperFilter
 from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
 from pipeline.vocab import VocabExtra, vocabulary_hash
+
+if TYPE_CHECKING:  # imported where used: they load the exporters and the store
+    from pipeline.parallel import SharedExports
+    from pipeline.store import StoreAssembly
 
 # Papers sent to the model at a time; a batch that fails is redone paper by paper.
 EXTRACT_BATCH = 64
@@ -337,7 +342,7 @@ def _extract_assemble_export(plan, papers: Iterable[Paper], summary: BuildSummar
         except BuildError:
             refused.append(True)
             raise
-        if exports is None:  # the last batch was read ahead of every extraction
+        if exports is None:  # no paper extracted, which the check above has refused: never reached
             exports = stack.enter_context(SharedExports(summary.jobs))
         return _assemble_and_export(assembly, exports, scratch, summary, previous=plan.out if plan.owned else None)
 
@@ -348,7 +353,8 @@ def _then(papers: Iterable[Paper], done: list[bool]) -> Iterator[Paper]:
     done.append(True)
 
 
-def _assemble_and_export(assembly, exports, scratch: Path, summary: BuildSummary, previous: Path | None = None) -> list[str]:
+def _assemble_and_export(assembly: StoreAssembly, exports: SharedExports, scratch: Path, summary: BuildSummary,
+                         previous: Path | None = None) -> list[str]:
     """What waits for the last paper: the assembly finished into the store (pipeline.store),
     validated there, every export streamed from it; returns the files written, relative to
     scratch. `previous`: the build the output folder holds, whose unchanged work an exporter

@@ -5,11 +5,10 @@ settled by `pipeline.resolve.resolve_paper`: a paper's triples do not depend on 
 of the corpus, so they are made at once (`pipeline.graph.Assembler`), while its mentions
 are counted as votes for the corpus's names (`pipeline.resolve.NameVotes`); what spans
 papers, the entities under their settled names and the support counts, comes at the end.
-Every triple is formatted as an N-Triples line and
-sorted on disk (pipeline.export.ntriples.LineSpool: sorted runs, merged) into one file of
-sorted, distinct lines, which is bulk-loaded into `Store(path)`. Validation queries that
-store, and every export streams from it or from the sorted lines it was loaded from
-(pipeline.export.source.StoreSource). Nothing holds the graph in memory: what the build
+Every triple is formatted as an N-Triples line and sorted on disk (pipeline.export.
+ntriples.LineSpool: sorted runs, merged) into one file of sorted, distinct lines, which is
+bulk-loaded into `Store(path)`. Validation queries that store, and every export streams
+from it or from the sorted lines it was loaded from (pipeline.export.source.StoreSource). Nothing holds the graph in memory: what the build
 holds grows with the distinct entities and assertions, not with the papers.
 
 The store goes into the build folder as DIR/.effikg-store (pipeline.outdir.STORE_DIR),

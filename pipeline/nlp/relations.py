@@ -491,7 +491,8 @@ class RelationReader:
                 if child.dep_ in {"relcl", "acl", "advcl", "ccomp"}:
                     # A participle or a restrictive relative clause narrows the compared
                     # phrase ("systems that use ..."); ", which ..." only describes it.
-                    if child.dep_ == "acl" or child.dep_ == "relcl" and tok.doc[child.left_edge.i - 1].text != ",":
+                    left = child.left_edge.i
+                    if child.dep_ == "acl" or (child.dep_ == "relcl" and left > 0 and tok.doc[left - 1].text != ","):
                         stack.extend(_bracketed_examples(child))
                     continue
                 if child.dep_ == "conj" and child.pos_ not in {"NOUN", "PROPN", "NUM", "X"}:
