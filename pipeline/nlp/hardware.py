@@ -78,6 +78,13 @@ class HardwareRecognizer:
         # The words of the class phrases ("CPU" in "CPU-GPU"), and the field acronyms ("LLM-NPU").
         self.class_words = frozenset(w for f in self.class_forms for w in re.split(r"[\s-]+", f) if w)
         self.not_a_name = vocab.not_a_name
+        # A vendor's architecture names (the rows whose nouns hold "architecture"), lower-cased,
+        # with the vendors they belong to: "Pascal Titan X", "Ampere A100" name one product.
+        self.architectures: dict[str, frozenset[str]] = {}
+        for e in self.entries:
+            if e.type == "product" and "architecture" in e.nouns:
+                for n in e.names:
+                    self.architectures[n.lower()] = frozenset(v.lower() for v in e.vendor)
         for i, entry in enumerate(self.entries):
             if entry.type == "class":
                 self.phrases.add(f"hw{i}", [nlp.make_doc(f) for form in entry.forms for f in plural_forms(form)])
@@ -107,6 +114,9 @@ class HardwareRecognizer:
         context = False
         if start > 0 and doc[start - 1].lower_ in series:  # "Tesla T4": the series names the line
             start -= 1
+            context = True
+        if start > 0 and vendors & self.architectures.get(doc[start - 1].lower_, frozenset()):
+            start -= 1  # "Pascal Titan X": the vendor's architecture names the card's generation
             context = True
         if start > 0 and doc[start - 1].lower_ in vendors:
             start -= 1

@@ -176,6 +176,14 @@ def test_hardware_two_vendor_words_before_a_product(parse) -> None:
         ("AMD Xilinx U55C card", "Xilinx Alveo U55C FPGA", "FPGA")]
 
 
+def test_hardware_an_architecture_name_before_a_product_is_part_of_it(parse) -> None:
+    # "Pascal" before "Titan X" names the card's generation, not a second device (nor a
+    # name that could be beaten); another vendor's product keeps the word out.
+    assert _mentions(parse, "It is 3x faster than Pascal Titan X GPU implementations.") == [
+        ("Pascal Titan X GPU", "NVIDIA TITAN X GPU", "GPU")]
+    assert _mentions(parse, "We run it on Ampere A100 GPUs.") == [("Ampere A100 GPUs", "NVIDIA A100 GPU", "GPU")]
+
+
 def test_hardware_an_ambiguous_model_number_among_its_named_siblings(parse) -> None:
     # "A40" alone needs a vendor or a noun, unless the abstract names a sibling outright;
     # a word-like name ("Ada") never counts that way.
