@@ -184,6 +184,12 @@ def test_hardware_an_architecture_name_before_a_product_is_part_of_it(parse) -> 
     assert _mentions(parse, "We run it on Ampere A100 GPUs.") == [("Ampere A100 GPUs", "NVIDIA A100 GPU", "GPU")]
 
 
+def test_hardware_a_cpu_model_number_after_a_space(parse) -> None:
+    # "Core i7 5930k" is the same processor as "Core i7-5930K", not a bare "Core i7".
+    found = _mentions(parse, "It is 43x faster than Core i7 5930k CPU and an Intel Core i7-5930K.")
+    assert [label for _, label, _ in found] == ["Intel Core i7 5930k CPU", "Intel Core i7-5930K CPU"]
+
+
 def test_hardware_an_ambiguous_model_number_among_its_named_siblings(parse) -> None:
     # "A40" alone needs a vendor or a noun, unless the abstract names a sibling outright;
     # a word-like name ("Ada") never counts that way.
