@@ -36,6 +36,16 @@ def test_claims_respectively_binds_each_metric_its_own_figure(nlp) -> None:
                                                                   ("Energy", "45%")}
 
 
+@pytest.mark.slow
+def test_claims_a_figure_before_a_comparative_is_that_metrics_only(parse) -> None:
+    # "2.4x faster" is a Speed figure: the accuracy phrase of the sentence does not take it.
+    doc = parse("We propose ZapNet. ZapNet achieves state-of-the-art accuracy and runs 2.4x faster than BarNet.")
+    figures = {(c.claim.object.label, c.claim.figure.text if c.claim.figure else None)
+               for c in doc._.candidates if c.claim.relation == "improves"}
+    assert ("Speed", "2.4x") in figures
+    assert ("Accuracy", "2.4x") not in figures
+
+
 def test_claims_numbers_are_read_as_written() -> None:
     assert [(h.figure.text, h.figure.value) for h in find_figures("an accuracy of 77. 7% on ImageNet")] == [
         ("77. 7%", 77.7)]
