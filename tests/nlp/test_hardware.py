@@ -178,7 +178,7 @@ def test_hardware_two_vendor_words_before_a_product(parse) -> None:
 
 def test_hardware_an_architecture_name_before_a_product_is_part_of_it(parse) -> None:
     # "Pascal" before "Titan X" names the card's generation, not a second device (nor a
-    # name that could be beaten); another vendor's product keeps the word out.
+    # name that could be beaten).
     assert _mentions(parse, "It is 3x faster than Pascal Titan X GPU implementations.") == [
         ("Pascal Titan X GPU", "NVIDIA TITAN X GPU", "GPU")]
     assert _mentions(parse, "We run it on Ampere A100 GPUs.") == [("Ampere A100 GPUs", "NVIDIA A100 GPU", "GPU")]
