@@ -8,8 +8,9 @@ papers, the entities under their settled names and the support counts, comes at 
 Every triple is formatted as an N-Triples line and sorted on disk (pipeline.export.
 ntriples.LineSpool: sorted runs, merged) into one file of sorted, distinct lines, which is
 bulk-loaded into `Store(path)`. Validation queries that store, and every export streams
-from it or from the sorted lines it was loaded from (pipeline.export.source.StoreSource). Nothing holds the graph in memory: what the build
-holds grows with the distinct entities and assertions, not with the papers.
+from it or from the sorted lines it was loaded from (pipeline.export.source.StoreSource).
+Nothing holds the graph in memory: what the build holds grows with the distinct entities
+and assertions, not with the papers.
 
 The store goes into the build folder as DIR/.effikg-store (pipeline.outdir.STORE_DIR),
 with the ontology added once the exports are written, the very data `effikg query` and
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 
@@ -74,16 +74,6 @@ class StoreAssembly:
         load_lines(source.store, lines)
         source.release()
         return source
-
-
-def assemble_store(extractions: Iterable[Extraction], work: Path, folder: Path,
-                   build: BuildInfo | None = None) -> StoreSource:
-    """The graph of `extractions` (StoreAssembly), sorted on disk under `work` and loaded
-    into a new store in `folder`."""
-    assembly = StoreAssembly(work, build)
-    for extraction in extractions:
-        assembly.add(extraction)
-    return assembly.finish(folder)
 
 
 def load_lines(store: ox.Store, path: Path, chunk: int = LOAD_LINES) -> None:

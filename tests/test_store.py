@@ -19,7 +19,7 @@ from pipeline.export.ntriples import LineSpool, to_ntriples_lines
 from pipeline.export.source import GraphSource, StoreSource
 from pipeline.graph import to_rdf
 from pipeline.resolve import resolve_paper
-from pipeline.store import assemble_store, finish_store, open_store, store_folder
+from pipeline.store import StoreAssembly, finish_store, open_store, store_folder
 from pipeline.validate import check_store, check_triples
 
 def _export_samples():
@@ -37,8 +37,10 @@ sample_extractions = _SAMPLES.sample_extractions
 
 
 def _store_source(tmp_path: Path, extractions=None):
-    records = extractions if extractions is not None else sample_extractions()
-    return assemble_store((resolve_paper(e) for e in records), tmp_path / "work", tmp_path / "out" / ".effikg-store")
+    assembly = StoreAssembly(tmp_path / "work")
+    for extraction in extractions if extractions is not None else sample_extractions():
+        assembly.add(resolve_paper(extraction))
+    return assembly.finish(tmp_path / "out" / ".effikg-store")
 
 
 def test_store_line_spool_sorts_and_dedups_across_runs(tmp_path: Path) -> None:
