@@ -83,15 +83,29 @@ def _tree(root: int) -> dict[int, tuple[float, int]]:
     return found
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes: a page shared by n processes counts 1/n in each
+    (the NLP workers share the model pages of the forkserver they were forked from, which
+    RSS counts in every one of them)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def timed_build(args: list[str]) -> dict[str, float]:
     """Wall s, CPU s of the build and all its processes, peak RSS of the largest process
     and of all of them together (MB), sampled from /proc every 0.1 s; and the kernel's
     peak RSS of the build process itself (wait4's ru_maxrss: no spike between samples
-    escapes it; its workers, if any, are not in it)."""
+    escapes it; its workers, if any, are not in it); and the peak of all processes' PSS
+    together, which counts shared pages once."""
     start = time.perf_counter()
     proc = subprocess.Popen([EFFIKG, "build", "--no-progress", *args], stdout=subprocess.DEVNULL)
     cpu: dict[int, float] = {}
-    peak = peak_total = 0
+    peak = peak_total = peak_pss = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
@@ -101,6 +115,7 @@ def timed_build(args: list[str]) -> dict[str, float]:
             cpu[child] = max(cpu.get(child, 0.0), seconds)
         peak = max([peak, *(rss for _, rss in tree.values())])
         peak_total = max(peak_total, sum(rss for _, rss in tree.values()))
+        peak_pss = max(peak_pss, sum(_pss(child) for child in tree))
         time.sleep(0.1)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
@@ -108,7 +123,8 @@ def timed_build(args: list[str]) -> dict[str, float]:
         raise SystemExit(f"effikg build {' '.join(args)} failed ({proc.returncode})")
     own = usage.ru_maxrss * 1024  # KiB on Linux
     return {"wall": wall, "cpu": sum(cpu.values()), "rss_mb": max(peak, own) / 2**20,
-            "rss_total_mb": max(peak_total, own) / 2**20, "maxrss_mb": own / 2**20}
+            "rss_total_mb": max(peak_total, own) / 2**20, "maxrss_mb": own / 2**20,
+            "pss_total_mb": peak_pss / 2**20}
 
 
 def bench_jobs(corpus: Path, n: int, jobs: int, work: Path) -> dict[str, float]:
@@ -297,8 +313,9 @@ def _corpus(work: Path, n: int) -> Path:
 def bench_sizes(sizes: list[int], jobs_list: list[int], rounds: int, work: Path) -> dict[tuple[int, int], list[float]]:
     """The --jobs rows: each size, the job counts alternated `rounds` times; abstracts/s a run."""
     print("" if not sizes else "| abstracts | jobs | round | wall s | CPU s | abstracts/s (wall) | abstracts/s (CPU) "
-          "| peak RSS MB (largest process) | (all processes) | load average at start, end | CPU stolen by the host |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|")
+          "| peak RSS MB (largest process) | (all processes) | peak PSS MB (all processes) "
+          "| load average at start, end | CPU stolen by the host |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|")
     rates: dict[tuple[int, int], list[float]] = {}
     for n in sizes:
         corpus = _corpus(work, n)
@@ -308,7 +325,8 @@ def bench_sizes(sizes: list[int], jobs_list: list[int], rounds: int, work: Path)
                 r = bench_jobs(corpus, n, jobs, work)
                 rates.setdefault((n, jobs), []).append(r["rate"])
                 print(f"| {n:,} | {jobs} | {round_} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rate']:.1f} "
-                      f"| {n / r['cpu']:.1f} | {r['rss_mb']:.0f} | {r['rss_total_mb']:.0f} | {start}, {_load()} "
+                      f"| {n / r['cpu']:.1f} | {r['rss_mb']:.0f} | {r['rss_total_mb']:.0f} | {r['pss_total_mb']:.0f} "
+                      f"| {start}, {_load()} "
                       f"| {_steal_since(ticks)} |", flush=True)
         if (n, 1) in rates and (n, 2) in rates:
             best = max(rates[(n, 2)]) / max(rates[(n, 1)])

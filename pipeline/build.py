@@ -138,6 +138,17 @@ def _cache_salt(options: ExtractOptions) -> str:
     return hashlib.sha256(model + vocab.encode("utf-8")).hexdigest()
 
 
+def _nlp_certain_in_workers(options: ExtractOptions, cache: Path | None) -> bool:
+    """Whether the NLP will run in local worker processes on the default pipeline, with no
+    cache to spare it (none, or none written yet): then those workers can be started before
+    anything is read (pipeline.parallel.start_nlp_server)."""
+    from pipeline.cache import CACHE_FILE
+
+    default_pipeline = (options.vocab is None or options.vocab.empty) and options.model is None
+    no_cache = cache is None or not (cache / CACHE_FILE).is_file()
+    return options.dask is None and options.jobs > 1 and default_pipeline and no_cache
+
+
 def extract_each(
     papers: Iterable[Paper], summary: BuildSummary, min_confidence: float = 0.0,
     options: ExtractOptions = ExtractOptions(),
@@ -506,11 +517,15 @@ def run_build(
     inputs, out_dir = list(inputs) or bundled_corpus(), Path(out_dir)
     plan = _start(inputs, out_dir, model=model, keep_going=keep_going, force=force)
     filter = filter or PaperFilter()
+    options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
+    cache = Path(options.cache) if options.cache is not None else None
+    if _nlp_certain_in_workers(options, cache):  # first: the model loads while the rest starts
+        from pipeline.parallel import start_nlp_server
+
+        start_nlp_server()
     papers = _progress(read_inputs(inputs, summary, format, filter), progress, filter.limit)
     info = build_info(inputs, vocab, format=format, min_confidence=min_confidence, keep_going=keep_going,
                       exports=",".join(summary.exports))
-    options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
-    cache = Path(options.cache) if options.cache is not None else None
     fresh = _new_folders(out_dir, cache)
     refused: list[bool] = []
     try:

@@ -5,9 +5,12 @@ worker processes (SharedExports).
 Papers go out in batches and come back as the batch's outcomes, in input order, whatever
 order the workers finish in: the build (the reduce, resolution, assembly and every
 write) stays in the calling process and sees exactly what `--jobs 1` would, so the
-output is byte-identical. Each worker process loads the spaCy pipeline once (the first
-batch it gets loads it; pipeline.nlp keeps it). At most a few batches a worker are in
-flight, so memory does not grow with the corpus.
+output is byte-identical. The workers are forks of this process's forkserver; a build
+sure to run its NLP there starts that server first, which loads the default spaCy
+pipeline once while the build reads and imports, and the workers come from it with the
+model loaded (start_nlp_server). Otherwise a worker loads the pipeline as it starts
+(pipeline.nlp keeps it). At most a few batches a worker are in flight, so memory does not
+grow with the corpus.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ AHEAD = 2
 # CPU s an export worker spends before its first exporter in a build of 1,000 abstracts
 # (its in-memory copy of the graph, the ontology read), in pipeline.export.Exporter.cost's units.
 WORKER_START_COST = 0.3
+# What the forkserver loads before it forks the NLP workers: the model, once for all of them.
+NLP_PRELOAD = ("pipeline.nlp.preload",)
 # How long `--dask ADDRESS` waits for the scheduler to answer.
 CONNECT_TIMEOUT = "10s"
 
@@ -92,6 +97,18 @@ def _warm_up(extractor: Extractor) -> None:
     shared_nlp(extractor.vocab, extractor.model)
 
 
+def start_nlp_server() -> None:
+    """Start this process's forkserver now, with the default pipeline loaded in it
+    (NLP_PRELOAD), so that the model loads while the build reads its first batch and
+    imports what it assembles with, instead of after: the NLP worker processes are forked
+    from it fully loaded. For a build sure to run the NLP in worker processes; the server
+    (and the model in it) stays up for this process's later pools, as a forkserver does."""
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(NLP_PRELOAD))
+    forkserver.ensure_running()
+
+
 def default_jobs() -> int:
     """The cores this process may run on."""
     try:
@@ -120,10 +137,16 @@ def _in_order(batches: Iterable[list[Paper]], submit: Submit, window: int) -> It
         yield pending.popleft().result()
 
 
-def _process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = ()) -> ProcessPoolExecutor:
-    """`jobs` forkserver processes (a fresh interpreter each, never a fork of a threaded
-    parent), each running `initializer` as it starts."""
+def _process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = (),
+                  preload: tuple[str, ...] = ()) -> ProcessPoolExecutor:
+    """`jobs` forkserver processes (forks of the forkserver, which runs no Python thread,
+    never of this possibly threaded process; numpy's OpenBLAS remakes its own thread pool
+    after a fork), each running `initializer` as it starts. `preload`: modules the
+    forkserver imports before its first fork, if this pool is what starts it (it serves
+    every pool of this process after that)."""
     context = multiprocessing.get_context("forkserver")
+    if preload:
+        context.set_forkserver_preload(list(preload))
     try:
         return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=initargs)
     except OSError as err:
@@ -141,7 +164,7 @@ def local_runner(jobs: int, extractor: Extractor) -> Iterator[Callable[[Iterable
 
     def submit(batch: list[Paper]) -> Future[list[Outcome]]:
         if not pools:  # started on the first abstract the cache lacks, not before
-            pools.append(_process_pool(jobs, _warm_up, (extractor,)))
+            pools.append(_process_pool(jobs, _warm_up, (extractor,), preload=NLP_PRELOAD))
         return pools[0].submit(extract_batch, batch, extractor)
 
     try:

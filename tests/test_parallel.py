@@ -213,3 +213,57 @@ def test_parallel_last_batches_are_small_so_workers_finish_together() -> None:
     assert sizes == [64, 64, *[16] * 10, 12]  # the last 172: between tail and tail + one batch
     assert [len(b) for b in _batches(range(150), 64)] == [64, 64, 22]  # one job: no tail
     assert [p for b in _batches(range(300), 64, tail=128) for p in b] == list(range(300))
+
+
+def test_parallel_workers_start_early_only_when_the_nlp_is_certain_there(tmp_path: Path) -> None:
+    """The forkserver loads the model before anything is read only for a build whose NLP
+    surely runs in local workers on the default pipeline: not in place, not on Dask, not
+    with a cache that may hold it all, not for another vocabulary or scorer."""
+    from pipeline.build import _nlp_certain_in_workers
+    from pipeline.cache import CACHE_FILE
+    from pipeline.vocab import VocabExtra
+
+    empty, filled = tmp_path / "empty", tmp_path / "filled"
+    filled.mkdir()
+    (filled / CACHE_FILE).write_bytes(b"")
+    assert _nlp_certain_in_workers(ExtractOptions(jobs=2), None)
+    assert _nlp_certain_in_workers(ExtractOptions(jobs=2), empty)
+    assert _nlp_certain_in_workers(ExtractOptions(jobs=2, vocab=VocabExtra()), None)  # an empty overlay is none
+    assert not _nlp_certain_in_workers(ExtractOptions(jobs=2), filled)
+    assert not _nlp_certain_in_workers(ExtractOptions(jobs=1), None)
+    assert not _nlp_certain_in_workers(ExtractOptions(jobs=2, dask="tcp://127.0.0.1:1"), None)
+    assert not _nlp_certain_in_workers(ExtractOptions(jobs=2, model=tmp_path), None)
+    overlay = VocabExtra(never_methods=("Foo",))
+    assert not _nlp_certain_in_workers(ExtractOptions(jobs=2, vocab=overlay), None)
+
+
+# Run in a fresh interpreter: the forkserver is one a process, and another test in this
+# one may have started it already.
+_FORKED_LOADED = """
+import multiprocessing, sys
+from concurrent.futures import ProcessPoolExecutor
+from pipeline.parallel import start_nlp_server
+
+def loaded():
+    from pipeline.nlp.loading import _cached_nlp
+    return _cached_nlp.cache_info().currsize
+
+if __name__ == "__main__":
+    start_nlp_server()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        print(pool.submit(loaded).result())
+"""
+
+
+@pytest.mark.slow
+def test_parallel_workers_are_forked_with_the_model_loaded(tmp_path: Path) -> None:
+    """A worker forked from the started server has the default pipeline before its first
+    batch: N workers cost one load of the model, not N."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "forked.py"
+    script.write_text(_FORKED_LOADED, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
