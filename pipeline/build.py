@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # imported where used: they load the exporters and the store
 
 # Papers sent to the model at a time; a batch that fails is redone paper by paper.
 EXTRACT_BATCH = 64
+# An input this large holds more than one batch (the bundled abstracts average 1.6 kB, a
+# batch about 100 kB; a compressed one holds more): worth starting the workers at once.
+EARLY_START_BYTES = 32_000
 # CPU s of the shape checks in a build of 1,000 abstracts, in the units of
 # pipeline.export.Exporter.cost: the build process's work beside its share of the exports.
 SHAPE_CHECK_COST = 0.68
@@ -138,15 +141,20 @@ def _cache_salt(options: ExtractOptions) -> str:
     return hashlib.sha256(model + vocab.encode("utf-8")).hexdigest()
 
 
-def _nlp_certain_in_workers(options: ExtractOptions, cache: Path | None) -> bool:
+def _nlp_certain_in_workers(options: ExtractOptions, cache: Path | None, inputs: Sequence[Path] = (),
+                            limit: int | None = None) -> bool:
     """Whether the NLP will run in local worker processes on the default pipeline, with no
-    cache to spare it (none, or none written yet): then those workers can be started before
-    anything is read (pipeline.parallel.start_nlp_server)."""
+    cache to spare it (none, or none written yet), and more than one batch to run (else it
+    runs in place): then those workers can be started before anything is read
+    (pipeline.parallel.start_nlp_server). The inputs' size stands in for their count, which
+    is not known before they are read: a folder or a file of EARLY_START_BYTES or more."""
     from pipeline.cache import CACHE_FILE
 
     default_pipeline = (options.vocab is None or options.vocab.empty) and options.model is None
     no_cache = cache is None or not (cache / CACHE_FILE).is_file()
-    return options.dask is None and options.jobs > 1 and default_pipeline and no_cache
+    many = (limit is None or limit > EXTRACT_BATCH) and any(
+        p.is_dir() or (p.is_file() and p.stat().st_size >= EARLY_START_BYTES) for p in map(Path, inputs))
+    return options.dask is None and options.jobs > 1 and default_pipeline and no_cache and many
 
 
 def extract_each(
@@ -519,7 +527,7 @@ def run_build(
     filter = filter or PaperFilter()
     options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
     cache = Path(options.cache) if options.cache is not None else None
-    if _nlp_certain_in_workers(options, cache):  # first: the model loads while the rest starts
+    if _nlp_certain_in_workers(options, cache, inputs, filter.limit):  # first: the model loads while the rest starts
         from pipeline.parallel import start_nlp_server
 
         start_nlp_server()

@@ -217,24 +217,35 @@ def test_parallel_last_batches_are_small_so_workers_finish_together() -> None:
 
 def test_parallel_workers_start_early_only_when_the_nlp_is_certain_there(tmp_path: Path) -> None:
     """The forkserver loads the model before anything is read only for a build whose NLP
-    surely runs in local workers on the default pipeline: not in place, not on Dask, not
-    with a cache that may hold it all, not for another vocabulary or scorer."""
-    from pipeline.build import _nlp_certain_in_workers
+    surely runs in local workers on the default pipeline: not in place (one batch), not on
+    Dask, not with a cache that may hold it all, not for another vocabulary or scorer."""
+    from pipeline.build import EARLY_START_BYTES, EXTRACT_BATCH, _nlp_certain_in_workers
     from pipeline.cache import CACHE_FILE
+    from pipeline.corpus import bundled_corpus
     from pipeline.vocab import VocabExtra
 
     empty, filled = tmp_path / "empty", tmp_path / "filled"
     filled.mkdir()
     (filled / CACHE_FILE).write_bytes(b"")
-    assert _nlp_certain_in_workers(ExtractOptions(jobs=2), None)
-    assert _nlp_certain_in_workers(ExtractOptions(jobs=2), empty)
-    assert _nlp_certain_in_workers(ExtractOptions(jobs=2, vocab=VocabExtra()), None)  # an empty overlay is none
-    assert not _nlp_certain_in_workers(ExtractOptions(jobs=2), filled)
-    assert not _nlp_certain_in_workers(ExtractOptions(jobs=1), None)
-    assert not _nlp_certain_in_workers(ExtractOptions(jobs=2, dask="tcp://127.0.0.1:1"), None)
-    assert not _nlp_certain_in_workers(ExtractOptions(jobs=2, model=tmp_path), None)
-    overlay = VocabExtra(never_methods=("Foo",))
-    assert not _nlp_certain_in_workers(ExtractOptions(jobs=2, vocab=overlay), None)
+    small = tmp_path / "small.jsonl"
+    small.write_bytes(b"x" * (EARLY_START_BYTES - 1))
+    big = [bundled_corpus()[0].parent]  # a folder: 86 abstracts
+
+    def certain(options: ExtractOptions, cache: Path | None = None, inputs=big, limit: int | None = None) -> bool:
+        return _nlp_certain_in_workers(options, cache, inputs, limit)
+
+    assert certain(ExtractOptions(jobs=2))
+    assert certain(ExtractOptions(jobs=2), empty)
+    assert certain(ExtractOptions(jobs=2, vocab=VocabExtra()))  # an empty overlay is none
+    assert certain(ExtractOptions(jobs=2), inputs=[small, *big], limit=EXTRACT_BATCH + 1)
+    assert not certain(ExtractOptions(jobs=2), filled)
+    assert not certain(ExtractOptions(jobs=1))
+    assert not certain(ExtractOptions(jobs=2, dask="tcp://127.0.0.1:1"))
+    assert not certain(ExtractOptions(jobs=2, model=tmp_path))
+    assert not certain(ExtractOptions(jobs=2, vocab=VocabExtra(never_methods=("Foo",))))
+    assert not certain(ExtractOptions(jobs=2), inputs=[small])  # too small for two batches
+    assert not certain(ExtractOptions(jobs=2), inputs=[tmp_path / "missing.jsonl"])
+    assert not certain(ExtractOptions(jobs=2), limit=EXTRACT_BATCH)
 
 
 # Run in a fresh interpreter: the forkserver is one a process, and another test in this
