@@ -279,6 +279,8 @@ class HardwareRecognizer:
             unit = nxt is not None and nxt.lower_ in UNIT_NOUNS
             if unit and self.entries[i].type == "class":
                 continue  # "74 GPU hours": a unit of compute, not a platform
+            if nxt is not None and nxt.lower_ in self.entries[i].resource_nouns:
+                continue  # "DSP slices": a resource of an FPGA, not a platform
             # "32 A100 GPU hours": the product the compute was measured on, as a modifier.
             modifier = unit or bool(
                 nxt is not None and span.root.dep_ in {"compound", "nmod", "amod"}

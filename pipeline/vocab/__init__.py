@@ -37,6 +37,9 @@ class HardwareEntry:
     bare_model: str | None = None  # family: regex for a model named without its family
     require_context: bool = False  # ambiguous short names need a vendor or noun next to them
     noun_required: bool = False
+    # Nouns right after it that make it a resource of another device, not a platform: an
+    # FPGA's "DSP slices", "DSP resources" are no digital signal processor.
+    resource_nouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ def _hardware_entry(row: dict) -> HardwareEntry:
         model=row.get("model"), bare_model=row.get("bare_model"),
         require_context=bool(row.get("require_context", False)),
         noun_required=bool(row.get("noun_required", False)),
+        resource_nouns=frozenset(w.lower() for w in row.get("resource_nouns", ())),
     )
 
 

@@ -104,11 +104,19 @@ def test_hardware_gazetteer_covers(parse, text: str, label: str, kind: str) -> N
 @pytest.mark.parametrize(
     "text",
     ["It took 74 GPU hours to train.", "the M1 result is better", "a T4 baseline", "MCUNet and MCUNetV2 differ",
-     "We evaluate on ImageNet and COCO."],
-    ids=["gpu-hours-is-a-unit", "bare-M1", "bare-T4", "method-names", "datasets"],
+     "We evaluate on ImageNet and COCO.", "The design needs 40% fewer DSP slices.",
+     "It reduces the DSP consumption by half."],
+    ids=["gpu-hours-is-a-unit", "bare-M1", "bare-T4", "method-names", "datasets", "fpga-dsp-slices",
+         "fpga-dsp-consumption"],
 )
 def test_hardware_not_a_platform(parse, text: str) -> None:
     assert parse(text)._.hardware == []
+
+
+def test_hardware_a_dsp_as_a_platform_is_still_one(parse) -> None:
+    """Only the nouns of an FPGA's resources after "DSP" make it one; a DSP run on stays."""
+    found = [h.entity.label for h in parse("The model runs on a mobile DSP with low latency.")._.hardware]
+    assert "DSP" in found
 
 
 def test_hardware_a_product_in_a_unit_of_compute_is_kept_as_a_modifier(parse) -> None:
