@@ -7,7 +7,7 @@ CREATE INDEX FOR (n:Method) ON (n.iri);
 CREATE INDEX FOR (n:Metric) ON (n.iri);
 CREATE INDEX FOR (n:Paper) ON (n.iri);
 UNWIND [
-{iri: "https://w3id.org/effikg/resource/build", buildInput: ["000_6ee376ee52081b00.txt", "001_cdc2bc471901946c.txt", "002_fd7ee51ec00ca53c.txt", "003_1ba9a9a645d6cf50.txt", "004_cbf5b59478eb62db.txt"], buildOption: "exports=ttl,nt,jsonld,owl,graphml,neo4j,html", effikgVersion: "0.1.0", label: "effikg 0.1.0 build", vocabularyHash: "3ea76e49501b91daaa3d942ea56299ba3d7d08c2413c107da3dcbaebe833f7ba"}
+{iri: "https://w3id.org/effikg/resource/build", buildInput: ["000_6ee376ee52081b00.txt", "001_cdc2bc471901946c.txt", "002_fd7ee51ec00ca53c.txt", "003_1ba9a9a645d6cf50.txt", "004_cbf5b59478eb62db.txt"], buildOption: "exports=ttl,nt,jsonld,owl,graphml,neo4j,html", effikgVersion: "0.1.0", label: "effikg 0.1.0 build", vocabularyHash: "e3c84bf5e6d12427ecaf156357f76cbdd16e0b63e7ed8a4f172e429257c9a8fb"}
 ] AS row
 CREATE (n:Build) SET n = row;
 UNWIND [
