@@ -149,8 +149,9 @@ def _nlp_certain_in_workers(options: ExtractOptions, cache: Path | None, inputs:
     (pipeline.parallel.start_nlp_server). The inputs' size stands in for their count, which
     is not known before they are read: a folder or a file of EARLY_START_BYTES or more."""
     from pipeline.cache import CACHE_FILE
+    from pipeline.parallel import Extractor
 
-    default_pipeline = (options.vocab is None or options.vocab.empty) and options.model is None
+    default_pipeline = Extractor(vocab=options.vocab, model=options.model).default_pipeline
     no_cache = cache is None or not (cache / CACHE_FILE).is_file()
     many = (limit is None or limit > EXTRACT_BATCH) and any(
         p.is_dir() or (p.is_file() and p.stat().st_size >= EARLY_START_BYTES) for p in map(Path, inputs))

@@ -67,6 +67,11 @@ class Extractor:
     vocab: VocabExtra | None = None
     model: Path | None = None
 
+    @property
+    def default_pipeline(self) -> bool:
+        """Whether it runs the pipeline NLP_PRELOAD loads: no overlay, the shipped scorer."""
+        return (self.vocab is None or self.vocab.empty) and self.model is None
+
 
 def extract_batch(papers: list[Paper], extractor: Extractor = Extractor()) -> list[Outcome]:
     """One outcome a paper; a failing batch is redone paper by paper so that one bad
@@ -164,7 +169,8 @@ def local_runner(jobs: int, extractor: Extractor) -> Iterator[Callable[[Iterable
 
     def submit(batch: list[Paper]) -> Future[list[Outcome]]:
         if not pools:  # started on the first abstract the cache lacks, not before
-            pools.append(_process_pool(jobs, _warm_up, (extractor,), preload=NLP_PRELOAD))
+            preload = NLP_PRELOAD if extractor.default_pipeline else ()  # else the server's model is no use
+            pools.append(_process_pool(jobs, _warm_up, (extractor,), preload=preload))
         return pools[0].submit(extract_batch, batch, extractor)
 
     try:

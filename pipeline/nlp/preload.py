@@ -1,7 +1,7 @@
 """Imported by the forkserver before it forks the NLP worker processes of `--jobs N`
 (pipeline.parallel.local_runner): the default pipeline, loaded once there, comes to every
 worker forked from it, so N workers cost one load of the model instead of N (about 1.8 CPU
-s each, a tenth of a 1,000-abstract build's CPU at two jobs).
+s each).
 
 A worker built with another vocabulary or scorer loads its own as before. A failure here
 is left for the workers to meet and report: the forkserver must start whatever happens.
