@@ -35,9 +35,12 @@ if TYPE_CHECKING:  # imported where used: they load the exporters and the store
 
 # Papers sent to the model at a time; a batch that fails is redone paper by paper.
 EXTRACT_BATCH = 64
-# An input this large holds more than one batch (the bundled abstracts average 1.6 kB, a
-# batch about 100 kB; a compressed one holds more): worth starting the workers at once.
-EARLY_START_BYTES = 32_000
+# Inputs this large hold more than one batch (the bundled abstracts average 1.6 kB, a
+# batch about 100 kB): worth starting the workers at once. A compressed file holds about
+# COMPRESSION times its size of text.
+EARLY_START_BYTES = 100_000
+COMPRESSION = 3
+COMPRESSED_SUFFIXES = frozenset({".gz", ".bz2", ".zst", ".xz"})
 # CPU s of the shape checks in a build of 1,000 abstracts, in the units of
 # pipeline.export.Exporter.cost: the build process's work beside its share of the exports.
 SHAPE_CHECK_COST = 0.68
@@ -146,16 +149,37 @@ def _nlp_certain_in_workers(options: ExtractOptions, cache: Path | None, inputs:
     """Whether the NLP will run in local worker processes on the default pipeline, with no
     cache to spare it (none, or none written yet), and more than one batch to run (else it
     runs in place): then those workers can be started before anything is read
-    (pipeline.parallel.start_nlp_server). The inputs' size stands in for their count, which
-    is not known before they are read: a folder or a file of EARLY_START_BYTES or more."""
+    (pipeline.parallel.start_nlp_server). The inputs' size stands in for their count, not
+    known before they are read. An input that cannot even be looked at says no: reading it
+    reports what is wrong."""
     from pipeline.cache import CACHE_FILE
     from pipeline.parallel import Extractor
 
-    default_pipeline = Extractor(vocab=options.vocab, model=options.model).default_pipeline
-    no_cache = cache is None or not (cache / CACHE_FILE).is_file()
-    many = (limit is None or limit > EXTRACT_BATCH) and any(
-        p.is_dir() or (p.is_file() and p.stat().st_size >= EARLY_START_BYTES) for p in map(Path, inputs))
-    return options.dask is None and options.jobs > 1 and default_pipeline and no_cache and many
+    if options.dask is not None or options.jobs <= 1 or (limit is not None and limit <= EXTRACT_BATCH):
+        return False
+    if not Extractor(vocab=options.vocab, model=options.model).default_pipeline:
+        return False
+    try:
+        if cache is not None and (cache / CACHE_FILE).is_file():
+            return False
+        return _input_bytes(inputs, EARLY_START_BYTES) >= EARLY_START_BYTES
+    except OSError:
+        return False
+
+
+def _input_bytes(inputs: Sequence[Path], enough: int) -> int:
+    """The inputs' size in bytes (a folder's files, a compressed file as COMPRESSION times
+    its own), counted until `enough`."""
+    total = 0
+    for path in map(Path, inputs):
+        files = (Path(root, name) for root, _, names in os.walk(path) for name in names) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                scale = COMPRESSION if file.suffix.lower() in COMPRESSED_SUFFIXES else 1
+                total += file.stat().st_size * scale
+            if total >= enough:
+                return total
+    return total
 
 
 def extract_each(

@@ -8,15 +8,19 @@ write) stays in the calling process and sees exactly what `--jobs 1` would, so t
 output is byte-identical. The workers are forks of this process's forkserver; a build
 sure to run its NLP there starts that server first, which loads the default spaCy
 pipeline once while the build reads and imports, and the workers come from it with the
-model loaded (start_nlp_server). Otherwise a worker loads the pipeline as it starts
+model loaded (start_nlp_server); so does the first pool that starts it, for the default
+pipeline. A worker that finds no model there loads the pipeline as it starts
 (pipeline.nlp keeps it). At most a few batches a worker are in flight, so memory does not
 grow with the corpus.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,7 +46,12 @@ AHEAD = 2
 # (its in-memory copy of the graph, the ontology read), in pipeline.export.Exporter.cost's units.
 WORKER_START_COST = 0.3
 # What the forkserver loads before it forks the NLP workers: the model, once for all of them.
-NLP_PRELOAD = ("pipeline.nlp.preload",)
+NLP_PRELOAD = ("pipeline.nlp_server",)
+# The variables start_nlp_server sets for the forkserver it starts, and where it keeps
+# their values before (JSON) for pipeline/nlp_server.py to put back.
+SERVER_ENV = ("PYTHONPATH", "PYTHONSAFEPATH")
+SERVER_ENV_SAVED = "EFFIKG_SERVER_ENV"
+_SERVER_START = threading.Lock()
 # How long `--dask ADDRESS` waits for the scheduler to answer.
 CONNECT_TIMEOUT = "10s"
 
@@ -103,15 +112,36 @@ def _warm_up(extractor: Extractor) -> None:
 
 
 def start_nlp_server() -> None:
-    """Start this process's forkserver now, with the default pipeline loaded in it
-    (NLP_PRELOAD), so that the model loads while the build reads its first batch and
-    imports what it assembles with, instead of after: the NLP worker processes are forked
-    from it fully loaded. For a build sure to run the NLP in worker processes; the server
-    (and the model in it) stays up for this process's later pools, as a forkserver does."""
+    """Start this process's forkserver, with the default pipeline loaded in it
+    (NLP_PRELOAD), so that the NLP worker processes are forked from it fully loaded; called
+    early by a build sure to run its NLP in workers, so that the model loads while the build
+    reads its first batch and imports what it assembles with. A server already running
+    (started by an earlier pool of this process) is left as it is, with or without the
+    model. The server stays up for this process's later pools, as a forkserver does.
+
+    The server gets this process's module search path, and not the working folder first:
+    Python 3.11's forkserver ignores the path it is given (CPython gh-117378, fixed in
+    3.12.8 and 3.13.1), so its preload would import a `pipeline` folder of the working
+    folder instead of effikg. pipeline/nlp_server.py puts the environment back as it was."""
     from multiprocessing import forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(NLP_PRELOAD))
-    forkserver.ensure_running()
+    with _SERVER_START:
+        multiprocessing.get_context("forkserver").set_forkserver_preload(list(NLP_PRELOAD))
+        saved = {name: os.environ.get(name) for name in SERVER_ENV}
+        os.environ[SERVER_ENV_SAVED] = json.dumps(saved)
+        os.environ["PYTHONPATH"] = os.pathsep.join(entry or os.getcwd() for entry in sys.path)
+        os.environ["PYTHONSAFEPATH"] = "1"
+        try:
+            forkserver.ensure_running()
+        except OSError as err:
+            raise BuildError(f"cannot start the worker processes ({err})") from None
+        finally:
+            os.environ.pop(SERVER_ENV_SAVED, None)
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def default_jobs() -> int:
@@ -142,16 +172,11 @@ def _in_order(batches: Iterable[list[Paper]], submit: Submit, window: int) -> It
         yield pending.popleft().result()
 
 
-def _process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = (),
-                  preload: tuple[str, ...] = ()) -> ProcessPoolExecutor:
+def _process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = ()) -> ProcessPoolExecutor:
     """`jobs` forkserver processes (forks of the forkserver, which runs no Python thread,
     never of this possibly threaded process; numpy's OpenBLAS remakes its own thread pool
-    after a fork), each running `initializer` as it starts. `preload`: modules the
-    forkserver imports before its first fork, if this pool is what starts it (it serves
-    every pool of this process after that)."""
+    after a fork), each running `initializer` as it starts."""
     context = multiprocessing.get_context("forkserver")
-    if preload:
-        context.set_forkserver_preload(list(preload))
     try:
         return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=initargs)
     except OSError as err:
@@ -161,7 +186,8 @@ def _process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple =
 @contextmanager
 def local_runner(jobs: int, extractor: Extractor) -> Iterator[Callable[[Iterable[list[Paper]]], Iterator[list[Outcome]]]]:
     """run(batches) -> outcomes a batch, in order: in place for one job, else in a pool of
-    `jobs` processes (forkserver: a fresh interpreter each, never a fork of a threaded parent)."""
+    `jobs` forkserver processes (start_nlp_server: forked with the model loaded, for the
+    default pipeline; never a fork of this possibly threaded process)."""
     if jobs <= 1:
         yield lambda batches: (extract_batch(b, extractor) for b in batches)
         return
@@ -169,8 +195,9 @@ def local_runner(jobs: int, extractor: Extractor) -> Iterator[Callable[[Iterable
 
     def submit(batch: list[Paper]) -> Future[list[Outcome]]:
         if not pools:  # started on the first abstract the cache lacks, not before
-            preload = NLP_PRELOAD if extractor.default_pipeline else ()  # else the server's model is no use
-            pools.append(_process_pool(jobs, _warm_up, (extractor,), preload=preload))
+            if extractor.default_pipeline:  # else the server's model is no use: each worker loads its own
+                start_nlp_server()
+            pools.append(_process_pool(jobs, _warm_up, (extractor,)))
         return pools[0].submit(extract_batch, batch, extractor)
 
     try:

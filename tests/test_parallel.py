@@ -246,35 +246,54 @@ def test_parallel_workers_start_early_only_when_the_nlp_is_certain_there(tmp_pat
     assert not certain(ExtractOptions(jobs=2), inputs=[small])  # too small for two batches
     assert not certain(ExtractOptions(jobs=2), inputs=[tmp_path / "missing.jsonl"])
     assert not certain(ExtractOptions(jobs=2), limit=EXTRACT_BATCH)
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"x" * 2000)
+    assert not certain(ExtractOptions(jobs=2), inputs=[folder])  # a folder counts by its files
+    packed = tmp_path / "snapshot.jsonl.gz"
+    packed.write_bytes(b"x" * (EARLY_START_BYTES // 2))
+    assert certain(ExtractOptions(jobs=2), inputs=[packed])  # compressed: more text than bytes
+    assert not certain(ExtractOptions(jobs=2), inputs=[tmp_path / ("x" * 300 + ".txt")])  # too long a name
 
 
 # Run in a fresh interpreter: the forkserver is one a process, and another test in this
 # one may have started it already.
 _FORKED_LOADED = """
-import multiprocessing, sys
+import multiprocessing, os
 from concurrent.futures import ProcessPoolExecutor
-from pipeline.parallel import start_nlp_server
+import pipeline
+from pipeline.parallel import Extractor, _warm_up, start_nlp_server
 
-def loaded():
+def seen():
     from pipeline.nlp.loading import _cached_nlp
-    return _cached_nlp.cache_info().currsize
+    before = _cached_nlp.cache_info().currsize
+    _warm_up(Extractor())  # what a worker does as it starts: no load of its own
+    return before, _cached_nlp.cache_info().misses, pipeline.__file__, os.environ.get("PYTHONSAFEPATH")
 
 if __name__ == "__main__":
     start_nlp_server()
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        print(pool.submit(loaded).result())
+        before, misses, where, safepath = pool.submit(seen).result()
+    print(before, misses, where == pipeline.__file__, safepath == os.environ.get("PYTHONSAFEPATH"))
 """
 
 
 @pytest.mark.slow
-def test_parallel_workers_are_forked_with_the_model_loaded(tmp_path: Path) -> None:
+def test_parallel_workers_are_forked_with_the_model_loaded_from_effikg(tmp_path: Path) -> None:
     """A worker forked from the started server has the default pipeline before its first
-    batch: N workers cost one load of the model, not N."""
+    batch and does not load another (N workers cost one load of the model, not N); the
+    model is effikg's even when the working folder holds a `pipeline` folder of its own
+    (Python 3.11's forkserver would put the working folder first); the worker's environment
+    is the build's."""
     import subprocess
     import sys
 
-    script = tmp_path / "forked.py"
+    script = tmp_path / "script" / "forked.py"
+    script.parent.mkdir()
     script.write_text(_FORKED_LOADED, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    work = tmp_path / "work"
+    (work / "pipeline").mkdir(parents=True)
+    (work / "pipeline" / "steps.yaml").write_text("steps: []\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=work)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "1"
+    assert done.stdout.split() == ["1", "1", "True", "True"]

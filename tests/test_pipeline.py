@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "pipeline.query_workers",  # serve's worker processes; they load the graph with pipeline.query
      "pipeline.query_match",  # query parameters matched against the graph's names
      "pipeline.parallel", "pipeline.cache",  # where the build's NLP runs; the extraction cache
+     "pipeline.nlp_server",  # what the NLP workers' forkserver loads before it forks them
      "pipeline.store",  # papers assembled as they come into the on-disk store
      "pipeline.shape_check"),  # shapes.ttl as SPARQL checks (validate's fast path)
     ("pipeline.export",),
