@@ -136,6 +136,8 @@ def start_nlp_server() -> None:
         except OSError as err:
             raise BuildError(f"cannot start the worker processes ({err})") from None
         finally:
+            # A server another pool restarts (after this one died) preloads nothing, as before.
+            multiprocessing.get_context("forkserver").set_forkserver_preload([])
             os.environ.pop(SERVER_ENV_SAVED, None)
             for name, value in saved.items():
                 if value is None:
