@@ -15,8 +15,8 @@ import json
 import os
 import signal
 
-from pipeline.parallel import SERVER_ENV_SAVED
 from pipeline.nlp.loading import shared_nlp
+from pipeline.parallel import SERVER_ENV_SAVED
 
 
 def _restore_environment() -> None:
