@@ -386,7 +386,7 @@ def _extract_assemble_export(plan, papers: Iterable[Paper], summary: BuildSummar
         except BuildError:
             refused.append(True)
             raise
-        if exports is None:  # no paper extracted, which the check above has refused: never reached
+        if exports is None:  # no extraction came after the input was all read (the last papers were skipped)
             exports = stack.enter_context(SharedExports(summary.jobs))
         return _assemble_and_export(assembly, exports, scratch, summary, previous=plan.out if plan.owned else None)
 

@@ -125,8 +125,9 @@ def start_nlp_server() -> None:
     folder instead of effikg. pipeline/nlp_server.py puts the environment back as it was."""
     from multiprocessing import forkserver
 
+    context = multiprocessing.get_context("forkserver")
     with _SERVER_START:
-        multiprocessing.get_context("forkserver").set_forkserver_preload(list(NLP_PRELOAD))
+        context.set_forkserver_preload(list(NLP_PRELOAD))
         saved = {name: os.environ.get(name) for name in SERVER_ENV}
         os.environ[SERVER_ENV_SAVED] = json.dumps(saved)
         os.environ["PYTHONPATH"] = os.pathsep.join(entry or os.getcwd() for entry in sys.path)
@@ -137,7 +138,7 @@ def start_nlp_server() -> None:
             raise BuildError(f"cannot start the worker processes ({err})") from None
         finally:
             # A server another pool restarts (after this one died) preloads nothing, as before.
-            multiprocessing.get_context("forkserver").set_forkserver_preload([])
+            context.set_forkserver_preload([])
             os.environ.pop(SERVER_ENV_SAVED, None)
             for name, value in saved.items():
                 if value is None:
