@@ -332,8 +332,8 @@ def train(pairs: tuple[str, ...], out_dir: Path, kind: str, seed: int, threshold
     samples = collect(_pairs(pairs))
     model = fit(samples, kind=kind, seed=seed, threshold=default_threshold() if threshold is None else threshold)
     path = write_model(model, out_dir)
-    info = model["trained_on"] or {"candidates": len([c for s in samples for c in s.labels])}
-    click.echo(f"Trained a {kind} scorer on {len(samples)} abstracts ({info['candidates']} candidates); wrote {path}.")
+    click.echo(f"Trained a {kind} scorer on {len(samples)} abstracts ({model['trained_on']['candidates']} candidates); "
+               f"wrote {path}.")
 
 
 @main.command()

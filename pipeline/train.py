@@ -10,6 +10,7 @@ but one and scores that one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections.abc import Sequence
@@ -97,13 +98,30 @@ def fit(samples: Sequence[Sample], *, kind: str = "trees", seed: int = 0, thresh
     if len(set(y.tolist())) < 2:
         raise EvalError("training needs candidates both right and wrong; the gold matches none or all")
     if kind == "linear":
-        return _fit_linear(names, x, y, seed, threshold)
-    from sklearn.ensemble import GradientBoostingClassifier
+        model = _fit_linear(names, x, y, seed, threshold)
+    else:
+        from sklearn.ensemble import GradientBoostingClassifier
 
-    clf = GradientBoostingClassifier(random_state=seed, **TREES).fit(x, y)
-    model = trees_model(clf, names, y)
-    model.update(threshold=threshold, trained_on=_summary(samples))
+        clf = GradientBoostingClassifier(random_state=seed, **TREES).fit(x, y)
+        model = trees_model(clf, names, y)
+        model.update(threshold=threshold)
+    model["trained_on"] = dict(_summary(samples), digest=matrix_digest(names, x, y))
     return model
+
+
+def matrix_digest(names: list[str], x: np.ndarray, y: np.ndarray) -> str:
+    """The sha256 of what a scorer is fitted on (feature names, values, labels): the shipped
+    scorer records it, so that a test can tell when the extractor's candidates have moved
+    on from those it was trained on (it is then to be retrained, DEVELOPERS.md)."""
+    digest = hashlib.sha256("\n".join(names).encode("utf-8"))
+    digest.update(np.ascontiguousarray(x, dtype="<f8").tobytes())
+    digest.update(np.ascontiguousarray(y, dtype="<i8").tobytes())
+    return digest.hexdigest()
+
+
+def training_digest(samples: Sequence[Sample]) -> str:
+    """matrix_digest of the samples, as `fit` computes it."""
+    return matrix_digest(*_matrix(samples))
 
 
 def trees_model(clf, names: list[str], y: np.ndarray) -> dict:
@@ -130,8 +148,7 @@ def _fit_linear(names: list[str], x: np.ndarray, y: np.ndarray, seed: int, thres
     weights = (clf.coef_[0] / scale).tolist()
     return {"kind": "linear", "features": names, "weights": [round(w, 8) for w in weights],
             "bias": round(float(clf.intercept_[0]), 8), "threshold": threshold,
-            "importance": {n: round(w * s, 5) for n, w, s in zip(names, weights, scale.tolist()) if w},
-            "trained_on": {}}
+            "importance": {n: round(w * s, 5) for n, w, s in zip(names, weights, scale.tolist()) if w}}
 
 
 def _summary(samples: Sequence[Sample]) -> dict:

@@ -102,3 +102,23 @@ def test_scorer_decide_gives_a_figure_one_metric() -> None:
     claims = decide(cands, [0.9, 0.95, 0.9, 0.3, 0.9], threshold=0.5)
     assert [(c.object.label, c.figure.text) for c in claims] == [("Energy", "9.84x"), ("Speed", "3.1x"),
                                                                  ("Speed", "2.0x")]
+
+
+@pytest.mark.slow
+def test_shipped_scorer_is_trained_on_the_candidates_the_extractor_makes() -> None:
+    """A change to the extraction moves the candidates (their features or their number) of
+    the 235 gold abstracts; the shipped scorer must then be retrained on them, or it scores
+    candidates unlike those it learned from (as happened once, unnoticed)."""
+    from pathlib import Path
+
+    from pipeline.train import collect, training_digest
+
+    root = Path(__file__).resolve().parents[2]
+    data = root / "tests" / "data"
+    pairs = [(data / "gold-seeds.jsonl", [root / "pipeline" / "corpus"]),
+             (data / "gold-extra.jsonl", [data / "extra-arxiv.jsonl"]),
+             (data / "gold-dev2.jsonl", [data / "dev2-arxiv.jsonl"])]
+    shipped = json.loads(model_file(None).read_text(encoding="utf-8"))["trained_on"]
+    assert shipped.get("digest") == training_digest(collect(pairs)), (
+        "the extractor's candidates are not those the shipped scorer was trained on: retrain it "
+        "(effikg train ... --out pipeline/nlp/model, DEVELOPERS.md)")
