@@ -343,9 +343,11 @@ def train(pairs: tuple[str, ...], out_dir: Path, kind: str, seed: int, threshold
               help="Corpus to find --paper in (default: the bundled corpus); repeatable.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the mentions rendered with displaCy to this HTML file.")
+@click.option("--all-features", is_flag=True,
+              help="Show every feature of each candidate, not only the six that moved its score most.")
 @MODEL_OPTION
 def explain(text: str | None, paper_id: str | None, inputs: tuple[Path, ...], html_path: Path | None,
-            model: Path | None) -> None:
+            all_features: bool, model: Path | None) -> None:
     """Show why each triple of an abstract is there or missing: its mentions, every candidate
     with its features and score, and which ones became claims."""
     from pipeline.explain import explain_paper, find_paper, text_paper
@@ -353,7 +355,7 @@ def explain(text: str | None, paper_id: str | None, inputs: tuple[Path, ...], ht
     if (text is None) == (paper_id is None):
         raise click.UsageError("give an abstract TEXT or --paper ID")
     paper = text_paper(text) if text is not None else find_paper(paper_id, inputs)
-    click.echo(explain_paper(paper, model=model, html_path=html_path))
+    click.echo(explain_paper(paper, model=model, html_path=html_path, all_features=all_features))
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """`effikg explain`: why a triple is in the graph, or missing, for one abstract.
 
 Prints the abstract's mentions (doc.spans: method, name, hardware, metric, figure), the
-paper's proposed methods, every candidate with its score and its strongest features,
-and which candidates became claims; `--html` renders the mentions with displaCy.
+paper's proposed methods, every candidate with its score and the features that moved it
+most (each with its effect: the score less the score without that feature), and which
+candidates became claims; `--html` renders the mentions with displaCy.
 """
 
 from __future__ import annotations
@@ -41,12 +42,10 @@ def find_paper(paper_id: str, inputs: Sequence[Path] = ()) -> Paper:
     raise EvalError(f"no paper with id {paper_id!r} in {', '.join(map(str, inputs)) or 'the bundled corpus'}")
 
 
-def _importance(model) -> dict[str, float]:
-    return model.data.get("importance", {})
-
-
-def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | None = None) -> str:
-    """The explanation as text (and the displaCy page written to html_path)."""
+def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | None = None,
+                  all_features: bool = False) -> str:
+    """The explanation as text (and the displaCy page written to html_path); each candidate
+    with its TOP_FEATURES most effective features, or all of them."""
     from pipeline.nlp import shared_nlp
     from pipeline.nlp.extract import prepared_docs
     from pipeline.nlp.scorer import from_background
@@ -64,8 +63,8 @@ def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | 
                                  "none: no method named, so no claims"))
     lines += ["", f"candidates (threshold {scorer.threshold}; + became a claim; = at or above it, but the "
                   "same claim from another candidate, or with the figure, was kept; b: at or above it, but an "
-                  "improvement or a win read from a background sentence, which states neither):"]
-    weights = _importance(scorer.model)
+                  "improvement or a win read from a background sentence, which states neither; "
+                  "each feature's effect in parentheses: the score less the score without it):"]
     kept = {replace(claim, confidence=0.0) for claim in doc._.claims or []}
     for c, s in sorted(zip(doc._.candidates or [], doc._.scores or []), key=lambda cs: -cs[1]):
         claim = c.claim
@@ -74,8 +73,9 @@ def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | 
         figure = f" [{claim.figure.text}]" if claim.figure else ""
         lines.append(f" {mark} {s:.3f}  {claim.subject.label} {claim.relation} {claim.object.label}{figure}"
                      f"  ({claim.object_text!r}, sentence at {claim.sent_start})")
-        strong = sorted((k for k, v in c.features.items() if v and k in weights), key=lambda k: -weights[k])
-        lines.append("          " + ", ".join(f"{k}={c.features[k]:g}" for k in strong[:TOP_FEATURES]))
+        effects = list(scorer.model.effects(c.features).items())
+        shown = effects if all_features else effects[:TOP_FEATURES]
+        lines.append("          " + ", ".join(f"{k}={c.features[k]:g} ({e:+.2f})" for k, e in shown))
     if html_path is not None:
         write_atomic(Path(html_path), render_html(doc).encode("utf-8"))
         lines.append(f"\nWrote the mentions to {html_path}.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -325,3 +326,16 @@ def test_cli_explain_shows_mentions_candidates_and_which_became_claims(tmp_path:
     assert background and all(not r.startswith(" + ") for r in background)
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "ZorbNet" in html and "microcontrollers" in html
+    # Under each candidate, its features with what each did to its score, the largest first.
+    lines = out.splitlines()
+    features = lines[lines.index(next(r for r in rows if r.startswith(" + "))) + 1]
+    effects = [float(e) for e in re.findall(r"=\S+ \(([+-]\d\.\d\d)\)", features)]
+    assert 0 < len(effects) <= 6 and [abs(e) for e in effects] == sorted((abs(e) for e in effects), reverse=True)
+
+
+def test_cli_explain_all_features_shows_every_feature() -> None:
+    text = "We propose ZorbNet, a memory-efficient inference scheme. ZorbNet reduces peak memory by 4x on microcontrollers."
+    short, full = (CliRunner().invoke(main, ["explain", text, *flag]) for flag in ([], ["--all-features"]))
+    assert short.exit_code == 0 and full.exit_code == 0, short.output + full.output
+    count = lambda out: max(line.count(" (") for line in out.output.splitlines() if line.startswith("          "))  # noqa: E731
+    assert count(short) == 6 < count(full)

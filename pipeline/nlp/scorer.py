@@ -93,6 +93,20 @@ class ScorerModel:
             known = self._layouts[names] = ([k for k, _ in pairs], [j for _, j in pairs])
         return known
 
+    def effects(self, row: dict[str, float]) -> dict[str, float]:
+        """What each of a candidate's features does to its score: the probability with the
+        features as they are, less the probability with that one feature at 0 (absent), for
+        every non-zero feature the model knows, largest effect first. Not additive (trees
+        combine features), but exact for each: it is the model itself, asked again."""
+        names = [n for n, v in row.items() if v and n in self.index]
+        full = self.matrix([row])
+        x = np.repeat(full, len(names) + 1, axis=0)
+        for k, name in enumerate(names, start=1):
+            x[k, self.index[name]] = 0.0
+        p = self.predict(x)
+        effects = {name: float(p[0] - p[k]) for k, name in enumerate(names, start=1)}
+        return dict(sorted(effects.items(), key=lambda kv: (-abs(kv[1]), kv[0])))
+
     def predict(self, x: np.ndarray) -> np.ndarray:
         """P(claim is right) for each row of x."""
         if len(x) == 0:

@@ -38,6 +38,29 @@ def test_scorer_linear_model_is_a_logistic_function() -> None:
     assert np.allclose(model.predict(x), 1 / (1 + np.exp(-np.array([1.5, -2.5]))))
 
 
+def test_scorer_effects_are_the_score_less_the_score_without_each_feature() -> None:
+    model = ScorerModel({"kind": "linear", "features": ["a", "b", "c"], "weights": [2.0, -1.0, 0.5], "bias": 0.0})
+    p = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    effects = model.effects({"a": 1.0, "b": 1.0, "c": 0.0, "unknown": 5.0})
+    # Only the non-zero features the model knows, the largest effect first.
+    assert list(effects) == ["a", "b"]
+    assert effects["a"] == pytest.approx(p(1.0) - p(-1.0)) and effects["b"] == pytest.approx(p(1.0) - p(2.0))
+
+
+def test_scorer_effects_of_trees_agree_with_predict() -> None:
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    from pipeline import train
+
+    x, y = _data()
+    clf = GradientBoostingClassifier(random_state=0, **train.TREES).fit(x, y)
+    model = ScorerModel(train.trees_model(clf, ["a", "b", "c", "d"], y))
+    row = dict(zip("abcd", x[0].tolist()))
+    without_b = np.array([[row["a"], 0.0, row["c"], row["d"]]])
+    assert model.effects(row)["b"] == pytest.approx(float(model.predict(x[:1])[0] - model.predict(without_b)[0]))
+    assert set(model.effects(row)) == set("abcd")
+
+
 def test_scorer_model_file_defaults_to_the_shipped_model() -> None:
     path = model_file(None)
     assert path.name == "scorer.json" and path.parent.name == "model"
