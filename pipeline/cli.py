@@ -344,7 +344,8 @@ def train(pairs: tuple[str, ...], out_dir: Path, kind: str, seed: int, threshold
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the mentions rendered with displaCy to this HTML file.")
 @click.option("--all-features", is_flag=True,
-              help="Show every feature of each candidate, not only the six that moved its score most.")
+              help="Show every non-zero feature of each candidate, not only the six that moved its score "
+                   "most (an effect: the score less the score with that feature set to 0).")
 @MODEL_OPTION
 def explain(text: str | None, paper_id: str | None, inputs: tuple[Path, ...], html_path: Path | None,
             all_features: bool, model: Path | None) -> None:

@@ -2,7 +2,7 @@
 
 Prints the abstract's mentions (doc.spans: method, name, hardware, metric, figure), the
 paper's proposed methods, every candidate with its score and the features that moved it
-most (each with its effect: the score less the score without that feature), and which
+most (each with its effect: the score less the score with that feature set to 0), and which
 candidates became claims; `--html` renders the mentions with displaCy.
 """
 
@@ -64,7 +64,7 @@ def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | 
     lines += ["", f"candidates (threshold {scorer.threshold}; + became a claim; = at or above it, but the "
                   "same claim from another candidate, or with the figure, was kept; b: at or above it, but an "
                   "improvement or a win read from a background sentence, which states neither; "
-                  "each feature's effect in parentheses: the score less the score without it):"]
+                  "each feature's effect in parentheses: the score less the score with it set to 0):"]
     kept = {replace(claim, confidence=0.0) for claim in doc._.claims or []}
     for c, s in sorted(zip(doc._.candidates or [], doc._.scores or []), key=lambda cs: -cs[1]):
         claim = c.claim
@@ -75,11 +75,17 @@ def explain_paper(paper: Paper, *, model: Path | None = None, html_path: Path | 
                      f"  ({claim.object_text!r}, sentence at {claim.sent_start})")
         effects = list(scorer.model.effects(c.features).items())
         shown = effects if all_features else effects[:TOP_FEATURES]
-        lines.append("          " + ", ".join(f"{k}={c.features[k]:g} ({e:+.2f})" for k, e in shown))
+        lines.append("          " + ", ".join(f"{k}={c.features[k]:g} ({_signed(e)})" for k, e in shown))
     if html_path is not None:
         write_atomic(Path(html_path), render_html(doc).encode("utf-8"))
         lines.append(f"\nWrote the mentions to {html_path}.")
     return "\n".join(lines)
+
+
+def _signed(effect: float) -> str:
+    """An effect to three places, signed unless it rounds to nothing ("+0.231", "-0.004", "0")."""
+    text = f"{effect:+.3f}"
+    return "0" if float(text) == 0 else text
 
 
 def render_html(doc) -> str:

@@ -113,7 +113,7 @@ def matrix_digest(names: list[str], x: np.ndarray, y: np.ndarray) -> str:
     """The sha256 of what a scorer is fitted on (feature names, values, labels): the shipped
     scorer records it, so that a test can tell when the extractor's candidates have moved
     on from those it was trained on (it is then to be retrained, DEVELOPERS.md)."""
-    digest = hashlib.sha256("\n".join(names).encode("utf-8"))
+    digest = hashlib.sha256(json.dumps([names, list(x.shape)]).encode("utf-8"))  # framed: names, then the shape
     digest.update(np.ascontiguousarray(x, dtype="<f8").tobytes())
     digest.update(np.ascontiguousarray(y, dtype="<i8").tobytes())
     return digest.hexdigest()

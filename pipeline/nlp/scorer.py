@@ -95,8 +95,9 @@ class ScorerModel:
 
     def effects(self, row: dict[str, float]) -> dict[str, float]:
         """What each of a candidate's features does to its score: the probability with the
-        features as they are, less the probability with that one feature at 0 (absent), for
-        every non-zero feature the model knows, largest effect first. Not additive (trees
+        features as they are, less the probability with that one feature set to 0, for every
+        non-zero feature the model knows, largest effect first. For a flag 0 is its absence;
+        for a number (a distance, a length) it is only another value. Not additive (trees
         combine features), but exact for each: it is the model itself, asked again."""
         names = [n for n, v in row.items() if v and n in self.index]
         full = self.matrix([row])
