@@ -24,7 +24,7 @@ from pipeline.errors import BuildError, ExportError, InputError, InputsFailedErr
 from pipeline.export import EXPORTERS, select_exporters
 from pipeline.files import new_file_mode
 from pipeline.ingest import STDIN, read_papers
-from pipeline.ingest.common import describe_error
+from pipeline.ingest.common import COMPRESSED_SUFFIXES, describe_error
 from pipeline.ingest.filters import Dedup, PaperFilter
 from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
 from pipeline.vocab import VocabExtra, vocabulary_hash
@@ -36,11 +36,10 @@ if TYPE_CHECKING:  # imported where used: they load the exporters and the store
 # Papers sent to the model at a time; a batch that fails is redone paper by paper.
 EXTRACT_BATCH = 64
 # Inputs this large hold more than one batch (the bundled abstracts average 1.6 kB, a
-# batch about 100 kB): worth starting the workers at once. A compressed file holds about
-# COMPRESSION times its size of text.
+# batch about 100 kB): worth starting the workers at once. A compressed file (by its
+# suffix, as the readers know them) holds about COMPRESSION times its size of text.
 EARLY_START_BYTES = 100_000
 COMPRESSION = 3
-COMPRESSED_SUFFIXES = frozenset({".gz", ".bz2", ".zst", ".xz"})
 # CPU s of the shape checks in a build of 1,000 abstracts, in the units of
 # pipeline.export.Exporter.cost: the build process's work beside its share of the exports.
 SHAPE_CHECK_COST = 0.68

@@ -16,18 +16,14 @@ import os
 import signal
 
 from pipeline.nlp.loading import shared_nlp
-from pipeline.parallel import SERVER_ENV_SAVED
+from pipeline.parallel import SERVER_ENV_SAVED, put_environment
 
 
 def _restore_environment() -> None:
     """The variables start_nlp_server set to start this server, back as they were, so
     that the workers forked from it see the build's own environment."""
     saved = os.environ.pop(SERVER_ENV_SAVED, None)
-    for name, value in (json.loads(saved) if saved else {}).items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    put_environment(json.loads(saved) if saved else {})
 
 
 _restore_environment()

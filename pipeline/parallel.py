@@ -140,11 +140,16 @@ def start_nlp_server() -> None:
             # A server another pool restarts (after this one died) preloads nothing, as before.
             context.set_forkserver_preload([])
             os.environ.pop(SERVER_ENV_SAVED, None)
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+            put_environment(saved)
+
+
+def put_environment(values: dict[str, str | None]) -> None:
+    """Set each variable to its value, or unset it for None (as start_nlp_server saved them)."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def default_jobs() -> int:
