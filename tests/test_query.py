@@ -393,7 +393,10 @@ def test_query_corpus_hardware_matched_as_a_person_means_it(corpus, typed: str, 
 
 
 def test_query_corpus_a100_and_rtx_4090_find_their_methods(corpus) -> None:
-    assert len(run_query(corpus, "methods-targeting-hardware", {"hardware": "a100"}).rows) == 5
+    # The five the seed gold says target an A100; the query is case-blind and finds them by a
+    # part of the label (the extractor may add a sixth it reads from a background sentence).
+    assert {r["method"] for r in run_query(corpus, "methods-targeting-hardware", {"hardware": "a100"}).records()} \
+        >= {"FlashAttention-2", "SARATHI", "Sarathi-Serve", "TensorBLEU", "TriForce"}
     assert {r["method"] for r in run_query(corpus, "methods-targeting-hardware", {"hardware": "RTX 4090"}).records()} \
         >= {"TriForce"}
 

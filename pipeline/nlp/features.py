@@ -28,6 +28,8 @@ OBJECT_DEPS = ("amod", "appos", "compound", "conj", "dobj", "nmod", "nsubj", "ns
 FIGURE_UNITS = ("%", "B", "FLOPs", "bit", "parameters", "points", "s", "x")
 # A sentence that hopes or looks ahead ("we hope it will inspire ...") reports no result.
 HEDGE_LEMMAS = word_class("hedge_lemmas")
+# Where the counts of paper_features stop: beyond it, more is no more evidence.
+PAPER_COUNT_CAP = 10
 WINDOW = 4  # tokens either side of the object read for keeping / loss / change words
 # The one-hot features' names, made once rather than as f-strings for every candidate.
 _RELATION_KEYS = tuple((f"rel={r}", r) for r in RELATIONS)
@@ -236,10 +238,21 @@ FEATURES: dict[str, Callable[[View], dict[str, float]]] = {
 
 
 def paper_features(claims: list, rows: list[dict[str, float]]) -> list[dict[str, float]]:
-    """What the whole abstract says of each candidate's triple: in how many sentences it
-    is proposed, the rule reader's best confidence anywhere, the best construction seen.
-    `claims[i]` is the DocClaim of `rows[i]`; the rows are extended in place (each is its
+    """What the whole abstract says of each candidate: how many distinct objects the
+    abstract offers for its relation and the order its object first comes in among them
+    (an abstract with ten candidate metrics states fewer of them as results than one with
+    two, and leads with its main one); of its triple, in how many sentences it is
+    proposed and the rule reader's best confidence anywhere. `claims[i]` is the DocClaim
+    of `rows[i]`, in the abstract's order; the rows are extended in place (each is its
     candidate's own dict: copying ~150 features a candidate was a tenth of the component)."""
+    first_seen: dict[str, dict[str, int]] = {}  # relation -> object key -> its order of first mention
+    for c in claims:
+        order = first_seen.setdefault(c.relation, {})
+        order.setdefault(c.object.key, len(order))
+    for c, row in zip(claims, rows):
+        order = first_seen[c.relation]
+        row["paper_rel_objects"] = float(min(len(order), PAPER_COUNT_CAP))
+        row["paper_obj_order"] = float(min(order[c.object.key], PAPER_COUNT_CAP))
     by_triple: dict[tuple, list[int]] = {}
     for i, c in enumerate(claims):
         by_triple.setdefault((c.relation, c.subject.key, c.object.key), []).append(i)

@@ -131,3 +131,28 @@ def test_features_featurize_has_unique_names() -> None:
     names = [k for fn in F.FEATURES.values() for k in fn(_view(_doc()))]
     assert len(names) == len(set(names))
     assert F.featurize(_view(_doc())).keys() == set(names)
+
+
+def _claim(relation: str, obj: str, sent_start: int, kind: str = "Metric"):
+    from pipeline.nlp.relations import DocClaim
+    from pipeline.records import Entity
+
+    method = Entity("Method", "TriForce", "triforce")
+    return DocClaim(relation, method, "TriForce", Entity(kind, obj, obj.lower()), obj, sent_start, sent_start + 10, 0.0)
+
+
+def test_features_paper_features_count_a_relations_objects_and_their_order_of_first_mention() -> None:
+    claims = [_claim("improves", "Speed", 0), _claim("improves", "Memory", 0), _claim("targets", "GPU", 0, "Hardware"),
+              _claim("improves", "Speed", 20), _claim("improves", "Energy", 40)]
+    rows = F.paper_features(claims, [{"rule": 0.0} for _ in claims])
+    assert [r["paper_rel_objects"] for r in rows] == [3.0, 3.0, 1.0, 3.0, 3.0]
+    assert [r["paper_obj_order"] for r in rows] == [0.0, 1.0, 0.0, 0.0, 2.0]
+    # The triple's own counts: Speed is proposed in two sentences.
+    assert rows[0]["paper_triple_sents"] == rows[3]["paper_triple_sents"] == 2.0
+    assert rows[1]["paper_triple_sents"] == 1.0
+
+
+def test_features_paper_features_stop_counting_at_the_cap() -> None:
+    claims = [_claim("improves", f"M{i}", 0) for i in range(F.PAPER_COUNT_CAP + 5)]
+    rows = F.paper_features(claims, [{} for _ in claims])
+    assert rows[-1]["paper_rel_objects"] == rows[-1]["paper_obj_order"] == float(F.PAPER_COUNT_CAP)
