@@ -100,8 +100,14 @@ def _split_glued_sentences(nlp: Language) -> None:
         # a dash between digits is a range and stays inside its token ("1.3–2.4×").
         r"(?<=[A-Za-z)\]])[–—](?=[A-Za-z0-9(])",
     ]
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     # "MiniCPM-V." / "GPT-4V." at a sentence end: the letter is a name's last part, not an
     # initial ("J."), so the full stop is split off and the sentence ends there.
     suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[-0-9][A-Z])\."]
-    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    # Each setting of a tokenizer's affixes re-adds its ~1,350 special cases (0.07 s):
+    # with the cases set aside, both are set and the cases added back once.
+    tokenizer = nlp.tokenizer
+    special_cases = tokenizer.rules
+    tokenizer.rules = {}
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    tokenizer.rules = special_cases

@@ -31,3 +31,16 @@ def test_nlp_model_excluded_components_not_in_pipeline() -> None:
     nlp = make_nlp()
     assert not set(EXCLUDED_COMPONENTS) & set(nlp.component_names)
     assert {"tagger", "parser", "lemmatizer", "effikg_relations"} <= set(nlp.pipe_names)
+
+
+def test_nlp_model_tokenizer_keeps_the_models_special_cases_and_splits_glued_sentences(nlp) -> None:
+    import spacy
+
+    from pipeline.nlp.loading import model_path
+
+    plain = spacy.load(model_path(), exclude=list(EXCLUDED_COMPONENTS))
+    assert nlp.tokenizer.rules == plain.tokenizer.rules and len(plain.tokenizer.rules) > 1000
+    words = [t.text for t in nlp.make_doc("We don't use it.We propose MARCA.We run GPT-4V. (FFT)–which 1.3–2.4×")]
+    assert words[:5] == ["We", "do", "n't", "use", "it"] and words[5:7] == [".", "We"]
+    assert words[8:11] == ["MARCA", ".", "We"] and words[12:14] == ["GPT-4V", "."]
+    assert words[-4:] == ["FFT)", "–", "which", "1.3–2.4×"]  # a dash between words splits, a range stays
