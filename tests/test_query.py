@@ -392,11 +392,15 @@ def test_query_corpus_hardware_matched_as_a_person_means_it(corpus, typed: str, 
     assert rows and {r["hardware"] for r in rows} == {label}
 
 
-def test_query_corpus_a100_and_rtx_4090_find_their_methods(corpus) -> None:
-    # The five the seed gold says target an A100; the query is case-blind and finds them by a
-    # part of the label (the extractor may add a sixth it reads from a background sentence).
-    assert {r["method"] for r in run_query(corpus, "methods-targeting-hardware", {"hardware": "a100"}).records()} \
-        >= {"FlashAttention-2", "SARATHI", "Sarathi-Serve", "TensorBLEU", "TriForce"}
+def test_query_corpus_a100_and_rtx_4090_find_their_methods(corpus, built_graph: rdflib.Graph) -> None:
+    a100 = URIRef("https://w3id.org/effikg/resource/hardware/nvidia-a100-gpu")
+    in_graph = {str(built_graph.value(m, RDFS.label)) for m in built_graph.subjects(EKG.targets, a100)}
+    rows = run_query(corpus, "methods-targeting-hardware", {"hardware": "a100"}).records()
+    # "a100" means the A100 and no other hardware; its methods are those the graph has target it,
+    # among them the five the seed gold names.
+    assert {r["hardware"] for r in rows} == {"NVIDIA A100 GPU"}
+    assert {r["method"] for r in rows} == in_graph >= {"FlashAttention-2", "SARATHI", "Sarathi-Serve", "TensorBLEU",
+                                                        "TriForce"}
     assert {r["method"] for r in run_query(corpus, "methods-targeting-hardware", {"hardware": "RTX 4090"}).records()} \
         >= {"TriForce"}
 
