@@ -27,7 +27,7 @@ from pipeline.query import (
     to_bound_sparql,
 )
 from pipeline.records import Claim, Entity, Extraction, Figure, Paper
-from pipeline.terms import EKG
+from pipeline.terms import EKG, RES
 
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 
@@ -393,7 +393,7 @@ def test_query_corpus_hardware_matched_as_a_person_means_it(corpus, typed: str, 
 
 
 def test_query_corpus_a100_and_rtx_4090_find_their_methods(corpus, built_graph: rdflib.Graph) -> None:
-    a100 = URIRef("https://w3id.org/effikg/resource/hardware/nvidia-a100-gpu")
+    a100 = RES["hardware/nvidia-a100-gpu"]
     in_graph = {str(built_graph.value(m, RDFS.label)) for m in built_graph.subjects(EKG.targets, a100)}
     rows = run_query(corpus, "methods-targeting-hardware", {"hardware": "a100"}).records()
     # "a100" means the A100 and no other hardware; its methods are those the graph has target it,

@@ -243,9 +243,10 @@ def paper_features(claims: list, rows: list[dict[str, float]]) -> list[dict[str,
     (an abstract with ten candidate metrics states fewer of them as results than one with
     two, and leads with its main one); of its triple, in how many sentences it is
     proposed and the rule reader's best confidence anywhere. `claims[i]` is the DocClaim
-    of `rows[i]`, sentence by sentence as the candidates were made; the rows are extended in place (each is its
+    of `rows[i]`, sentence by sentence as the candidates were made (within a sentence by
+    the kind of object, not in text order); the rows are extended in place (each is its
     candidate's own dict: copying ~150 features a candidate was a tenth of the component)."""
-    first_seen: dict[str, dict[str, int]] = {}  # relation -> object key -> its order of first mention
+    first_seen: dict[str, dict[str, int]] = {}  # relation -> object key -> its order among the candidates
     for c in claims:
         order = first_seen.setdefault(c.relation, {})
         order.setdefault(c.object.key, len(order))

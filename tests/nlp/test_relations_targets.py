@@ -131,10 +131,6 @@ def test_relations_targets_named_product_under_a_class(nlp) -> None:
 @pytest.mark.xfail(strict=True, reason="known false positive of the shipped scorer since 5d3cca6: the abstract's only "
                    "hardware mention outweighs its background sentence (\"ConvNeXt-T ... trained on A100 GPUs\")")
 def test_relations_targets_not_from_a_sentence_about_another_method_in_the_bundled_build(built_graph) -> None:
-    from rdflib import URIRef
+    from pipeline.terms import EKG, RES
 
-    from pipeline.terms import EKG
-
-    res = "https://w3id.org/effikg/resource/"
-    assert (URIRef(res + "method/inceptionnext"), EKG.targets, URIRef(res + "hardware/nvidia-a100-gpu")) \
-        not in built_graph
+    assert (RES["method/inceptionnext"], EKG.targets, RES["hardware/nvidia-a100-gpu"]) not in built_graph
