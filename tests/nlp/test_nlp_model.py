@@ -44,3 +44,32 @@ def test_nlp_model_tokenizer_keeps_the_models_special_cases_and_splits_glued_sen
     assert words[:5] == ["We", "do", "n't", "use", "it"] and words[5:7] == [".", "We"]
     assert words[8:11] == ["MARCA", ".", "We"] and words[12:14] == ["GPT-4V", "."]
     assert words[-4:] == ["FFT)", "–", "which", "1.3–2.4×"]  # a dash between words splits, a range stays
+
+
+def test_nlp_model_tokenizer_loaded_once_tokenizes_as_the_stock_route(nlp) -> None:
+    """make_nlp reads the model's tokenizer file itself, effikg's affixes put in before its
+    special cases are added: every setting and every token as spaCy's own loading with the
+    affixes set afterwards, on the bundled abstracts and the gazetteer's names."""
+    import spacy
+
+    from pipeline.corpus import bundled_corpus
+    from pipeline.ingest import read_papers
+    from pipeline.nlp.loading import effikg_affixes, model_path
+    from pipeline.records import Paper
+
+    stock = spacy.load(model_path(), exclude=list(EXCLUDED_COMPONENTS)).tokenizer
+    infixes, suffixes = effikg_affixes(nlp)
+    stock.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    stock.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    ours = nlp.tokenizer
+
+    def settings(tok) -> list:
+        found = [tok.prefix_search, tok.suffix_search, tok.infix_finditer, tok.token_match, tok.url_match]
+        return [f.__self__.pattern if f is not None else None for f in found] + [tok.faster_heuristics]
+
+    assert settings(ours) == settings(stock) and ours.rules == stock.rules
+    texts = [p.abstract for f in bundled_corpus() for p in read_papers(f) if isinstance(p, Paper)]
+    texts += (Path(pipeline.__file__).parent / "vocab" / "hardware.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(texts) > 400
+    for text in texts:
+        assert [t.text_with_ws for t in ours(text)] == [t.text_with_ws for t in stock(text)], text[:80]
