@@ -60,8 +60,12 @@ class StoreAssembly:
         self.votes.add(extraction)
         self.assembler.extraction(extraction)
 
-    def finish(self, folder: Path) -> StoreSource:
-        """The store in `folder`, loaded; the StoreSource the checks and exports read."""
+    def finish(self, folder: Path, defer_load: bool = False) -> StoreSource:
+        """The StoreSource the checks and exports read, its store in `folder` loaded.
+
+        With `defer_load`, a graph the checks and exporters read from its lines alone (up
+        to StoreSource.MEMORY_TRIPLES) is not loaded yet: `load_store(source)` does it, so
+        that the build can first start the export workers, who need only the lines."""
         if self.build is not None:
             add_build(self.assembler, self.build)
         self.assembler.finish(Resolution((), self.votes.entities()))
@@ -71,9 +75,18 @@ class StoreAssembly:
         self.assembler = self.votes = self.spool = None  # type: ignore[assignment]
         folder.mkdir(parents=True, exist_ok=True)
         source = StoreSource(lines, folder / _OXIGRAPH, count)
-        load_lines(source.store, lines)
-        source.release()
+        source.loaded = False
+        if not (defer_load and count <= StoreSource.MEMORY_TRIPLES):
+            load_store(source)
         return source
+
+
+def load_store(source: StoreSource) -> None:
+    """Load the source's on-disk store from its lines, unless that is done."""
+    if not source.loaded:
+        load_lines(source.store, source.lines_path)
+        source.loaded = True
+        source.release()
 
 
 def load_lines(store: ox.Store, path: Path, chunk: int = LOAD_LINES) -> None:

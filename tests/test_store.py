@@ -157,3 +157,26 @@ def test_store_large_explorer_holds_the_top_and_a_page_a_paper(tmp_path: Path, m
     assert len(data["nodes"]) == 4  # the top nodes only
     listing = (tmp_path / "site" / "papers" / "index.html").read_text(encoding="utf-8")
     assert listing.count("<li>") == 3
+
+
+def test_store_assembly_defers_the_store_load_only_for_a_graph_read_from_its_lines(tmp_path: Path, monkeypatch) -> None:
+    """finish(defer_load=True) leaves the on-disk store empty while the exporters read the
+    lines (what the export workers start on), load_store then fills it, once; a graph past
+    StoreSource.MEMORY_TRIPLES, which they read from the store, is loaded at once."""
+    from pipeline.store import load_store
+
+    assembly = StoreAssembly(tmp_path / "work")
+    for extraction in sample_extractions():
+        assembly.add(resolve_paper(extraction))
+    source = assembly.finish(tmp_path / "deferred", defer_load=True)
+    assert not source.loaded and len(source.store) == 0 and len(source.reader) == len(source) > 0
+    load_store(source)
+    load_store(source)  # a second call does nothing
+    assert source.loaded and len(source.store) == len(source)
+
+    monkeypatch.setattr(StoreSource, "MEMORY_TRIPLES", 10)
+    large = StoreAssembly(tmp_path / "work2")
+    for extraction in sample_extractions():
+        large.add(resolve_paper(extraction))
+    source = large.finish(tmp_path / "at-once", defer_load=True)
+    assert source.loaded and len(source.store) == len(source) > 10

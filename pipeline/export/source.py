@@ -99,6 +99,9 @@ class StoreSource:
         # The earlier build in the output folder, if any: an exporter may take what it
         # wrote from the same inputs instead of making it again (html's paper pages).
         self.previous: Path | None = None
+        # Whether the on-disk store holds the lines (pipeline.store.StoreAssembly.finish
+        # may leave that to load_store).
+        self.loaded = True
 
     @property
     def store(self) -> ox.Store:
