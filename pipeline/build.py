@@ -43,7 +43,8 @@ COMPRESSION = 3
 # CPU s of the shape checks in a build of 1,000 abstracts, in the units of
 # pipeline.export.Exporter.cost: the build process's work beside its share of the exports.
 SHAPE_CHECK_COST = 0.68
-# ... and of loading the on-disk store from the sorted lines, when it waits for the workers' start.
+# ... and of filling the on-disk store from the sorted lines, when it is deferred until the
+# export workers have their shares (StoreAssembly.finish(defer_load=True)).
 STORE_LOAD_COST = 0.34
 # What no output format can write (XML 1.0 forbids these; UTF-8 cannot encode surrogates).
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -408,17 +409,17 @@ def _assemble_and_export(assembly: StoreAssembly, exports: SharedExports, scratc
     import shutil
 
     from pipeline.outdir import STORE_DIR
-    from pipeline.store import finish_store, load_store
+    from pipeline.store import fill_store, finish_store
     from pipeline.validate import check_store
 
     # The export workers read the lines, not the store (below StoreSource.MEMORY_TRIPLES):
-    # they start first, and this process loads the store as its first work beside theirs.
+    # they start first, and this process fills the store as its first work beside theirs.
     source = assembly.finish(scratch / STORE_DIR, defer_load=True)
     try:
         source.previous = previous
         exports.start(source, scratch, summary.exports,
                       beside=SHAPE_CHECK_COST + (0.0 if source.loaded else STORE_LOAD_COST))
-        load_store(source)
+        fill_store(source)
         # The verdicts of pySHACL (`effikg validate`), by SPARQL on the store.
         result = check_store(source.reader, source.iter_triples, len(source))
         source.release()

@@ -47,7 +47,8 @@ class StoreAssembly:
     lines into the on-disk sort under `work` and counts its votes for the corpus's names
     (pipeline.resolve.NameVotes), so that nothing waits for the last paper but what spans
     papers; `finish` adds that (the entities, named by the votes; the support counts),
-    merges the sorted runs into work/graph.nt and bulk-loads it into a new store."""
+    merges the sorted runs into work/graph.nt and bulk-loads it into a new store (or
+    leaves that to `fill_store`)."""
 
     def __init__(self, work: Path, build: BuildInfo | None = None) -> None:
         self.work = Path(work)
@@ -64,7 +65,7 @@ class StoreAssembly:
         """The StoreSource the checks and exports read, its store in `folder` loaded.
 
         With `defer_load`, a graph the checks and exporters read from its lines alone (up
-        to StoreSource.MEMORY_TRIPLES) is not loaded yet: `load_store(source)` does it, so
+        to StoreSource.MEMORY_TRIPLES) is not loaded yet: `fill_store(source)` does it, so
         that the build can first start the export workers, who need only the lines."""
         if self.build is not None:
             add_build(self.assembler, self.build)
@@ -74,15 +75,14 @@ class StoreAssembly:
         # What spans papers is written: not held through the checks and the exports.
         self.assembler = self.votes = self.spool = None  # type: ignore[assignment]
         folder.mkdir(parents=True, exist_ok=True)
-        source = StoreSource(lines, folder / _OXIGRAPH, count)
-        source.loaded = False
-        if not (defer_load and count <= StoreSource.MEMORY_TRIPLES):
-            load_store(source)
+        source = StoreSource(lines, folder / _OXIGRAPH, count, loaded=False)
+        if not (defer_load and source.in_memory):
+            fill_store(source)
         return source
 
 
-def load_store(source: StoreSource) -> None:
-    """Load the source's on-disk store from its lines, unless that is done."""
+def fill_store(source: StoreSource) -> None:
+    """Bulk-load the source's on-disk store from its lines, unless that is done."""
     if not source.loaded:
         load_lines(source.store, source.lines_path)
         source.loaded = True
@@ -101,7 +101,9 @@ def load_lines(store: ox.Store, path: Path, chunk: int = LOAD_LINES) -> None:
 
 def finish_store(source: StoreSource, folder: Path) -> None:
     """Add the ontology (as pipeline.query.load_store does) and record the graph files
-    written beside the store folder; call once the exports are written."""
+    written beside the store folder; call once the exports are written. (A store left
+    unfilled is filled first: query and serve answer from it.)"""
+    fill_store(source)
     source.store.bulk_load(input=to_ntriples(ontology_lines()), format=ox.RdfFormat.N_TRIPLES)
     source.store.flush()
     files = {}

@@ -160,23 +160,32 @@ def test_store_large_explorer_holds_the_top_and_a_page_a_paper(tmp_path: Path, m
 
 
 def test_store_assembly_defers_the_store_load_only_for_a_graph_read_from_its_lines(tmp_path: Path, monkeypatch) -> None:
-    """finish(defer_load=True) leaves the on-disk store empty while the exporters read the
-    lines (what the export workers start on), load_store then fills it, once; a graph past
-    StoreSource.MEMORY_TRIPLES, which they read from the store, is loaded at once."""
-    from pipeline.store import load_store
+    """finish(defer_load=True) leaves the on-disk store unmade while the exporters read the
+    lines: an export worker writes every format from them without opening it (the build
+    starts the workers first); fill_store then loads it, once. A graph past
+    StoreSource.MEMORY_TRIPLES, which the workers read from the store, is loaded at once."""
+    import pipeline.store as store
+    from pipeline.export import EXPORTERS
+    from pipeline.export.worker import save_store_exports
 
+    loads = []
+    load_lines = store.load_lines
+    monkeypatch.setattr(store, "load_lines", lambda *args: (loads.append(1), load_lines(*args)))
     assembly = StoreAssembly(tmp_path / "work")
     for extraction in sample_extractions():
         assembly.add(resolve_paper(extraction))
-    source = assembly.finish(tmp_path / "deferred", defer_load=True)
-    assert not source.loaded and len(source.store) == 0 and len(source.reader) == len(source) > 0
-    load_store(source)
-    load_store(source)  # a second call does nothing
-    assert source.loaded and len(source.store) == len(source)
+    source = assembly.finish(tmp_path / "deferred" / ".effikg-store", defer_load=True)
+    written = save_store_exports(source.lines_path, source.store_path, len(source), None, tmp_path / "deferred",
+                                 list(EXPORTERS))
+    assert set(written) == set(EXPORTERS) and all(written.values())
+    assert not source.loaded and not source.store_path.exists() and loads == []
+    store.fill_store(source)
+    store.fill_store(source)  # a second call does nothing
+    assert source.loaded and loads == [1] and len(source.store) == len(source) > 0
 
     monkeypatch.setattr(StoreSource, "MEMORY_TRIPLES", 10)
     large = StoreAssembly(tmp_path / "work2")
     for extraction in sample_extractions():
         large.add(resolve_paper(extraction))
     source = large.finish(tmp_path / "at-once", defer_load=True)
-    assert source.loaded and len(source.store) == len(source) > 10
+    assert source.loaded and loads == [1, 1] and len(source.store) == len(source) > 10

@@ -410,7 +410,7 @@ class _BlockReuse:
         from pipeline.outdir import STORE_DIR
 
         store = path.parent / STORE_DIR
-        small = isinstance(source, StoreSource) and len(source) <= StoreSource.MEMORY_TRIPLES
+        small = isinstance(source, StoreSource) and source.in_memory
         self.index = store / (path.name + BLOCKS_SUFFIX) if small and store.is_dir() else None
         self.old: dict[str, list] = {}
         self.earlier = b""

@@ -88,7 +88,7 @@ class StoreSource:
 
     MEMORY_TRIPLES = 250_000
 
-    def __init__(self, lines_path: Path, store_path: Path, size: int) -> None:
+    def __init__(self, lines_path: Path, store_path: Path, size: int, loaded: bool = True) -> None:
         self.lines_path = Path(lines_path)
         self.store_path = Path(store_path)
         self.size = size
@@ -99,9 +99,14 @@ class StoreSource:
         # The earlier build in the output folder, if any: an exporter may take what it
         # wrote from the same inputs instead of making it again (html's paper pages).
         self.previous: Path | None = None
-        # Whether the on-disk store holds the lines (pipeline.store.StoreAssembly.finish
-        # may leave that to load_store).
-        self.loaded = True
+        # Whether the on-disk store holds the lines yet (StoreAssembly.finish may leave
+        # that to pipeline.store.fill_store).
+        self.loaded = loaded
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the graph is read from its lines (an in-memory copy), not the on-disk store."""
+        return self.size <= self.MEMORY_TRIPLES
 
     @property
     def store(self) -> ox.Store:
@@ -114,7 +119,7 @@ class StoreSource:
     def reader(self) -> ox.Store:
         """The store to read the graph from: in memory while the graph is small (kept
         until the source goes: bounded by MEMORY_TRIPLES), else the on-disk one."""
-        if self.size > self.MEMORY_TRIPLES:
+        if not self.in_memory:
             return self.store
         if self._memory is None:
             self._memory = ox.Store()
@@ -128,7 +133,7 @@ class StoreSource:
         self._store = None
         self.__dict__.pop("view", None)
         self.__dict__.pop("networkx", None)
-        if self.size > self.MEMORY_TRIPLES:
+        if not self.in_memory:
             release_memory()
 
     def iter_lines(self) -> Iterator[str]:

@@ -1,7 +1,9 @@
 """What an export worker process runs (pipeline.parallel.SharedExports, `effikg build
 --jobs N`): its share of the exporters, reading the build's graph from the same files the
 build process reads, its sorted lines and its on-disk store, the store opened read-only
-since the build process holds it open too."""
+since the build process holds it open too. Up to StoreSource.MEMORY_TRIPLES a worker reads
+the lines alone: the build starts it before it fills the store (pipeline.store.fill_store),
+so the store must not be opened then."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ class ReadOnlyStoreSource(StoreSource):
 
     @cached_property
     def store(self) -> ox.Store:  # type: ignore[override]
+        if self.in_memory:  # the build may be filling it at this moment
+            raise RuntimeError(f"{self.store_path}: an export worker opened the store of a graph it reads from its lines")
         return ox.Store.read_only(str(self.store_path))
 
     def release(self) -> None:
