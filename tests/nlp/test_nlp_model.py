@@ -47,17 +47,22 @@ def test_nlp_model_tokenizer_keeps_the_models_special_cases_and_splits_glued_sen
 
 
 def test_nlp_model_tokenizer_loaded_once_tokenizes_as_the_stock_route(nlp) -> None:
-    """make_nlp reads the model's tokenizer file itself, effikg's affixes put in before its
-    special cases are added: every setting and every token as spaCy's own loading with the
-    affixes set afterwards, on the bundled abstracts and the gazetteer's names."""
+    """make_nlp reads the model's tokenizer file itself (spacy.load makes an empty one),
+    effikg's affixes put in before its special cases are added: every setting, token and
+    norm as spaCy's own loading with the affixes set afterwards, on the bundled abstracts
+    and every name and form of the gazetteers."""
+    import json
+
     import spacy
 
     from pipeline.corpus import bundled_corpus
     from pipeline.ingest import read_papers
-    from pipeline.nlp.loading import effikg_affixes, model_path
+    from pipeline.nlp.loading import EMPTY_TOKENIZER, effikg_affixes, model_path
     from pipeline.records import Paper
 
-    stock = spacy.load(model_path(), exclude=list(EXCLUDED_COMPONENTS)).tokenizer
+    assert nlp.config["nlp"]["tokenizer"] == {"@tokenizers": EMPTY_TOKENIZER}
+    components = spacy.util.load_config(model_path() / "config.cfg")["nlp"]["pipeline"]
+    stock = spacy.load(model_path(), exclude=list(components)).tokenizer  # the tokenizer alone
     infixes, suffixes = effikg_affixes(nlp)
     stock.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     stock.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
@@ -68,8 +73,11 @@ def test_nlp_model_tokenizer_loaded_once_tokenizes_as_the_stock_route(nlp) -> No
         return [f.__self__.pattern if f is not None else None for f in found] + [tok.faster_heuristics]
 
     assert settings(ours) == settings(stock) and ours.rules == stock.rules
-    texts = [p.abstract for f in bundled_corpus() for p in read_papers(f) if isinstance(p, Paper)]
-    texts += (Path(pipeline.__file__).parent / "vocab" / "hardware.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(texts) > 400
-    for text in texts:
-        assert [t.text_with_ws for t in ours(text)] == [t.text_with_ws for t in stock(text)], text[:80]
+    abstracts = [p.abstract for f in bundled_corpus() for p in read_papers(f) if isinstance(p, Paper)]
+    names = [name for path in sorted((Path(pipeline.__file__).parent / "vocab").glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+             for key, value in json.loads(line).items() if key in {"label", "forms", "names", "family"}
+             for name in (value if isinstance(value, list) else [value]) if isinstance(name, str)]
+    assert len(abstracts) >= 80 and len(names) > 800
+    for text in abstracts + names:
+        assert [(t.text_with_ws, t.norm_) for t in ours(text)] == [(t.text_with_ws, t.norm_) for t in stock(text)], text[:80]
