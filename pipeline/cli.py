@@ -174,18 +174,24 @@ def _report_build(summary, out_dir: Path) -> None:
     by_relation = ", ".join(f"{n} {rel}" for rel, n in sorted(summary.claims_by_relation.items()))
     left_out = f"; left out {summary.filtered} by the filters" if summary.filtered else ""
     click.echo(
-        f"Read {summary.papers} abstracts from {len(summary.inputs)} input(s); "
-        f"skipped {len(summary.skipped)} record(s) and {len(summary.failed_inputs)} input(s){left_out}."
+        f"Read {_many(summary.papers, 'abstract')} from {_many(len(summary.inputs), 'input')}; "
+        f"skipped {_many(len(summary.skipped), 'record')} and {_many(len(summary.failed_inputs), 'input')}{left_out}."
     )
+    names = "paper names" if summary.papers_with_methods == 1 else "papers name"
     click.echo(
-        f"{summary.papers_with_methods} papers name a method; "
-        f"{summary.claims} claims ({by_relation or 'none'}); {summary.triples} triples."
+        f"{summary.papers_with_methods} {names} a method; "
+        f"{_many(summary.claims, 'claim')} ({by_relation or 'none'}); {_many(summary.triples, 'triple')}."
     )
     if summary.cache_hits:
-        click.echo(f"{summary.cache_hits} of {summary.cache_hits + summary.cache_misses} abstracts "
+        click.echo(f"{summary.cache_hits} of {_many(summary.cache_hits + summary.cache_misses, 'abstract')} "
                    f"came from the extraction cache.")
     explore = f"; open {out_dir / 'index.html'} in a browser" if "html" in summary.exports else ""
-    click.echo(f"Wrote {len(summary.files)} files to {out_dir}/{explore}.")
+    click.echo(f"Wrote {_many(len(summary.files), 'file')} to {out_dir}/{explore}.")
+
+
+def _many(n: int, noun: str) -> str:
+    """"1 abstract", "2 abstracts": a count with its noun."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 _OPTION_OF = {"inputs": "inputs", "out": "out_dir", "format": "input_format", "min_confidence": "min_confidence",

@@ -75,7 +75,7 @@ def test_cli_build_reports_bad_records_and_keeps_good_ones(tmp_path: Path) -> No
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(src), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Read 1 abstracts" in result.output
+    assert "Read 1 abstract from 1 input; skipped 3 records and 0 inputs." in result.output
     skipped = [line for line in result.output.splitlines() if line.startswith("skipped:")]
     assert [line.split(": ", 2)[1] for line in skipped] == [f"{src}:2", f"{src}:3", f"{src}:4"]
     assert "invalid UTF-8 (byte 0xe9" in skipped[2]
@@ -229,7 +229,7 @@ def test_cli_build_progress_bar_on_a_terminal_only_outside_ci(tmp_path: Path) ->
     shown = _run_on_a_terminal(args, env, tmp_path)
     assert "effikg build: 1 abstracts" in shown
     quiet = _run_on_a_terminal(args, dict(env, CI="true"), tmp_path)
-    assert "effikg build:" not in quiet and "Read 1 abstracts" in quiet
+    assert "effikg build:" not in quiet and "Read 1 abstract " in quiet
 
 
 @pytest.mark.slow
@@ -243,7 +243,7 @@ def test_cli_build_reads_standard_input(tmp_path: Path) -> None:
         input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    assert "Read 3 abstracts from 1 input(s)" in result.stdout
+    assert "Read 3 abstracts from 1 input; skipped 0 records and 0 inputs." in result.stdout
     g = rdflib.Graph().parse(out / "effikg.ttl", format="turtle")
     assert len(set(g.subjects(rdflib.RDF.type, EKG.Paper))) == 3
 
