@@ -26,6 +26,7 @@ from pipeline.files import new_file_mode
 from pipeline.ingest import STDIN, read_papers
 from pipeline.ingest.common import COMPRESSED_SUFFIXES, describe_error
 from pipeline.ingest.filters import Dedup, PaperFilter
+from pipeline.progress import Progress
 from pipeline.records import Entity, Extraction, Notice, Paper, Skipped
 from pipeline.vocab import VocabExtra, vocabulary_hash
 
@@ -305,16 +306,6 @@ def _count(extractions: Iterable[Extraction], summary: BuildSummary) -> Iterator
         yield extraction
 
 
-def _progress(papers: Iterator[Paper], show: bool, total: int | None = None) -> Iterator[Paper]:
-    """A bar with abstracts/s (and an ETA when the total is known: --limit) on stderr."""
-    if not show:
-        return papers
-    from tqdm import tqdm
-
-    return iter(tqdm(papers, desc="effikg build", unit=" abstracts", total=total, file=sys.stderr,
-                     smoothing=0.1, dynamic_ncols=True))
-
-
 def show_progress_default() -> bool:
     """A bar on an interactive terminal; silence in CI and in pipes."""
     return sys.stderr.isatty() and not os.environ.get("CI")
@@ -335,7 +326,8 @@ WORK_DIR = ".effikg-work"
 
 
 def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, refused: list[bool], *,
-                      min_confidence: float, options: ExtractOptions, keep_going: bool, info) -> tuple[list[str], list[str]]:
+                      min_confidence: float, options: ExtractOptions, keep_going: bool, info,
+                      bar: Progress) -> tuple[list[str], list[str]]:
     """Extract and assemble as the papers stream past, then validate and export, in a
     scratch folder that then becomes the build; return the files written (relative to the
     folder) and the commit's warnings. `refused` gets True when the input is refused
@@ -348,7 +340,7 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, refu
     try:
         with scratch_folder(plan) as scratch:
             written = _extract_assemble_export(plan, papers, summary, refused, scratch, min_confidence=min_confidence,
-                                               options=options, keep_going=keep_going, info=info)
+                                               options=options, keep_going=keep_going, info=info, bar=bar)
             _make_readable(scratch)
             return written, commit(plan, scratch, __version__, keep=keep)
     except ExportError as err:  # the graph holds what a format cannot carry
@@ -365,7 +357,8 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, refu
 
 
 def _extract_assemble_export(plan, papers: Iterable[Paper], summary: BuildSummary, refused: list[bool], scratch: Path,
-                             *, min_confidence: float, options: ExtractOptions, keep_going: bool, info) -> list[str]:
+                             *, min_confidence: float, options: ExtractOptions, keep_going: bool, info,
+                             bar: Progress) -> list[str]:
     """Each paper assembled as the NLP hands it over, then the rest: the files written.
     The export worker processes (SharedExports) start once the input is all read, so that
     they import the exporters while the NLP finishes its last batches rather than after
@@ -379,7 +372,8 @@ def _extract_assemble_export(plan, papers: Iterable[Paper], summary: BuildSummar
     read_all: list[bool] = []
     with ExitStack() as stack:
         exports = None
-        for extraction in _count(extract_each(_then(papers, read_all), summary, min_confidence, options), summary):
+        extractions = extract_each(_then(papers, read_all), summary, min_confidence, options)
+        for extraction in bar.done(_count(extractions, summary)):
             if exports is None and read_all:
                 exports = stack.enter_context(SharedExports(summary.jobs))
             assembly.add(extraction)  # a paper's triples, made as it comes
@@ -562,14 +556,15 @@ def run_build(
         from pipeline.parallel import start_nlp_server
 
         start_nlp_server()
-    papers = _progress(read_inputs(inputs, summary, format, filter), progress, filter.limit)
+    bar = Progress(progress, filter.limit, inputs)
+    papers = bar.read(read_inputs(inputs, summary, format, filter))
     info = build_info(inputs, vocab, format=format, min_confidence=min_confidence, keep_going=keep_going,
                       exports=",".join(summary.exports))
     fresh = _new_folders(out_dir, cache)
     refused: list[bool] = []
     try:
         written, warnings = _build_in_scratch(plan, papers, summary, refused, min_confidence=min_confidence,
-                                              options=options, keep_going=keep_going, info=info)
+                                              options=options, keep_going=keep_going, info=info, bar=bar)
     except BaseException as err:
         # Whatever stopped it (bad input, a failed check or export, Ctrl-C), the folders this
         # build made are removed once empty; the cache it began goes too when the input was

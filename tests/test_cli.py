@@ -227,7 +227,8 @@ def test_cli_build_progress_bar_on_a_terminal_only_outside_ci(tmp_path: Path) ->
     args = [_effikg_script(), "build", str(src), "--out", str(tmp_path / "out")]
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     shown = _run_on_a_terminal(args, env, tmp_path)
-    assert "effikg build: 1 abstracts" in shown
+    # The file's bytes give the share done and the time left; the count and the rate beside them.
+    assert re.search(r"effikg build: 100%\|.*\| \[\d\d:\d\d<00:00, 1 abstract, [\d.]+ abstracts/s\]", shown)
     quiet = _run_on_a_terminal(args, dict(env, CI="true"), tmp_path)
     assert "effikg build:" not in quiet and "Read 1 abstract " in quiet
 

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "pipeline.parallel", "pipeline.cache",  # where the build's NLP runs; the extraction cache
      "pipeline.nlp_server",  # what the NLP workers' forkserver loads before it forks them
      "pipeline.store",  # papers assembled as they come into the on-disk store
+     "pipeline.progress",  # the build's progress bar (where the reader is in its input)
      "pipeline.shape_check"),  # shapes.ttl as SPARQL checks (validate's fast path)
     ("pipeline.export",),
     ("pipeline.graph",),

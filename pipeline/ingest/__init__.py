@@ -16,8 +16,10 @@ Every Paper comes out safe to write: control characters out, the abstract cut to
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Callable, Iterator
+import stat
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pipeline.errors import InputError
@@ -33,6 +35,7 @@ from pipeline.ingest.common import (
     Input,
     drop_duplicates,
     open_input,
+    reading,
     to_safe_records,
 )
 from pipeline.ingest.csv_table import header_delimiter, read_csv
@@ -43,7 +46,8 @@ from pipeline.ingest.plain_text import read_plain_text
 from pipeline.ingest.semantic_scholar import S2_KEYS, read_semantic_scholar
 from pipeline.records import Notice, Paper, Skipped
 
-__all__ = ["FORMATS", "DESCRIPTIONS", "MAX_ABSTRACT_CHARS", "STDIN", "InputError", "detect_format", "read_papers"]
+__all__ = ["FORMATS", "DESCRIPTIONS", "MAX_ABSTRACT_CHARS", "STDIN", "InputError", "detect_format", "input_sizes",
+           "read_papers", "reading"]
 
 Reader = Callable[[Path | Input], Iterator[Paper | Skipped]]
 
@@ -188,6 +192,29 @@ def _text_suffix(path: Path) -> str:
     if path.suffix.lower() in COMPRESSED_SUFFIXES:
         path = path.with_suffix("")
     return path.suffix.lower()
+
+
+def input_sizes(paths: Sequence[Path | str]) -> dict[str, int] | None:
+    """The bytes on disk of each file that reading `paths` opens, by the name it is read
+    under, in reading order (a folder's readable files in name order); None when one is a
+    pipe or standard input, whose size is not known."""
+    sizes: dict[str, int] = {}
+    for path in paths:
+        if str(path) == STDIN:
+            return None
+        try:
+            mode = os.stat(path).st_mode
+            if stat.S_ISDIR(mode):
+                for entry in sorted(p for p in Path(path).iterdir() if not p.name.startswith(".")):
+                    if entry.is_file() and _text_suffix(entry) in FOLDER_SUFFIXES:
+                        sizes[str(entry)] = entry.stat().st_size
+            elif stat.S_ISREG(mode):
+                sizes[str(path)] = os.stat(path).st_size
+            else:
+                return None  # a FIFO
+        except OSError:
+            continue  # unreadable: the build says so; it adds nothing to read
+    return sizes
 
 
 def _read_folder(folder: Path, format: str | None) -> Iterator[Paper | Skipped]:

@@ -42,6 +42,19 @@ _CHUNK = 64 * 1024
 
 # -- inputs --------------------------------------------------------------------------------
 
+# The inputs open in this process, the one being read last: where reading has got to, for
+# a progress bar's estimate of the time left (`reading`).
+_OPEN: list[Input] = []
+
+
+def reading() -> tuple[str, int] | None:
+    """(name, bytes read of the file) of the input being read now; None between inputs or
+    when it is a pipe. A compressed file counts its compressed bytes."""
+    if not _OPEN:
+        return None
+    position = _OPEN[-1].position()
+    return None if position is None else (_OPEN[-1].name, position)
+
 
 class Input:
     """One input, opened once: its name, the head detection looks at, and a line stream
@@ -52,9 +65,18 @@ class Input:
         self.head = head
         self._raw = raw
         self.stream = io.BufferedReader(_Replay(head, raw), buffer_size=_CHUNK)  # type: ignore[arg-type]
+        _OPEN.append(self)
 
     def __str__(self) -> str:
         return self.name
+
+    def position(self) -> int | None:
+        """The bytes of the file read so far (of a compressed file, its compressed bytes);
+        None for a pipe or standard input."""
+        try:
+            return os.lseek(self._raw.fileno(), 0, os.SEEK_CUR)
+        except (OSError, ValueError, AttributeError):  # not seekable, or closed
+            return None
 
     @property
     def suffix(self) -> str:
@@ -65,6 +87,8 @@ class Input:
         return path.suffix.lower()
 
     def close(self) -> None:
+        if self in _OPEN:
+            _OPEN.remove(self)
         self.stream.close()
         if self._raw is not sys.stdin.buffer:
             self._raw.close()
