@@ -372,8 +372,9 @@ def _extract_assemble_export(plan, papers: Iterable[Paper], summary: BuildSummar
     read_all: list[bool] = []
     with ExitStack() as stack:
         exports = None
-        extractions = extract_each(_then(papers, read_all), summary, min_confidence, options)
-        for extraction in bar.done(_count(extractions, summary)):
+        # Made in the loop's head, not named: a failure in it then closes the NLP at once.
+        for extraction in bar.done(_count(extract_each(_then(papers, read_all), summary, min_confidence, options),
+                                          summary)):
             if exports is None and read_all:
                 exports = stack.enter_context(SharedExports(summary.jobs))
             assembly.add(extraction)  # a paper's triples, made as it comes

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -23,18 +24,22 @@ DESCRIPTION = "effikg build"
 class Progress:
     """Wrap the papers read (`read`) and the extractions done (`done`) of one build."""
 
+    REDRAW_SECONDS = 0.5  # the count, rate and clock redrawn this often, moved or not
+
     def __init__(self, show: bool, total: int | None = None, inputs: Sequence[Path | str] = ()) -> None:
         self.show = show
         self.total = total
-        self.inputs = list(inputs)
         self._offset: dict[str, int] = {}  # each input file's start among the bytes of them all
         self._bytes = 0
-        self._marks: dict[str, int] = {}  # paper id -> input bytes read up to it, until it is done
-        self.position = 0  # input bytes read up to the last extraction done
+        # In reading order, until done: (paper id, bytes read before the chunk its record came
+        # in, after it, its place among that chunk's papers); and the papers of each chunk end.
+        self._marks: deque[tuple[str, int, int, int]] = deque()
+        self._in_chunk: Counter[int] = Counter()
+        self.position = 0  # input bytes up to the last extraction done
         if show and total is None:
             from pipeline.ingest import input_sizes
 
-            for name, size in (input_sizes(self.inputs) or {}).items():
+            for name, size in (input_sizes(inputs) or {}).items():
                 self._offset[name], self._bytes = self._bytes, self._bytes + size
 
     def read(self, papers: Iterable[Paper]) -> Iterator[Paper]:
@@ -43,11 +48,28 @@ class Progress:
             return
         from pipeline.ingest import reading
 
+        start = end = 0
         for paper in papers:
-            where = reading() if self._bytes else None
-            if where is not None and where[0] in self._offset:
-                self._marks[paper.id] = min(self._bytes, self._offset[where[0]] + where[1])
+            if self._bytes:
+                where = reading()  # None when no file is open: the paper keeps the last place
+                if where is not None and where[0] in self._offset:
+                    now = min(self._bytes, self._offset[where[0]] + where[1])
+                    if now != end:  # a new chunk read: it starts where the last one ended
+                        start, end = end, now
+                self._marks.append((paper.id, start, end, self._in_chunk[end]))  # every paper: none skipped
+                self._in_chunk[end] += 1
             yield paper
+
+    def _mark(self, paper_id: str) -> int | None:
+        """Where in the input bytes a paper done stands: between the ends of the chunk before
+        its record's and of its own, by its place among that chunk's papers (the reader takes
+        64 kB at a time, and all the papers of a chunk would otherwise share its end). Papers
+        read before it that never came back (failed, skipped) are dropped on the way."""
+        while self._marks:
+            found, start, end, place = self._marks.popleft()
+            if found == paper_id:
+                return start + (end - start) * (place + 1) // max(1, self._in_chunk[end])
+        return None
 
     def done(self, extractions: Iterable[Extraction]) -> Iterator[Extraction]:
         if not self.show:
@@ -61,17 +83,21 @@ class Progress:
             return
         bar = tqdm(total=self._bytes, desc=DESCRIPTION, file=sys.stderr, smoothing=0.1, dynamic_ncols=True,
                    bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]")
-        start, count = time.monotonic(), 0
+        start = drawn = time.monotonic()
+        count = 0
         try:
             for extraction in extractions:
                 count += 1
-                mark = self._marks.pop(extraction.paper.id, None)
+                now = time.monotonic()
+                noun = "abstract" if count == 1 else "abstracts"
+                bar.set_postfix_str(f"{count:,} {noun}, {count / max(now - start, 1e-9):.1f} abstracts/s", refresh=False)
+                mark = self._mark(extraction.paper.id)
                 if mark is not None and mark > self.position:
                     bar.update(mark - self.position)
                     self.position = mark
-                rate = count / max(time.monotonic() - start, 1e-9)
-                noun = "abstract" if count == 1 else "abstracts"
-                bar.set_postfix_str(f"{count:,} {noun}, {rate:.1f} abstracts/s", refresh=False)
+                elif now - drawn >= self.REDRAW_SECONDS:
+                    bar.refresh()
+                    drawn = now
                 yield extraction
             bar.update(self._bytes - self.position)
             self.position = self._bytes

@@ -209,7 +209,7 @@ def input_sizes(paths: Sequence[Path | str]) -> dict[str, int] | None:
                     if entry.is_file() and _text_suffix(entry) in FOLDER_SUFFIXES:
                         sizes[str(entry)] = entry.stat().st_size
             elif stat.S_ISREG(mode):
-                sizes[str(path)] = os.stat(path).st_size
+                sizes[str(Path(path))] = os.stat(path).st_size  # the name the reader opens it under
             else:
                 return None  # a FIFO
         except OSError:

@@ -50,20 +50,23 @@ _OPEN: list[Input] = []
 def reading() -> tuple[str, int] | None:
     """(name, bytes read of the file) of the input being read now; None between inputs or
     when it is a pipe. A compressed file counts its compressed bytes."""
-    if not _OPEN:
+    try:
+        current = _OPEN[-1]
+    except IndexError:
         return None
-    position = _OPEN[-1].position()
-    return None if position is None else (_OPEN[-1].name, position)
+    position = current.position()
+    return None if position is None else (current.name, position)
 
 
 class Input:
     """One input, opened once: its name, the head detection looks at, and a line stream
     that starts again from the first byte (the head is replayed, never re-read)."""
 
-    def __init__(self, name: str, raw: BinaryIO, head: bytes) -> None:
+    def __init__(self, name: str, raw: BinaryIO, head: bytes, file: BinaryIO | None = None) -> None:
         self.name = name
         self.head = head
         self._raw = raw
+        self._file = raw if file is None else file  # the file on disk (under a decompressor: its input)
         self.stream = io.BufferedReader(_Replay(head, raw), buffer_size=_CHUNK)  # type: ignore[arg-type]
         _OPEN.append(self)
 
@@ -74,7 +77,7 @@ class Input:
         """The bytes of the file read so far (of a compressed file, its compressed bytes);
         None for a pipe or standard input."""
         try:
-            return os.lseek(self._raw.fileno(), 0, os.SEEK_CUR)
+            return os.lseek(self._file.fileno(), 0, os.SEEK_CUR)
         except (OSError, ValueError, AttributeError):  # not seekable, or closed
             return None
 
@@ -196,6 +199,7 @@ def open_input(path: Path | str) -> Input:
         name = "<stdin>"
     else:
         raw, head = _open_path(Path(path))
+    file = raw
     try:
         head += _read_head(raw, SNIFF_BYTES - len(head))
         raw, head = _decompressed(name, raw, head)
@@ -206,7 +210,7 @@ def open_input(path: Path | str) -> Input:
         if isinstance(err, InputError):
             raise
         raise InputError(name, f"cannot be read ({err.strerror or err})") from None
-    return Input(name, raw, head)
+    return Input(name, raw, head, file=file)
 
 
 def _open_path(path: Path) -> tuple[BinaryIO, bytes]:
