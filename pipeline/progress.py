@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -32,9 +32,9 @@ class Progress:
         self._offset: dict[str, int] = {}  # each input file's start among the bytes of them all
         self._bytes = 0
         # In reading order, until done: (paper id, bytes read before the chunk its record came
-        # in, after it, its place among that chunk's papers); and the papers of each chunk end.
-        self._marks: deque[tuple[str, int, int, int]] = deque()
-        self._in_chunk: Counter[int] = Counter()
+        # in, after it, its place among that chunk's papers, the chunk's paper count so far:
+        # one list shared by them, gone with them).
+        self._marks: deque[tuple[str, int, int, int, list[int]]] = deque()
         self.position = 0  # input bytes up to the last extraction done
         if show and total is None:
             from pipeline.ingest import input_sizes
@@ -49,15 +49,16 @@ class Progress:
         from pipeline.ingest import reading
 
         start = end = 0
+        chunk = [0]
         for paper in papers:
             if self._bytes:
                 where = reading()  # None when no file is open: the paper keeps the last place
                 if where is not None and where[0] in self._offset:
                     now = min(self._bytes, self._offset[where[0]] + where[1])
                     if now != end:  # a new chunk read: it starts where the last one ended
-                        start, end = end, now
-                self._marks.append((paper.id, start, end, self._in_chunk[end]))  # every paper: none skipped
-                self._in_chunk[end] += 1
+                        start, end, chunk = end, now, [0]
+                self._marks.append((paper.id, start, end, chunk[0], chunk))  # every paper: none skipped
+                chunk[0] += 1
             yield paper
 
     def _mark(self, paper_id: str) -> int | None:
@@ -66,9 +67,9 @@ class Progress:
         64 kB at a time, and all the papers of a chunk would otherwise share its end). Papers
         read before it that never came back (failed, skipped) are dropped on the way."""
         while self._marks:
-            found, start, end, place = self._marks.popleft()
+            found, start, end, place, chunk = self._marks.popleft()
             if found == paper_id:
-                return start + (end - start) * (place + 1) // max(1, self._in_chunk[end])
+                return start + (end - start) * (place + 1) // max(1, chunk[0])
         return None
 
     def done(self, extractions: Iterable[Extraction]) -> Iterator[Extraction]:
