@@ -78,9 +78,11 @@ class Progress:
             return
         from tqdm import tqdm
 
-        if not self._bytes:
-            yield from tqdm(extractions, desc=DESCRIPTION, unit=" abstracts", total=self.total, file=sys.stderr,
-                            smoothing=0.1, dynamic_ncols=True)
+        if not self._bytes:  # by the count: of --limit papers, or of a pipe's with no end known
+            shape = "{percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]" if self.total else "[{elapsed}{postfix}]"
+            bar = tqdm(total=self.total, desc=DESCRIPTION, file=sys.stderr, smoothing=0.1, dynamic_ncols=True,
+                       bar_format="{desc}: " + shape)
+            yield from self._counted(extractions, bar)
             return
         bar = tqdm(total=self._bytes, desc=DESCRIPTION, file=sys.stderr, smoothing=0.1, dynamic_ncols=True,
                    bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]")
@@ -90,8 +92,7 @@ class Progress:
             for extraction in extractions:
                 count += 1
                 now = time.monotonic()
-                noun = "abstract" if count == 1 else "abstracts"
-                bar.set_postfix_str(f"{count:,} {noun}, {count / max(now - start, 1e-9):.1f} abstracts/s", refresh=False)
+                bar.set_postfix_str(_done_text(count, now - start), refresh=False)
                 mark = self._mark(extraction.paper.id)
                 if mark is not None and mark > self.position:
                     bar.update(mark - self.position)
@@ -104,3 +105,20 @@ class Progress:
             self.position = self._bytes
         finally:
             bar.close()
+
+    @staticmethod
+    def _counted(extractions: Iterable[Extraction], bar) -> Iterator[Extraction]:
+        start, count = time.monotonic(), 0
+        try:
+            for extraction in extractions:
+                count += 1
+                bar.set_postfix_str(_done_text(count, time.monotonic() - start), refresh=False)
+                bar.update(1)
+                yield extraction
+        finally:
+            bar.close()
+
+
+def _done_text(count: int, seconds: float) -> str:
+    noun = "abstract" if count == 1 else "abstracts"
+    return f"{count:,} {noun}, {count / max(seconds, 1e-9):.1f} abstracts/s"
