@@ -203,13 +203,12 @@ def input_sizes(paths: Sequence[Path | str]) -> dict[str, int] | None:
         if str(path) == STDIN:
             return None
         try:
-            mode = os.stat(path).st_mode
-            if stat.S_ISDIR(mode):
-                for entry in sorted(p for p in Path(path).iterdir() if not p.name.startswith(".")):
-                    if entry.is_file() and _text_suffix(entry) in FOLDER_SUFFIXES:
-                        sizes[str(entry)] = entry.stat().st_size
-            elif stat.S_ISREG(mode):
-                sizes[str(Path(path))] = os.stat(path).st_size  # the name the reader opens it under
+            status = os.stat(path)
+            if stat.S_ISDIR(status.st_mode):
+                for entry in _folder_files(Path(path))[1]:
+                    sizes[str(entry)] = entry.stat().st_size
+            elif stat.S_ISREG(status.st_mode):
+                sizes[str(Path(path))] = status.st_size  # the name the reader opens it under
             else:
                 return None  # a FIFO
         except OSError:
@@ -217,13 +216,19 @@ def input_sizes(paths: Sequence[Path | str]) -> dict[str, int] | None:
     return sizes
 
 
+def _folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(every entry but hidden ones, the files of them that are read), in name order; OSError
+    when the folder cannot be listed."""
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    return entries, [p for p in entries if p.is_file() and _text_suffix(p) in FOLDER_SUFFIXES]
+
+
 def _read_folder(folder: Path, format: str | None) -> Iterator[Paper | Skipped]:
     """Every file of the folder in name order; a bad file is a Skipped, not the end."""
     try:
-        entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+        entries, inputs = _folder_files(folder)
     except OSError as err:
         raise InputError(folder, f"cannot be listed ({err.strerror or err})") from None
-    inputs = [p for p in entries if p.is_file() and _text_suffix(p) in FOLDER_SUFFIXES]
     if not inputs:
         raise InputError(folder, "holds no .txt, .jsonl or .csv files")
     for entry in entries:
