@@ -15,6 +15,7 @@ import click
 from pipeline import __version__
 from pipeline.errors import EffikgError
 from pipeline.export import EXPORTERS, explain_unknown
+from pipeline.normalize import counted
 
 DEFAULT_OUT = Path("graphs")
 DEFAULT_GRAPH = DEFAULT_OUT / "effikg.ttl"
@@ -174,24 +175,19 @@ def _report_build(summary, out_dir: Path) -> None:
     by_relation = ", ".join(f"{n} {rel}" for rel, n in sorted(summary.claims_by_relation.items()))
     left_out = f"; left out {summary.filtered} by the filters" if summary.filtered else ""
     click.echo(
-        f"Read {_many(summary.papers, 'abstract')} from {_many(len(summary.inputs), 'input')}; "
-        f"skipped {_many(len(summary.skipped), 'record')} and {_many(len(summary.failed_inputs), 'input')}{left_out}."
+        f"Read {counted(summary.papers, 'abstract')} from {counted(len(summary.inputs), 'input')}; "
+        f"skipped {counted(len(summary.skipped), 'record')} and {counted(len(summary.failed_inputs), 'input')}{left_out}."
     )
     names = "paper names" if summary.papers_with_methods == 1 else "papers name"
     click.echo(
         f"{summary.papers_with_methods} {names} a method; "
-        f"{_many(summary.claims, 'claim')} ({by_relation or 'none'}); {_many(summary.triples, 'triple')}."
+        f"{counted(summary.claims, 'claim')} ({by_relation or 'none'}); {counted(summary.triples, 'triple')}."
     )
     if summary.cache_hits:
-        click.echo(f"{summary.cache_hits} of {_many(summary.cache_hits + summary.cache_misses, 'abstract')} "
+        click.echo(f"{summary.cache_hits} of {counted(summary.cache_hits + summary.cache_misses, 'abstract')} "
                    f"came from the extraction cache.")
     explore = f"; open {out_dir / 'index.html'} in a browser" if "html" in summary.exports else ""
-    click.echo(f"Wrote {_many(len(summary.files), 'file')} to {out_dir}/{explore}.")
-
-
-def _many(n: int, noun: str) -> str:
-    """"1 abstract", "2 abstracts": a count with its noun."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    click.echo(f"Wrote {counted(len(summary.files), 'file')} to {out_dir}/{explore}.")
 
 
 _OPTION_OF = {"inputs": "inputs", "out": "out_dir", "format": "input_format", "min_confidence": "min_confidence",

@@ -82,6 +82,13 @@ def plural_forms(phrase: str) -> list[str]:
     return [phrase, phrase + "s"]
 
 
+def counted(n: int, noun: str, grouped: bool = False) -> str:
+    """A count with its noun in the singular or plural: "1 abstract", "2 abstracts"
+    (`grouped`: "1,000 abstracts")."""
+    number = f"{n:,}" if grouped else str(n)
+    return f"{number} {noun}" if n == 1 else f"{number} {noun}s"
+
+
 def printable(text: str) -> str:
     """`text` safe to print on one terminal line: control and format characters escaped.
 

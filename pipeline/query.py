@@ -32,6 +32,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 
 from pipeline.errors import QueryError
+from pipeline.normalize import counted
 from pipeline.export.ntriples import ontology_lines, to_ntriples, to_ntriples_lines, to_rdflib
 from pipeline.terms import PREFIXES
 
@@ -279,7 +280,7 @@ class QueryResult:
         lines = ["  ".join(v.ljust(w) for v, w in zip(self.vars, widths)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
         lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-        lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
+        lines.append(f"({counted(len(self.rows), 'row')})")
         return "\n".join(lines) + "\n"
 
     def render(self, format: str = "table") -> str:

@@ -44,3 +44,10 @@ def test_normalize_spell_greek_keeps_everything_else() -> None:
 ])
 def test_normalize_plural_forms_of_a_gazetteer_phrase(phrase: str, forms: list[str]) -> None:
     assert plural_forms(phrase) == forms
+
+
+def test_normalize_counted_says_one_in_the_singular() -> None:
+    from pipeline.normalize import counted
+
+    assert [counted(n, "row") for n in (0, 1, 2, 1234)] == ["0 rows", "1 row", "2 rows", "1234 rows"]
+    assert counted(1234, "abstract", grouped=True) == "1,234 abstracts"
