@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from pipeline.normalize import counted
 from pipeline.records import Extraction, Paper
 
 DESCRIPTION = "effikg build"
@@ -43,7 +44,7 @@ class Progress:
                 self._offset[name], self._bytes = self._bytes, self._bytes + size
 
     def read(self, papers: Iterable[Paper]) -> Iterator[Paper]:
-        if not self.show:
+        if not self._bytes:  # no bar, or one by the count: nothing to place
             yield from papers
             return
         from pipeline.ingest import reading
@@ -51,14 +52,13 @@ class Progress:
         start = end = 0
         chunk = [0]
         for paper in papers:
-            if self._bytes:
-                where = reading()  # None when no file is open: the paper keeps the last place
-                if where is not None and where[0] in self._offset:
-                    now = min(self._bytes, self._offset[where[0]] + where[1])
-                    if now != end:  # a new chunk read: it starts where the last one ended
-                        start, end, chunk = end, now, [0]
-                self._marks.append((paper.id, start, end, chunk[0], chunk))  # every paper: none skipped
-                chunk[0] += 1
+            where = reading()  # None when no file is open: the paper keeps the last place
+            if where is not None and where[0] in self._offset:
+                now = min(self._bytes, self._offset[where[0]] + where[1])
+                if now != end:  # a new chunk read: it starts where the last one ended
+                    start, end, chunk = end, now, [0]
+            self._marks.append((paper.id, start, end, chunk[0], chunk))  # every paper: none skipped
+            chunk[0] += 1
             yield paper
 
     def _mark(self, paper_id: str) -> int | None:
@@ -78,14 +78,13 @@ class Progress:
             return
         from tqdm import tqdm
 
-        if not self._bytes:  # by the count: of --limit papers, or of a pipe's with no end known
+        if self._bytes:
+            shape, total = "{percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]", self._bytes
+        else:  # by the count: of --limit papers, or of a pipe's, with no end known
             shape = "{percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]" if self.total else "[{elapsed}{postfix}]"
-            bar = tqdm(total=self.total, desc=DESCRIPTION, file=sys.stderr, smoothing=0.1, dynamic_ncols=True,
-                       bar_format="{desc}: " + shape)
-            yield from self._counted(extractions, bar)
-            return
-        bar = tqdm(total=self._bytes, desc=DESCRIPTION, file=sys.stderr, smoothing=0.1, dynamic_ncols=True,
-                   bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]")
+            total = self.total
+        bar = tqdm(total=total, desc=DESCRIPTION, file=sys.stderr, smoothing=0.1, dynamic_ncols=True,
+                   bar_format="{desc}: " + shape)
         start = drawn = time.monotonic()
         count = 0
         try:
@@ -93,32 +92,27 @@ class Progress:
                 count += 1
                 now = time.monotonic()
                 bar.set_postfix_str(_done_text(count, now - start), refresh=False)
-                mark = self._mark(extraction.paper.id)
-                if mark is not None and mark > self.position:
-                    bar.update(mark - self.position)
-                    self.position = mark
+                step = self._step(extraction.paper.id) if self._bytes else 1
+                if step:
+                    bar.update(step)
                 elif now - drawn >= self.REDRAW_SECONDS:
                     bar.refresh()
                     drawn = now
                 yield extraction
-            bar.update(self._bytes - self.position)
-            self.position = self._bytes
+            if self._bytes:
+                bar.update(self._bytes - self.position)
+                self.position = self._bytes
         finally:
             bar.close()
 
-    @staticmethod
-    def _counted(extractions: Iterable[Extraction], bar) -> Iterator[Extraction]:
-        start, count = time.monotonic(), 0
-        try:
-            for extraction in extractions:
-                count += 1
-                bar.set_postfix_str(_done_text(count, time.monotonic() - start), refresh=False)
-                bar.update(1)
-                yield extraction
-        finally:
-            bar.close()
+    def _step(self, paper_id: str) -> int:
+        """The bytes the bar moves on for a paper done (0 when it stands where the bar is)."""
+        mark = self._mark(paper_id)
+        if mark is None or mark <= self.position:
+            return 0
+        step, self.position = mark - self.position, mark
+        return step
 
 
 def _done_text(count: int, seconds: float) -> str:
-    noun = "abstract" if count == 1 else "abstracts"
-    return f"{count:,} {noun}, {count / max(seconds, 1e-9):.1f} abstracts/s"
+    return f"{counted(count, 'abstract', grouped=True)}, {count / max(seconds, 1e-9):.1f} abstracts/s"
