@@ -553,21 +553,40 @@ def first_value(graph: Graph, s: URIRef, p: URIRef) -> str | None:
     return min((str(o) for o in graph.objects(s, p)), default=None)
 
 
-def _claim_attrs(graph: Graph, claim: URIRef) -> dict[str, str | None]:
+def objects_by_predicate(graph: Graph, s: URIRef, predicates: Sequence[URIRef]) -> dict[URIRef, list]:
+    """s's objects under each of `predicates`, read in one pass over s's triples (one
+    store lookup instead of one a predicate: the exporters read every claim and paper)."""
+    found: dict[URIRef, list] = {p: [] for p in predicates}
+    for p, o in graph.predicate_objects(s):
+        if p in found:
+            found[p].append(o)
+    return found
+
+
+def least(values: Iterable) -> str | None:
+    """The first of `values` in sorted order, as text (first_value of values read already)."""
+    return min((str(v) for v in values), default=None)
+
+
+_CLAIM_READS = (PROV.wasDerivedFrom, EKG.evidence, EKG.figureText, EKG.confidence)
+
+
+def _claim_attrs(claim: URIRef, values: dict[URIRef, list]) -> dict[str, str | None]:
     return {
         "claim": str(claim),
-        "paper": first_value(graph, claim, PROV.wasDerivedFrom),
-        "evidence": first_value(graph, claim, EKG.evidence),
-        "figure": first_value(graph, claim, EKG.figureText),
+        "paper": least(values[PROV.wasDerivedFrom]),
+        "evidence": least(values[EKG.evidence]),
+        "figure": least(values[EKG.figureText]),
     }
 
 
 def relation_edge_attrs(graph: Graph, relation: str, assertion: URIRef | None, claims: list[URIRef]) -> dict:
     """A direct triple's edge: its support and what the claims behind it say."""
-    stated = [_claim_attrs(graph, c) for c in claims]
-    papers = sorted({str(p) for c in claims for p in graph.objects(c, PROV.wasDerivedFrom)})
+    read = [(c, objects_by_predicate(graph, c, _CLAIM_READS)) for c in claims]
+    stated = [_claim_attrs(c, values) for c, values in read]
+    papers = sorted({str(p) for _, values in read for p in values[PROV.wasDerivedFrom]})
     support = graph.value(assertion, EKG.supportCount) if assertion is not None else None
-    confidences = [float(v) for c in claims for v in graph.objects(c, EKG.confidence)]
+    confidences = [float(v) for _, values in read for v in values[EKG.confidence]]
     return {
         "relation": relation,
         "support": int(support) if support is not None else len(papers),
