@@ -43,6 +43,11 @@ def test_metrics_gazetteer_covers_every_canonical_metric() -> None:
                                                                  ("data movement", "Memory")]),
         # Not a noun that says something else of the metric ("a memory bottleneck").
         ("Decoding hits a memory bottleneck.", [("memory", "Memory")]),
+        # A metric acronym hyphenated to a capitalised word or a code is part of a name
+        # ("Block-AP", "E2E-QP" phases); glued to a lower-case word or a suffix it stays.
+        ("Block-AP trains each block; AP-Net and E2E-AP follow.", []),
+        ("Its box AP and FLOP-to-parameter ratio beat ROUGE-L and TTFT-aware baselines.",
+         [("box AP", "Accuracy"), ("FLOP", "Computation"), ("ROUGE", "Accuracy"), ("TTFT", "Speed")]),
     ],
 )
 def test_metrics_phrases_longest_match_and_plural(nlp, text: str, expected: list[tuple[str, str]]) -> None:
