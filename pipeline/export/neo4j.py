@@ -33,11 +33,11 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # --------------------------------------------------------------------------- Cypher
 
 
-_CYPHER_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
 def _cypher_string(text: str) -> str:
-    return '"' + text.translate(_CYPHER_ESCAPES) + '"'
+    # Five replaces, not str.translate: a table lookup a character is six times slower on
+    # the sentences and IRIs every row holds.
+    return '"' + (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+                  .replace("\t", "\\t")) + '"'
 
 
 def _cypher_value(value: Value) -> str:

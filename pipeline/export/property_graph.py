@@ -25,6 +25,7 @@ import tempfile
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import rdflib
@@ -82,19 +83,23 @@ class Edge:
     properties: tuple[tuple[str, Value], ...]
 
 
+_BOOLEAN = XSD.boolean
+
+
 def to_python(literal: Literal) -> str | int | float | bool:
     """A literal as a property value: numbers stay numbers, everything else its lexical form."""
-    if literal.datatype in _INTEGERS:
+    datatype = literal.datatype
+    if datatype in _INTEGERS:
         try:
             return int(str(literal))
         except ValueError:
             pass
-    elif literal.datatype in _FLOATS:
+    elif datatype in _FLOATS:
         try:
             return float(str(literal))
         except ValueError:
             pass
-    elif literal.datatype == XSD.boolean and str(literal) in ("true", "false", "1", "0"):
+    elif datatype == _BOOLEAN and str(literal) in ("true", "false", "1", "0"):
         return str(literal) in ("true", "1")
     return str(literal)
 
@@ -102,6 +107,12 @@ def to_python(literal: Literal) -> str | int | float | bool:
 def local_name(iri: str) -> str:
     cut = max(iri.rfind("#"), iri.rfind("/"))
     return iri[cut + 1 :] or iri
+
+
+@lru_cache(maxsize=1024)
+def _claim_key(predicate: str) -> str:
+    """A claim property's key (the graph has a few dozen predicates; a claim is read for each)."""
+    return _CLAIM_RENAMES.get(predicate) or local_name(predicate)
 
 
 def _keys_for(predicates: set[str]) -> dict[str, str]:
@@ -168,8 +179,7 @@ def _claim_properties(graph: rdflib.Graph, claim: URIRef, obj: str) -> dict[str,
             if str(value) != obj:
                 props[_CONTEXT[p]].append(str(value))
             continue
-        key = _CLAIM_RENAMES.get(p) or local_name(p)
-        props[key].append(to_python(value) if isinstance(value, Literal) else str(value))
+        props[_claim_key(p)].append(to_python(value) if isinstance(value, Literal) else str(value))
     return props
 
 
