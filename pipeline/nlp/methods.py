@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.columns import columns
+from pipeline.nlp.metrics import outside_names
 from pipeline.nlp.names import (NameMention, acronym_end, find_acronyms, find_names, is_coined, is_stop_word,
                                 singular_acronym)
 from pipeline.normalize import match_key
@@ -234,6 +235,7 @@ class MethodFinder:
         doc._.proposed = proposed
         keys = {k for p in proposed for k in p.keys}
         doc.spans["method"] = [Span(doc, n.start, n.end, label="Method") for n in names if match_key(n.text) in keys]
+        outside_names(doc, list(doc.spans["method"]))
         return doc
 
     def _mentions(self, doc: Doc) -> tuple[list[NameMention], dict[int, tuple[int, int]]]:
@@ -1161,8 +1163,8 @@ def register_extensions() -> None:
 
 
 @Language.factory(
-    "effikg_methods", assigns=["doc._.names", "doc._.acronyms", "doc._.proposed"],
-    requires=["doc._.hardware", "doc._.figures"],
+    "effikg_methods", assigns=["doc._.names", "doc._.acronyms", "doc._.proposed", "doc._.metrics"],
+    requires=["doc._.hardware", "doc._.figures", "doc._.metrics"],
     default_config={"vocab": {"@misc": "effikg.vocab.v1"}, "title_names": True},
 )
 def make_methods(nlp: Language, name: str, vocab: Vocab, title_names: bool) -> MethodFinder:

@@ -58,8 +58,7 @@ class MetricRecognizer:
             self.matcher.add(metric, [nlp.make_doc(f) for f in forms])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = filter_spans([Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)])
-        spans = _with_measure_heads(doc, [s for s in spans if not _acronym_in_a_name(doc, s)])
+        spans = _with_measure_heads(doc, filter_spans([Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]))
         doc._.metrics = [MetricMention(start=s.start, end=s.end, text=s.text, metric=s.label_) for s in spans]
         figures: list[FigureMention] = []
         for hit in find_figures(doc_text(doc)):
@@ -72,24 +71,16 @@ class MetricRecognizer:
         return doc
 
 
-def _acronym_in_a_name(doc: Doc, span: Span) -> bool:
-    """A metric acronym hyphenated to a capitalised word or a code is part of a name, not
-    the metric: "Block-AP" is a training phase, not Average Precision (but "FLOP-to-
-    parameter" and "AP-50" keep theirs: a lower-case word, a number)."""
-    if sum(c.isupper() for c in span.text) < 2:
-        return False
-    before, after = span.start - 2, span.end + 1
-    glued_before = (before >= 0 and doc[before + 1].text == "-" and not doc[before].whitespace_
-                    and not doc[before + 1].whitespace_ and _name_part(doc[before].text))
-    glued_after = (after < len(doc) and doc[after - 1].text == "-" and not doc[span.end - 1].whitespace_
-                   and not doc[after - 1].whitespace_ and _name_part(doc[after].text))
-    return glued_before or glued_after
+def outside_names(doc: Doc, names: list[Span]) -> None:
+    """Drop the metric mentions inside a longer name of the paper's own methods: "AP" of
+    "Block-AP", a phase of EfficientQAT, is not Average Precision (the methods component
+    calls this once it knows the names; a dataset's "COCO-AP" stays a metric)."""
+    def inside(m: MetricMention) -> bool:
+        return any(s.start <= m.start and m.end <= s.end and len(s) > m.end - m.start for s in names)
 
-
-def _name_part(text: str) -> bool:
-    """A word that can be part of a coined name: two characters or more with a letter,
-    capitalised or a code ("Block", "Net", "E2E"; not "50" of "AP-50", nor "aware")."""
-    return len(text) >= 2 and any(c.isalpha() for c in text) and (text[0].isupper() or text[0].isdigit())
+    if names and any(inside(m) for m in doc._.metrics or ()):
+        doc._.metrics = [m for m in doc._.metrics if not inside(m)]
+        doc.spans["metric"] = [Span(doc, m.start, m.end, label=m.metric) for m in doc._.metrics]
 
 
 def _with_measure_heads(doc: Doc, spans: list[Span]) -> list[Span]:
