@@ -548,11 +548,6 @@ def _value(graph: Graph, s: URIRef, p: URIRef) -> str | None:
     return None if o is None else str(o)
 
 
-def first_value(graph: Graph, s: URIRef, p: URIRef) -> str | None:
-    """The first value of s p, in sorted order: the same one whatever order the store keeps."""
-    return min((str(o) for o in graph.objects(s, p)), default=None)
-
-
 def objects_by_predicate(graph: Graph, s: URIRef, predicates: Sequence[URIRef]) -> dict[URIRef, list]:
     """s's objects under each of `predicates`, read in one pass over s's triples (one
     store lookup instead of one a predicate: the exporters read every claim and paper)."""
@@ -564,7 +559,7 @@ def objects_by_predicate(graph: Graph, s: URIRef, predicates: Sequence[URIRef]) 
 
 
 def least(values: Iterable) -> str | None:
-    """The first of `values` in sorted order, as text (first_value of values read already)."""
+    """The first of `values` in sorted order, as text: the same one whatever order the store keeps."""
     return min((str(v) for v in values), default=None)
 
 
