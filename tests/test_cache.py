@@ -166,6 +166,45 @@ def test_cache_rebuild_reuses_the_paper_pages_drawn_from_the_same_inputs(tmp_pat
     assert _files(out) == _files(tmp_path / "clean")
 
 
+def test_cache_rebuild_reuses_the_paper_pages_whose_nodes_only_gained_links_elsewhere(tmp_path: Path,
+                                                                                      monkeypatch) -> None:
+    # A new paper's edges raise the degree of nodes the other pages show (GPU, Speed): those
+    # pages stay the files they were, and papers/node-degrees.js, which they size their
+    # nodes by in the browser, holds the new degrees.
+    import pipeline.export.html as html
+    from pipeline.corpus import bundled_corpus
+
+    first = bundled_corpus()[:1]
+    new = tmp_path / "new.jsonl"
+    new.write_text(json.dumps({
+        "id": "2501.00001", "title": "ZorbNet: fast kernels", "abstract":
+        "We propose ZorbNet, an attention kernel. ZorbNet runs 2.1x faster on an A100 GPU "
+        "and cuts latency by 40%."}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    options = ExtractOptions(cache=out / ".effikg-cache")
+    run_build(first, out, extract=options)
+    before = _degrees(out)
+    drawn: list[str] = []
+    draw = html._paper_page
+    monkeypatch.setattr(html, "_paper_page", lambda sub, info, *args: drawn.append(info.slug) or draw(sub, info, *args))
+    run_build([*first, new], out, extract=options)
+    after = _degrees(out)
+    gained = {n for n in before if after[n] != before[n]}
+    assert gained & {"hardware/gpu", "hardware/nvidia-a100-gpu", str(html.EKG.Speed)}
+    assert drawn == ["2501.00001"]
+    showing = [p for p in (out / "papers").glob("*.html") if any(f'"id":"{html.RES}{n}"' in p.read_text("utf-8")
+                                                                for n in gained if not n.startswith("http"))]
+    assert len(showing) > 1  # pages whose nodes gained links elsewhere, not drawn again
+    run_build([*first, new], tmp_path / "clean")
+    assert _files(out) == _files(tmp_path / "clean")
+
+
+def _degrees(out: Path) -> dict[str, int]:
+    """papers/node-degrees.js's table (keys as written: the instance namespace left out)."""
+    text = (out / "papers" / "node-degrees.js").read_text(encoding="utf-8")
+    return json.loads(text.removeprefix("window.effikgNodeDegrees = ").removesuffix(";\n"))["degrees"]
+
+
 def test_cache_rebuild_reuses_the_rdf_blocks_whose_lines_are_unchanged(tmp_path: Path, monkeypatch) -> None:
     import pipeline.export.rdf as rdf
     from pipeline.corpus import bundled_corpus

@@ -28,7 +28,7 @@ import pickle
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -50,7 +50,7 @@ from pipeline.files import write_atomic
 from pipeline.graph import NODE_CLASSES as GRAPH_NODE_CLASSES
 from pipeline.graph import RELATION_PROPERTIES, least, networkx_edges, networkx_node, node_types, objects_by_predicate
 from pipeline.graph import relation_edge_attrs, to_networkx
-from pipeline.terms import EKG
+from pipeline.terms import EKG, RES
 
 # Pages of graphs larger than this show only the top nodes by degree until the reader asks
 # for more: vis-network's layout slows sharply past a few thousand nodes (pyvis #204).
@@ -68,6 +68,8 @@ LAYOUT_SEED = 20231
 LAYOUT_BUDGET_MS = 15_000
 ASSETS_DIR = "explorer"
 PAPERS_DIR = "papers"
+# In PAPERS_DIR: every node's degree in the whole graph, which the paper pages size their nodes by.
+NODE_DEGREES = "node-degrees.js"
 VIS_JS = "vis-network.min.js"
 PAPER_LABEL_CHARS = 32
 # Pages with more nodes than this open clustered (by community), one cluster node per group
@@ -369,16 +371,16 @@ def to_page_data(
     *,
     top_n: int,
     paper_href: str,
-    degrees: dict[str, int] | None = None,
     overview: bool = False,
 ) -> dict[str, Any]:
-    """Everything one page draws, built through a pyvis Network, as a JSON-able dict.
+    """Everything one page draws, built through a pyvis Network, as a JSON-able dict, its
+    nodes sized by their degree in g (a paper page's by the whole graph's, in the browser:
+    _paper_page).
 
-    `paper_href` is the relative path from this page to a paper page, with `{slug}`;
-    `degrees` lets a paper page size its nodes as the whole corpus does; an `overview`
-    (the corpus page) hides papers that propose no method until asked.
+    `paper_href` is the relative path from this page to a paper page, with `{slug}`; an
+    `overview` (the corpus page) hides papers that propose no method until asked.
     """
-    degrees = degrees if degrees is not None else {n: int(d) for n, d in g.degree()}
+    degrees = {n: int(d) for n, d in g.degree()}
     net = Network(directed=True)
     class_counts = _add_nodes(net, g, papers, degrees)
     relation_counts, max_support, cited = _add_edges(net, g)
@@ -455,11 +457,12 @@ def _template() -> jinja2.Template:
 
 def render_page(
     data: dict[str, Any], *, title: str, heading: str, subheading: str | None, assets: str,
-    home: str | None, paper_pages: list[dict[str, str]],
+    home: str | None, paper_pages: list[dict[str, str]], node_degrees: str | None = None,
 ) -> str:
-    """One explorer page; every text goes through Jinja's escaping or the escaped JSON."""
+    """One explorer page; every text goes through Jinja's escaping or the escaped JSON.
+    `node_degrees`: the address of the degrees table (degrees_script) a paper page reads."""
     return _template().render(
-        title=title, heading=heading, subheading=subheading, assets=assets, home=home,
+        title=title, heading=heading, subheading=subheading, assets=assets, home=home, node_degrees=node_degrees,
         show_support=data["maxSupport"] > 1, overview=data["hideMethodless"],
         cluster_modes=CLUSTER_MODES, cluster_by=data["clusterBy"],
         paper_pages=paper_pages, data_json=Markup(to_json_script(data)),
@@ -506,11 +509,14 @@ def _index_page(g: nx.MultiDiGraph, papers: dict[str, PaperInfo], pages: list[Pa
     )
 
 
-def _paper_page(
-    sub: nx.MultiDiGraph, info: PaperInfo, papers: dict[str, PaperInfo], top_n: int, degrees: dict[str, int],
-) -> str:
-    """papers/{slug}.html: one paper's subgraph, its nodes sized as on the corpus page."""
-    data = to_page_data(sub, papers, top_n=top_n, paper_href="{slug}.html", degrees=degrees)
+def _paper_page(sub: nx.MultiDiGraph, info: PaperInfo, papers: dict[str, PaperInfo], top_n: int) -> str:
+    """papers/{slug}.html: one paper's subgraph, its nodes sized as on the corpus page, by
+    their degree in the whole graph read from papers/node-degrees.js (NODE_DEGREES): the
+    page itself holds nothing of the rest of the corpus but its own edges' claims, so a
+    rebuild that changes only other papers reuses it. Without the table, a page sizes its
+    nodes by their degree in its own subgraph."""
+    data = to_page_data(sub, papers, top_n=top_n, paper_href="{slug}.html")
+    data["corpusDegrees"] = True
     title = _paper_title(info)
     return render_page(
         data,
@@ -521,7 +527,17 @@ def _paper_page(
         assets=f"../{ASSETS_DIR}",
         home="../index.html",
         paper_pages=[],
+        node_degrees=NODE_DEGREES,
     )
+
+
+def degrees_script(degrees: Mapping[str, int]) -> bytes:
+    """papers/node-degrees.js: each node's degree in the whole graph, for the paper pages
+    (a script, not JSON to fetch: a page opened from a file may load scripts only). The
+    instance namespace is written once, as the table's prefix."""
+    prefix = str(RES)
+    table = {(n[len(prefix):] if n.startswith(prefix) else n): int(d) for n, d in degrees.items()}
+    return f"window.effikgNodeDegrees = {to_json_script({'prefix': prefix, 'degrees': table})};\n".encode("utf-8")
 
 
 # ---- paper pages an earlier build drew from the same inputs, reused ---------------------------
@@ -547,16 +563,14 @@ def _drawing_version() -> str:
     return digest.hexdigest()
 
 
-def _page_inputs(sub: nx.MultiDiGraph, info: PaperInfo, papers: dict[str, PaperInfo], top_n: int,
-                 degrees: dict[str, int] | Counter[str]) -> str:
+def _page_inputs(sub: nx.MultiDiGraph, info: PaperInfo, papers: dict[str, PaperInfo], top_n: int) -> str:
     """sha256 of everything _paper_page reads: the subgraph as built (nodes and edges in
-    order, with their attributes), the paper, the details of every paper it may show, the
-    degrees of its nodes and top_n."""
+    order, with their attributes), the paper, the details of every paper it may show and
+    top_n (not the corpus's degrees of its nodes: the page reads those from NODE_DEGREES)."""
     edges = list(sub.edges(keys=True, data=True))
     named = set(sub.nodes) | {c.get("paper") for *_, a in edges for c in a.get("claims") or []}
     data = [list(sub.nodes(data=True)), edges, _fingerprint(info),
-            sorted((iri, _fingerprint(papers[iri])) for iri in named if iri in papers),
-            sorted((n, degrees.get(n, 0)) for n in sub.nodes), top_n]
+            sorted((iri, _fingerprint(papers[iri])) for iri in named if iri in papers), top_n]
     return hashlib.sha256(_stable_bytes(data)).hexdigest()
 
 
@@ -649,14 +663,15 @@ def save_html(
     ) if paper_pages else []
     written.append(write_atomic(out_dir / "index.html", _index_page(g, papers, pages, top_n).encode("utf-8")))
 
-    degrees = {n: int(d) for n, d in g.degree()}
     paper_edges = edges_by_paper(g) if pages else {}
     reuse = _PageReuse(source, out_dir)
     for info in pages:
         sub = paper_subgraph(g, info.iri, paper_edges.get(info.iri, []))
-        written.append(reuse.write(out_dir / PAPERS_DIR, info.slug, lambda: _page_inputs(sub, info, papers, top_n, degrees),
-                                   lambda: _paper_page(sub, info, papers, top_n, degrees).encode("utf-8")))
+        written.append(reuse.write(out_dir / PAPERS_DIR, info.slug, lambda: _page_inputs(sub, info, papers, top_n),
+                                   lambda: _paper_page(sub, info, papers, top_n).encode("utf-8")))
     reuse.save()
+    if pages:
+        written.append(write_atomic(out_dir / PAPERS_DIR / NODE_DEGREES, degrees_script(dict(g.degree()))))
     _remove_stale(out_dir / PAPERS_DIR, {f"{info.slug}.html" for info in pages})
     return sorted(written)
 
@@ -768,13 +783,14 @@ def _paper_pages(source: Source, nodes: dict[URIRef, set[URIRef]], papers: list[
             info = pickle.load(infos)
             sub = own_subgraph(view, URIRef(iri), lambda n: nodes.get(n) or set())
             written.append(reuse.write(out_dir / PAPERS_DIR, info.slug,
-                                       lambda: _page_inputs(sub, info, {info.iri: info}, top_n, degrees),
-                                       lambda: _paper_page(sub, info, {info.iri: info}, top_n, degrees).encode("utf-8")))
+                                       lambda: _page_inputs(sub, info, {info.iri: info}, top_n),
+                                       lambda: _paper_page(sub, info, {info.iri: info}, top_n).encode("utf-8")))
             rows.write(f'<li><a href="{escape(info.slug)}.html">{escape(_short(_paper_title(info), 120))}</a>'
                        + (f" (arXiv:{escape(info.arxiv)})" if info.arxiv else "") + "</li>\n")
         rows.seek(0)
         written.append(write_atomic(out_dir / PAPERS_DIR / "index.html", _paper_list(len(papers), rows.read())))
     reuse.save()
+    written.append(write_atomic(out_dir / PAPERS_DIR / NODE_DEGREES, degrees_script(degrees)))
     return written
 
 

@@ -8,7 +8,9 @@ also opens the explorer of the bundled-corpus build.
 
 from __future__ import annotations
 
+import math
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -145,8 +147,9 @@ def test_html_writes_index_paper_pages_and_local_assets(html_site, html_nx) -> N
     out, written = html_site
     names = {p.relative_to(out).as_posix() for p in written}
     papers = [n for n, d in html_nx.nodes(data=True) if d["type"] == "Paper"]
-    assert {"index.html", "explorer/vis-network.min.js", "explorer/explorer.js", "explorer/explorer.css"} <= names
-    assert len([n for n in names if n.startswith("papers/")]) == len(papers) == 5
+    assert {"index.html", "explorer/vis-network.min.js", "explorer/explorer.js", "explorer/explorer.css",
+            "papers/node-degrees.js"} <= names
+    assert len([n for n in names if n.startswith("papers/") and n.endswith(".html")]) == len(papers) == 5
     assert written == sorted(written) and all(p.is_file() for p in written)
     # the old-style arXiv id keeps its page name safe
     assert any(re.fullmatch(r"papers/cs_0501001-[0-9a-f]{8}\.html", n) for n in names)
@@ -183,7 +186,8 @@ def test_html_rerun_removes_pages_of_papers_gone(html_graph, tmp_path: Path) -> 
     save_html(html_graph, tmp_path)
     smaller = to_rdf(make_extractions()[:2])
     written = save_html(smaller, tmp_path)
-    assert sorted((tmp_path / "papers").glob("*.html")) == sorted(p for p in written if p.parent.name == "papers")
+    assert sorted((tmp_path / "papers").glob("*.html")) == sorted(
+        p for p in written if p.parent.name == "papers" and p.suffix == ".html")
     assert len(list((tmp_path / "papers").glob("*.html"))) == 2
 
 
@@ -277,6 +281,29 @@ def test_html_paper_page_draws_its_subgraph(html_site, html_nx, open_page) -> No
     assert (counts["drawnNodes"], counts["drawnEdges"]) == (sub.number_of_nodes(), sub.number_of_edges())
     assert opened.page.locator("h1").inner_text().startswith("TriForce: Lossless Acceleration")
     assert opened.blocked == [] and opened.errors == []
+
+
+@pytest.mark.slow
+def test_html_paper_page_sizes_nodes_by_their_degree_in_the_whole_graph(html_site, html_nx, open_page,
+                                                                       tmp_path: Path) -> None:
+    # The page reads each node's degree in the whole graph from papers/node-degrees.js (so
+    # that it stays the same file while other papers change); without it, its own degrees.
+    out, _ = html_site
+    sub = paper_subgraph(html_nx, _paper_iri(html_nx, "TriForce"))
+    busier = [n for n in sub if html_nx.degree(n) > sub.degree(n)]
+    assert busier  # nodes with more links than the page draws
+    opened = open_page(out / "papers" / "2404.11912.html")
+    shown = {n["id"]: n for n in opened.page.evaluate("() => effikg.nodes.get()")}
+    assert {n: (shown[n]["degree"], shown[n]["size"]) for n in sub} == {
+        n: (html_nx.degree(n), round(10 + 5 * math.sqrt(html_nx.degree(n)), 2)) for n in sub}
+    ranked = sorted(sub, key=lambda n: (-html_nx.degree(n), n))
+    assert sorted(shown, key=lambda n: shown[n]["rank"]) == ranked
+    assert opened.blocked == [] and opened.errors == []
+    alone = tmp_path / "alone"
+    shutil.copytree(out, alone)
+    (alone / "papers" / "node-degrees.js").unlink()
+    opened = open_page(alone / "papers" / "2404.11912.html")
+    assert opened.page.evaluate(f"() => effikg.nodes.get({busier[0]!r}).degree") == sub.degree(busier[0])
 
 
 @pytest.mark.slow
