@@ -168,9 +168,9 @@ def test_cache_rebuild_reuses_the_paper_pages_drawn_from_the_same_inputs(tmp_pat
 
 def test_cache_rebuild_reuses_the_paper_pages_whose_nodes_only_gained_links_elsewhere(tmp_path: Path,
                                                                                       monkeypatch) -> None:
-    # A new paper's edges raise the degree of nodes the other pages show (GPU, Speed): those
-    # pages stay the files they were, and papers/node-degrees.js, which they size their
-    # nodes by in the browser, holds the new degrees.
+    # A new paper's edges raise the degree of nodes the other pages show (GPU, Speed), and
+    # its forms of them are new aliases ("NVIDIA A100 GPUs"): those pages stay the files they
+    # were, and papers/nodes.js, which they read both from in the browser, holds the new ones.
     import pipeline.export.html as html
     from pipeline.corpus import bundled_corpus
 
@@ -178,18 +178,20 @@ def test_cache_rebuild_reuses_the_paper_pages_whose_nodes_only_gained_links_else
     new = tmp_path / "new.jsonl"
     new.write_text(json.dumps({
         "id": "2501.00001", "title": "ZorbNet: fast kernels", "abstract":
-        "We propose ZorbNet, an attention kernel. ZorbNet runs 2.1x faster on an A100 GPU "
+        "We propose ZorbNet, an attention kernel for GPUs. ZorbNet runs 2.1x faster on NVIDIA A100 GPUs "
         "and cuts latency by 40%."}) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     options = ExtractOptions(cache=out / ".effikg-cache")
     run_build(first, out, extract=options)
-    before = _degrees(out)
+    before = _node_table(out)["degrees"]
     drawn: list[str] = []
     draw = html._paper_page
     monkeypatch.setattr(html, "_paper_page", lambda sub, info, *args: drawn.append(info.slug) or draw(sub, info, *args))
     run_build([*first, new], out, extract=options)
-    after = _degrees(out)
+    table = _node_table(out)
+    after = table["degrees"]
     gained = {n for n in before if after[n] != before[n]}
+    assert "NVIDIA A100 GPUs" in table["aliases"]["hardware/nvidia-a100-gpu"]
     assert gained & {"hardware/gpu", "hardware/nvidia-a100-gpu", str(html.EKG.Speed)}
     assert drawn == ["2501.00001"]
     showing = [p for p in (out / "papers").glob("*.html") if any(f'"id":"{html.RES}{n}"' in p.read_text("utf-8")
@@ -199,10 +201,10 @@ def test_cache_rebuild_reuses_the_paper_pages_whose_nodes_only_gained_links_else
     assert _files(out) == _files(tmp_path / "clean")
 
 
-def _degrees(out: Path) -> dict[str, int]:
-    """papers/node-degrees.js's table (keys as written: the instance namespace left out)."""
-    text = (out / "papers" / "node-degrees.js").read_text(encoding="utf-8")
-    return json.loads(text.removeprefix("window.effikgNodeDegrees = ").removesuffix(";\n"))["degrees"]
+def _node_table(out: Path) -> dict:
+    """papers/nodes.js's table (keys as written: the instance namespace left out)."""
+    text = (out / "papers" / "nodes.js").read_text(encoding="utf-8")
+    return json.loads(text.removeprefix("window.effikgNodes = ").removesuffix(";\n"))
 
 
 def test_cache_rebuild_reuses_the_rdf_blocks_whose_lines_are_unchanged(tmp_path: Path, monkeypatch) -> None:

@@ -8,15 +8,16 @@
   "use strict";
 
   var data = JSON.parse(document.getElementById("effikg-data").textContent);
-  // A paper page sizes and ranks its nodes by their degree in the whole graph, from the
-  // table papers/node-degrees.js sets (one file a build: the page stays the same file while
-  // only other papers change); without the table, by their degree on the page itself.
-  var corpus = data.corpusDegrees ? window.effikgNodeDegrees : undefined;
-  if (corpus) {
+  // A paper page sizes and ranks its nodes by their degree in the whole graph, and lists
+  // their aliases, from the table papers/nodes.js sets (one file a build: the page stays
+  // the same file while only other papers change); without it, by their degree on the page.
+  var table = data.nodeTable ? window.effikgNodes : undefined;
+  if (table) {
     data.nodes.forEach(function (n) {
-      var key = n.id.indexOf(corpus.prefix) === 0 ? n.id.slice(corpus.prefix.length) : n.id;
-      n.degree = corpus.degrees[key] || 0;
+      var key = n.id.indexOf(table.prefix) === 0 ? n.id.slice(table.prefix.length) : n.id;
+      n.degree = table.degrees[key] || 0;
       n.size = Math.round((10 + 5 * Math.sqrt(n.degree)) * 100) / 100; // as the corpus page's
+      n.aliases = table.aliases[key] || [];
     });
     data.nodes.slice().sort(function (a, b) {
       return b.degree - a.degree || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

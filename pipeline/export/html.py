@@ -41,7 +41,7 @@ import networkx as nx
 import rdflib
 from markupsafe import Markup
 from pyvis.network import Network
-from rdflib import RDF, RDFS, URIRef
+from rdflib import RDF, RDFS, SKOS, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pipeline.errors import HtmlExportError
@@ -68,8 +68,9 @@ LAYOUT_SEED = 20231
 LAYOUT_BUDGET_MS = 15_000
 ASSETS_DIR = "explorer"
 PAPERS_DIR = "papers"
-# In PAPERS_DIR: every node's degree in the whole graph, which the paper pages size their nodes by.
-NODE_DEGREES = "node-degrees.js"
+# In PAPERS_DIR: what the paper pages show of each node that other papers change: its
+# degree in the whole graph (its size and rank) and its aliases.
+NODE_TABLE = "nodes.js"
 VIS_JS = "vis-network.min.js"
 PAPER_LABEL_CHARS = 32
 # Pages with more nodes than this open clustered (by community), one cluster node per group
@@ -457,12 +458,12 @@ def _template() -> jinja2.Template:
 
 def render_page(
     data: dict[str, Any], *, title: str, heading: str, subheading: str | None, assets: str,
-    home: str | None, paper_pages: list[dict[str, str]], node_degrees: str | None = None,
+    home: str | None, paper_pages: list[dict[str, str]], node_table: str | None = None,
 ) -> str:
     """One explorer page; every text goes through Jinja's escaping or the escaped JSON.
-    `node_degrees`: the address of the degrees table (degrees_script) a paper page reads."""
+    `node_table`: the address of the node table (node_table_script) a paper page reads."""
     return _template().render(
-        title=title, heading=heading, subheading=subheading, assets=assets, home=home, node_degrees=node_degrees,
+        title=title, heading=heading, subheading=subheading, assets=assets, home=home, node_table=node_table,
         show_support=data["maxSupport"] > 1, overview=data["hideMethodless"],
         cluster_modes=CLUSTER_MODES, cluster_by=data["clusterBy"],
         paper_pages=paper_pages, data_json=Markup(to_json_script(data)),
@@ -511,12 +512,14 @@ def _index_page(g: nx.MultiDiGraph, papers: dict[str, PaperInfo], pages: list[Pa
 
 def _paper_page(sub: nx.MultiDiGraph, info: PaperInfo, papers: dict[str, PaperInfo], top_n: int) -> str:
     """papers/{slug}.html: one paper's subgraph, its nodes sized as on the corpus page, by
-    their degree in the whole graph read from papers/node-degrees.js (NODE_DEGREES): the
-    page itself holds nothing of the rest of the corpus but its own edges' claims, so a
-    rebuild that changes only other papers reuses it. Without the table, a page sizes its
-    nodes by their degree in its own subgraph."""
+    their degree in the whole graph, and their aliases, both read from papers/nodes.js
+    (NODE_TABLE): the page itself holds nothing of the rest of the corpus but its own
+    edges' claims, so a rebuild that changes only other papers reuses it. Without the
+    table, a page sizes its nodes by their degree in its own subgraph, with no aliases."""
     data = to_page_data(sub, papers, top_n=top_n, paper_href="{slug}.html")
-    data["corpusDegrees"] = True
+    for node in data["nodes"]:
+        node["aliases"] = []
+    data["nodeTable"] = True
     title = _paper_title(info)
     return render_page(
         data,
@@ -527,17 +530,22 @@ def _paper_page(sub: nx.MultiDiGraph, info: PaperInfo, papers: dict[str, PaperIn
         assets=f"../{ASSETS_DIR}",
         home="../index.html",
         paper_pages=[],
-        node_degrees=NODE_DEGREES,
+        node_table=NODE_TABLE,
     )
 
 
-def degrees_script(degrees: Mapping[str, int]) -> bytes:
-    """papers/node-degrees.js: each node's degree in the whole graph, for the paper pages
-    (a script, not JSON to fetch: a page opened from a file may load scripts only). The
-    instance namespace is written once, as the table's prefix."""
+def node_table_script(degrees: Mapping[str, int], aliases: Mapping[str, list[str]]) -> bytes:
+    """papers/nodes.js: each node's degree in the whole graph and its aliases (those it
+    has), for the paper pages (a script, not JSON to fetch: a page opened from a file may
+    load scripts only). The instance namespace is written once, as the table's prefix."""
     prefix = str(RES)
-    table = {(n[len(prefix):] if n.startswith(prefix) else n): int(d) for n, d in degrees.items()}
-    return f"window.effikgNodeDegrees = {to_json_script({'prefix': prefix, 'degrees': table})};\n".encode("utf-8")
+
+    def key(node: str) -> str:
+        return node[len(prefix):] if node.startswith(prefix) else node
+
+    table = {"prefix": prefix, "degrees": {key(n): int(d) for n, d in degrees.items()},
+             "aliases": {key(n): list(a) for n, a in aliases.items() if a}}
+    return f"window.effikgNodes = {to_json_script(table)};\n".encode("utf-8")
 
 
 # ---- paper pages an earlier build drew from the same inputs, reused ---------------------------
@@ -565,11 +573,13 @@ def _drawing_version() -> str:
 
 def _page_inputs(sub: nx.MultiDiGraph, info: PaperInfo, papers: dict[str, PaperInfo], top_n: int) -> str:
     """sha256 of everything _paper_page reads: the subgraph as built (nodes and edges in
-    order, with their attributes), the paper, the details of every paper it may show and
-    top_n (not the corpus's degrees of its nodes: the page reads those from NODE_DEGREES)."""
+    order, with their attributes but the aliases), the paper, the details of every paper
+    it may show and top_n (not the nodes' degrees in the whole graph nor their aliases: the
+    page reads those from NODE_TABLE)."""
     edges = list(sub.edges(keys=True, data=True))
     named = set(sub.nodes) | {c.get("paper") for *_, a in edges for c in a.get("claims") or []}
-    data = [list(sub.nodes(data=True)), edges, _fingerprint(info),
+    nodes = [(n, {k: v for k, v in attrs.items() if k != "aliases"}) for n, attrs in sub.nodes(data=True)]
+    data = [nodes, edges, _fingerprint(info),
             sorted((iri, _fingerprint(papers[iri])) for iri in named if iri in papers), top_n]
     return hashlib.sha256(_stable_bytes(data)).hexdigest()
 
@@ -671,7 +681,8 @@ def save_html(
                                    lambda: _paper_page(sub, info, papers, top_n).encode("utf-8")))
     reuse.save()
     if pages:
-        written.append(write_atomic(out_dir / PAPERS_DIR / NODE_DEGREES, degrees_script(dict(g.degree()))))
+        table = node_table_script(dict(g.degree()), {n: a.get("aliases") or [] for n, a in g.nodes(data=True)})
+        written.append(write_atomic(out_dir / PAPERS_DIR / NODE_TABLE, table))
     _remove_stale(out_dir / PAPERS_DIR, {f"{info.slug}.html" for info in pages})
     return sorted(written)
 
@@ -790,7 +801,12 @@ def _paper_pages(source: Source, nodes: dict[URIRef, set[URIRef]], papers: list[
         rows.seek(0)
         written.append(write_atomic(out_dir / PAPERS_DIR / "index.html", _paper_list(len(papers), rows.read())))
     reuse.save()
-    written.append(write_atomic(out_dir / PAPERS_DIR / NODE_DEGREES, degrees_script(degrees)))
+    aliases: dict[str, list[str]] = {}
+    for node, alias in source.view.subject_objects(SKOS.altLabel):
+        if str(node) in degrees:
+            aliases.setdefault(str(node), []).append(str(alias))
+    written.append(write_atomic(out_dir / PAPERS_DIR / NODE_TABLE,
+                                node_table_script(degrees, {n: sorted(a) for n, a in aliases.items()})))
     return written
 
 

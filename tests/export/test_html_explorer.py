@@ -148,7 +148,7 @@ def test_html_writes_index_paper_pages_and_local_assets(html_site, html_nx) -> N
     names = {p.relative_to(out).as_posix() for p in written}
     papers = [n for n, d in html_nx.nodes(data=True) if d["type"] == "Paper"]
     assert {"index.html", "explorer/vis-network.min.js", "explorer/explorer.js", "explorer/explorer.css",
-            "papers/node-degrees.js"} <= names
+            "papers/nodes.js"} <= names
     assert len([n for n in names if n.startswith("papers/") and n.endswith(".html")]) == len(papers) == 5
     assert written == sorted(written) and all(p.is_file() for p in written)
     # the old-style arXiv id keeps its page name safe
@@ -286,24 +286,28 @@ def test_html_paper_page_draws_its_subgraph(html_site, html_nx, open_page) -> No
 @pytest.mark.slow
 def test_html_paper_page_sizes_nodes_by_their_degree_in_the_whole_graph(html_site, html_nx, open_page,
                                                                        tmp_path: Path) -> None:
-    # The page reads each node's degree in the whole graph from papers/node-degrees.js (so
-    # that it stays the same file while other papers change); without it, its own degrees.
+    # The page reads each node's degree in the whole graph and its aliases from
+    # papers/nodes.js (so that it stays the same file while other papers change); without
+    # it, its own degrees and no aliases.
     out, _ = html_site
     sub = paper_subgraph(html_nx, _paper_iri(html_nx, "TriForce"))
     busier = [n for n in sub if html_nx.degree(n) > sub.degree(n)]
     assert busier  # nodes with more links than the page draws
     opened = open_page(out / "papers" / "2404.11912.html")
     shown = {n["id"]: n for n in opened.page.evaluate("() => effikg.nodes.get()")}
-    assert {n: (shown[n]["degree"], shown[n]["size"]) for n in sub} == {
-        n: (html_nx.degree(n), round(10 + 5 * math.sqrt(html_nx.degree(n)), 2)) for n in sub}
+    assert {n: (shown[n]["degree"], shown[n]["size"], shown[n]["aliases"]) for n in sub} == {
+        n: (html_nx.degree(n), round(10 + 5 * math.sqrt(html_nx.degree(n)), 2), html_nx.nodes[n]["aliases"])
+        for n in sub}
+    assert any(shown[n]["aliases"] for n in sub)
     ranked = sorted(sub, key=lambda n: (-html_nx.degree(n), n))
     assert sorted(shown, key=lambda n: shown[n]["rank"]) == ranked
     assert opened.blocked == [] and opened.errors == []
     alone = tmp_path / "alone"
     shutil.copytree(out, alone)
-    (alone / "papers" / "node-degrees.js").unlink()
+    (alone / "papers" / "nodes.js").unlink()
     opened = open_page(alone / "papers" / "2404.11912.html")
-    assert opened.page.evaluate(f"() => effikg.nodes.get({busier[0]!r}).degree") == sub.degree(busier[0])
+    alone_node = opened.page.evaluate(f"() => effikg.nodes.get({busier[0]!r})")
+    assert (alone_node["degree"], alone_node["aliases"]) == (sub.degree(busier[0]), [])
 
 
 @pytest.mark.slow
