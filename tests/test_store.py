@@ -5,6 +5,7 @@ GraphSource) writes of the same records."""
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from pipeline.export import save_exports
 from pipeline.export.graphml import to_graphml, to_graphml_graph
 from pipeline.export.ntriples import LineSpool, to_ntriples_lines
 from pipeline.export.source import GraphSource, StoreSource
-from pipeline.graph import to_rdf
+from pipeline.graph import to_networkx, to_rdf
 from pipeline.resolve import resolve_paper
 from pipeline.store import StoreAssembly, finish_store, open_store, store_folder
 from pipeline.validate import check_store, check_triples
@@ -148,10 +149,17 @@ def test_store_large_explorer_holds_the_top_and_a_page_a_paper(tmp_path: Path, m
     source = _store_source(tmp_path)
     written = html.save_html(source, tmp_path / "site", top_n=4)
     pages = sorted(p.name for p in written if p.parent.name == "papers")
-    assert pages == ["2404.11912.html", "2405.04437.html", "h-1ba9a9a645.html", "index.html"]
+    assert pages == ["2404.11912.html", "2405.04437.html", "h-1ba9a9a645.html", "index.html", "nodes.js"]
+    # The table the paper pages read: every linked node but the papers, as the whole graph has it.
+    whole = to_networkx(source.view)
+    text = (tmp_path / "site" / "papers" / "nodes.js").read_text(encoding="utf-8")
+    table = json.loads(text.removeprefix("window.effikgNodes = ").removesuffix(";\n"))
+    linked = [n for n, d in whole.nodes(data=True) if d["type"] != "Paper" and whole.degree(n)]
+    short = {n: n.removeprefix(table["prefix"]) for n in linked}
+    assert table["degrees"] == {short[n]: whole.degree(n) for n in linked}
+    assert table["aliases"] == {short[n]: whole.nodes[n]["aliases"] for n in linked if whole.nodes[n]["aliases"]}
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "the 4 most connected of" in index
-    import json
 
     data = json.loads(index.split('id="effikg-data">', 1)[1].split("</script>", 1)[0])
     assert len(data["nodes"]) == 4  # the top nodes only

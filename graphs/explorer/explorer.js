@@ -10,14 +10,18 @@
   var data = JSON.parse(document.getElementById("effikg-data").textContent);
   // A paper page sizes and ranks its nodes by their degree in the whole graph, and lists
   // their aliases, from the table papers/nodes.js sets (one file a build: the page stays
-  // the same file while only other papers change); without it, by their degree on the page.
+  // the same file while only other papers change); a node the table leaves out (the paper's
+  // own: all its links are here), or every node without the table, keeps the page's figures.
   var table = data.nodeTable ? window.effikgNodes : undefined;
+  var has = function (object, key) { return Object.prototype.hasOwnProperty.call(object, key); };
   if (table) {
     data.nodes.forEach(function (n) {
       var key = n.id.indexOf(table.prefix) === 0 ? n.id.slice(table.prefix.length) : n.id;
-      n.degree = table.degrees[key] || 0;
-      n.size = Math.round((10 + 5 * Math.sqrt(n.degree)) * 100) / 100; // as the corpus page's
-      n.aliases = table.aliases[key] || [];
+      if (has(table.degrees, key)) {
+        n.degree = table.degrees[key];
+        n.size = Math.round((10 + 5 * Math.sqrt(n.degree)) * 100) / 100; // as the corpus page's
+      }
+      n.aliases = has(table.aliases, key) ? table.aliases[key] : [];
     });
     data.nodes.slice().sort(function (a, b) {
       return b.degree - a.degree || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -28,7 +28,7 @@ import pickle
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -534,17 +534,20 @@ def _paper_page(sub: nx.MultiDiGraph, info: PaperInfo, papers: dict[str, PaperIn
     )
 
 
-def node_table_script(degrees: Mapping[str, int], aliases: Mapping[str, list[str]]) -> bytes:
+def node_table_script(degrees: Mapping[str, int], aliases: Mapping[str, list[str]], papers: Container[str]) -> bytes:
     """papers/nodes.js: each node's degree in the whole graph and its aliases (those it
     has), for the paper pages (a script, not JSON to fetch: a page opened from a file may
-    load scripts only). The instance namespace is written once, as the table's prefix."""
+    load scripts only). A paper's node and a node with no link are left out: their every
+    edge is on their own page, whose figures for them are the same. The instance namespace
+    is written once, as the table's prefix."""
     prefix = str(RES)
 
     def key(node: str) -> str:
         return node[len(prefix):] if node.startswith(prefix) else node
 
-    table = {"prefix": prefix, "degrees": {key(n): int(d) for n, d in degrees.items()},
-             "aliases": {key(n): list(a) for n, a in aliases.items() if a}}
+    kept = sorted(n for n, d in degrees.items() if d and n not in papers)
+    table = {"prefix": prefix, "degrees": {key(n): int(degrees[n]) for n in kept},
+             "aliases": {key(n): list(aliases[n]) for n in kept if aliases.get(n)}}
     return f"window.effikgNodes = {to_json_script(table)};\n".encode("utf-8")
 
 
@@ -681,7 +684,7 @@ def save_html(
                                    lambda: _paper_page(sub, info, papers, top_n).encode("utf-8")))
     reuse.save()
     if pages:
-        table = node_table_script(dict(g.degree()), {n: a.get("aliases") or [] for n, a in g.nodes(data=True)})
+        table = node_table_script(dict(g.degree()), {n: a.get("aliases") or [] for n, a in g.nodes(data=True)}, papers)
         written.append(write_atomic(out_dir / PAPERS_DIR / NODE_TABLE, table))
     _remove_stale(out_dir / PAPERS_DIR, {f"{info.slug}.html" for info in pages})
     return sorted(written)
@@ -805,8 +808,9 @@ def _paper_pages(source: Source, nodes: dict[URIRef, set[URIRef]], papers: list[
     for node, alias in source.view.subject_objects(SKOS.altLabel):
         if str(node) in degrees:
             aliases.setdefault(str(node), []).append(str(alias))
+    in_papers = {str(n) for n, types in nodes.items() if EKG.Paper in types}
     written.append(write_atomic(out_dir / PAPERS_DIR / NODE_TABLE,
-                                node_table_script(degrees, {n: sorted(a) for n, a in aliases.items()})))
+                                node_table_script(degrees, {n: sorted(a) for n, a in aliases.items()}, in_papers)))
     return written
 
 
