@@ -43,10 +43,10 @@ EARLY_START_BYTES = 100_000
 COMPRESSION = 3
 # CPU s of the shape checks in a build of 1,000 abstracts, in the units of
 # pipeline.export.Exporter.cost: the build process's work beside its share of the exports.
-SHAPE_CHECK_COST = 0.68
+SHAPE_CHECK_COST = 0.60
 # ... and of filling the on-disk store from the sorted lines, when it is deferred until the
 # export workers have their shares (StoreAssembly.finish(defer_load=True)).
-STORE_LOAD_COST = 0.34
+STORE_LOAD_COST = 0.32
 # What no output format can write (XML 1.0 forbids these; UTF-8 cannot encode surrogates).
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -168,6 +168,18 @@ def _nlp_certain_in_workers(options: ExtractOptions, cache: Path | None, inputs:
         return _input_bytes(inputs, EARLY_START_BYTES) >= EARLY_START_BYTES
     except OSError:
         return False
+
+
+def _start_workers_early(options: ExtractOptions, cache: Path | None, inputs: Sequence[Path],
+                         limit: int | None) -> bool:
+    """Start the NLP server (pipeline.parallel.start_nlp_server) before anything is read
+    when the NLP is sure to run in its workers (_nlp_certain_in_workers); whether it was."""
+    if not _nlp_certain_in_workers(options, cache, inputs, limit):
+        return False
+    from pipeline.parallel import start_nlp_server
+
+    start_nlp_server()
+    return True
 
 
 def _input_bytes(inputs: Sequence[Path], enough: int) -> int:
@@ -327,7 +339,7 @@ WORK_DIR = ".effikg-work"
 
 def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, refused: list[bool], *,
                       min_confidence: float, options: ExtractOptions, keep_going: bool, info,
-                      bar: Progress) -> tuple[list[str], list[str]]:
+                      bar: Progress, early_exports: bool = False) -> tuple[list[str], list[str]]:
     """Extract and assemble as the papers stream past, then validate and export, in a
     scratch folder that then becomes the build; return the files written (relative to the
     folder) and the commit's warnings. `refused` gets True when the input is refused
@@ -340,7 +352,8 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, refu
     try:
         with scratch_folder(plan) as scratch:
             written = _extract_assemble_export(plan, papers, summary, refused, scratch, min_confidence=min_confidence,
-                                               options=options, keep_going=keep_going, info=info, bar=bar)
+                                               options=options, keep_going=keep_going, info=info, bar=bar,
+                                               early_exports=early_exports)
             _make_readable(scratch)
             return written, commit(plan, scratch, __version__, keep=keep)
     except ExportError as err:  # the graph holds what a format cannot carry
@@ -358,11 +371,13 @@ def _build_in_scratch(plan, papers: Iterable[Paper], summary: BuildSummary, refu
 
 def _extract_assemble_export(plan, papers: Iterable[Paper], summary: BuildSummary, refused: list[bool], scratch: Path,
                              *, min_confidence: float, options: ExtractOptions, keep_going: bool, info,
-                             bar: Progress) -> list[str]:
+                             bar: Progress, early_exports: bool = False) -> list[str]:
     """Each paper assembled as the NLP hands it over, then the rest: the files written.
     The export worker processes (SharedExports) start once the input is all read, so that
     they import the exporters while the NLP finishes its last batches rather than after
-    it, and are gone again before the build is committed."""
+    it, and are gone again before the build is committed; with `early_exports` (the NLP
+    server started before reading: run_build) they start at once, while the server loads
+    the model and a core would idle."""
     from contextlib import ExitStack
 
     from pipeline.parallel import SharedExports
@@ -371,7 +386,7 @@ def _extract_assemble_export(plan, papers: Iterable[Paper], summary: BuildSummar
     assembly = StoreAssembly(scratch / WORK_DIR, build=info)
     read_all: list[bool] = []
     with ExitStack() as stack:
-        exports = None
+        exports = stack.enter_context(SharedExports(options.jobs)) if early_exports else None
         # Made in the loop's head, not named: a failure in it then closes the NLP at once.
         for extraction in bar.done(_count(extract_each(_then(papers, read_all), summary, min_confidence, options),
                                           summary)):
@@ -553,10 +568,7 @@ def run_build(
     filter = filter or PaperFilter()
     options = replace(extract or ExtractOptions(), vocab=vocab, model=model)
     cache = Path(options.cache) if options.cache is not None else None
-    if _nlp_certain_in_workers(options, cache, inputs, filter.limit):  # first: the model loads while the rest starts
-        from pipeline.parallel import start_nlp_server
-
-        start_nlp_server()
+    early = _start_workers_early(options, cache, inputs, filter.limit)  # first: the model loads while the rest starts
     bar = Progress(progress, filter.limit, inputs)
     papers = bar.read(read_inputs(inputs, summary, format, filter))
     info = build_info(inputs, vocab, format=format, min_confidence=min_confidence, keep_going=keep_going,
@@ -565,7 +577,8 @@ def run_build(
     refused: list[bool] = []
     try:
         written, warnings = _build_in_scratch(plan, papers, summary, refused, min_confidence=min_confidence,
-                                              options=options, keep_going=keep_going, info=info, bar=bar)
+                                              options=options, keep_going=keep_going, info=info, bar=bar,
+                                              early_exports=early)
     except BaseException as err:
         # Whatever stopped it (bad input, a failed check or export, Ctrl-C), the folders this
         # build made are removed once empty; the cache it began goes too when the input was

@@ -180,11 +180,13 @@ def _in_order(batches: Iterable[list[Paper]], submit: Submit, window: int) -> It
         yield pending.popleft().result()
 
 
-def _process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = ()) -> ProcessPoolExecutor:
+def _process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = (),
+                  method: str = "forkserver") -> ProcessPoolExecutor:
     """`jobs` forkserver processes (forks of the forkserver, which runs no Python thread,
     never of this possibly threaded process; numpy's OpenBLAS remakes its own thread pool
-    after a fork), each running `initializer` as it starts."""
-    context = multiprocessing.get_context("forkserver")
+    after a fork), each running `initializer` as it starts; or, with method "spawn", fresh
+    interpreters, which start at once, even while the forkserver is still loading."""
+    context = multiprocessing.get_context(method)
     try:
         return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=initargs)
     except OSError as err:
@@ -240,7 +242,9 @@ class SharedExports:
     """The build's exports shared between this process and `jobs - 1` worker processes
     (one process for `jobs` 1: all of them here, in order). The workers start at once and
     import the exporters (the build makes this once its input is all read, so that the
-    imports overlap the NLP's last batches, not the checks); `start` sends them their
+    imports overlap the NLP's last batches, not the checks, or, when the NLP server loads
+    before anything is read, at once, beside that load). They are spawned, not forked from
+    the NLP server: they need none of its model, and a fork would wait for its load. `start` sends them their
     shares (pipeline.export.share_exporters), which they write into the same scratch
     folder from their own read-only view of the build's sorted lines and store (loading
     that view is their own start-up cost, `WORKER_START_COST`); `finish` writes this
@@ -250,7 +254,7 @@ class SharedExports:
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
-        self._pool = _process_pool(self.jobs - 1, load_exporters) if self.jobs > 1 else None
+        self._pool = _process_pool(self.jobs - 1, load_exporters, method="spawn") if self.jobs > 1 else None
         for _ in range(self.jobs - 1):
             self._pool.submit(int)  # type: ignore[union-attr]  # each submit starts one process now
         self._own: list[Exporter] = []

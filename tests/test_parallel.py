@@ -256,6 +256,34 @@ def test_parallel_workers_start_early_only_when_the_nlp_is_certain_there(tmp_pat
     assert not certain(ExtractOptions(jobs=2), inputs=[tmp_path / ("x" * 300 + ".txt")])  # too long a name
 
 
+@pytest.mark.slow
+def test_parallel_export_workers_start_beside_an_early_model_load(tmp_path: Path, monkeypatch) -> None:
+    """When the model loads before anything is read, the export worker is spawned then too
+    (a core would idle while the forkserver loads), before the NLP workers are forked;
+    otherwise once the input is all read, after them, as before. The output is the same."""
+    import pipeline.parallel as parallel
+    from pipeline.corpus import bundled_corpus
+
+    pools: list[str] = []
+    make = parallel._process_pool
+
+    def recorded(jobs: int, initializer, initargs: tuple = (), method: str = "forkserver"):
+        pools.append(f"{method} {jobs}")
+        return make(jobs, initializer, initargs, method=method)
+
+    monkeypatch.setattr(parallel, "_process_pool", recorded)
+    corpus = [bundled_corpus()[0].parent]  # 86 abstracts: two batches, early start
+    run_build(corpus, tmp_path / "early", extract=ExtractOptions(jobs=2))
+    assert pools == ["spawn 1", "forkserver 2"]  # the export worker first, then the NLP's two
+    pools.clear()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "extractions.sqlite").write_bytes(b"")  # a cache that may hold it all: no early start
+    run_build(corpus, tmp_path / "late", extract=ExtractOptions(jobs=2, cache=cache))
+    assert pools == ["forkserver 2", "spawn 1"]
+    assert _files(tmp_path / "early") == _files(tmp_path / "late")
+
+
 # Run in a fresh interpreter: the forkserver is one a process, and another test in this
 # one may have started it already.
 _FORKED_LOADED = """

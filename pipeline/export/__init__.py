@@ -30,7 +30,7 @@ class Exporter:
     files: tuple[str, ...]  # what it writes into the build folder; a trailing "/" is a folder
     target: str  # "module:function" of its save function
     # Its CPU seconds in a build of 1,000 abstracts (docs/benchmarks.md; measured again
-    # 2026-12-07, every abstract new, in one in-process --jobs 1 build): how
+    # 2026-12-08, every abstract new, in one in-process --jobs 1 build): how
     # `share_exporters` balances the exports between processes under --jobs N.
     cost: float = 0.5
 
@@ -45,18 +45,18 @@ class Exporter:
 
 EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
     Exporter("ttl", "Turtle: the graph query, serve, report and validate read", ("effikg.ttl",),
-             "pipeline.export.rdf:save_ttl", 0.15),
-    Exporter("nt", "N-Triples, one triple a line, sorted", ("effikg.nt",), "pipeline.export.rdf:save_nt", 0.04),
+             "pipeline.export.rdf:save_ttl", 0.11),
+    Exporter("nt", "N-Triples, one triple a line, sorted", ("effikg.nt",), "pipeline.export.rdf:save_nt", 0.03),
     Exporter("jsonld", "JSON-LD with a @context that maps to the ontology", ("effikg.jsonld",),
-             "pipeline.export.rdf:save_jsonld", 0.55),
+             "pipeline.export.rdf:save_jsonld", 0.40),
     Exporter("owl", "RDF/XML with the ontology merged in, for Protégé", ("effikg.owl",),
-             "pipeline.export.rdf:save_owl", 0.51),
+             "pipeline.export.rdf:save_owl", 0.34),
     Exporter("graphml", "GraphML for Gephi, Cytoscape, yEd and networkx", ("effikg.graphml",),
-             "pipeline.export.graphml:save_graphml", 0.51),
+             "pipeline.export.graphml:save_graphml", 0.24),
     Exporter("neo4j", "CSVs for neo4j-admin import and a Cypher script", ("neo4j/",),
-             "pipeline.export.neo4j:save_neo4j", 0.97),
+             "pipeline.export.neo4j:save_neo4j", 0.53),
     Exporter("html", "the interactive explorer: the whole graph and one page a paper",
-             ("index.html", "papers/", "explorer/"), "pipeline.export.html:save_html", 2.11),
+             ("index.html", "papers/", "explorer/"), "pipeline.export.html:save_html", 1.68),
 )}
 # The design contract: `effikg build --out DIR` always writes DIR/effikg.ttl.
 ALWAYS = ("ttl",)
