@@ -244,11 +244,11 @@ class SharedExports:
     import the exporters (the build makes this once its input is all read, so that the
     imports overlap the NLP's last batches, not the checks, or, when the NLP server loads
     before anything is read, at once, beside that load). They are spawned, not forked from
-    the NLP server: they need none of its model, and a fork would wait for its load. `start` sends them their
-    shares (pipeline.export.share_exporters), which they write into the same scratch
-    folder from their own read-only view of the build's sorted lines and store (loading
-    that view is their own start-up cost, `WORKER_START_COST`); `finish` writes this
-    process's share, then collects theirs.
+    the NLP server: they need none of its model, and a fork would wait for its load.
+    `start` sends them their shares (pipeline.export.share_exporters), which they write
+    into the same scratch folder from their own read-only view of the build's sorted lines
+    and store (loading that view is their own start-up cost, `WORKER_START_COST`);
+    `finish` writes this process's share, then collects theirs.
     On leaving, whatever happened, the workers are waited for, so that nothing writes
     into the scratch folder once the build has failed and removes it."""
 
