@@ -13,12 +13,13 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import networkx as nx
 
-from pipeline.export.source import GraphLike, as_source
+from pipeline.export.source import GraphLike, Source, as_source
 from pipeline.files import write_atomic_streams
 from pipeline.graph import networkx_edges, networkx_node, node_types
 
@@ -113,18 +114,37 @@ def _scalar_node(node: str, attrs: dict) -> dict[str, str | bool]:
 
 
 def write_graphml(graph: GraphLike, out: BinaryIO) -> None:
-    """The GraphML document, streamed node by node and edge by edge from the graph (the
-    networkx view's nodes and edges, pipeline.graph.networkx_edges, never the view itself);
-    node and edge order are sorted, so the bytes are stable."""
-    view = as_source(graph).view
+    """The GraphML document, node by node and edge by edge, sorted, so the bytes are stable:
+    from the source's networkx view when the graph is in memory (the explorer draws the
+    same view: it is made once), else streamed from the store (pipeline.graph.networkx_edges,
+    never the whole view)."""
+    source = as_source(graph)
     writer = _GraphMLWriter()
-    nodes = node_types(view)  # type: ignore[arg-type]
-    for iri in sorted(nodes):
-        attrs = networkx_node(view, iri, nodes[iri])  # type: ignore[arg-type]
-        writer.node(str(iri), _scalar_node(str(iri), attrs))
-    for u, v, key, attrs in networkx_edges(view, nodes):  # type: ignore[arg-type]
+    for node, attrs in _nodes(source):
+        writer.node(node, _scalar_node(node, attrs))
+    for u, v, key, attrs in _edges(source):
         writer.edge(u, v, key, _scalar_edge(attrs))
     writer.write(out)
+
+
+def _nodes(source: Source) -> Iterator[tuple[str, dict]]:
+    """The networkx view's nodes with their attributes, sorted by IRI."""
+    if source.in_memory:
+        yield from sorted(source.networkx.nodes(data=True), key=lambda n: n[0])
+        return
+    view = source.view
+    nodes = node_types(view)  # type: ignore[arg-type]
+    for iri in sorted(nodes):
+        yield str(iri), networkx_node(view, iri, nodes[iri])  # type: ignore[arg-type]
+
+
+def _edges(source: Source) -> Iterator[tuple[str, str, str, dict]]:
+    """The networkx view's edges with their attributes, sorted by (source, relation, target)."""
+    if source.in_memory:
+        yield from sorted(source.networkx.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+        return
+    view = source.view
+    yield from networkx_edges(view, node_types(view))  # type: ignore[arg-type]
 
 
 def to_graphml(graph: GraphLike) -> bytes:

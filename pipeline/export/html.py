@@ -49,7 +49,7 @@ from pipeline.export.source import GraphLike, Source, as_source
 from pipeline.files import write_atomic
 from pipeline.graph import NODE_CLASSES as GRAPH_NODE_CLASSES
 from pipeline.graph import RELATION_PROPERTIES, least, networkx_edges, networkx_node, node_types, objects_by_predicate
-from pipeline.graph import relation_edge_attrs, to_networkx
+from pipeline.graph import relation_edge_attrs
 from pipeline.terms import EKG, RES
 
 # Pages of graphs larger than this show only the top nodes by degree until the reader asks
@@ -667,8 +667,8 @@ def save_html(
     nodes = node_types(source.view)  # type: ignore[arg-type]
     if len(nodes) > LARGE_GRAPH_NODES:
         return save_large_html(source, nodes, out_dir, top_n=top_n or DEFAULT_TOP_N, paper_pages=paper_pages)
-    g = to_networkx(source.view, nodes)  # type: ignore[arg-type]
     del nodes
+    g = source.networkx  # (kept by the source for the next exporter: GraphML draws the same view)
     papers = read_paper_info(source.view)  # type: ignore[arg-type]
     written = [write_atomic(out_dir / ASSETS_DIR / name, content) for name, content in sorted(read_assets().items())]
     pages = sorted(

@@ -40,6 +40,8 @@ class GraphSource:
     """The built graph in memory, with its sorted N-Triples lines, their parse and its
     networkx view."""
 
+    in_memory = True  # (as StoreSource.in_memory: the graph is read from memory)
+
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
@@ -129,11 +131,13 @@ class StoreSource:
     def release(self) -> None:
         """Close the store and drop the views made of it (reopened on next use), and, past
         MEMORY_TRIPLES, give the freed heap back to the system (a full garbage collection:
-        a second or more on a large heap, not worth it on a small graph)."""
+        a second or more on a large heap, not worth it on a small graph). Below it the
+        networkx view, which holds nothing of the store, is kept for the next exporter:
+        GraphML and the explorer draw the same one."""
         self._store = None
         self.__dict__.pop("view", None)
-        self.__dict__.pop("networkx", None)
         if not self.in_memory:
+            self.__dict__.pop("networkx", None)
             release_memory()
 
     def iter_lines(self) -> Iterator[str]:
