@@ -5,8 +5,10 @@ s each).
 
 A worker built with another vocabulary or scorer loads its own as before. A failure to
 load is left for the workers to meet and report with its cause: the server must start
-whatever happens. Ctrl-C is ignored while the model loads, as the server ignores it once
-it runs (the build process handles it); `gc.freeze()` keeps the loaded objects out of the
+whatever happens. Ctrl-C is ignored here, in the server, and so in every worker forked
+from it (the server's children get its handlers from before it ran): the build process
+handles it and stops its pools, and a worker waiting for its next batch would otherwise
+print a KeyboardInterrupt traceback. `gc.freeze()` keeps the loaded objects out of the
 workers' garbage collections, which would otherwise touch, and so copy, their shared pages.
 """
 
@@ -27,11 +29,9 @@ def _restore_environment() -> None:
 
 
 _restore_environment()
-_interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 try:
     shared_nlp()
 except Exception:  # noqa: BLE001, S110 - the worker's own load reports it with its cause
     pass
-finally:
-    signal.signal(signal.SIGINT, _interrupt)
 gc.freeze()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections import deque
@@ -180,6 +181,21 @@ def _in_order(batches: Iterable[list[Paper]], submit: Submit, window: int) -> It
         yield pending.popleft().result()
 
 
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while processes are spawned: a new interpreter keeps an ignored SIGINT
+    ignored, so that Ctrl-C reaches the build alone, which stops its workers (an idle
+    worker would print a KeyboardInterrupt traceback). Only the main thread sets handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = (),
                   method: str = "forkserver") -> ProcessPoolExecutor:
     """`jobs` forkserver processes (forks of the forkserver, which runs no Python thread,
@@ -255,8 +271,9 @@ class SharedExports:
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self._pool = _process_pool(self.jobs - 1, load_exporters, method="spawn") if self.jobs > 1 else None
-        for _ in range(self.jobs - 1):
-            self._pool.submit(int)  # type: ignore[union-attr]  # each submit starts one process now
+        with _sigint_ignored():  # as the NLP workers: Ctrl-C is the build's to handle
+            for _ in range(self.jobs - 1):
+                self._pool.submit(int)  # type: ignore[union-attr]  # each submit starts one process now
         self._own: list[Exporter] = []
         self._shares: list[Future[dict[str, list[Path]]]] = []
         self._names: list[str] = []

@@ -284,6 +284,52 @@ def test_parallel_export_workers_start_beside_an_early_model_load(tmp_path: Path
     assert _files(tmp_path / "early") == _files(tmp_path / "late")
 
 
+@pytest.mark.slow
+def test_parallel_ctrl_c_stops_the_build_without_a_traceback(tmp_path: Path) -> None:
+    """Ctrl-C on a terminal reaches the whole process group: the build stops with one
+    "Aborted!" line and leaves no output folder, and no worker, the NLP's or the export
+    worker waiting for its share, prints a KeyboardInterrupt traceback."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from pipeline.corpus import bundled_corpus
+    from pipeline.ingest import read_papers
+    from pipeline.records import Paper
+
+    papers = [p for f in bundled_corpus() for p in read_papers(f) if isinstance(p, Paper)]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"2401.{k:05d}", "title": f"copy {k}", "abstract": papers[k % len(papers)].abstract})
+                              + "\n" for k in range(400)), encoding="utf-8")
+    out = tmp_path / "out"
+    effikg = Path(sys.executable).parent / "effikg"
+    build = subprocess.Popen([str(effikg), "build", str(corpus), "--out", str(out), "--jobs", "2", "--no-progress",
+                              "--no-cache"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+    def in_session() -> int:
+        def sid(pid: str) -> int | None:
+            try:
+                return os.getsid(int(pid))
+            except OSError:
+                return None
+        return sum(1 for pid in os.listdir("/proc") if pid.isdigit() and sid(pid) == build.pid)
+
+    deadline = time.monotonic() + 60
+    while in_session() < 5 and build.poll() is None and time.monotonic() < deadline:  # the build, the server, 3 workers
+        time.sleep(0.05)
+    time.sleep(1.0)  # the NLP under way, the export worker waiting
+    assert build.poll() is None, "the build ended before it could be interrupted"
+    os.killpg(build.pid, signal.SIGINT)
+    _, err = build.communicate(timeout=120)
+    assert build.returncode == 1
+    assert b"Traceback" not in err, err.decode()
+    assert err.decode().strip().splitlines()[-1] == "Aborted!"
+    assert not out.exists()
+
+
 # Run in a fresh interpreter: the forkserver is one a process, and another test in this
 # one may have started it already.
 _FORKED_LOADED = """
