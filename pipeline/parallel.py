@@ -134,7 +134,8 @@ def start_nlp_server() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join(entry or os.getcwd() for entry in sys.path)
         os.environ["PYTHONSAFEPATH"] = "1"
         try:
-            forkserver.ensure_running()
+            with _sigint_ignored():  # from its start: Ctrl-C during its imports is the build's too
+                forkserver.ensure_running()
         except OSError as err:
             raise BuildError(f"cannot start the worker processes ({err})") from None
         finally:

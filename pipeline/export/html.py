@@ -749,7 +749,9 @@ def save_large_html(source: Source, nodes: dict[URIRef, set[URIRef]], out_dir: P
                     paper_pages: bool = True) -> list[Path]:
     """The explorer of a large graph, never drawing it whole: index.html holds the top_n
     nodes by degree and the edges between them; papers/{slug}.html one paper each, with its
-    own claims; papers/index.html lists every paper page. Nothing holds more than one page."""
+    own claims; papers/index.html lists every paper page. Nothing holds more than one page
+    (nor the whole networkx view GraphML may have left with the source)."""
+    source.drop_networkx()
     view = source.view
     degrees = node_degrees(view, nodes)
     ranked = sorted(degrees, key=lambda n: (-degrees[n], n))[:top_n]

@@ -57,6 +57,10 @@ class GraphSource:
     def release(self) -> None:
         """Nothing to close: the views are kept for the next exporter."""
 
+    def drop_networkx(self) -> None:
+        """Free the networkx view (an exporter that will not draw it: the large explorer)."""
+        self.__dict__.pop("networkx", None)
+
     def iter_lines(self) -> Iterator[str]:
         return iter(self.lines)
 
@@ -139,6 +143,11 @@ class StoreSource:
         if not self.in_memory:
             self.__dict__.pop("networkx", None)
             release_memory()
+
+    def drop_networkx(self) -> None:
+        """Free the networkx view that release() keeps below MEMORY_TRIPLES (an exporter
+        that will not draw it: the large explorer)."""
+        self.__dict__.pop("networkx", None)
 
     def iter_lines(self) -> Iterator[str]:
         return read_lines(self.lines_path)
