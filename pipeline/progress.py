@@ -78,11 +78,9 @@ class Progress:
             return
         from tqdm import tqdm
 
-        if self._bytes:
-            shape, total = "{percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]", self._bytes
-        else:  # by the count: of --limit papers, or of a pipe's, with no end known
-            shape = "{percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]" if self.total else "[{elapsed}{postfix}]"
-            total = self.total
+        # By the input bytes, else by the count of --limit papers; a pipe's, with no end known, has no bar.
+        total = self._bytes or self.total
+        shape = "{percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]" if total else "[{elapsed}{postfix}]"
         bar = tqdm(total=total, desc=DESCRIPTION, file=sys.stderr, smoothing=0.1, dynamic_ncols=True,
                    bar_format="{desc}: " + shape)
         start = drawn = time.monotonic()
